@@ -1,0 +1,60 @@
+"""The ``c360`` command line: one Typer app, one error mapping.
+
+Every command is a thin layer over a service function that tests call directly; failures the user
+can act on are ``C360Error`` and print one line (``error: …``) with the class's exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+import typer
+
+from c360.cli import data, pipeline
+from c360.errors import C360Error
+
+app = typer.Typer(
+    name="c360",
+    help="Customer 360: subscriber data to daily churn predictions, served to CRM and marketing systems.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data.register(app)
+pipeline.register(app)
+
+
+def main() -> None:
+    """Entry point: run the app and turn errors into one line and an exit code."""
+    logging.basicConfig(
+        level=os.environ.get("C360_LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        app(standalone_mode=False)
+    except C360Error as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if os.environ.get("C360_DEBUG"):
+            raise
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc} (set C360_DEBUG=1 for the traceback)", err=True
+        )
+        sys.exit(70)

@@ -1,0 +1,88 @@
+"""One error hierarchy for the whole service.
+
+Every failure a user can cause or meet is a ``C360Error`` with a one-line message. The CLI prints
+``error: <message>`` and exits with ``exit_code``; the API maps the same classes to RFC 9457
+``application/problem+json`` responses with ``status`` and ``slug``. Nothing else is shown to users:
+no traceback, no SQL, no secret.
+"""
+
+from __future__ import annotations
+
+
+class C360Error(Exception):
+    """Base class: a failure with a message fit for the user."""
+
+    status: int = 500
+    slug: str = "internal-error"
+    title: str = "Internal error"
+    exit_code: int = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(C360Error):
+    """A setting is missing, malformed or unsafe."""
+
+    slug = "configuration-error"
+    title = "Configuration error"
+    exit_code = 2
+
+
+class WarehouseUnavailable(C360Error):
+    """The warehouse URL is well formed but the warehouse cannot be reached."""
+
+    status = 503
+    slug = "warehouse-unavailable"
+    title = "Warehouse unavailable"
+
+
+class WarehouseBusy(C360Error):
+    """The embedded warehouse file is held by another process for longer than we wait."""
+
+    status = 503
+    slug = "warehouse-busy"
+    title = "Warehouse busy"
+    exit_code = 75  # EX_TEMPFAIL: try again
+
+
+class MigrationError(C360Error):
+    """A migration script cannot be applied (bad file name, changed checksum, failing statement)."""
+
+    slug = "migration-error"
+    title = "Migration error"
+
+
+class SourceFileError(C360Error):
+    """A source file is missing, empty, truncated or not in its format; nothing of it was loaded."""
+
+    status = 422
+    slug = "source-file-error"
+    title = "Source file rejected"
+
+
+class QualityCheckFailed(C360Error):
+    """A data quality check failed; the steps after it did not run."""
+
+    slug = "quality-check-failed"
+    title = "Data quality check failed"
+
+    def __init__(self, message: str, checks: list[str]) -> None:
+        super().__init__(message)
+        self.checks = checks
+
+
+class PipelineError(C360Error):
+    """A pipeline task or procedure failed."""
+
+    slug = "pipeline-error"
+    title = "Pipeline error"
+
+
+class NotFound(C360Error):
+    """The requested object does not exist."""
+
+    status = 404
+    slug = "not-found"
+    title = "Not found"

@@ -1,0 +1,54 @@
+"""What the warehouse holds: row counts per layer, rejects, recent loads, quality checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from c360.warehouse import WarehouseConnection
+
+TABLES = [
+    "SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS",
+    "SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT",
+    "SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS",
+    "SFE_RAW_MEDIA.RAW_LOAD_ERRORS",
+    "SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS",
+    "SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER",
+    "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT",
+    "SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS",
+    "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY",
+    "SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING",
+    "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES",
+]
+
+
+@dataclass(frozen=True)
+class Summary:
+    tables: list[tuple[str, int]]
+    rejects: list[dict[str, Any]]
+    loads: list[dict[str, Any]]
+    checks: list[dict[str, Any]]
+    invalid_events: int
+
+
+def summarize(conn: WarehouseConnection) -> Summary:
+    """Counts and recent activity, for ``c360 status`` and the end of ``make demo``."""
+    existing = {
+        f"{r['table_schema']}.{r['table_name']}".upper()
+        for r in conn.query("SELECT table_schema, table_name FROM INFORMATION_SCHEMA.TABLES")
+    }
+    tables = [(t, int(conn.scalar(f"SELECT COUNT(*) FROM {t}"))) for t in TABLES if t in existing]
+    rejects = conn.query(
+        "SELECT source, COUNT(*) AS rejected, MIN(reason) AS example_reason "
+        "FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS GROUP BY source ORDER BY source"
+    )
+    loads = conn.query(
+        "SELECT source, source_file, rows_read, rows_loaded, rows_rejected, finished_at "
+        "FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY ORDER BY finished_at DESC LIMIT 10"
+    )
+    checks = conn.query(
+        "SELECT passed, COUNT(*) AS checks, MAX(checked_at) AS last_checked FROM SFE_ANALYTICS_MEDIA.V_DATA_QUALITY "
+        "GROUP BY passed"
+    )
+    invalid = int(conn.scalar("SELECT COUNT(*) FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS WHERE NOT is_valid"))
+    return Summary(tables, rejects, loads, checks, invalid)

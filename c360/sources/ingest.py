@@ -1,0 +1,300 @@
+"""``c360 ingest``: land source files in the raw tables, one transaction per file.
+
+Each file reconciles (rows read = loaded + rejected) and is recorded in RAW_LOAD_HISTORY with its
+checksum; loading the same content again is a no-op unless forced, like COPY INTO's load metadata.
+Rows get ``load_seq`` values above everything already in their table, which is what the DuckDB
+stream emulation consumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from c360.errors import C360Error, SourceFileError
+from c360.sources.formats import CONTENT_ENGAGEMENT, RAW_TEXT_LIMIT, SUBSCRIPTION_EVENTS, Source, source_for
+from c360.sources.readers import Parsed, Reject, csv_select, inspect_csv, read_jsonl, read_parquet
+from c360.warehouse import DuckDBConnection, Warehouse, WarehouseConnection
+
+Status = Literal["loaded", "skipped", "failed"]
+Progress = Callable[[str, int, int], None]
+
+_RAW_META = ("load_seq", "load_id", "source_file", "source_row", "loaded_at")
+_CSV_REJECTS = "c360_csv_rejects"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What happened to one file."""
+
+    file: Path
+    source: str
+    status: Status
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    seconds: float = 0.0
+    load_id: str | None = None
+    message: str = ""
+
+
+def ingest(
+    warehouse: Warehouse,
+    paths: Sequence[Path],
+    *,
+    force: bool = False,
+    source: str | None = None,
+    on_progress: Progress | None = None,
+) -> list[LoadResult]:
+    """Load every file; a file that fails is reported and loads nothing, the others still load."""
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise SourceFileError(
+            f"{missing[0]}: {'is a directory' if missing[0].is_dir() else 'no such file'}"
+            + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        )
+    results = []
+    for i, path in enumerate(paths):
+        if on_progress:
+            on_progress(path.name, i, len(paths))
+        started = datetime.now(UTC)
+        try:
+            spec = source_for(path, source)
+            with warehouse.connect() as conn:
+                result = _load_file(conn, path, spec, force=force)
+        except C360Error as exc:
+            if not isinstance(exc, SourceFileError):
+                raise
+            result = LoadResult(path, source or "?", "failed", message=exc.message)
+        seconds = (datetime.now(UTC) - started).total_seconds()
+        results.append(LoadResult(**{**result.__dict__, "seconds": seconds}))
+    if on_progress:
+        on_progress("done", len(paths), len(paths))
+    return results
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of the file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _load_file(conn: WarehouseConnection, path: Path, source: Source, *, force: bool) -> LoadResult:
+    checksum = file_checksum(path)
+    previous = conn.query(
+        "SELECT load_id, finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY "
+        "WHERE file_checksum = :checksum AND source = :source AND status = 'loaded' "
+        "ORDER BY finished_at DESC LIMIT 1",
+        {"checksum": checksum, "source": source.name},
+    )
+    if previous and not force:
+        return LoadResult(
+            path,
+            source.name,
+            "skipped",
+            load_id=previous[0]["load_id"],
+            message=f"already loaded as {previous[0]['load_id']} at {previous[0]['finished_at']:%Y-%m-%d %H:%M}; "
+            "--force loads it again",
+        )
+    load = _Load(conn, path, source, checksum)
+    if source is CONTENT_ENGAGEMENT and isinstance(conn, DuckDBConnection):
+        return load.csv_in_duckdb()
+    return load.parsed(_parse(path, source))
+
+
+def _parse(path: Path, source: Source) -> Parsed:
+    if source is SUBSCRIPTION_EVENTS:
+        return read_jsonl(path)
+    if source is CONTENT_ENGAGEMENT:
+        return _csv_to_arrow(path)
+    return read_parquet(path)
+
+
+def _csv_to_arrow(path: Path) -> Parsed:
+    """Parse a CSV with an in-memory DuckDB (for warehouses other than DuckDB itself)."""
+    layout = inspect_csv(path)
+    scratch = duckdb.connect()
+    rows = scratch.sql(csv_select(path, layout, _CSV_REJECTS)).to_arrow_table()
+    rejects = _csv_rejects(scratch)
+    _refuse_truncated_csv(path, layout.ends_with_newline, rejects)
+    k = rows.column("k").to_numpy()
+    lines = np.array(sorted(r.source_row or 0 for r in rejects), dtype=np.int64)
+    rows = rows.drop_columns(["k"]).add_column(0, "source_row", pa.array(_record_lines(k, lines)))
+    return Parsed(rows, rejects)
+
+
+def _record_lines(k: np.ndarray[Any, Any], reject_lines: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """File line of the k-th loaded record, given the lines of the rejected ones (header is line 1)."""
+    adjusted = (reject_lines - 1) - np.arange(1, len(reject_lines) + 1)
+    return np.asarray(k + np.searchsorted(adjusted, k, side="left") + 1, dtype=np.int64)
+
+
+def _csv_rejects(conn: duckdb.DuckDBPyConnection) -> list[Reject]:
+    rows = conn.sql(
+        # DuckDB reports one error per surplus or missing column; the first names the real count
+        f"SELECT line, any_value(csv_line), arg_min(error_type || ': ' || error_message, column_idx) "
+        f"FROM {_CSV_REJECTS} GROUP BY line ORDER BY line"
+    ).fetchall()
+    return [Reject(int(line), (text or "")[:RAW_TEXT_LIMIT], reason) for line, text, reason in rows]
+
+
+def _refuse_truncated_csv(path: Path, ends_with_newline: bool, rejects: list[Reject]) -> None:
+    if ends_with_newline or not rejects:
+        return
+    with path.open("rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
+    if rejects[-1].source_row == lines:
+        raise SourceFileError(
+            f"{path} looks truncated: its last line ({lines}) is incomplete and has no line end"
+        )
+
+
+class _Load:
+    """One file's load: rows, rejects and the history row, all in one transaction."""
+
+    def __init__(self, conn: WarehouseConnection, path: Path, source: Source, checksum: str) -> None:
+        self.conn, self.path, self.source, self.checksum = conn, path, source, checksum
+        self.load_id = uuid.uuid4().hex
+        self.started = datetime.now(UTC).replace(tzinfo=None)
+
+    def parsed(self, parsed: Parsed) -> LoadResult:
+        with self.conn.transaction():
+            base = self._base_seq()
+            rows = parsed.rows
+            n = rows.num_rows
+            meta = {
+                "load_seq": pa.array(np.arange(base + 1, base + n + 1, dtype=np.int64)),
+                "load_id": pa.array([self.load_id] * n, pa.string()),
+                "source_file": pa.array([str(self.path)] * n, pa.string()),
+                "loaded_at": pa.array([self.started] * n, pa.timestamp("us")),
+            }
+            table = rows
+            for name, column in meta.items():
+                table = table.append_column(name, column)
+            columns = [c for c in _RAW_META] + [c for c in rows.column_names if c != "source_row"]
+            _insert(
+                self.conn, self.source.table, table.select(columns), json_columns=frozenset({"payload", "extra_fields"})
+            )
+            return self._finish(n, parsed.rejects, base)
+
+    def csv_in_duckdb(self) -> LoadResult:
+        """The embedded fast path: DuckDB reads the CSV straight into the raw table."""
+        assert isinstance(self.conn, DuckDBConnection)
+        native = self.conn.native
+        layout = inspect_csv(self.path)
+        select = csv_select(self.path, layout, _CSV_REJECTS)
+        native.execute(f"DROP TABLE IF EXISTS {_CSV_REJECTS}; DROP TABLE IF EXISTS {_CSV_REJECTS}_scan")
+        native.execute(f"SELECT COUNT(*) FROM ({select})").fetchall()  # first pass: find the rejected lines
+        rejects = _csv_rejects(native)
+        _refuse_truncated_csv(self.path, layout.ends_with_newline, rejects)
+        lines = np.array([r.source_row for r in rejects], dtype=np.int64)
+        adjusted = pa.table(
+            {
+                "adj": pa.array((lines - 1) - np.arange(1, len(lines) + 1), pa.int64()),
+                "shift": pa.array(np.arange(1, len(lines) + 1), pa.int64()),
+            }
+        )
+        native.register("c360_csv_shift", adjusted)
+        native.execute(f"DROP TABLE IF EXISTS {_CSV_REJECTS}; DROP TABLE IF EXISTS {_CSV_REJECTS}_scan")
+        known = [*self.source.required, *self.source.optional]
+        with self.conn.transaction():
+            base = self._base_seq()
+            native.execute(
+                f"INSERT INTO {self.source.table} ({', '.join(_RAW_META)}, {', '.join(known)}, extra_fields) "
+                f"SELECT ? + c.k, ?, ?, c.k + COALESCE(s.shift, 0) + 1, ?, {', '.join('c.' + k for k in known)}, "
+                f"c.extra_fields FROM ({select}) AS c "
+                "ASOF LEFT JOIN (SELECT adj, MAX(shift) AS shift FROM c360_csv_shift GROUP BY adj) AS s "
+                "ON c.k > s.adj",
+                [base, self.load_id, str(self.path), self.started],
+            )
+            loaded = self.conn.scalar(
+                f"SELECT COUNT(*) FROM {self.source.table} WHERE load_id = :load_id",
+                {"load_id": self.load_id},
+            )
+            result = self._finish(int(loaded), rejects, base)
+        native.unregister("c360_csv_shift")
+        return result
+
+    def _base_seq(self) -> int:
+        return int(self.conn.scalar(f"SELECT COALESCE(MAX(load_seq), 0) FROM {self.source.table}"))
+
+    def _finish(self, loaded: int, rejects: list[Reject], base: int) -> LoadResult:
+        if rejects:
+            _insert(
+                self.conn,
+                "SFE_RAW_MEDIA.RAW_LOAD_ERRORS",
+                pa.table(
+                    {
+                        "load_id": [self.load_id] * len(rejects),
+                        "source": [self.source.name] * len(rejects),
+                        "source_file": [str(self.path)] * len(rejects),
+                        "source_row": pa.array([r.source_row for r in rejects], pa.int64()),
+                        "raw_text": [r.raw_text for r in rejects],
+                        "reason": [r.reason for r in rejects],
+                        "rejected_at": pa.array([self.started] * len(rejects), pa.timestamp("us")),
+                    }
+                ),
+            )
+        self.conn.execute(
+            "INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_HISTORY (load_id, source, source_file, file_checksum, file_bytes, "
+            "rows_read, rows_loaded, rows_rejected, first_load_seq, last_load_seq, status, started_at, finished_at) "
+            "VALUES (:load_id, :source, :file, :checksum, :bytes, :read, :loaded, :rejected, :first, :last, "
+            "'loaded', :started, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
+            {
+                "load_id": self.load_id,
+                "source": self.source.name,
+                "file": str(self.path),
+                "checksum": self.checksum,
+                "bytes": self.path.stat().st_size,
+                "read": loaded + len(rejects),
+                "loaded": loaded,
+                "rejected": len(rejects),
+                "first": base + 1 if loaded else None,
+                "last": base + loaded if loaded else None,
+                "started": self.started,
+            },
+        )
+        return LoadResult(
+            self.path,
+            self.source.name,
+            "loaded",
+            rows_read=loaded + len(rejects),
+            rows_loaded=loaded,
+            rows_rejected=len(rejects),
+            load_id=self.load_id,
+        )
+
+
+def _insert(
+    conn: WarehouseConnection, table: str, rows: pa.Table, json_columns: frozenset[str] = frozenset()
+) -> None:
+    """Append an Arrow table to ``table`` (columns by name); JSON text columns become VARIANT."""
+    if rows.num_rows == 0:
+        return
+    names = rows.column_names
+    if isinstance(conn, DuckDBConnection):
+        conn.native.register("c360_batch", rows)
+        try:
+            exprs = [f"{c}::JSON" if c in json_columns else c for c in names]
+            conn.native.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)} FROM c360_batch"
+            )
+        finally:
+            conn.native.unregister("c360_batch")
+        return
+    exprs = [f"PARSE_JSON(:{c})" if c in json_columns else f":{c}" for c in names]
+    statement = f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)}"
+    for record in rows.to_pylist():
+        conn.execute(statement, record)

@@ -1,0 +1,254 @@
+"""The warehouse behind one SQLAlchemy URL: embedded DuckDB (default) or Snowflake.
+
+All SQL in this project is written in Snowflake's dialect. ``WarehouseConnection.execute`` takes that
+text and, on DuckDB, runs the form derived by ``pipeline_sql.dialect`` (cached), so callers never
+write a statement twice. Parameters are written ``:name`` in the Snowflake text, as in Snowflake
+Scripting.
+
+DuckDB allows one writing process per file. ``Warehouse.connect`` therefore opens the file only for
+the duration of a unit of work, and waits up to ``C360_WAREHOUSE_LOCK_TIMEOUT`` seconds when another
+process (normally ``c360 worker`` running a task) holds it, then fails naming that process.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import sqlalchemy as sa
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from c360.errors import ConfigError, WarehouseBusy, WarehouseUnavailable
+from c360.settings import Settings, get_settings
+
+Target = Literal["duckdb", "snowflake"]
+Params = Mapping[str, Any]
+
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>\S+) \(PID (?P<pid>\d+)\)")
+_PLACEHOLDER = re.compile(r"(?<![:\w$]):([A-Za-z_]\w*)")
+
+
+def parse_url(raw: str, variable: str = "C360_WAREHOUSE_URL") -> sa.URL:
+    """Parse a SQLAlchemy URL, with a one-line error naming the variable when it is malformed."""
+    try:
+        return sa.make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"{variable} is not a valid SQLAlchemy URL: {raw!r}") from None
+
+
+def target_of(url: sa.URL) -> Target:
+    """``duckdb`` or ``snowflake``, from the URL's scheme."""
+    backend = url.get_backend_name()
+    if backend in ("duckdb", "snowflake"):
+        return backend  # type: ignore[return-value]
+    raise ConfigError(
+        f"C360_WAREHOUSE_URL must be duckdb:///path or snowflake://..., not {backend}:// "
+        f"({url.render_as_string(hide_password=True)})"
+    )
+
+
+def _describe_pid(pid: int) -> str:
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+    except OSError:
+        return f"PID {pid}"
+    # "…/python …/c360 worker" reads better as "c360 worker"
+    match = re.search(r"c360\S*\s+(.*)$", cmd)
+    return f"PID {pid} ({'c360 ' + match.group(1) if match else cmd[:80]})"
+
+
+class WarehouseConnection:
+    """An open connection to the warehouse; SQL in, rows (dicts with lower-case keys) out."""
+
+    target: Target
+
+    def execute(self, sql: str, params: Params | None = None) -> None:
+        """Run one Snowflake-dialect statement."""
+        self._run(sql, params)
+
+    def query(self, sql: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """Run one Snowflake-dialect query and return its rows."""
+        cursor = self._run(sql, params)
+        names = [d[0].lower() for d in cursor.description or ()]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Params | None = None) -> Any:
+        """The first column of the first row, or None."""
+        rows = self.query(sql, params)
+        return next(iter(rows[0].values())) if rows else None
+
+    def run_native(self, sql: str, params: Params | Sequence[Any] | None = None) -> Any:
+        """Run a statement already in this target's dialect; returns the DB-API cursor."""
+        raise NotImplementedError
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN … COMMIT, or ROLLBACK when the block raises."""
+        self.run_native("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.run_native("ROLLBACK")
+            raise
+        self.run_native("COMMIT")
+
+    def _run(self, sql: str, params: Params | None) -> Any:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class DuckDBConnection(WarehouseConnection):
+    """A native DuckDB connection (DB-API cursor semantics, autocommit unless BEGIN)."""
+
+    target: Target = "duckdb"
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self.native = conn
+
+    def _run(self, sql: str, params: Params | None) -> Any:
+        from pipeline_sql.dialect import to_duckdb
+
+        translated = to_duckdb(sql)
+        return self.run_native(translated, used_params(translated, params, "$"))
+
+    def run_native(self, sql: str, params: Params | Sequence[Any] | None = None) -> Any:
+        return self.native.execute(sql, params) if params else self.native.execute(sql)
+
+    def close(self) -> None:
+        self.native.close()
+
+
+class SnowflakeConnection(WarehouseConnection):
+    """A DB-API connection from snowflake-connector-python (through SQLAlchemy's engine)."""
+
+    target: Target = "snowflake"
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def _run(self, sql: str, params: Params | None) -> Any:
+        # the connector's default paramstyle is pyformat; our text uses Snowflake Scripting's :name
+        native = _PLACEHOLDER.sub(lambda m: f"%({m.group(1)})s", sql) if params else sql
+        return self.run_native(native, used_params(sql, params, ":"))
+
+    def run_native(self, sql: str, params: Params | Sequence[Any] | None = None) -> Any:
+        cursor = self.raw.cursor()
+        cursor.execute(sql, params) if params else cursor.execute(sql)
+        return cursor
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def used_params(sql: str, params: Params | None, sigil: str) -> dict[str, Any] | None:
+    """Only the parameters the statement names: DuckDB refuses unused named parameters."""
+    if not params:
+        return None
+    used = {
+        name: value
+        for name, value in params.items()
+        if re.search(rf"{re.escape(sigil)}{re.escape(name)}(?!\w)", sql)
+    }
+    return used or None
+
+
+@dataclass
+class Warehouse:
+    """The configured warehouse: where it is, which dialect, and how to open it."""
+
+    url: sa.URL
+    target: Target
+    settings: Settings
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Warehouse:
+        """The warehouse named by ``C360_WAREHOUSE_URL`` (default: the embedded DuckDB file)."""
+        settings = settings or get_settings()
+        url = parse_url(settings.resolved_warehouse_url)
+        return cls(url=url, target=target_of(url), settings=settings)
+
+    @property
+    def display(self) -> str:
+        """The URL without its password, for messages."""
+        return self.url.render_as_string(hide_password=True)
+
+    @property
+    def duckdb_path(self) -> Path:
+        """The DuckDB file (DuckDB targets only)."""
+        database = self.url.database
+        if not database or database == ":memory:":
+            raise ConfigError(
+                "C360_WAREHOUSE_URL must name a DuckDB file, e.g. duckdb:///var/warehouse.duckdb"
+            )
+        return Path(database)
+
+    @contextmanager
+    def connect(self) -> Iterator[WarehouseConnection]:
+        """Open the warehouse for one unit of work, and close it (releasing DuckDB's file lock) after."""
+        conn: WarehouseConnection = self._open_duckdb() if self.target == "duckdb" else self._open_snowflake()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _open_duckdb(self) -> DuckDBConnection:
+        path = self.duckdb_path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseUnavailable(f"cannot create {path.parent}: {exc.strerror}") from None
+        config: dict[str, Any] = {
+            "memory_limit": self.settings.duckdb_memory_limit,
+            "temp_directory": str(path.parent / "duckdb_tmp"),
+        }
+        if self.settings.duckdb_threads:
+            config["threads"] = self.settings.duckdb_threads
+        deadline = time.monotonic() + self.settings.warehouse_lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                native = duckdb.connect(str(path), config=config)
+                # every timestamp in the warehouse is UTC; set after connect, once ICU is loaded
+                native.execute("SET TimeZone = 'UTC'")
+                return DuckDBConnection(native)
+            except duckdb.IOException as exc:
+                holder = _LOCK_HOLDER.search(str(exc))
+                if not holder:
+                    raise WarehouseUnavailable(f"cannot open {path}: {_first_line(exc)}") from None
+                if time.monotonic() >= deadline:
+                    who = _describe_pid(int(holder.group("pid")))
+                    raise WarehouseBusy(
+                        f"warehouse {path} is held by {who}; waited "
+                        f"{self.settings.warehouse_lock_timeout:g} s (C360_WAREHOUSE_LOCK_TIMEOUT)"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.25)
+            except duckdb.Error as exc:
+                raise WarehouseUnavailable(f"cannot open {path}: {_first_line(exc)}") from None
+
+    def _open_snowflake(self) -> SnowflakeConnection:
+        try:
+            engine = sa.create_engine(
+                self.url,
+                poolclass=sa.pool.NullPool,
+                connect_args={"session_parameters": {"TIMEZONE": "UTC", "QUERY_TAG": "c360"}},
+            )
+            raw = engine.raw_connection()
+        except NoSuchModuleError:
+            raise ConfigError("snowflake:// URLs need snowflake-sqlalchemy installed") from None
+        except (DBAPIError, OSError) as exc:
+            raise WarehouseUnavailable(f"cannot reach {self.display}: {_first_line(exc)}") from None
+        return SnowflakeConnection(raw)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,36 @@
+-- The task graph. Tasks are suspended before they are replaced (Snowflake refuses to change a
+-- started graph) and resumed at the end, children before their root.
+
+ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_subscribers_task SUSPEND;
+ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_build_task SUSPEND;
+
+-- Every minute, when new subscription events arrived.
+CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_subscribers_task
+    WAREHOUSE = {{ task_warehouse }}
+    SCHEDULE = '1 MINUTE'
+    TIMEZONE = 'UTC'
+    WHEN SYSTEM$STREAM_HAS_DATA('SFE_RAW_MEDIA.sfe_subscriber_events_stream')
+AS
+    CALL SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS();
+
+-- Every minute, when new content views arrived.
+CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_engagement_task
+    WAREHOUSE = {{ task_warehouse }}
+    SCHEDULE = '1 MINUTE'
+    TIMEZONE = 'UTC'
+    WHEN SYSTEM$STREAM_HAS_DATA('SFE_RAW_MEDIA.sfe_content_stream')
+AS
+    CALL SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT();
+
+-- Daily at 03:00 UTC: dimension and facts as of yesterday, the last complete day.
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task
+    WAREHOUSE = {{ task_warehouse }}
+    SCHEDULE = 'USING CRON 0 3 * * * UTC'
+    TIMEZONE = 'UTC'
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(DATEADD(day, -1, CURRENT_DATE()), UUID_STRING());
+
+ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME;
+ALTER TASK SFE_STG_MEDIA.sfe_process_engagement_task RESUME;
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task RESUME;

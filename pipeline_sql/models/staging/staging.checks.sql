@@ -1,0 +1,37 @@
+-- Tests of the staging layer, run by the daily build before anything reads it.
+
+-- check: stg_subscriber_events_event_id_unique
+SELECT event_id
+FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+GROUP BY event_id
+HAVING COUNT(*) > 1;
+
+-- check: stg_subscriber_events_invalid_below_10pct
+SELECT invalid_share
+FROM (
+    SELECT AVG(IFF(is_valid, 0, 1)) AS invalid_share
+    FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+) AS shares
+WHERE invalid_share > 0.10;
+
+-- check: stg_subscriber_events_valid_payments_positive
+SELECT event_id
+FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+WHERE is_valid AND event_type = 'payment' AND NOT payment_amount > 0;
+
+-- check: stg_unified_customer_subscriber_id_unique
+SELECT subscriber_id
+FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER
+GROUP BY subscriber_id
+HAVING COUNT(*) > 1;
+
+-- check: stg_content_engagement_event_id_unique
+SELECT event_id
+FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+GROUP BY event_id
+HAVING COUNT(*) > 1;
+
+-- check: stg_content_engagement_score_range
+SELECT event_id
+FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+WHERE engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0;
