@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from c360.errors import ConfigError
@@ -45,12 +45,92 @@ class Settings(BaseSettings):
         description="Seconds a command waits for the embedded warehouse file while another process "
         "(usually `c360 worker`) holds it, before failing with the holder's name.",
     )
+    warehouse_connect_timeout: int = Field(
+        30, ge=1, description="Seconds to wait for a Snowflake login before failing."
+    )
     duckdb_memory_limit: str = Field(
         "4GB", description="DuckDB memory_limit; above it DuckDB spills to <home>/duckdb_tmp."
     )
     duckdb_threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
-    snowflake_task_warehouse: str = Field(
-        "SFE_C360_WH", description="Snowflake warehouse the pipeline's tasks run on."
+    snowflake_task_warehouse: str = Field("SFE_C360_WH", description="Snowflake warehouse the pipeline's tasks run on.")
+
+    # --- the churn model -------------------------------------------------------------------------
+    risk_tier_high: float = Field(
+        0.30, gt=0, lt=1, description="A churn_risk_score at or above this is risk tier High."
+    )
+    risk_tier_medium: float = Field(
+        0.10, gt=0, lt=1, description="At or above this (and below High) is Medium; below it, Low."
+    )
+
+    # --- serving store and API ---------------------------------------------------------------------
+    serving_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the serving store: sqlite:///path (default: <home>/serving.sqlite) "
+        "or postgresql+psycopg://user@host/db.",
+    )
+    redis_url: str | None = Field(
+        None, description="Redis URL; when set, response caches and rate limits are shared across API replicas."
+    )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Key for encrypting webhook secrets at rest and signing cursors; required outside development.",
+    )
+    redis_prefix: str = Field(
+        "c360:", description="Prefix of every Redis key the API writes, so several deployments can share one Redis."
+    )
+    serving_keep_runs: int = Field(
+        3,
+        ge=2,
+        description="Published runs whose rows stay in the serving store: a paging cursor pins its run, and keeps "
+        "working until that many newer runs have been published.",
+    )
+    serving_history_days: int = Field(
+        90, ge=1, description="Days of per-subscriber score history kept for /health-score/history."
+    )
+    publish_poll_interval: float = Field(
+        60.0,
+        ge=1,
+        description="Seconds between the worker's looks for a scoring run newer than the served one (on Snowflake "
+        "a metadata query, which needs no running warehouse).",
+    )
+    inbox_interval: float = Field(
+        1.0, gt=0, description="Seconds between the worker's moves of API-accepted events into the warehouse."
+    )
+    inbox_move_rows: int = Field(10_000, ge=1, description="Most accepted events moved into the warehouse per load.")
+    inbox_retention_days: int = Field(
+        7, ge=1, description="Days accepted events stay in the serving store after they reached the warehouse."
+    )
+    api_host: str = Field("127.0.0.1", description="Address `c360 serve` listens on.")
+    api_port: int = Field(8360, ge=1, le=65535, description="Port `c360 serve` listens on.")
+    api_workers: int = Field(1, ge=1, description="API worker processes `c360 serve` starts.")
+    api_rate_limit: int = Field(
+        600, ge=0, description="Requests one API key may make per rate-limit window; 0 turns rate limiting off."
+    )
+    api_rate_limit_window: int = Field(60, ge=1, description="Length of the rate-limit window, in seconds.")
+    api_cache_size: int = Field(
+        50_000,
+        ge=0,
+        description="Rendered responses each API process keeps in memory; 0 turns the response cache off "
+        "(Redis included).",
+    )
+    api_cache_ttl: int = Field(
+        300, ge=1, description="Seconds a cached response lives; a newly published run replaces it sooner."
+    )
+    api_cache_max_age: int = Field(60, ge=0, description="Cache-Control max-age the API sends with GET responses.")
+    api_run_check_interval: float = Field(
+        1.0,
+        ge=0,
+        description="Seconds an API process trusts its last look at the served run id: a publish is served "
+        "within this.",
+    )
+    api_key_cache_ttl: float = Field(
+        5.0, ge=0, description="Seconds an API process trusts a key lookup: a revoked key stops working within this."
+    )
+    api_max_body_bytes: int = Field(
+        2 * 1024 * 1024, ge=1024, description="Largest request body the API reads; a larger one is 413."
+    )
+    served_run_max_age_hours: float = Field(
+        26.0, gt=0, description="/readyz reports the served run as stale when it was scored longer ago than this."
     )
 
     @field_validator("warehouse_url")
@@ -63,6 +143,17 @@ class Settings(BaseSettings):
         """The warehouse URL, defaulting to the embedded DuckDB file under ``home``."""
         return self.warehouse_url or f"duckdb:///{self.home / 'warehouse.duckdb'}"
 
+    @property
+    def resolved_serving_url(self) -> str:
+        """The serving store URL, defaulting to a SQLite file beside the embedded warehouse."""
+        return self.serving_url or f"sqlite:///{self.home / 'serving.sqlite'}"
+
+    @model_validator(mode="after")
+    def _tiers_ordered(self) -> Settings:
+        if self.risk_tier_medium >= self.risk_tier_high:
+            raise ValueError("C360_RISK_TIER_MEDIUM must be below C360_RISK_TIER_HIGH")
+        return self
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
@@ -71,5 +162,7 @@ def get_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
-        name = "C360_" + str(first["loc"][0]).upper() if first.get("loc") else "C360_*"
-        raise ConfigError(f"{name}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first.get("loc"):
+            message = f"C360_{str(first['loc'][0]).upper()}: {message} (got {first.get('input')!r})"
+        raise ConfigError(message) from None

@@ -12,6 +12,7 @@ process (normally ``c360 worker`` running a task) holds it, then fails naming th
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,10 +23,13 @@ from typing import Any, Literal
 
 import duckdb
 import sqlalchemy as sa
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from c360.errors import ConfigError, WarehouseBusy, WarehouseUnavailable
 from c360.settings import Settings, get_settings
+
+# the connector logs every retry of an unreachable account as a warning; our error says it once
+logging.getLogger("snowflake.connector").setLevel(logging.ERROR)
 
 Target = Literal["duckdb", "snowflake"]
 Params = Mapping[str, Any]
@@ -153,9 +157,7 @@ def used_params(sql: str, params: Params | None, sigil: str) -> dict[str, Any] |
     if not params:
         return None
     used = {
-        name: value
-        for name, value in params.items()
-        if re.search(rf"{re.escape(sigil)}{re.escape(name)}(?!\w)", sql)
+        name: value for name, value in params.items() if re.search(rf"{re.escape(sigil)}{re.escape(name)}(?!\w)", sql)
     }
     return used or None
 
@@ -185,9 +187,7 @@ class Warehouse:
         """The DuckDB file (DuckDB targets only)."""
         database = self.url.database
         if not database or database == ":memory:":
-            raise ConfigError(
-                "C360_WAREHOUSE_URL must name a DuckDB file, e.g. duckdb:///var/warehouse.duckdb"
-            )
+            raise ConfigError("C360_WAREHOUSE_URL must name a DuckDB file, e.g. duckdb:///var/warehouse.duckdb")
         return Path(database)
 
     @contextmanager
@@ -239,12 +239,15 @@ class Warehouse:
             engine = sa.create_engine(
                 self.url,
                 poolclass=sa.pool.NullPool,
-                connect_args={"session_parameters": {"TIMEZONE": "UTC", "QUERY_TAG": "c360"}},
+                connect_args={
+                    "session_parameters": {"TIMEZONE": "UTC", "QUERY_TAG": "c360"},
+                    "login_timeout": self.settings.warehouse_connect_timeout,
+                },
             )
             raw = engine.raw_connection()
         except NoSuchModuleError:
             raise ConfigError("snowflake:// URLs need snowflake-sqlalchemy installed") from None
-        except (DBAPIError, OSError) as exc:
+        except Exception as exc:  # DBAPIError, or the connector's own errors raised before SQLAlchemy wraps them
             raise WarehouseUnavailable(f"cannot reach {self.display}: {_first_line(exc)}") from None
         return SnowflakeConnection(raw)
 

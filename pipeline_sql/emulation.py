@@ -18,6 +18,7 @@ will run.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
 
 from sqlglot import exp
@@ -61,8 +62,7 @@ def duckdb_form(statement: str) -> list[str]:
         name, action = objects.parse_alter_task(statement)
         state = "started" if action == "RESUME" else "suspended"
         return [
-            f"UPDATE {META_SCHEMA}.TASKS SET state = {quote(state)}, updated_at = now() "
-            f"WHERE task_name = {quote(name)}"
+            f"UPDATE {META_SCHEMA}.TASKS SET state = {quote(state)}, updated_at = now() WHERE task_name = {quote(name)}"
         ]
     if kind == "procedure":
         return _procedure(objects.parse_procedure(statement))
@@ -106,6 +106,9 @@ def _task(task: objects.TaskDef, statement: str) -> list[str]:
 
 
 def _procedure(proc: objects.ProcedureDef) -> list[str]:
+    if proc.native:
+        definition_native = {"name": proc.name, "args": [asdict(a) for a in proc.args], "native": proc.native}
+        return [_register_procedure(proc.name, definition_native)]
     known = {a.name for a in proc.args} | set(proc.variables)
     steps = []
     for step in proc.steps:
@@ -124,10 +127,14 @@ def _procedure(proc: objects.ProcedureDef) -> list[str]:
         "exceptions": proc.exceptions,
         "steps": steps,
     }
-    return [
+    return [_register_procedure(proc.name, definition)]
+
+
+def _register_procedure(name: str, definition: Mapping[str, object]) -> str:
+    return (
         f"INSERT OR REPLACE INTO {META_SCHEMA}.PROCEDURES (procedure_name, definition, updated_at) "
-        f"VALUES ({quote(proc.name)}, {quote(json.dumps(definition))}, now())"
-    ]
+        f"VALUES ({quote(name)}, {quote(json.dumps(definition))}, now())"
+    )
 
 
 def bind_variables(select_sql: str, names: set[str]) -> str:

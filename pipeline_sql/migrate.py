@@ -121,9 +121,7 @@ def plan(conn: WarehouseConnection, scripts: list[Script]) -> list[Script]:
     """The scripts to apply, in order; refuses changed versioned scripts and out-of-order versions."""
     applied = _last_success(conn)
     pending: list[Script] = []
-    highest_applied = max(
-        (s.sort_key for s in scripts if s.kind == "versioned" and s.name in applied), default=None
-    )
+    highest_applied = max((s.sort_key for s in scripts if s.kind == "versioned" and s.name in applied), default=None)
     for script in scripts:
         previous = applied.get(script.name)
         if script.kind == "versioned":
@@ -146,9 +144,7 @@ def plan(conn: WarehouseConnection, scripts: list[Script]) -> list[Script]:
 
 
 def _last_success(conn: WarehouseConnection) -> dict[str, str]:
-    rows = conn.query(
-        f"SELECT script, checksum FROM {HISTORY} WHERE status = 'SUCCESS' ORDER BY applied_at, script"
-    )
+    rows = conn.query(f"SELECT script, checksum FROM {HISTORY} WHERE status = 'SUCCESS' ORDER BY applied_at, script")
     return {row["script"]: row["checksum"] for row in rows}
 
 
@@ -176,9 +172,7 @@ def _apply(conn: WarehouseConnection, script: Script) -> int:
     return duration
 
 
-def _record(
-    conn: WarehouseConnection, script: Script, status: str, duration_ms: int, error: str | None
-) -> None:
+def _record(conn: WarehouseConnection, script: Script, status: str, duration_ms: int, error: str | None) -> None:
     params: dict[str, Any] = {
         "version": script.version,
         "description": script.description,

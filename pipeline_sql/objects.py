@@ -11,6 +11,8 @@ than guessed at:
 * ``CREATE [OR REPLACE] PROCEDURE p(arg TYPE [DEFAULT expr], ...) RETURNS type LANGUAGE SQL AS $$
   [DECLARE ...] BEGIN ... END $$`` whose body holds SQL statements, ``BEGIN TRANSACTION``/``COMMIT``,
   ``var := (query)``, ``IF (cond) THEN RAISE exc; END IF`` and ``RETURN expr``.
+* A body that names ``-- c360:duckdb-native module:function`` is Snowflake-only (it uses Snowflake
+  ML, say); on DuckDB that Python function runs instead, called as ``function(conn, *args)``.
 """
 
 from __future__ import annotations
@@ -35,13 +37,12 @@ _TASK_HEAD = re.compile(
     rf"^CREATE\s+(?P<replace>OR\s+REPLACE\s+)?TASK\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?(?P<name>{_NAME})(?P<props>.*)$",
     re.I | re.S,
 )
-_ALTER_TASK = re.compile(
-    rf"^ALTER\s+TASK\s+(?:IF\s+EXISTS\s+)?(?P<name>{_NAME})\s+(?P<action>RESUME|SUSPEND)$", re.I
-)
+_ALTER_TASK = re.compile(rf"^ALTER\s+TASK\s+(?:IF\s+EXISTS\s+)?(?P<name>{_NAME})\s+(?P<action>RESUME|SUSPEND)$", re.I)
 _PROC_HEAD = re.compile(
     rf"^CREATE\s+(?:OR\s+REPLACE\s+)?PROCEDURE\s+(?P<name>{_NAME})\s*\((?P<args>.*?)\)\s*RETURNS\s",
     re.I | re.S,
 )
+_NATIVE = re.compile(r"--\s*c360:duckdb-native\s+(?P<target>[\w.]+:\w+)")
 _CALL = re.compile(rf"^CALL\s+(?P<name>{_NAME})\s*\((?P<args>.*)\)$", re.I | re.S)
 _ASSIGN = re.compile(r"^(?P<var>[A-Za-z_]\w*)\s*:=\s*(?P<expr>.+)$", re.S)
 _IF_RAISE = re.compile(r"^IF\s*\((?P<cond>.+)\)\s*THEN\s+RAISE\s+(?P<exc>[A-Za-z_]\w*)$", re.I | re.S)
@@ -170,6 +171,7 @@ class ProcedureDef:
     variables: dict[str, str | None] = field(default_factory=dict)  # name -> default expression
     exceptions: dict[str, str] = field(default_factory=dict)  # name -> message
     steps: tuple[Step, ...] = ()
+    native: str | None = None  # "module:function" that implements it on DuckDB
 
 
 def parse_procedure(statement: str) -> ProcedureDef:
@@ -183,6 +185,10 @@ def parse_procedure(statement: str) -> ProcedureDef:
     if body is None:
         raise MigrationError(f"procedure {name}: the body must be a $$ … $$ block")
     args = tuple(_parse_arg(a) for a in _split_commas(m.group("args")) if a.strip())
+    native = _NATIVE.search(body)
+    if native:
+        # a Snowflake-only body (e.g. Snowflake ML); DuckDB runs the named Python function instead
+        return ProcedureDef(name=name, args=args, native=native.group("target"))
     variables: dict[str, str | None] = {}
     exceptions: dict[str, str] = {}
     steps: list[Step] = []

@@ -7,6 +7,7 @@ offset in the same transaction as its write, so a crash between the two loses an
 
 from __future__ import annotations
 
+import importlib
 import json
 import uuid
 from collections.abc import Sequence
@@ -67,10 +68,10 @@ class _DuckDBProcedure:
         if row is None:
             raise PipelineError(f"procedure {self.name} does not exist; run `c360 migrate`")
         definition = json.loads(row[0])
+        if "native" in definition:
+            return self._native(definition, args)
         binds = self._bind(definition, args)
-        streams = dict(
-            self.conn.run_native(f"SELECT stream_name, source_table FROM {META_SCHEMA}.STREAMS").fetchall()
-        )
+        streams = dict(self.conn.run_native(f"SELECT stream_name, source_table FROM {META_SCHEMA}.STREAMS").fetchall())
         consumed: set[str] = set()
         in_tx = False
         try:
@@ -115,6 +116,12 @@ class _DuckDBProcedure:
             if in_tx:
                 self.conn.run_native("ROLLBACK")
             raise
+
+    def _native(self, definition: dict[str, Any], args: list[Any]) -> Any:
+        module_name, function_name = definition["native"].split(":")
+        function = getattr(importlib.import_module(module_name), function_name)
+        binds = self._bind({**definition, "variables": {}}, args)
+        return function(self.conn, *binds.values())
 
     def _bind(self, definition: dict[str, Any], args: list[Any]) -> dict[str, Any]:
         params = definition["args"]

@@ -67,8 +67,7 @@ def load_scripts(directory: Path = MIGRATIONS_DIR, variables: dict[str, str] | N
         versioned, repeatable = _VERSIONED.match(path.name), _REPEATABLE.match(path.name)
         if not versioned and not repeatable:
             raise MigrationError(
-                f"bad migration file name {path.name}: expected V<version>__<description>.sql "
-                "or R__<description>.sql"
+                f"bad migration file name {path.name}: expected V<version>__<description>.sql or R__<description>.sql"
             )
         match = versioned or repeatable
         assert match is not None

@@ -54,7 +54,5 @@ def main() -> None:
             sys.exit(exc.exit_code)
         if os.environ.get("C360_DEBUG"):
             raise
-        typer.echo(
-            f"internal error: {type(exc).__name__}: {exc} (set C360_DEBUG=1 for the traceback)", err=True
-        )
+        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set C360_DEBUG=1 for the traceback)", err=True)
         sys.exit(70)

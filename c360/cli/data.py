@@ -38,21 +38,15 @@ def generate(
             result = run(out, scale=scale, days=days, seed=seed, as_of=day, on_progress=update)
     except ValueError as exc:
         raise SourceFileError(str(exc)) from None
-    table = Table(
-        "file", "rows", title=f"generated in {out} (scale {scale:g}, {days} days to {day}, seed {seed})"
-    )
+    table = Table("file", "rows", title=f"generated in {out} (scale {scale:g}, {days} days to {day}, seed {seed})")
     for key, path in result.files.items():
         table.add_row(str(path), f"{result.counts.get(key, 0):,}")
     stdout.print(table)
 
 
 def ingest(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Files: .jsonl events, .csv content views, .parquet tickets.")
-    ],
-    force: Annotated[
-        bool, typer.Option(help="Load files even if the same content was loaded before.")
-    ] = False,
+    paths: Annotated[list[Path], typer.Argument(help="Files: .jsonl events, .csv content views, .parquet tickets.")],
+    force: Annotated[bool, typer.Option(help="Load files even if the same content was loaded before.")] = False,
     source: Annotated[
         str | None,
         typer.Option(help="subscription_events | content_engagement | support_tickets (default: by suffix)."),

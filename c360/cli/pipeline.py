@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import typer
@@ -29,9 +28,7 @@ def migrate(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the SQL for the target instead of running it.")
     ] = False,
-    target: Annotated[
-        str | None, typer.Option(help="duckdb | snowflake (default: from C360_WAREHOUSE_URL).")
-    ] = None,
+    target: Annotated[str | None, typer.Option(help="duckdb | snowflake (default: from C360_WAREHOUSE_URL).")] = None,
 ) -> None:
     """Apply pending migrations to the warehouse (versioned once, repeatable when changed)."""
     from pipeline_sql.migrate import dry_run as render
@@ -63,9 +60,7 @@ def pipeline_run(as_of: Annotated[str | None, AS_OF] = None) -> None:
     warehouse = Warehouse.from_settings()
     with progress_bar("pipeline") as update:
         result = run_pipeline(warehouse, as_of=parse_date(as_of), on_progress=update)
-    table = Table(
-        "task", "status", "seconds", "detail", title=f"pipeline as of {result.as_of} (run {result.run_id})"
-    )
+    table = Table("task", "status", "seconds", "detail", title=f"pipeline as of {result.as_of} (run {result.run_id})")
     for step in result.steps:
         table.add_row(step.task, step.status, f"{step.seconds:.2f}", step.detail)
     stdout.print(table)
@@ -81,9 +76,7 @@ def pipeline_task(
     scheduler.load()
     matches = [t for t in scheduler.tasks if t.split(".")[-1] == name.upper() or t == name.upper()]
     if not matches:
-        raise ConfigError(
-            f"no started task named {name}; known: {', '.join(sorted(scheduler.tasks)) or 'none'}"
-        )
+        raise ConfigError(f"no started task named {name}; known: {', '.join(sorted(scheduler.tasks)) or 'none'}")
     run = scheduler.run_task(matches[0], utcnow())
     if run is None:
         typer.echo(f"{name}: skipped, its WHEN condition is false (no new data)")
@@ -112,44 +105,28 @@ def print_summary(summary: object, where: str) -> None:
     for name, rows in summary.tables:
         tables.add_row(name, f"{rows:,}")
     stdout.print(tables)
-    rejects = Table(
-        "source", "rejected records", "example reason", title="rejects (SFE_RAW_MEDIA.RAW_LOAD_ERRORS)"
-    )
+    rejects = Table("source", "rejected records", "example reason", title="rejects (SFE_RAW_MEDIA.RAW_LOAD_ERRORS)")
     for row in summary.rejects:
         rejects.add_row(row["source"], f"{row['rejected']:,}", str(row["example_reason"])[:70])
     stdout.print(rejects)
-    stdout.print(
-        f"invalid subscription events kept in staging with is_valid = FALSE: {summary.invalid_events:,}"
-    )
+    stdout.print(f"invalid subscription events kept in staging with is_valid = FALSE: {summary.invalid_events:,}")
     for row in summary.checks:
         stdout.print(f"quality checks {'passed' if row['passed'] else 'FAILED'}: {row['checks']}")
 
 
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
-    tick: Annotated[float, typer.Option(help="Seconds between checks for due tasks.")] = 1.0,
 ) -> None:
-    """Run the task graph on its schedules (DuckDB warehouse); holds the warehouse only while a task runs."""
-    from c360.pipeline.scheduler import Scheduler
+    """Run background work: the task graph on its schedules (DuckDB), and the jobs of later layers."""
+    from c360.settings import get_settings
+    from c360.worker import Worker, build_jobs
 
-    warehouse = Warehouse.from_settings()
-    if warehouse.target == "snowflake":
-        raise ConfigError(
-            "on Snowflake the tasks run inside Snowflake; `c360 worker` has nothing to schedule"
-        )
-    scheduler = Scheduler(warehouse)
-    scheduler.load()
-    typer.echo(f"worker: {len(scheduler.tasks)} started tasks on {warehouse.display}", err=True)
-    last_load = time.monotonic()
-    while True:
-        for run in scheduler.tick():
-            typer.echo(
-                f"{run.task}: {run.state} in {run.seconds:.2f} s" + (f" ({run.error})" if run.error else ""),
-                err=True,
-            )
-        if once:
-            return
-        if time.monotonic() - last_load > 60:  # pick up re-migrated or resumed tasks
-            scheduler.load()
-            last_load = time.monotonic()
-        time.sleep(tick)
+    settings = get_settings()
+    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True))
+    typer.echo(
+        f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {Warehouse.from_settings().display}", err=True
+    )
+    try:
+        Worker(jobs).run(once=once)
+    except KeyboardInterrupt:
+        typer.echo("worker: stopped", err=True)

@@ -42,9 +42,7 @@ class Step:
 STEPS: list[Step] = [
     Step("sfe_process_subscribers_task", "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS", stream=SUBSCRIBER_STREAM),
     Step("sfe_process_engagement_task", "SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT", stream=CONTENT_STREAM),
-    Step(
-        "sfe_daily_build_task", "SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY", lambda as_of, run_id: [as_of, run_id]
-    ),
+    Step("sfe_daily_build_task", "SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY", lambda as_of, run_id: [as_of, run_id]),
 ]
 
 
@@ -84,9 +82,7 @@ def run_pipeline(
         started = time.perf_counter()
         with warehouse.connect() as conn:
             if step.stream and not runtime.stream_has_data(conn, step.stream):
-                result.steps.append(
-                    StepResult(step.task, "skipped", time.perf_counter() - started, "no new data")
-                )
+                result.steps.append(StepResult(step.task, "skipped", time.perf_counter() - started, "no new data"))
                 continue
             detail = call_step(conn, step, as_of, result.run_id)
         result.steps.append(StepResult(step.task, "ran", time.perf_counter() - started, str(detail or "")))

@@ -58,9 +58,7 @@ def source_for(path: Path, override: str | None = None) -> Source:
         try:
             return SOURCES[override]
         except KeyError:
-            raise SourceFileError(
-                f"unknown source {override!r}: expected one of {', '.join(SOURCES)}"
-            ) from None
+            raise SourceFileError(f"unknown source {override!r}: expected one of {', '.join(SOURCES)}") from None
     suffix = path.suffix.lower()
     for source in SOURCES.values():
         if suffix in source.suffixes:

@@ -82,6 +82,30 @@ def ingest(
     return results
 
 
+def load_payloads(conn: WarehouseConnection, payloads: Sequence[str], *, batch_id: str, origin: str) -> LoadResult:
+    """Land JSON subscription events that arrived by API (already validated) in RAW_SUBSCRIBER_EVENTS.
+
+    ``batch_id`` plays the file checksum's part: a batch already loaded is skipped, so whoever moves
+    batches can retry after a crash without duplicating them. Runs in the caller's connection.
+    """
+    source = SUBSCRIPTION_EVENTS
+    path = Path(origin)
+    done = conn.scalar(
+        "SELECT load_id FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY WHERE file_checksum = :batch AND source = :source "
+        "AND status = 'loaded' LIMIT 1",
+        {"batch": batch_id, "source": source.name},
+    )
+    if done:
+        return LoadResult(path, source.name, "skipped", load_id=str(done), message=f"batch {batch_id} already loaded")
+    rows = pa.table(
+        {
+            "source_row": pa.array(range(1, len(payloads) + 1), pa.int64()),
+            "payload": pa.array(list(payloads), pa.string()),
+        }
+    )
+    return _Load(conn, path, source, batch_id, size=sum(len(p) for p in payloads)).parsed(Parsed(rows))
+
+
 def file_checksum(path: Path) -> str:
     """SHA-256 of the file's bytes."""
     digest = hashlib.sha256()
@@ -156,16 +180,17 @@ def _refuse_truncated_csv(path: Path, ends_with_newline: bool, rejects: list[Rej
     with path.open("rb") as handle:
         lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) + 1
     if rejects[-1].source_row == lines:
-        raise SourceFileError(
-            f"{path} looks truncated: its last line ({lines}) is incomplete and has no line end"
-        )
+        raise SourceFileError(f"{path} looks truncated: its last line ({lines}) is incomplete and has no line end")
 
 
 class _Load:
     """One file's load: rows, rejects and the history row, all in one transaction."""
 
-    def __init__(self, conn: WarehouseConnection, path: Path, source: Source, checksum: str) -> None:
+    def __init__(
+        self, conn: WarehouseConnection, path: Path, source: Source, checksum: str, size: int | None = None
+    ) -> None:
         self.conn, self.path, self.source, self.checksum = conn, path, source, checksum
+        self.size = size if size is not None else path.stat().st_size
         self.load_id = uuid.uuid4().hex
         self.started = datetime.now(UTC).replace(tzinfo=None)
 
@@ -257,7 +282,7 @@ class _Load:
                 "source": self.source.name,
                 "file": str(self.path),
                 "checksum": self.checksum,
-                "bytes": self.path.stat().st_size,
+                "bytes": self.size,
                 "read": loaded + len(rejects),
                 "loaded": loaded,
                 "rejected": len(rejects),
@@ -277,9 +302,7 @@ class _Load:
         )
 
 
-def _insert(
-    conn: WarehouseConnection, table: str, rows: pa.Table, json_columns: frozenset[str] = frozenset()
-) -> None:
+def _insert(conn: WarehouseConnection, table: str, rows: pa.Table, json_columns: frozenset[str] = frozenset()) -> None:
     """Append an Arrow table to ``table`` (columns by name); JSON text columns become VARIANT."""
     if rows.num_rows == 0:
         return
@@ -288,9 +311,7 @@ def _insert(
         conn.native.register("c360_batch", rows)
         try:
             exprs = [f"{c}::JSON" if c in json_columns else c for c in names]
-            conn.native.execute(
-                f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)} FROM c360_batch"
-            )
+            conn.native.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)} FROM c360_batch")
         finally:
             conn.native.unregister("c360_batch")
         return

@@ -83,9 +83,7 @@ def read_jsonl(path: Path) -> Parsed:
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                rejects.append(
-                    Reject(number, _clip(line.decode(errors="replace")), f"invalid UTF-8: {exc.reason}")
-                )
+                rejects.append(Reject(number, _clip(line.decode(errors="replace")), f"invalid UTF-8: {exc.reason}"))
                 continue
             try:
                 value = json.loads(text, parse_constant=_reject_constant)
@@ -99,15 +97,13 @@ def read_jsonl(path: Path) -> Parsed:
             payloads.append(text.strip())
     if not rows and not rejects:
         raise SourceFileError(f"{path} is empty: no JSON lines in it")
-    if rejects and not last_line_complete and rejects[-1].source_row == number:
-        raise SourceFileError(
-            f"{path} looks truncated: its last line ({number}) is incomplete JSON with no line end"
-        )
     if not rows:
         raise SourceFileError(
             f"{path} is not JSON lines: none of its {len(rejects)} records is a JSON object "
-            f"(line 1: {rejects[0].reason})"
+            f"(line {rejects[0].source_row}: {rejects[0].reason})"
         )
+    if not last_line_complete and rejects[-1:] and rejects[-1].source_row == number:
+        raise SourceFileError(f"{path} looks truncated: its last line ({number}) is incomplete JSON with no line end")
     table = pa.table({"source_row": pa.array(rows, pa.int64()), "payload": pa.array(payloads, pa.string())})
     return Parsed(table, rejects)
 
@@ -199,13 +195,10 @@ def read_parquet(path: Path, now: datetime | None = None) -> Parsed:
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        reason = str(exc).splitlines()[0]
-        kind = (
-            "truncated or not a Parquet file"
-            if "magic" in reason.lower() or "footer" in reason.lower()
-            else ("not a readable Parquet file")
-        )
-        raise SourceFileError(f"{path} is {kind}: {reason}") from None
+        reason = str(exc).splitlines()[0].replace(f"'{path}'", "it")
+        raise SourceFileError(
+            f"{path} is not a readable Parquet file (truncated, or another format): {reason}"
+        ) from None
     missing = [c for c in SUPPORT_TICKETS.required if c not in table.column_names]
     if missing:
         raise SourceFileError(f"{path} is not a {SUPPORT_TICKETS.label} file: it lacks {', '.join(missing)}")
@@ -250,14 +243,11 @@ def _cast_column(path: Path, name: str, column: pa.ChunkedArray, dtype: pa.DataT
         if pa.types.is_timestamp(column.type) and column.type.tz is not None:
             column = pc.cast(column, pa.timestamp("us", tz="UTC")).cast(pa.timestamp("us", tz=None))
         elif pa.types.is_string(column.type) and pa.types.is_timestamp(dtype):
-            column = pc.cast(
-                pc.strptime(column, format="%Y-%m-%dT%H:%M:%S", unit="us", error_is_null=True), dtype
-            )
+            column = pc.cast(pc.strptime(column, format="%Y-%m-%dT%H:%M:%S", unit="us", error_is_null=True), dtype)
         return pc.cast(column, dtype)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise SourceFileError(
-            f"{path}: column {name} of type {column.type} cannot be read as {dtype}: "
-            f"{str(exc).splitlines()[0]}"
+            f"{path}: column {name} of type {column.type} cannot be read as {dtype}: {str(exc).splitlines()[0]}"
         ) from None
 
 

@@ -1,0 +1,5 @@
+"""The serving store and what fills and reads it: publish, queries, API keys, the events inbox.
+
+The API reads only this store, never the warehouse: ``publish`` copies each scoring run (scores and
+the profile snapshot) into it in one transaction, and the API serves the latest published run.
+"""

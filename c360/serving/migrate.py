@@ -1,0 +1,67 @@
+"""Versioned migrations of the serving store (Alembic), applied by ``c360 migrate`` after the warehouse's."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from c360.serving.store import Store
+from c360.settings import Settings
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class MigrateResult:
+    """Where the store was and is now."""
+
+    store: str
+    before: str | None
+    after: str | None
+    applied: list[str]
+
+
+def _config(url: str, *, output: io.StringIO | None = None) -> Config:
+    config = Config(output_buffer=output) if output is not None else Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    # ConfigParser interpolation would read the % of URL-encoded passwords
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def current_revision(conn: sa.Connection) -> str | None:
+    """The revision the store is at (None: never migrated)."""
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest revision in c360/serving/migrations."""
+    return ScriptDirectory.from_config(_config("sqlite://")).get_current_head()
+
+
+def upgrade(settings: Settings) -> MigrateResult:
+    """Apply pending migrations to the serving store, in one transaction."""
+    store = Store.from_settings(settings)
+    script = ScriptDirectory.from_config(_config("sqlite://"))
+    with store.write() as conn:
+        before = current_revision(conn)
+        config = _config(settings.resolved_serving_url)
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        after = current_revision(conn)
+    applied = [rev.revision for rev in script.iterate_revisions(after, before)] if after != before else []
+    return MigrateResult(store.display, before, after, list(reversed(applied)))
+
+
+def upgrade_sql(settings: Settings) -> str:
+    """The SQL ``upgrade`` would run from an empty store, in the store's dialect (Alembic offline mode)."""
+    output = io.StringIO()
+    command.upgrade(_config(settings.resolved_serving_url, output=output), "head", sql=True)
+    return output.getvalue()

@@ -1,0 +1,250 @@
+"""The serving store: one SQLAlchemy URL (SQLite beside the warehouse by default, PostgreSQL in production).
+
+Tables are SQLAlchemy Core; ``c360/serving/migrations`` creates them (Alembic, applied by
+``c360 migrate``). Every run's rows are keyed by the run's ``seq``, so switching the served run is
+the commit of a new ``served_runs`` row, and earlier runs stay readable for pinned paging cursors.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+from c360.errors import ConfigError
+from c360.serving.errors import ServingStoreUnavailable
+from c360.settings import Settings
+
+metadata = sa.MetaData()
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A UTC timestamp: stored naive (SQLite has no time zones), always returned aware."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+# One row per published scoring run; the served run is the one with the highest seq.
+served_runs = sa.Table(
+    "served_runs",
+    metadata,
+    sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(64), nullable=False, unique=True),
+    sa.Column("score_date", sa.Date, nullable=False),
+    sa.Column("model_version", sa.String(64), nullable=False),
+    sa.Column("scored_at", UTCDateTime, nullable=False),
+    sa.Column("published_at", UTCDateTime, nullable=False),
+    sa.Column("previous_seq", sa.Integer),  # the run served when this one was published
+    sa.Column("subscribers", sa.Integer, nullable=False),
+    sa.Column("tier_high", sa.Float, nullable=False),
+    sa.Column("tier_medium", sa.Float, nullable=False),
+    sa.Column("high_count", sa.Integer, nullable=False),
+    sa.Column("medium_count", sa.Integer, nullable=False),
+    sa.Column("low_count", sa.Integer, nullable=False),
+    sa.Column("pruned", sa.Boolean, nullable=False),  # its subscriber rows are gone (retention)
+)
+
+# The snapshot of one run: profile (from DIM_SUBSCRIBERS and the facts) and health score per subscriber.
+served_subscribers = sa.Table(
+    "served_subscribers",
+    metadata,
+    sa.Column("run_seq", sa.Integer, sa.ForeignKey("served_runs.seq"), primary_key=True),
+    sa.Column("subscriber_id", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(32)),
+    sa.Column("plan", sa.String(64)),
+    sa.Column("signup_date", sa.Date),
+    sa.Column("tenure_days", sa.Integer),
+    sa.Column("lifetime_value", sa.Float),
+    sa.Column("demographic_segment", sa.String(64)),
+    sa.Column("profile_as_of", sa.Date),
+    sa.Column("articles_viewed", sa.Integer),
+    sa.Column("total_time_spent", sa.Integer),
+    sa.Column("distinct_sections", sa.Integer),
+    sa.Column("days_since_last_read", sa.Integer),
+    sa.Column("support_tickets_90d", sa.Integer),
+    sa.Column("churn_risk_score", sa.Float),  # NULL: in the profile snapshot but not scored by this run
+    sa.Column("risk_tier", sa.String(8)),
+    sa.Column("previous_risk_tier", sa.String(8)),
+    sa.Column("score_date", sa.Date),
+    sa.Column("scored_at", UTCDateTime),
+    sa.Column("model_version", sa.String(64)),
+    sa.Column("drivers", sa.JSON),
+    sa.Column("updated_at", UTCDateTime),  # when score, tier or model last changed (incremental sync)
+    sa.Index("ix_served_subscribers_tier", "run_seq", "risk_tier", "subscriber_id"),
+)
+
+# One score per subscriber per score_date, for C360_SERVING_HISTORY_DAYS.
+score_history = sa.Table(
+    "score_history",
+    metadata,
+    sa.Column("subscriber_id", sa.String(64), primary_key=True),
+    sa.Column("score_date", sa.Date, primary_key=True),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("churn_risk_score", sa.Float, nullable=False),
+    sa.Column("risk_tier", sa.String(8), nullable=False),
+    sa.Column("model_version", sa.String(64), nullable=False),
+    sa.Column("scored_at", UTCDateTime, nullable=False),
+    sa.Index("ix_score_history_date", "score_date"),
+)
+
+# The models that scored published runs (from CHURN_MODEL_REGISTRY).
+served_models = sa.Table(
+    "served_models",
+    metadata,
+    sa.Column("model_version", sa.String(64), primary_key=True),
+    sa.Column("trained_at", UTCDateTime, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("data_window_start", sa.Date, nullable=False),
+    sa.Column("data_window_end", sa.Date, nullable=False),
+    sa.Column("features", sa.JSON, nullable=False),
+    sa.Column("metrics", sa.JSON, nullable=False),
+    sa.Column("train_rows", sa.Integer, nullable=False),
+    sa.Column("test_rows", sa.Integer, nullable=False),
+)
+
+# API keys: only a SHA-256 of the key is stored; key_id is the lookup prefix printed in the key.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("scopes", sa.String(200), nullable=False),  # comma-separated
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
+
+# Subscription events accepted by the API, until the worker has landed them in RAW_SUBSCRIBER_EVENTS.
+event_inbox = sa.Table(
+    "event_inbox",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("batch_id", sa.String(36), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("move_id", sa.String(36)),  # claimed by one warehouse load (its batch id in RAW_LOAD_HISTORY)
+    sa.Column("moved_at", UTCDateTime),
+    sa.Index("ix_event_inbox_move", "moved_at", "move_id"),
+)
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Store:
+    """The serving store behind ``C360_SERVING_URL``."""
+
+    engine: sa.Engine
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """The store for these settings (one engine, and so one pool, per URL and process)."""
+        return cls(_engine(settings.resolved_serving_url))
+
+    @property
+    def display(self) -> str:
+        """The URL without its password, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[sa.Connection]:
+        """A connection for reads; store failures become ServingStoreUnavailable."""
+        with _translated(self), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[sa.Connection]:
+        """One transaction: committed when the block ends, rolled back when it raises."""
+        with _translated(self), self.engine.begin() as conn:
+            yield conn
+
+
+@contextmanager
+def _translated(store: Store) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as exc:
+        text = str(exc.orig).lower()
+        if "no such table" in text or ("relation" in text and "does not exist" in text):
+            raise ServingStoreUnavailable(f"serving store {store.display} is not migrated; run `c360 migrate`") from exc
+        if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            raise ServingStoreUnavailable(f"serving store {store.display} is unavailable: {first}") from exc
+        raise
+
+
+_engines: dict[str, sa.Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _engine(url: str) -> sa.Engine:
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = _create_engine(url)
+        return _engines[url]
+
+
+def _create_engine(raw: str) -> sa.Engine:
+    try:
+        url = sa.make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"C360_SERVING_URL is not a valid SQLAlchemy URL: {raw!r}") from None
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(f"C360_SERVING_URL must be sqlite:///path or postgresql+psycopg://..., not {backend}://")
+    options: dict[str, Any] = {"pool_pre_ping": backend == "postgresql"}
+    if backend == "sqlite" and url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        options["connect_args"] = {"timeout": 15}
+    try:
+        engine = sa.create_engine(url, **options)
+    except NoSuchModuleError:
+        raise ConfigError(f"C360_SERVING_URL: no driver installed for {url.drivername}") from None
+    if backend == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL: API readers keep reading the committed run while a publish writes the next one.
+    # synchronous=FULL: an accepted event is on disk before the API answers 202.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def dispose_engines() -> None:
+    """Close every pooled connection (tests, and after forking)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()

@@ -1,0 +1,98 @@
+"""``c360 worker``: the process that owns background work, as a list of jobs.
+
+Each job does a bounded amount of work per ``tick`` and returns; the worker calls every job whose
+interval has passed, then sleeps a little. Blocking work (DuckDB tasks) runs in the loop itself, so
+the embedded warehouse is opened by one job at a time and held only while that job's tick runs.
+SIGTERM and SIGINT finish the current tick and stop.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from c360.errors import C360Error
+from c360.settings import Settings
+from c360.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+
+class Job(Protocol):
+    """A unit of background work."""
+
+    name: str
+    interval: float  # seconds between ticks
+
+    def tick(self) -> None:
+        """Do what is due now; raise C360Error for failures worth logging."""
+
+
+@dataclass
+class SchedulerJob:
+    """Runs the warehouse's task graph on its schedules (DuckDB only; Snowflake runs its own tasks)."""
+
+    warehouse: Warehouse
+    name: str = "tasks"
+    interval: float = 1.0
+    reload_every: float = 60.0
+    report: Callable[[str], None] = log.info
+    _scheduler: object = None
+    _loaded_at: float = 0.0
+
+    def tick(self) -> None:
+        from c360.pipeline.scheduler import Scheduler
+
+        if not isinstance(self._scheduler, Scheduler) or time.monotonic() - self._loaded_at > self.reload_every:
+            scheduler = self._scheduler if isinstance(self._scheduler, Scheduler) else Scheduler(self.warehouse)
+            scheduler.load()  # picks up re-migrated, resumed or suspended tasks
+            self._scheduler, self._loaded_at = scheduler, time.monotonic()
+        assert isinstance(self._scheduler, Scheduler)
+        for run in self._scheduler.tick():
+            self.report(f"{run.task}: {run.state} in {run.seconds:.2f} s" + (f" ({run.error})" if run.error else ""))
+
+
+def build_jobs(settings: Settings, report: Callable[[str], None] = log.info) -> list[Job]:
+    """The worker's jobs for this configuration."""
+    warehouse = Warehouse.from_settings(settings)
+    jobs: list[Job] = []
+    if warehouse.target == "duckdb":
+        jobs.append(SchedulerJob(warehouse, report=report))
+    return jobs
+
+
+@dataclass
+class Worker:
+    """Calls each job when its interval has passed, until stopped."""
+
+    jobs: list[Job]
+    idle_sleep: float = 0.05
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def run(self, *, once: bool = False) -> None:
+        """Tick jobs until SIGTERM/SIGINT (or once)."""
+        if not once and threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
+        due = dict.fromkeys(range(len(self.jobs)), 0.0)
+        while not self.stop.is_set():
+            now = time.monotonic()
+            for i, job in enumerate(self.jobs):
+                if once or due[i] <= now:
+                    self._tick(job)
+                    due[i] = time.monotonic() + job.interval
+            if once:
+                return
+            self.stop.wait(max(self.idle_sleep, min(due.values(), default=now + 1) - time.monotonic()))
+
+    def _tick(self, job: Job) -> None:
+        try:
+            job.tick()
+        except C360Error as exc:
+            log.warning("%s: %s", job.name, exc.message)
+        except Exception:  # a job's bug must not stop the others
+            log.exception("%s failed", job.name)

@@ -1,0 +1,272 @@
+"""`c360 ingest`: every file reconciles, bad records are rejected visibly, bad files load nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from c360.errors import SourceFileError
+from c360.sources.ingest import LoadResult, ingest
+from c360.warehouse import Warehouse
+from tests.conftest import run_cli
+
+HEADER = "event_id,subscriber_id,article_id,event_timestamp,time_spent_seconds,device_type,user_agent,referrer,article_metadata"
+
+
+def event(i: int, **extra: Any) -> str:
+    return json.dumps({"event_id": f"e{i}", "subscriber_id": "s1", "event_type": "payment",
+                       "event_timestamp": "2026-10-01T10:00:00Z", "payment_amount": 9.99, **extra})
+
+
+def csv_row(i: int) -> str:
+    return f'c{i},s1,ART-0001,2026-10-01T10:00:00Z,60,mobile,Mozilla/5.0,google,"{{""section"": ""world""}}"'
+
+
+def only(results: list[LoadResult]) -> LoadResult:
+    assert len(results) == 1
+    return results[0]
+
+
+def count(wh: Warehouse, sql: str) -> int:
+    with wh.connect() as conn:
+        return int(conn.scalar(sql))
+
+
+def rejects(wh: Warehouse) -> list[dict[str, Any]]:
+    with wh.connect() as conn:
+        return conn.query("SELECT source, source_row, raw_text, reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS ORDER BY source_row")
+
+
+# --- JSON lines ---------------------------------------------------------------------------------
+
+
+def test_jsonl_rejects_bad_lines_and_loads_the_rest(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    lines = [event(1), "{not json", "", "[1, 2]", event(2, client_version="9.1"), '{"a": NaN}', event(3)]
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b'\xff\xfe{"bad": "utf8"}\n')
+    result = only(ingest(warehouse, [path]))
+    assert (result.status, result.rows_read, result.rows_loaded, result.rows_rejected) == ("loaded", 7, 3, 4)
+    reasons = {r["source_row"]: r["reason"] for r in rejects(warehouse)}
+    assert reasons[2].startswith("malformed JSON")
+    assert reasons[4] == "not a JSON object but a list"
+    assert reasons[6].startswith("malformed JSON") and "NaN" in reasons[6]
+    assert reasons[8].startswith("invalid UTF-8")
+    with warehouse.connect() as conn:
+        rows = conn.query("SELECT source_row, payload FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS ORDER BY load_seq")
+    assert [r["source_row"] for r in rows] == [1, 5, 7]
+    assert json.loads(rows[1]["payload"])["client_version"] == "9.1"  # unknown fields kept, not rejected
+
+
+def test_history_reconciles_and_reloading_is_a_noop_unless_forced(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(event(1) + "\n{oops\n" + event(2) + "\n")
+    first = only(ingest(warehouse, [path]))
+    again = only(ingest(warehouse, [path]))
+    assert again.status == "skipped" and first.load_id in again.message
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 2
+    forced = only(ingest(warehouse, [path], force=True))
+    assert forced.status == "loaded" and forced.load_id != first.load_id
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 4
+    with warehouse.connect() as conn:
+        history = conn.query("SELECT * FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY ORDER BY started_at")
+    assert len(history) == 2
+    for h in history:
+        assert h["rows_read"] == h["rows_loaded"] + h["rows_rejected"] == 3
+        assert h["last_load_seq"] - h["first_load_seq"] + 1 == h["rows_loaded"]
+    assert history[1]["first_load_seq"] == history[0]["last_load_seq"] + 1  # load_seq only grows
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\n\n  \n", "is empty"),
+        (b"PAR1\x00\x01binary", "is not JSON lines"),
+        (b"not json\nstill not\n", "is not JSON lines"),
+    ],
+)
+def test_jsonl_file_errors_load_nothing(warehouse: Warehouse, tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(content)
+    result = only(ingest(warehouse, [path]))
+    assert result.status == "failed" and message in result.message and str(path) in result.message
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY") == 0
+    assert rejects(warehouse) == []
+
+
+def test_truncated_jsonl_loads_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(event(1) + "\n" + event(2) + "\n" + event(3)[:25])  # cut mid-record, no line end
+    result = only(ingest(warehouse, [path]))
+    assert result.status == "failed" and "looks truncated" in result.message and "(3)" in result.message
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 0
+
+
+def test_oversized_record_is_rejected(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text(event(1) + "\n" + event(2, blob="x" * (1 << 20)) + "\n")
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_loaded, result.rows_rejected) == (1, 1)
+    [reject] = rejects(warehouse)
+    assert "larger than" in reject["reason"] and len(reject["raw_text"]) <= 4097
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+def test_csv_rejects_broken_lines_with_their_line_numbers(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "views.csv"
+    body = [HEADER + ",utm_campaign", csv_row(1) + ",spring", "broken,line", csv_row(2) + ",",
+            csv_row(3) + ",x,too,many", csv_row(4) + ","]
+    path.write_text("\n".join(body) + "\n")
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 3, 2)
+    assert [(r["source_row"], r["raw_text"]) for r in rejects(warehouse)] == [
+        (3, "broken,line"), (5, csv_row(3) + ",x,too,many")
+    ]
+    assert "MISSING COLUMNS" in rejects(warehouse)[0]["reason"]
+    with warehouse.connect() as conn:
+        rows = conn.query(
+            "SELECT event_id, source_row, extra_fields:utm_campaign::VARCHAR AS utm FROM "
+            "SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT ORDER BY load_seq"
+        )
+    assert [(r["event_id"], r["source_row"]) for r in rows] == [("c1", 2), ("c2", 4), ("c4", 6)]
+    assert rows[0]["utm"] == "spring"  # an unknown column is kept in extra_fields
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "is empty"),
+        (HEADER + "\n", "has a header but no records"),
+        ("a,b,c\n1,2,3\n", "is not a content engagement (CSV) file: its header lacks event_id"),
+        (HEADER.replace("referrer", "user_agent") + "\n" + csv_row(1) + "\n", "duplicate column(s) in the header: user_agent"),
+    ],
+)
+def test_csv_file_errors_load_nothing(warehouse: Warehouse, tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "views.csv"
+    path.write_text(content)
+    result = only(ingest(warehouse, [path]))
+    assert result.status == "failed" and message in result.message, result.message
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+
+
+def test_truncated_csv_loads_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "views.csv"
+    path.write_text(HEADER + "\n" + csv_row(1) + "\n" + csv_row(2) + "\n" + "c3,s1,ART-00")
+    result = only(ingest(warehouse, [path]))
+    assert result.status == "failed" and "looks truncated" in result.message
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+    assert rejects(warehouse) == []
+
+
+def test_binary_file_named_csv_is_refused(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "views.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    assert "not UTF-8 text" in only(ingest(warehouse, [path])).message
+
+
+# --- Parquet -------------------------------------------------------------------------------------
+
+
+def tickets(path: Path, rows: list[dict[str, Any]], **schema_extra: pa.DataType) -> Path:
+    schema = pa.schema([
+        ("ticket_id", pa.string()), ("subscriber_id", pa.string()),
+        ("created_at", pa.timestamp("us", tz="UTC")), ("resolved_at", pa.timestamp("us", tz="UTC")),
+        ("category", pa.string()), ("satisfaction_score", pa.int8()), *schema_extra.items(),
+    ])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    return path
+
+
+def ticket(i: int, **over: Any) -> dict[str, Any]:
+    base = {"ticket_id": f"t{i}", "subscriber_id": "s1", "created_at": datetime(2026, 10, 1, 9, tzinfo=UTC),
+            "resolved_at": None, "category": "billing", "satisfaction_score": 4, "agent_team": "tier1"}
+    return {**base, **over}
+
+
+def test_parquet_rejects_bad_rows(warehouse: Warehouse, tmp_path: Path) -> None:
+    rows = [
+        ticket(1),
+        ticket(2, subscriber_id=None),
+        ticket(3, created_at=datetime(2099, 1, 1, tzinfo=UTC)),
+        ticket(4, resolved_at=datetime(2026, 9, 1, tzinfo=UTC)),
+        ticket(5, satisfaction_score=9),
+        ticket(6, ticket_id=""),
+        ticket(7, resolved_at=datetime(2026, 10, 2, tzinfo=UTC)),
+    ]
+    path = tickets(tmp_path / "tickets.parquet", rows, agent_team=pa.string())
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (7, 2, 5)
+    assert [(r["source_row"], r["reason"]) for r in rejects(warehouse)] == [
+        (2, "missing subscriber_id"), (3, "created_at in the future"), (4, "resolved_at before created_at"),
+        (5, "satisfaction_score outside 1-5"), (6, "missing ticket_id"),
+    ]
+    with warehouse.connect() as conn:
+        loaded = conn.query(
+            "SELECT ticket_id, source_row, created_at, extra_fields:agent_team::VARCHAR AS team "
+            "FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS ORDER BY source_row"
+        )
+    assert [(r["ticket_id"], r["source_row"], r["team"]) for r in loaded] == [("t1", 1, "tier1"), ("t7", 7, "tier1")]
+    assert loaded[0]["created_at"] == datetime(2026, 10, 1, 9)  # stored as UTC, without zone
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"PAR1 definitely not parquet", "not a readable Parquet file"), (b"hello", "Parquet")],
+)
+def test_non_parquet_is_refused(warehouse: Warehouse, tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "tickets.parquet"
+    path.write_bytes(content)
+    result = only(ingest(warehouse, [path]))
+    assert result.status == "failed" and message in result.message
+
+
+def test_truncated_parquet_is_refused(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tickets(tmp_path / "tickets.parquet", [ticket(i) for i in range(50)], agent_team=pa.string())
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    result = only(ingest(warehouse, [path]))
+    assert result.status == "failed" and "Parquet" in result.message
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS") == 0
+
+
+def test_parquet_without_required_columns_is_refused(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "tickets.parquet"
+    pq.write_table(pa.table({"ticket_id": ["t1"]}), path)
+    assert "it lacks subscriber_id, created_at" in only(ingest(warehouse, [path])).message
+
+
+# --- several files, and the command line ----------------------------------------------------------
+
+
+def test_a_missing_file_stops_before_anything_loads(warehouse: Warehouse, tmp_path: Path) -> None:
+    good = tmp_path / "events.jsonl"
+    good.write_text(event(1) + "\n")
+    with pytest.raises(SourceFileError, match="no such file"):
+        ingest(warehouse, [good, tmp_path / "missing.jsonl"])
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 0
+
+
+def test_unknown_suffix_needs_a_source(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "events.txt"
+    path.write_text(event(1) + "\n")
+    assert "cannot tell its source" in only(ingest(warehouse, [path])).message
+    assert only(ingest(warehouse, [path], source="subscription_events")).status == "loaded"
+
+
+def test_cli_reports_each_file_and_fails_when_one_failed(warehouse: Warehouse, tmp_path: Path) -> None:
+    good, bad = tmp_path / "events.jsonl", tmp_path / "views.csv"
+    good.write_text(event(1) + "\n{bad\n")
+    bad.write_text("")
+    proc = run_cli("ingest", str(good), str(bad))
+    assert proc.returncode == 1
+    assert "error: 1 of 2 file(s) not loaded" in proc.stderr and "views.csv is empty" in proc.stderr
+    assert "loaded" in proc.stdout and "failed" in proc.stdout
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 1
