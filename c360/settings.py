@@ -52,6 +52,12 @@ class Settings(BaseSettings):
         "4GB", description="DuckDB memory_limit; above it DuckDB spills to <home>/duckdb_tmp."
     )
     duckdb_threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
+    task_poll_seconds: float | None = Field(
+        None,
+        gt=0,
+        description="Embedded worker only: check the WHEN condition of stream tasks this often instead of waiting "
+        "for their SCHEDULE (1 minute), for lower latency; the condition is a cheap query.",
+    )
     snowflake_task_warehouse: str = Field("SFE_C360_WH", description="Snowflake warehouse the pipeline's tasks run on.")
 
     # --- the churn model -------------------------------------------------------------------------

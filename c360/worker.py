@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Protocol
 
 from c360.errors import C360Error
@@ -38,6 +39,7 @@ class SchedulerJob:
     """Runs the warehouse's task graph on its schedules (DuckDB only; Snowflake runs its own tasks)."""
 
     warehouse: Warehouse
+    poll: float | None = None
     name: str = "tasks"
     interval: float = 1.0
     reload_every: float = 60.0
@@ -49,7 +51,11 @@ class SchedulerJob:
         from c360.pipeline.scheduler import Scheduler
 
         if not isinstance(self._scheduler, Scheduler) or time.monotonic() - self._loaded_at > self.reload_every:
-            scheduler = self._scheduler if isinstance(self._scheduler, Scheduler) else Scheduler(self.warehouse)
+            scheduler = (
+                self._scheduler
+                if isinstance(self._scheduler, Scheduler)
+                else Scheduler(self.warehouse, poll=timedelta(seconds=self.poll) if self.poll else None)
+            )
             scheduler.load()  # picks up re-migrated, resumed or suspended tasks
             self._scheduler, self._loaded_at = scheduler, time.monotonic()
         assert isinstance(self._scheduler, Scheduler)
@@ -59,10 +65,19 @@ class SchedulerJob:
 
 def build_jobs(settings: Settings, report: Callable[[str], None] = log.info) -> list[Job]:
     """The worker's jobs for this configuration."""
+    from pipeline_sql.migrate import ensure_migrated
+
     warehouse = Warehouse.from_settings(settings)
+    ensure_migrated(warehouse)
     jobs: list[Job] = []
     if warehouse.target == "duckdb":
-        jobs.append(SchedulerJob(warehouse, report=report))
+        jobs.append(SchedulerJob(warehouse, poll=settings.task_poll_seconds, report=report))
+    # the serving side: events accepted by the API into RAW, and each new scoring run published
+    from c360.serving.inbox import InboxJob
+    from c360.serving.publish import PublishJob
+
+    jobs.append(InboxJob(settings, report=report))
+    jobs.append(PublishJob(settings, report=report))
     return jobs
 
 

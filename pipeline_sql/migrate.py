@@ -99,6 +99,16 @@ def pending_scripts(warehouse: Warehouse, scripts: list[Script] | None = None) -
         return plan(conn, scripts)
 
 
+def ensure_migrated(warehouse: Warehouse) -> None:
+    """Refuse to work on a warehouse whose migrations are missing or behind this code."""
+    pending = pending_scripts(warehouse)
+    if pending:
+        names = ", ".join(s.name for s in pending[:3]) + (" …" if len(pending) > 3 else "")
+        raise MigrationError(
+            f"{warehouse.display} needs {len(pending)} migration(s) ({names}); run `c360 migrate` first"
+        )
+
+
 def _has_history(conn: WarehouseConnection) -> bool:
     return bool(
         conn.scalar(
@@ -191,4 +201,4 @@ def _record(conn: WarehouseConnection, script: Script, status: str, duration_ms:
     )
 
 
-__all__ = ["Outcome", "dry_run", "migrate", "pending_scripts", "plan", "statements_for", "to_duckdb"]
+__all__ = ["Outcome", "dry_run", "ensure_migrated", "migrate", "pending_scripts", "plan", "statements_for", "to_duckdb"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -39,6 +40,7 @@ def migrate(
     warehouse = Warehouse.from_settings()
     if dry_run:
         typer.echo(render(target or warehouse.target))  # type: ignore[arg-type]
+        _migrate_serving_store(dry_run=True)
         return
     if target and target != warehouse.target:
         raise ConfigError(
@@ -51,19 +53,74 @@ def migrate(
     for o in applied:
         typer.echo(f"applied {o.script} ({o.duration_ms} ms)")
     typer.echo(f"{warehouse.display}: {len(applied)} applied, {len(outcomes) - len(applied)} up to date")
+    _migrate_serving_store(dry_run=False)
 
 
-def pipeline_run(as_of: Annotated[str | None, AS_OF] = None) -> None:
-    """Run every task once, in order, as of a day: staging, then daily analytics."""
-    from c360.pipeline.run import run_pipeline
+def _migrate_serving_store(*, dry_run: bool) -> None:
+    """The serving store's own (Alembic) migrations, after the warehouse's."""
+    from c360.serving.migrate import upgrade, upgrade_sql
+    from c360.settings import get_settings
 
+    if dry_run:
+        typer.echo(upgrade_sql(get_settings()))
+        return
+    result = upgrade(get_settings())
+    for revision in result.applied:
+        typer.echo(f"applied serving store revision {revision}")
+    typer.echo(f"{result.store}: serving store at revision {result.after} ({len(result.applied)} applied)")
+
+
+def pipeline_run(
+    as_of: Annotated[str | None, AS_OF] = None,
+    until: Annotated[str | None, typer.Option(help="Stop after this task (e.g. sfe_daily_build_task).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Run every task once, in order, as of a day: staging, daily analytics, then the model's tasks."""
+    from c360.pipeline.run import STEPS, run_pipeline
+
+    steps = STEPS
+    if until:
+        names = [s.task for s in STEPS]
+        if until not in names:
+            raise ConfigError(f"invalid --until {until!r}: expected one of {', '.join(names)}")
+        steps = STEPS[: names.index(until) + 1]
     warehouse = Warehouse.from_settings()
     with progress_bar("pipeline") as update:
-        result = run_pipeline(warehouse, as_of=parse_date(as_of), on_progress=update)
+        result = run_pipeline(warehouse, as_of=parse_date(as_of), steps=steps, on_progress=update)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "as_of": result.as_of.isoformat(),
+                    "run_id": result.run_id,
+                    "seconds": round(result.seconds, 3),
+                    "steps": [
+                        {"task": s.task, "status": s.status, "seconds": round(s.seconds, 3), "detail": s.detail}
+                        for s in result.steps
+                    ],
+                }
+            )
+        )
+        return
     table = Table("task", "status", "seconds", "detail", title=f"pipeline as of {result.as_of} (run {result.run_id})")
     for step in result.steps:
         table.add_row(step.task, step.status, f"{step.seconds:.2f}", step.detail)
     stdout.print(table)
+    if until is None:
+        _publish_latest()
+
+
+def _publish_latest() -> None:
+    """Publishing is the pipeline's last step: the API serves the run it just scored."""
+    from c360.cli.serving import describe_publish
+    from c360.serving.errors import NothingToPublish
+    from c360.serving.publish import publish
+    from c360.settings import get_settings
+
+    try:
+        typer.echo(describe_publish(publish(get_settings())))
+    except NothingToPublish:
+        typer.echo("publish: skipped, the warehouse holds no health scores yet")
 
 
 def pipeline_task(
@@ -71,8 +128,11 @@ def pipeline_task(
 ) -> None:
     """Run one task now, as the worker would (its WHEN condition is checked first)."""
     from c360.pipeline.scheduler import Scheduler, utcnow
+    from pipeline_sql.migrate import ensure_migrated
 
-    scheduler = Scheduler(Warehouse.from_settings())
+    warehouse = Warehouse.from_settings()
+    ensure_migrated(warehouse)
+    scheduler = Scheduler(warehouse)
     scheduler.load()
     matches = [t for t in scheduler.tasks if t.split(".")[-1] == name.upper() or t == name.upper()]
     if not matches:
@@ -89,8 +149,10 @@ def pipeline_task(
 def status() -> None:
     """What the warehouse holds: tables, row counts, rejects, recent loads, quality checks."""
     from c360.pipeline.status import summarize
+    from pipeline_sql.migrate import ensure_migrated
 
     warehouse = Warehouse.from_settings()
+    ensure_migrated(warehouse)
     with warehouse.connect() as conn:
         summary = summarize(conn)
     print_summary(summary, warehouse.display)

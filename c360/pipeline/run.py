@@ -73,6 +73,9 @@ def run_pipeline(
     on_progress: Progress | None = None,
 ) -> PipelineResult:
     """Run the steps in order; a failed step stops the ones after it."""
+    from pipeline_sql.migrate import ensure_migrated
+
+    ensure_migrated(warehouse)
     as_of = as_of or default_as_of()
     result = PipelineResult(as_of=as_of, run_id=runtime.new_run_id())
     steps = steps if steps is not None else STEPS

@@ -84,6 +84,7 @@ class Scheduler:
 
     warehouse: Warehouse
     clock: Callable[[], datetime] = utcnow
+    poll: timedelta | None = None  # stream tasks: check their condition this often (C360_TASK_POLL_SECONDS)
     tasks: dict[str, Task] = field(default_factory=dict)
     next_due: dict[str, datetime] = field(default_factory=dict)
 
@@ -140,12 +141,17 @@ class Scheduler:
             except WarehouseBusy as exc:
                 log.info("task %s waits: %s", root.name, exc.message)
                 continue  # due again next tick
-            assert root.schedule is not None
-            nxt = root.schedule.next_after(due)
-            while nxt <= now:  # several missed: run once, then back on schedule
-                nxt = root.schedule.next_after(nxt)
-            self.next_due[root.name] = nxt
+            self.next_due[root.name] = self._next(root, due, now)
         return runs
+
+    def _next(self, root: Task, due: datetime, now: datetime) -> datetime:
+        assert root.schedule is not None
+        if self.poll and root.condition and root.schedule.interval:
+            return now + min(self.poll, root.schedule.interval)
+        nxt = root.schedule.next_after(due)
+        while nxt <= now:  # several missed: run once, then back on schedule
+            nxt = root.schedule.next_after(nxt)
+        return nxt
 
     def run_graph(self, root: str, scheduled_at: datetime) -> list[TaskRun]:
         """Run ``root`` (if its condition holds), then its descendants in order."""

@@ -62,6 +62,9 @@ def ingest(
             f"{missing[0]}: {'is a directory' if missing[0].is_dir() else 'no such file'}"
             + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
         )
+    from pipeline_sql.migrate import ensure_migrated
+
+    ensure_migrated(warehouse)
     results = []
     for i, path in enumerate(paths):
         if on_progress:
@@ -165,6 +168,23 @@ def _record_lines(k: np.ndarray[Any, Any], reject_lines: np.ndarray[Any, Any]) -
     return np.asarray(k + np.searchsorted(adjusted, k, side="left") + 1, dtype=np.int64)
 
 
+def _shift_sql(reject_lines: list[int], k: str) -> str:
+    """SQL for the number of rejected records before the k-th loaded one: a binary search as nested CASEs.
+
+    The rejected record on file line L (header = line 1) precedes the k-th loaded record when
+    L - 1 - j < k, j being its rank among the rejects; a join would sort millions of rows for this.
+    """
+    bounds = [line - 1 - rank for rank, line in enumerate(sorted(reject_lines), start=1)]
+
+    def search(low: int, high: int) -> str:  # the answer is in [low, high]
+        if low == high:
+            return str(low)
+        mid = (low + high + 1) // 2
+        return f"(CASE WHEN {k} > {bounds[mid - 1]} THEN {search(mid, high)} ELSE {search(low, mid - 1)} END)"
+
+    return search(0, len(bounds))
+
+
 def _csv_rejects(conn: duckdb.DuckDBPyConnection) -> list[Reject]:
     rows = conn.sql(
         # DuckDB reports one error per surplus or missing column; the first names the real count
@@ -224,32 +244,18 @@ class _Load:
         native.execute(f"SELECT COUNT(*) FROM ({select})").fetchall()  # first pass: find the rejected lines
         rejects = _csv_rejects(native)
         _refuse_truncated_csv(self.path, layout.ends_with_newline, rejects)
-        lines = np.array([r.source_row for r in rejects], dtype=np.int64)
-        adjusted = pa.table(
-            {
-                "adj": pa.array((lines - 1) - np.arange(1, len(lines) + 1), pa.int64()),
-                "shift": pa.array(np.arange(1, len(lines) + 1), pa.int64()),
-            }
-        )
-        native.register("c360_csv_shift", adjusted)
+        lines = [r.source_row or 0 for r in rejects]
         native.execute(f"DROP TABLE IF EXISTS {_CSV_REJECTS}; DROP TABLE IF EXISTS {_CSV_REJECTS}_scan")
         known = [*self.source.required, *self.source.optional]
         with self.conn.transaction():
             base = self._base_seq()
-            native.execute(
+            inserted = native.execute(
                 f"INSERT INTO {self.source.table} ({', '.join(_RAW_META)}, {', '.join(known)}, extra_fields) "
-                f"SELECT ? + c.k, ?, ?, c.k + COALESCE(s.shift, 0) + 1, ?, {', '.join('c.' + k for k in known)}, "
-                f"c.extra_fields FROM ({select}) AS c "
-                "ASOF LEFT JOIN (SELECT adj, MAX(shift) AS shift FROM c360_csv_shift GROUP BY adj) AS s "
-                "ON c.k > s.adj",
+                f"SELECT ? + c.k, ?, ?, c.k + {_shift_sql(lines, 'c.k')} + 1, ?, "
+                f"{', '.join('c.' + k for k in known)}, c.extra_fields FROM ({select}) AS c",
                 [base, self.load_id, str(self.path), self.started],
-            )
-            loaded = self.conn.scalar(
-                f"SELECT COUNT(*) FROM {self.source.table} WHERE load_id = :load_id",
-                {"load_id": self.load_id},
-            )
-            result = self._finish(int(loaded), rejects, base)
-        native.unregister("c360_csv_shift")
+            ).fetchone()
+            result = self._finish(int(inserted[0]) if inserted else 0, rejects, base)
         return result
 
     def _base_seq(self) -> int:

@@ -16,12 +16,23 @@ from c360.sources.ingest import LoadResult, ingest
 from c360.warehouse import Warehouse
 from tests.conftest import run_cli
 
-HEADER = "event_id,subscriber_id,article_id,event_timestamp,time_spent_seconds,device_type,user_agent,referrer,article_metadata"
+HEADER = (
+    "event_id,subscriber_id,article_id,event_timestamp,time_spent_seconds,device_type,user_agent,referrer,"
+    "article_metadata"
+)
 
 
 def event(i: int, **extra: Any) -> str:
-    return json.dumps({"event_id": f"e{i}", "subscriber_id": "s1", "event_type": "payment",
-                       "event_timestamp": "2026-10-01T10:00:00Z", "payment_amount": 9.99, **extra})
+    return json.dumps(
+        {
+            "event_id": f"e{i}",
+            "subscriber_id": "s1",
+            "event_type": "payment",
+            "event_timestamp": "2026-10-01T10:00:00Z",
+            "payment_amount": 9.99,
+            **extra,
+        }
+    )
 
 
 def csv_row(i: int) -> str:
@@ -40,7 +51,9 @@ def count(wh: Warehouse, sql: str) -> int:
 
 def rejects(wh: Warehouse) -> list[dict[str, Any]]:
     with wh.connect() as conn:
-        return conn.query("SELECT source, source_row, raw_text, reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS ORDER BY source_row")
+        return conn.query(
+            "SELECT source, source_row, raw_text, reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS ORDER BY source_row"
+        )
 
 
 # --- JSON lines ---------------------------------------------------------------------------------
@@ -68,7 +81,7 @@ def test_history_reconciles_and_reloading_is_a_noop_unless_forced(warehouse: War
     path.write_text(event(1) + "\n{oops\n" + event(2) + "\n")
     first = only(ingest(warehouse, [path]))
     again = only(ingest(warehouse, [path]))
-    assert again.status == "skipped" and first.load_id in again.message
+    assert again.status == "skipped" and first.load_id and first.load_id in again.message
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 2
     forced = only(ingest(warehouse, [path], force=True))
     assert forced.status == "loaded" and forced.load_id != first.load_id
@@ -122,13 +135,20 @@ def test_oversized_record_is_rejected(warehouse: Warehouse, tmp_path: Path) -> N
 
 def test_csv_rejects_broken_lines_with_their_line_numbers(warehouse: Warehouse, tmp_path: Path) -> None:
     path = tmp_path / "views.csv"
-    body = [HEADER + ",utm_campaign", csv_row(1) + ",spring", "broken,line", csv_row(2) + ",",
-            csv_row(3) + ",x,too,many", csv_row(4) + ","]
+    body = [
+        HEADER + ",utm_campaign",
+        csv_row(1) + ",spring",
+        "broken,line",
+        csv_row(2) + ",",
+        csv_row(3) + ",x,too,many",
+        csv_row(4) + ",",
+    ]
     path.write_text("\n".join(body) + "\n")
     result = only(ingest(warehouse, [path]))
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 3, 2)
     assert [(r["source_row"], r["raw_text"]) for r in rejects(warehouse)] == [
-        (3, "broken,line"), (5, csv_row(3) + ",x,too,many")
+        (3, "broken,line"),
+        (5, csv_row(3) + ",x,too,many"),
     ]
     assert "MISSING COLUMNS" in rejects(warehouse)[0]["reason"]
     with warehouse.connect() as conn:
@@ -146,7 +166,10 @@ def test_csv_rejects_broken_lines_with_their_line_numbers(warehouse: Warehouse, 
         ("", "is empty"),
         (HEADER + "\n", "has a header but no records"),
         ("a,b,c\n1,2,3\n", "is not a content engagement (CSV) file: its header lacks event_id"),
-        (HEADER.replace("referrer", "user_agent") + "\n" + csv_row(1) + "\n", "duplicate column(s) in the header: user_agent"),
+        (
+            HEADER.replace("referrer", "user_agent") + "\n" + csv_row(1) + "\n",
+            "duplicate column(s) in the header: user_agent",
+        ),
     ],
 )
 def test_csv_file_errors_load_nothing(warehouse: Warehouse, tmp_path: Path, content: str, message: str) -> None:
@@ -176,18 +199,31 @@ def test_binary_file_named_csv_is_refused(warehouse: Warehouse, tmp_path: Path) 
 
 
 def tickets(path: Path, rows: list[dict[str, Any]], **schema_extra: pa.DataType) -> Path:
-    schema = pa.schema([
-        ("ticket_id", pa.string()), ("subscriber_id", pa.string()),
-        ("created_at", pa.timestamp("us", tz="UTC")), ("resolved_at", pa.timestamp("us", tz="UTC")),
-        ("category", pa.string()), ("satisfaction_score", pa.int8()), *schema_extra.items(),
-    ])
+    schema = pa.schema(
+        [
+            ("ticket_id", pa.string()),
+            ("subscriber_id", pa.string()),
+            ("created_at", pa.timestamp("us", tz="UTC")),
+            ("resolved_at", pa.timestamp("us", tz="UTC")),
+            ("category", pa.string()),
+            ("satisfaction_score", pa.int8()),
+            *schema_extra.items(),
+        ]
+    )
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
     return path
 
 
 def ticket(i: int, **over: Any) -> dict[str, Any]:
-    base = {"ticket_id": f"t{i}", "subscriber_id": "s1", "created_at": datetime(2026, 10, 1, 9, tzinfo=UTC),
-            "resolved_at": None, "category": "billing", "satisfaction_score": 4, "agent_team": "tier1"}
+    base = {
+        "ticket_id": f"t{i}",
+        "subscriber_id": "s1",
+        "created_at": datetime(2026, 10, 1, 9, tzinfo=UTC),
+        "resolved_at": None,
+        "category": "billing",
+        "satisfaction_score": 4,
+        "agent_team": "tier1",
+    }
     return {**base, **over}
 
 
@@ -205,8 +241,11 @@ def test_parquet_rejects_bad_rows(warehouse: Warehouse, tmp_path: Path) -> None:
     result = only(ingest(warehouse, [path]))
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (7, 2, 5)
     assert [(r["source_row"], r["reason"]) for r in rejects(warehouse)] == [
-        (2, "missing subscriber_id"), (3, "created_at in the future"), (4, "resolved_at before created_at"),
-        (5, "satisfaction_score outside 1-5"), (6, "missing ticket_id"),
+        (2, "missing subscriber_id"),
+        (3, "created_at in the future"),
+        (4, "resolved_at before created_at"),
+        (5, "satisfaction_score outside 1-5"),
+        (6, "missing ticket_id"),
     ]
     with warehouse.connect() as conn:
         loaded = conn.query(

@@ -36,8 +36,8 @@ USING (
             AND subscriber_id IS NOT NULL
             AND event_ts IS NOT NULL
             AND event_ts <= DATEADD(day, 1, loaded_at)
-            AND NOT REGEXP_LIKE(
-                LOWER(user_agent), '.*(bot|crawler|spider|slurp|headless|python-requests|curl/|wget/).*'
+            AND NOT LOWER(user_agent) LIKE ANY (
+                '%bot%', '%crawler%', '%spider%', '%slurp%', '%headless%', '%python-requests%', '%curl/%', '%wget/%'
             )
     ),
 

@@ -1,0 +1,86 @@
+"""The command line answers bad configuration and arguments with one clear line and an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"C360_WAREHOUSE_URL": "not a url"}, "error: C360_WAREHOUSE_URL is not a valid SQLAlchemy URL: 'not a url'"),
+        (
+            {"C360_WAREHOUSE_URL": "postgresql://u:secret@h/db"},
+            "error: C360_WAREHOUSE_URL must be duckdb:///path or snowflake://..., not postgresql:// (postgresql://u:***@h/db)",
+        ),
+        ({"C360_WAREHOUSE_URL": "duckdb:///:memory:"}, "error: C360_WAREHOUSE_URL must name a DuckDB file"),
+        ({"C360_WAREHOUSE_LOCK_TIMEOUT": "soon"}, "error: C360_WAREHOUSE_LOCK_TIMEOUT: Input should be a valid number"),
+        ({"C360_RISK_TIER_MEDIUM": "0.9"}, "error: C360_RISK_TIER_MEDIUM must be below C360_RISK_TIER_HIGH"),
+        ({"C360_ENV": "staging"}, "error: C360_ENV: Input should be 'development', 'test' or 'production'"),
+    ],
+)
+def test_bad_configuration(home: Path, env: dict[str, str], expected: str) -> None:
+    proc = run_cli("status", env=env)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines()[0].startswith(expected)
+    assert "secret" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unreachable_warehouse(home: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    proc = run_cli("status", env={"C360_WAREHOUSE_URL": f"duckdb:///{blocker}/sub/warehouse.duckdb"})
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: cannot create {blocker}/sub")
+
+
+def test_a_file_that_is_not_a_duckdb_database(home: Path) -> None:
+    (home / "warehouse.duckdb").write_text("this is not a database")
+    proc = run_cli("status")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: cannot open {home}/warehouse.duckdb:")
+
+
+def test_bad_dates_and_targets(home: Path) -> None:
+    proc = run_cli("pipeline", "run", "--as-of", "2026-13-01")
+    assert (proc.returncode, proc.stderr.strip()) == (
+        2,
+        "error: invalid --as-of '2026-13-01': expected a date as YYYY-MM-DD",
+    )
+    proc = run_cli("migrate", "--dry-run", "--target", "oracle")
+    assert proc.stderr.strip() == "error: invalid --target 'oracle': expected duckdb or snowflake"
+    proc = run_cli("migrate", "--target", "snowflake")
+    assert "only --dry-run renders for another target" in proc.stderr
+
+
+@pytest.mark.parametrize("command", [["pipeline", "run"], ["status"], ["worker", "--once"], ["pipeline", "task", "x"]])
+def test_commands_before_migrate_say_what_to_do(home: Path, command: list[str]) -> None:
+    proc = run_cli(*command)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"error: duckdb:///{home}/warehouse.duckdb needs ")
+    assert proc.stderr.strip().endswith("run `c360 migrate` first")
+
+
+def test_migrate_then_dry_run(home: Path) -> None:
+    applied = run_cli("migrate")
+    assert applied.returncode == 0, applied.stderr
+    assert "applied V001__raw_layer.sql" in applied.stdout
+    again = run_cli("migrate")
+    assert "0 applied" in again.stdout
+    dry = run_cli("migrate", "--dry-run", "--target", "snowflake")
+    assert dry.returncode == 0 and "CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_subscribers_task" in dry.stdout
+
+
+def test_generate_validates_its_arguments(home: Path, tmp_path: Path) -> None:
+    proc = run_cli("generate", "--out", str(tmp_path / "x"), "--scale", "0", "--as-of", "2026-11-24")
+    assert proc.returncode != 0 and proc.stderr.startswith("error: ") and "scale" in proc.stderr
+
+
+def test_unknown_task(home: Path) -> None:
+    run_cli("migrate")
+    proc = run_cli("pipeline", "task", "nope")
+    assert proc.returncode == 2 and "no started task named nope" in proc.stderr
