@@ -11,11 +11,13 @@ C360 := $(BIN)/c360
 DEMO_DIR := var/demo-sources
 SCALE ?= 1
 SEED ?= 0
+API_HOST ?= 127.0.0.1
+API_PORT ?= 8360
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install demo test lint typecheck pytest bench clean
+.PHONY: install demo demo-serve openapi sdk test lint typecheck pytest bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -33,11 +35,38 @@ demo: install
 	$(C360) ingest $(DEMO_DIR)/subscription_events.jsonl $(DEMO_DIR)/content_engagement.csv $(DEMO_DIR)/support_tickets.parquet
 	$(C360) pipeline run
 	$(C360) status
+	@$(MAKE) --no-print-directory demo-serve
+
+# The demo ends by serving: a fresh demo key, the URL, three curl lines that work, then the API in the
+# foreground (Ctrl-C stops it). Before any scoring run is published the curls answer an empty list and
+# 404 problems that say so.
+demo-serve: install
+	@mkdir -p var
+	@$(C360) keys create --name demo --scopes scores:read,profiles:read,events:write,webhooks:manage > var/demo.key.out
+	@tail -n 1 var/demo.key.out > var/demo.key && rm var/demo.key.out
+	@KEY=$$(cat var/demo.key); URL=http://$(API_HOST):$(API_PORT); \
+	SUB=$$(head -n 1 $(DEMO_DIR)/subscription_events.jsonl | $(BIN)/python -c 'import json,sys; print(json.loads(sys.stdin.read()).get("subscriber_id", "unknown"))' 2>/dev/null || echo unknown); \
+	echo; echo "Customer 360 API: $$URL  (docs: $$URL/docs)"; \
+	echo "demo key (shown once, also in var/demo.key): $$KEY"; echo; \
+	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/risk-tiers'"; \
+	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/health-scores?risk_tier=High&limit=5'"; \
+	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/subscribers/$$SUB'"; echo
+	$(C360) serve --host $(API_HOST) --port $(API_PORT)
+
+openapi: install
+	$(BIN)/python -m api.openapi --out openapi.yaml
+
+# The SDK is generated from the contract, never edited: `make openapi sdk` after an API change.
+sdk: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/openapi-python-client generate --path openapi.yaml \
+		--config clients/openapi-python-client.yaml --custom-template-path clients/templates \
+		--meta uv --output-path clients/python --overwrite --fail-on-warning
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 pytest: install
 	$(BIN)/pytest

@@ -67,6 +67,23 @@ class Settings(BaseSettings):
     risk_tier_medium: float = Field(
         0.10, gt=0, lt=1, description="At or above this (and below High) is Medium; below it, Low."
     )
+    model_min_test_auc: float = Field(
+        0.80,
+        ge=0,
+        le=1,
+        description="Deploy gate: a newly trained churn model becomes current only with a test ROC AUC above this; "
+        "otherwise it is recorded as rejected and the current model stays.",
+    )
+    model_max_drivers: int = Field(
+        5, ge=1, le=12, description="Top features (by |SHAP value|) stored as each score's drivers."
+    )
+    model_threads: int = Field(
+        1,
+        ge=1,
+        description="LightGBM threads for training; fixed rather than 'all cores' so that the same data trains the "
+        "same model on any machine, and 1 because on shared cores OpenMP threads spin (2 threads trained 6 times "
+        "slower than 1 on a busy 2-core machine).",
+    )
 
     # --- serving store and API ---------------------------------------------------------------------
     serving_url: str | None = Field(
@@ -139,6 +156,52 @@ class Settings(BaseSettings):
         26.0, gt=0, description="/readyz reports the served run as stale when it was scored longer ago than this."
     )
 
+    # --- webhooks ----------------------------------------------------------------------------------
+    webhook_retry_schedule: str = Field(
+        "5,300,1800,7200,18000,36000,36000",
+        description="Seconds after each failed delivery attempt before the next, as a comma list (default: "
+        "Svix's 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; each with ±20 % jitter). The first attempt is "
+        "immediate; when the list is used up the message is marked failed. Empty: no retries.",
+    )
+    webhook_timeout: float = Field(
+        15.0, gt=0, le=300, description="Seconds one delivery attempt may take (connect, send, response)."
+    )
+    webhook_concurrency: int = Field(64, ge=1, description="Deliveries one worker has in flight, over all endpoints.")
+    webhook_endpoint_concurrency: int = Field(
+        16, ge=1, description="Deliveries one worker has in flight to any one endpoint."
+    )
+    webhook_lease_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds a claimed message is reserved for the worker that claimed it; the messages of a "
+        "worker killed mid-delivery are retried once this has passed. Must exceed C360_WEBHOOK_TIMEOUT.",
+    )
+    webhook_poll_interval: float = Field(
+        0.25,
+        gt=0,
+        description="Seconds between the worker's looks for due webhook messages while idle: most of the delay "
+        "from a publish to the first delivery attempt.",
+    )
+    webhook_disable_after: float = Field(
+        432_000.0,
+        gt=0,
+        description="Seconds (default 5 days) an endpoint may fail continuously before it is disabled, with the "
+        "reason.",
+    )
+    webhook_secret_grace: float = Field(
+        86_400.0,
+        ge=0,
+        description="Seconds (default 24 h) the previous secret keeps signing beside the new one after a rotation.",
+    )
+    webhook_allow_private_urls: bool = Field(
+        False,
+        description="Local development and tests only (refused in production): accept http:// endpoint URLs and "
+        "hosts on loopback, private, link-local or metadata addresses, at creation and at delivery.",
+    )
+    webhook_retention_days: int = Field(
+        30, ge=1, description="Days delivered and failed webhook messages, with their attempts, stay listed."
+    )
+
     @field_validator("warehouse_url")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
@@ -154,10 +217,32 @@ class Settings(BaseSettings):
         """The serving store URL, defaulting to a SQLite file beside the embedded warehouse."""
         return self.serving_url or f"sqlite:///{self.home / 'serving.sqlite'}"
 
+    @property
+    def webhook_retry_delays(self) -> tuple[float, ...]:
+        """C360_WEBHOOK_RETRY_SCHEDULE as seconds."""
+        return tuple(float(part) for part in self.webhook_retry_schedule.split(",") if part.strip())
+
     @model_validator(mode="after")
     def _tiers_ordered(self) -> Settings:
         if self.risk_tier_medium >= self.risk_tier_high:
             raise ValueError("C360_RISK_TIER_MEDIUM must be below C360_RISK_TIER_HIGH")
+        return self
+
+    @model_validator(mode="after")
+    def _webhooks_sane(self) -> Settings:
+        try:
+            delays = self.webhook_retry_delays
+        except ValueError:
+            raise ValueError(
+                f"C360_WEBHOOK_RETRY_SCHEDULE must be seconds as a comma list, e.g. 5,300,1800 "
+                f"(got {self.webhook_retry_schedule!r})"
+            ) from None
+        if any(d < 0 or d != d or d > 7 * 86_400 for d in delays):
+            raise ValueError("C360_WEBHOOK_RETRY_SCHEDULE: every delay must be between 0 and 604800 seconds")
+        if self.webhook_lease_seconds <= self.webhook_timeout:
+            raise ValueError("C360_WEBHOOK_LEASE_SECONDS must exceed C360_WEBHOOK_TIMEOUT")
+        if self.webhook_allow_private_urls and self.env == "production":
+            raise ValueError("C360_WEBHOOK_ALLOW_PRIVATE_URLS is for development and tests; unset it in production")
         return self
 
 
@@ -172,3 +257,31 @@ def get_settings() -> Settings:
         if first.get("loc"):
             message = f"C360_{str(first['loc'][0]).upper()}: {message} (got {first.get('input')!r})"
         raise ConfigError(message) from None
+
+
+def reference_markdown() -> str:
+    """docs/configuration.md, generated from the fields above (``python -m c360.settings``)."""
+    lines = [
+        "# Configuration",
+        "",
+        "Every setting is an environment variable read by one settings object, `c360.settings.Settings`.",
+        "This page is generated from it: `.venv/bin/python -m c360.settings > docs/configuration.md`",
+        "(a test fails when it is out of date).",
+        "",
+        "| Variable | Default | Meaning |",
+        "|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        if field.default_factory is not None:
+            default = "`var/` in the repository" if name == "home" else "(computed)"
+        elif field.default is None:
+            default = "(unset)"
+        else:
+            default = f"`{field.default}`"
+        description = (field.description or "").replace("|", "\\|")
+        lines.append(f"| `C360_{name.upper()}` | {default} | {description} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(reference_markdown(), end="")

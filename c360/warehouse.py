@@ -139,9 +139,15 @@ class SnowflakeConnection(WarehouseConnection):
         self.raw = raw
 
     def _run(self, sql: str, params: Params | None) -> Any:
-        # the connector's default paramstyle is pyformat; our text uses Snowflake Scripting's :name
-        native = _PLACEHOLDER.sub(lambda m: f"%({m.group(1)})s", sql) if params else sql
-        return self.run_native(native, used_params(sql, params, ":"))
+        used = used_params(sql, params, ":")
+        if not used:
+            return self.run_native(sql)
+        # the connector's default paramstyle is pyformat, applied client-side as `sql % params`: our text uses
+        # Snowflake Scripting's :name, and a literal % (LIKE '%x%') must be doubled to survive the formatting
+        native = _PLACEHOLDER.sub(
+            lambda m: f"%({m.group(1)})s" if m.group(1) in used else m.group(0), sql.replace("%", "%%")
+        )
+        return self.run_native(native, used)
 
     def run_native(self, sql: str, params: Params | Sequence[Any] | None = None) -> Any:
         cursor = self.raw.cursor()
@@ -239,6 +245,10 @@ class Warehouse:
             engine = sa.create_engine(
                 self.url,
                 poolclass=sa.pool.NullPool,
+                # snowflake-sqlalchemy turns the connector's autocommit off and nothing here commits, so every
+                # DML statement would open a transaction that is rolled back when the connection closes.
+                # Statements autocommit, as on DuckDB; BEGIN … COMMIT is written where a transaction is meant.
+                isolation_level="AUTOCOMMIT",
                 connect_args={
                     "session_parameters": {"TIMEZONE": "UTC", "QUERY_TAG": "c360"},
                     "login_timeout": self.settings.warehouse_connect_timeout,

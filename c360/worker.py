@@ -63,21 +63,41 @@ class SchedulerJob:
             self.report(f"{run.task}: {run.state} in {run.seconds:.2f} s" + (f" ({run.error})" if run.error else ""))
 
 
-def build_jobs(settings: Settings, report: Callable[[str], None] = log.info) -> list[Job]:
-    """The worker's jobs for this configuration."""
+JOB_NAMES = ("tasks", "inbox", "publish", "webhooks")
+
+
+def build_jobs(
+    settings: Settings, report: Callable[[str], None] = log.info, only: frozenset[str] | None = None
+) -> list[Job]:
+    """The worker's jobs for this configuration (``only``: just these, by name)."""
     from pipeline_sql.migrate import ensure_migrated
 
-    warehouse = Warehouse.from_settings(settings)
-    ensure_migrated(warehouse)
+    wanted = frozenset(JOB_NAMES) if only is None else only
+    if unknown := sorted(wanted - set(JOB_NAMES)):
+        raise C360Error(f"unknown worker job(s) {', '.join(unknown)}: expected some of {', '.join(JOB_NAMES)}")
     jobs: list[Job] = []
-    if warehouse.target == "duckdb":
-        jobs.append(SchedulerJob(warehouse, poll=settings.task_poll_seconds, report=report))
+    if wanted & {"tasks", "inbox", "publish"}:
+        warehouse = Warehouse.from_settings(settings)
+        ensure_migrated(warehouse)
+        if "tasks" in wanted and warehouse.target == "duckdb":
+            jobs.append(SchedulerJob(warehouse, poll=settings.task_poll_seconds, report=report))
     # the serving side: events accepted by the API into RAW, and each new scoring run published
     from c360.serving.inbox import InboxJob
+    from c360.serving.migrate import require_migrated
     from c360.serving.publish import PublishJob
 
-    jobs.append(InboxJob(settings, report=report))
-    jobs.append(PublishJob(settings, report=report))
+    if wanted & {"inbox", "publish", "webhooks"}:
+        require_migrated(settings)
+
+    if "inbox" in wanted:
+        jobs.append(InboxJob(settings, report=report))
+    if "publish" in wanted:
+        jobs.append(PublishJob(settings, report=report))
+    # webhook deliveries of what publishing wrote to the outbox (an engine thread of its own)
+    if "webhooks" in wanted:
+        from c360.webhooks.job import WebhookJob
+
+        jobs.append(WebhookJob(settings, report=report))
     return jobs
 
 

@@ -5,6 +5,7 @@ sqlglot does most of the work; the rewrites below fix what it leaves wrong for o
 * ``payload:field::string`` parses to ``CAST(payload -> '$.field' AS TEXT)``, which keeps the JSON
   quotes on DuckDB; a cast of a JSON path becomes a cast of ``->>`` (the unquoted scalar).
 * ``VARIANT``, ``OBJECT`` and ``ARRAY`` column types become DuckDB's ``JSON``.
+* ``seq.NEXTVAL`` becomes ``nextval('seq')``.
 * ``SYSTEM$STREAM_HAS_DATA('s')`` becomes ``EXISTS (SELECT 1 FROM s)`` (streams are views on DuckDB,
   see ``pipeline_sql.emulation``).
 
@@ -98,6 +99,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.DateAdd) and _is_date(node.this) and node.unit and node.unit.name.upper() in _DATE_UNITS:
         # Snowflake's DATEADD of days (or more) to a DATE is a DATE; DuckDB's date + interval a TIMESTAMP
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DATE"))
+    if isinstance(node, exp.Column) and node.name.upper() == "NEXTVAL" and node.table:
+        # Snowflake's seq.NEXTVAL is DuckDB's nextval('seq')
+        sequence = ".".join(p for p in (node.args.get("catalog") and node.catalog, node.db, node.table) if p)
+        return exp.Anonymous(this="nextval", expressions=[exp.Literal.string(sequence)])
     if isinstance(node, exp.Anonymous) and node.name.upper() == "SYSTEM$STREAM_HAS_DATA":
         stream = node.expressions[0].name
         return exp.Exists(this=exp.select("1").from_(stream))

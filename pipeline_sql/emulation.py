@@ -133,7 +133,7 @@ def _procedure(proc: objects.ProcedureDef) -> list[str]:
 def _register_procedure(name: str, definition: Mapping[str, object]) -> str:
     return (
         f"INSERT OR REPLACE INTO {META_SCHEMA}.PROCEDURES (procedure_name, definition, updated_at) "
-        f"VALUES ({quote(name)}, {quote(json.dumps(definition))}, now())"
+        f"VALUES ({quote(name)}, {quote(json.dumps(definition, indent=2))}, now())"
     )
 
 

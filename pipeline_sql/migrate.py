@@ -49,9 +49,24 @@ class Outcome:
     duration_ms: int = 0
 
 
-def template_variables() -> dict[str, str]:
-    """Jinja variables of the migration scripts."""
-    return {"task_warehouse": get_settings().snowflake_task_warehouse}
+def template_variables(target: Target = "snowflake") -> dict[str, str]:
+    """Jinja variables of the migration scripts.
+
+    Snowflake's tasks run on their own, so the thresholds they pass to the model's procedures are fixed
+    when the tasks are created: changing C360_RISK_TIER_* or C360_MODEL_MIN_TEST_AUC changes R__tasks.sql's
+    checksum, and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks pass NULL and the
+    native procedures read the settings when they run.
+    """
+    settings = get_settings()
+    values = {"task_warehouse": settings.snowflake_task_warehouse}
+    thresholds = {
+        "risk_tier_high": settings.risk_tier_high,
+        "risk_tier_medium": settings.risk_tier_medium,
+        "model_min_test_auc": settings.model_min_test_auc,
+    }
+    for name, value in thresholds.items():
+        values[name] = repr(float(value)) if target == "snowflake" else "NULL"
+    return values
 
 
 def statements_for(script: Script, target: Target) -> list[str]:
@@ -63,7 +78,7 @@ def statements_for(script: Script, target: Target) -> list[str]:
 
 def dry_run(target: Target, scripts: list[Script] | None = None) -> str:
     """The SQL every script would run on ``target``, as one printable text."""
-    scripts = scripts if scripts is not None else load_scripts(variables=template_variables())
+    scripts = scripts if scripts is not None else load_scripts(variables=template_variables(target))
     chunks = []
     for script in scripts:
         chunks.append(f"-- {script.name} (checksum {script.checksum[:12]}, target {target})")
@@ -76,7 +91,7 @@ def migrate(
     warehouse: Warehouse, *, scripts: list[Script] | None = None, on_progress: Progress | None = None
 ) -> list[Outcome]:
     """Apply every pending script; return what happened to each."""
-    scripts = scripts if scripts is not None else load_scripts(variables=template_variables())
+    scripts = scripts if scripts is not None else load_scripts(variables=template_variables(warehouse.target))
     with warehouse.connect() as conn:
         _bootstrap(conn)
         pending = plan(conn, scripts)
@@ -92,7 +107,7 @@ def migrate(
 
 def pending_scripts(warehouse: Warehouse, scripts: list[Script] | None = None) -> list[Script]:
     """Scripts that ``migrate`` would apply now (checks checksums like ``migrate``)."""
-    scripts = scripts if scripts is not None else load_scripts(variables=template_variables())
+    scripts = scripts if scripts is not None else load_scripts(variables=template_variables(warehouse.target))
     with warehouse.connect() as conn:
         if not _has_history(conn):
             return scripts

@@ -199,7 +199,7 @@ def parse_procedure(statement: str) -> ProcedureDef:
         upper = chunk.upper()
         if upper.startswith("DECLARE"):
             in_declare = True
-            chunk = chunk[len("DECLARE") :].strip()
+            chunk = _after_keyword(chunk, "DECLARE")
             upper = chunk.upper()
         if in_declare and re.match(r"^BEGIN\b(?!\s+TRANSACTION)", upper):
             in_declare = False
@@ -207,12 +207,18 @@ def parse_procedure(statement: str) -> ProcedureDef:
             _declare(name, chunk, variables, exceptions)
             continue
         if re.match(r"^BEGIN\b(?!\s+(TRANSACTION|WORK)\b)", upper):
-            chunk = chunk[len("BEGIN") :].strip()
+            chunk = _after_keyword(chunk, "BEGIN")
             upper = chunk.upper()
             if not chunk:
                 continue
         steps.extend(_step(name, chunk, upper))
     return ProcedureDef(name=name, args=args, variables=variables, exceptions=exceptions, steps=tuple(steps))
+
+
+def _after_keyword(chunk: str, keyword: str) -> str:
+    """The chunk after its leading DECLARE or BEGIN, without the comment lines that follow that keyword."""
+    rest = split_statements(chunk[len(keyword) :])
+    return rest[0] if rest else ""
 
 
 def _declare(proc: str, chunk: str, variables: dict[str, str | None], exceptions: dict[str, str]) -> None:

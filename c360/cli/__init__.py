@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from c360.cli import data, pipeline
+from c360.cli import data, model, pipeline, serving
 from c360.errors import C360Error
 
 app = typer.Typer(
@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 data.register(app)
 pipeline.register(app)
+model.register(app)
+serving.register(app)
 
 
 def main() -> None:

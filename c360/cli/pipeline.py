@@ -178,13 +178,22 @@ def print_summary(summary: object, where: str) -> None:
 
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run what is due now, then exit.")] = False,
+    jobs_option: Annotated[
+        str | None,
+        typer.Option(
+            "--jobs",
+            help="Comma list of jobs to run (default all): tasks (DuckDB task graph), inbox (API events into the "
+            "warehouse), publish (new scoring runs to the serving store), webhooks (deliveries).",
+        ),
+    ] = None,
 ) -> None:
-    """Run background work: the task graph on its schedules (DuckDB), and the jobs of later layers."""
+    """Run background work: the task graph on its schedules (DuckDB), publishing, events and webhook deliveries."""
     from c360.settings import get_settings
     from c360.worker import Worker, build_jobs
 
     settings = get_settings()
-    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True))
+    only = None if jobs_option is None else frozenset(j.strip() for j in jobs_option.split(",") if j.strip())
+    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only)
     typer.echo(
         f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {Warehouse.from_settings().display}", err=True
     )

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from c360.errors import C360Error, PipelineError, QualityCheckFailed
+from c360.settings import get_settings
 from c360.warehouse import Warehouse, WarehouseConnection
 from pipeline_sql import runtime
 
@@ -37,12 +38,38 @@ class Step:
     procedure: str
     args: Callable[[date, str], list[Any]] = lambda as_of, run_id: []
     stream: str | None = None  # run only when this stream has data, like the task's WHEN
+    skip: Callable[[WarehouseConnection], str | None] | None = None  # why not to run now, or None to run
+
+
+def _training_args(as_of: date, run_id: str) -> list[Any]:
+    settings = get_settings()
+    return [as_of, run_id, settings.model_min_test_auc, settings.risk_tier_high]
+
+
+def _scoring_args(as_of: date, run_id: str) -> list[Any]:
+    settings = get_settings()
+    return [as_of, run_id, settings.risk_tier_high, settings.risk_tier_medium]
+
+
+def _model_is_current(conn: WarehouseConnection) -> str | None:
+    """The run trains only when no model is current; the weekly task retrains."""
+    from c360.model.registry import current
+
+    entry = current(conn)
+    return f"{entry.model_version} is current (the weekly task retrains)" if entry else None
 
 
 STEPS: list[Step] = [
     Step("sfe_process_subscribers_task", "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS", stream=SUBSCRIBER_STREAM),
     Step("sfe_process_engagement_task", "SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT", stream=CONTENT_STREAM),
     Step("sfe_daily_build_task", "SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY", lambda as_of, run_id: [as_of, run_id]),
+    Step(
+        "sfe_weekly_training_task",
+        "SFE_ANALYTICS_MEDIA.SFE_TRAIN_CHURN_CLASSIFIER",
+        _training_args,
+        skip=_model_is_current,
+    ),
+    Step("sfe_daily_churn_scoring_task", "SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN", _scoring_args),
 ]
 
 
@@ -86,6 +113,10 @@ def run_pipeline(
         with warehouse.connect() as conn:
             if step.stream and not runtime.stream_has_data(conn, step.stream):
                 result.steps.append(StepResult(step.task, "skipped", time.perf_counter() - started, "no new data"))
+                continue
+            reason = step.skip(conn) if step.skip else None
+            if reason:
+                result.steps.append(StepResult(step.task, "skipped", time.perf_counter() - started, reason))
                 continue
             detail = call_step(conn, step, as_of, result.run_id)
         result.steps.append(StepResult(step.task, "ran", time.perf_counter() - started, str(detail or "")))

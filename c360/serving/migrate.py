@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from c360.serving.errors import ServingStoreUnavailable
 from c360.serving.store import Store
 from c360.settings import Settings
 
@@ -46,6 +47,16 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config("sqlite://")).get_current_head()
 
 
+def require_migrated(settings: Settings) -> None:
+    """ConfigError unless the serving store is at the newest revision (`c360 serve` and `c360 worker` start so)."""
+    from c360.errors import ConfigError
+
+    store = Store.from_settings(settings)
+    with store.read() as conn:
+        if current_revision(conn) != head_revision():
+            raise ConfigError(f"serving store {store.display} is not migrated; run `c360 migrate` first")
+
+
 def upgrade(settings: Settings) -> MigrateResult:
     """Apply pending migrations to the serving store, in one transaction."""
     store = Store.from_settings(settings)
@@ -61,7 +72,22 @@ def upgrade(settings: Settings) -> MigrateResult:
 
 
 def upgrade_sql(settings: Settings) -> str:
-    """The SQL ``upgrade`` would run from an empty store, in the store's dialect (Alembic offline mode)."""
+    """The SQL ``upgrade`` would run now, in the store's dialect (Alembic offline mode), as printable text."""
+    store = Store.from_settings(settings)
+    url = sa.engine.make_url(settings.resolved_serving_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        current = None  # not created yet, and a dry run must not create it
+    else:
+        try:
+            with store.read() as conn:
+                current = current_revision(conn)
+        except ServingStoreUnavailable:
+            current = None  # unreachable: show everything from an empty store
+    head = head_revision()
+    if current == head:
+        return f"-- serving store {store.display} is at revision {head}: nothing to apply"
     output = io.StringIO()
-    command.upgrade(_config(settings.resolved_serving_url, output=output), "head", sql=True)
-    return output.getvalue()
+    command.upgrade(
+        _config(settings.resolved_serving_url, output=output), f"{current}:head" if current else "head", sql=True
+    )
+    return f"-- serving store {store.display}: revision {current or '(empty)'} -> {head}\n{output.getvalue()}"

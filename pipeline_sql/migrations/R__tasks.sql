@@ -4,6 +4,8 @@
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_subscribers_task SUSPEND;
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_build_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_weekly_training_task SUSPEND;
 
 -- Every minute, when new subscription events arrived.
 CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_subscribers_task
@@ -31,6 +33,29 @@ CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task
 AS
     CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(DATEADD(day, -1, CURRENT_DATE()), UUID_STRING());
 
+-- After the daily build: every active subscriber scored as of the same day (a child task, so it runs
+-- only when the build succeeded).
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
+    WAREHOUSE = {{ task_warehouse }}
+    AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
+        DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), {{ risk_tier_high }}, {{ risk_tier_medium }}
+    );
+
+-- Sundays at 01:00 UTC: rebuild the training set as of yesterday and train; the deploy gate decides
+-- whether the new model replaces the current one.
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task
+    WAREHOUSE = {{ task_warehouse }}
+    SCHEDULE = 'USING CRON 0 1 * * 0 UTC'
+    TIMEZONE = 'UTC'
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_TRAIN_CHURN_CLASSIFIER(
+        DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), {{ model_min_test_auc }}, {{ risk_tier_high }}
+    );
+
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task RESUME;
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_engagement_task RESUME;
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task RESUME;

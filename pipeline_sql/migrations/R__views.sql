@@ -52,7 +52,7 @@ WHERE h.score_date = (SELECT MAX(score_date) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOM
 -- Engagement trends: readers and reading per week.
 CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_ENGAGEMENT_WEEKLY AS
 SELECT
-    DATE_TRUNC('week', activity_date) AS week_start,
+    DATE_TRUNC('week', activity_date)::DATE AS week_start,  -- a DATE on Snowflake; DuckDB's is a TIMESTAMP
     COUNT(DISTINCT subscriber_id) AS active_readers,
     SUM(views) AS views,
     SUM(total_time_spent) AS total_time_spent,
@@ -63,7 +63,7 @@ GROUP BY DATE_TRUNC('week', activity_date);
 -- Cohort analysis: retention by signup month.
 CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_SIGNUP_COHORTS AS
 SELECT
-    DATE_TRUNC('month', signup_date) AS cohort_month,
+    DATE_TRUNC('month', signup_date)::DATE AS cohort_month,
     COUNT(*) AS subscribers,
     COUNT_IF(status = 'active') AS active,
     COUNT_IF(status = 'cancelled') AS cancelled,
@@ -77,3 +77,27 @@ CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_DATA_QUALITY AS
 SELECT *
 FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS
 QUALIFY ROW_NUMBER() OVER (PARTITION BY check_name ORDER BY checked_at DESC) = 1;
+
+-- The churn model's training data for Snowflake ML (SNOWFLAKE.ML.CLASSIFICATION uses every column but
+-- the target as a feature, so these views hold exactly the model's features and the label).
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN AS
+SELECT
+    engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+    support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    plan, acquisition_channel, churned
+FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+WHERE split = 'train';
+
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST AS
+SELECT
+    engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+    support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    plan, acquisition_channel, churned
+FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+WHERE split = 'test';
+
+-- The current churn model, as the API serves it (GET /v1/models/current).
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_MODEL_CURRENT AS
+SELECT *
+FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY
+WHERE status = 'current';

@@ -4,6 +4,11 @@
 
 CREATE SCHEMA IF NOT EXISTS SFE_RAW_MEDIA;
 
+-- load_seq for loaders that do not number rows themselves: a COPY INTO / Snowpipe transformation selects
+-- SFE_RAW_MEDIA.RAW_LOAD_SEQ.NEXTVAL (docs/snowflake.md). `c360 ingest` numbers each file's rows above the
+-- table's current maximum, which the DuckDB stream emulation relies on.
+CREATE SEQUENCE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LOAD_SEQ;
+
 -- Subscription system events (JSON): schema-on-read, the whole event kept as a VARIANT.
 CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS (
     load_seq        NUMBER(38, 0) NOT NULL,

@@ -84,3 +84,18 @@ def test_unknown_task(home: Path) -> None:
     run_cli("migrate")
     proc = run_cli("pipeline", "task", "nope")
     assert proc.returncode == 2 and "no started task named nope" in proc.stderr
+
+
+def test_worker_jobs_are_checked_before_anything_runs(home: Path) -> None:
+    unknown = run_cli("worker", "--once", "--jobs", "webhooks,nope")
+    assert unknown.returncode == 1
+    expected = "error: unknown worker job(s) nope: expected some of tasks, inbox, publish, webhooks"
+    assert unknown.stderr.strip() == expected
+    # a delivery-only worker needs no warehouse, but a migrated serving store
+    unmigrated = run_cli("worker", "--once", "--jobs", "webhooks")
+    assert unmigrated.returncode == 2
+    assert unmigrated.stderr.strip().endswith("is not migrated; run `c360 migrate` first")
+    assert run_cli("migrate").returncode == 0
+    ran = run_cli("worker", "--once", "--jobs", "webhooks")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr.startswith("worker: webhooks on ")

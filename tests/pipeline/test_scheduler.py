@@ -21,6 +21,7 @@ from tests.conftest import run_cli
 SUBSCRIBERS = "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS_TASK"
 ENGAGEMENT = "SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT_TASK"
 DAILY = "SFE_ANALYTICS_MEDIA.SFE_DAILY_BUILD_TASK"
+SCORING = "SFE_ANALYTICS_MEDIA.SFE_DAILY_CHURN_SCORING_TASK"
 
 
 class Clock:
@@ -96,7 +97,10 @@ def test_daily_task_runs_at_its_cron_time_and_a_missed_run_once(warehouse: Wareh
     assert scheduler.next_due[DAILY] == datetime(2026, 11, 25, 3, 0)
     scheduler.tick()  # the stream task drains the stream first
     clock.now = datetime(2026, 11, 25, 3, 0, 1)
-    assert [r.task for r in scheduler.tick()] == [DAILY]
+    runs = scheduler.tick()
+    # the build, then the task graph's child AFTER it (scoring, which fails here: no model is trained)
+    assert [(r.task, r.state) for r in runs] == [(DAILY, "SUCCEEDED"), (SCORING, "FAILED")]
+    assert runs[1].error and "no current churn model" in runs[1].error
     with warehouse.connect() as conn:  # the task's body builds as of CURRENT_DATE() - 1 (the real date)
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
         assert conn.scalar("SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS") == yesterday
@@ -184,7 +188,10 @@ def test_commands_wait_for_the_worker_and_name_a_holder_that_stays(warehouse: Wa
 def test_worker_holds_the_warehouse_only_while_a_task_runs(warehouse: Warehouse, tmp_path: Path) -> None:
     env = {**os.environ, "C360_TASK_POLL_SECONDS": "1"}
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "c360"), "worker"], stderr=subprocess.PIPE, text=True, env=env
+        [str(Path(sys.executable).parent / "c360"), "worker", "--jobs", "tasks"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         time.sleep(1.5)

@@ -12,7 +12,9 @@ from pipeline_sql.dialect import DialectError, split_statements, tables_read, to
 def duck() -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect()
     conn.execute("SET TimeZone = 'UTC'")
-    conn.execute("""CREATE TABLE t AS SELECT '{"name": "Ada", "amount": "19.99", "nested": {"x": "y"}}'::JSON AS payload""")
+    conn.execute(
+        """CREATE TABLE t AS SELECT '{"name": "Ada", "amount": "19.99", "nested": {"x": "y"}}'::JSON AS payload"""
+    )
     return conn
 
 
@@ -28,7 +30,9 @@ def test_json_path_cast_to_number_goes_through_text(duck: duckdb.DuckDBPyConnect
 
 def test_variant_columns_become_json_and_integer_numbers_bigint(duck: duckdb.DuckDBPyConnection) -> None:
     duck.execute(to_duckdb("CREATE TABLE v (id NUMBER(38, 0), amount NUMBER(10, 2), body VARIANT, tags ARRAY)"))
-    types = dict(duck.sql("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'v'").fetchall())
+    types = dict(
+        duck.sql("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'v'").fetchall()
+    )
     assert types == {"id": "BIGINT", "amount": "DECIMAL(10,2)", "body": "JSON", "tags": "JSON"}
 
 
@@ -77,5 +81,8 @@ def test_split_respects_strings_comments_and_dollar_blocks() -> None:
 
 
 def test_tables_read_names_every_table() -> None:
-    sql = "MERGE INTO a.t AS tgt USING (SELECT * FROM b.s JOIN c.u ON 1 = 1) AS src ON tgt.x = src.x WHEN MATCHED THEN DELETE"
+    sql = (
+        "MERGE INTO a.t AS tgt USING (SELECT * FROM b.s JOIN c.u ON 1 = 1) AS src ON tgt.x = src.x "
+        "WHEN MATCHED THEN DELETE"
+    )
     assert tables_read(sql) == {"A.T", "B.S", "C.U"}

@@ -28,14 +28,18 @@ def scripts_dir(tmp_path: Path) -> Path:
 
 def history(wh: Warehouse) -> list[tuple[str, str]]:
     with wh.connect() as conn:
-        return [(r["script"], r["status"]) for r in conn.query(f"SELECT script, status FROM {HISTORY} ORDER BY applied_at")]
+        return [
+            (r["script"], r["status"]) for r in conn.query(f"SELECT script, status FROM {HISTORY} ORDER BY applied_at")
+        ]
 
 
 def test_applies_in_order_then_nothing(settings: object, scripts_dir: Path) -> None:
     wh = Warehouse.from_settings()
     first = migrate(wh, scripts=load_scripts(scripts_dir))
     assert [(o.script, o.status) for o in first] == [
-        ("V1__first.sql", "applied"), ("V2__second.sql", "applied"), ("R__view.sql", "applied")
+        ("V1__first.sql", "applied"),
+        ("V2__second.sql", "applied"),
+        ("R__view.sql", "applied"),
     ]
     again = migrate(wh, scripts=load_scripts(scripts_dir))
     assert {o.status for o in again} == {"up-to-date"}
@@ -77,7 +81,7 @@ def test_changed_repeatable_script_is_applied_again(settings: object, scripts_di
 def test_failing_script_is_rolled_back_and_recorded(settings: object, scripts_dir: Path) -> None:
     wh = Warehouse.from_settings()
     write(scripts_dir, "V3__broken.sql", "CREATE TABLE S.B (x NUMBER(38, 0)); INSERT INTO S.NOPE VALUES (1);")
-    with pytest.raises(MigrationError, match="V3__broken.sql failed at statement 2"):
+    with pytest.raises(MigrationError, match=r"V3__broken\.sql failed at statement 2"):
         migrate(wh, scripts=load_scripts(scripts_dir))
     with wh.connect() as conn:
         tables = {r["table_name"].upper() for r in conn.query("SELECT table_name FROM information_schema.tables")}
@@ -95,7 +99,7 @@ def test_out_of_order_version_is_refused(settings: object, scripts_dir: Path) ->
     wh = Warehouse.from_settings()
     migrate(wh, scripts=load_scripts(scripts_dir))
     write(scripts_dir, "V1_5__late.sql", "SELECT 1;")
-    with pytest.raises(MigrationError, match="V1_5__late.sql is older than scripts already applied"):
+    with pytest.raises(MigrationError, match=r"V1_5__late\.sql is older than scripts already applied"):
         migrate(wh, scripts=load_scripts(scripts_dir))
 
 
@@ -122,12 +126,18 @@ def test_project_migrations_create_the_seed_objects(warehouse: Warehouse) -> Non
         streams = {r["stream_name"] for r in conn.query("SELECT stream_name FROM C360_META.STREAMS")}
         tasks = {r["task_name"]: r["state"] for r in conn.query("SELECT task_name, state FROM C360_META.TASKS")}
     for name in [
-        "SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS", "SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT",
-        "SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS", "SFE_RAW_MEDIA.RAW_LOAD_ERRORS",
-        "SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS", "SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER",
-        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT", "SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS",
-        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY", "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES",
-        "SFE_ANALYTICS_MEDIA.V_SUBSCRIBER_360", "SFE_ANALYTICS_MEDIA.V_CHURN_RISK_LEADERBOARD",
+        "SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS",
+        "SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT",
+        "SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS",
+        "SFE_RAW_MEDIA.RAW_LOAD_ERRORS",
+        "SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS",
+        "SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER",
+        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT",
+        "SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS",
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY",
+        "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES",
+        "SFE_ANALYTICS_MEDIA.V_SUBSCRIBER_360",
+        "SFE_ANALYTICS_MEDIA.V_CHURN_RISK_LEADERBOARD",
     ]:
         assert name in tables, name
     assert streams == {"SFE_RAW_MEDIA.SFE_SUBSCRIBER_EVENTS_STREAM", "SFE_RAW_MEDIA.SFE_CONTENT_STREAM"}
@@ -140,8 +150,28 @@ def test_dry_run_prints_each_target_without_touching_the_warehouse(settings: obj
     snowflake = dry_run("snowflake")
     duck = dry_run("duckdb")
     assert "CREATE STREAM IF NOT EXISTS SFE_RAW_MEDIA.sfe_subscriber_events_stream" in snowflake
-    assert "SCHEDULE = '1 MINUTE'" in snowflake and "ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME" in snowflake
+    assert (
+        "SCHEDULE = '1 MINUTE'" in snowflake
+        and "ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME" in snowflake
+    )
     assert "CREATE OR REPLACE VIEW SFE_RAW_MEDIA.SFE_SUBSCRIBER_EVENTS_STREAM" in duck
     assert "INSERT OR REPLACE INTO C360_META.TASKS" in duck
     assert "VARIANT" not in duck.split("-- V002")[0].split("V001__raw_layer.sql")[1]
     assert not (Path(str(settings.home)) / "warehouse.duckdb").exists()  # type: ignore[attr-defined]
+
+
+def test_snowflake_tasks_carry_the_configured_thresholds(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Snowflake's tasks run on their own: the thresholds are written into them, and a change re-creates them."""
+    from c360.settings import get_settings
+    from pipeline_sql.migrate import template_variables
+
+    before = {s.name: s.checksum for s in load_scripts(variables=template_variables("snowflake"))}
+    monkeypatch.setenv("C360_RISK_TIER_HIGH", "0.45")
+    monkeypatch.setenv("C360_MODEL_MIN_TEST_AUC", "0.82")
+    get_settings.cache_clear()
+    snowflake, duck = dry_run("snowflake"), dry_run("duckdb")
+    assert "UUID_STRING(), 0.45, 0.1\n" in snowflake  # scoring: High, Medium
+    assert "UUID_STRING(), 0.82, 0.45\n" in snowflake  # training: the deploy gate, High
+    assert "UUID_STRING(), NULL, NULL\n" in duck  # DuckDB's native procedures read the settings as they run
+    after = {s.name: s.checksum for s in load_scripts(variables=template_variables("snowflake"))}
+    assert [name for name in before if before[name] != after[name]] == ["R__tasks.sql"]

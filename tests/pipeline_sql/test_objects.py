@@ -13,7 +13,11 @@ def test_stream() -> None:
         "CREATE OR REPLACE STREAM raw.my_stream ON TABLE raw.events APPEND_ONLY = TRUE SHOW_INITIAL_ROWS = TRUE"
     )
     assert (s.name, s.table, s.replace, s.if_not_exists, s.show_initial_rows) == (
-        "RAW.MY_STREAM", "RAW.EVENTS", True, False, True
+        "RAW.MY_STREAM",
+        "RAW.EVENTS",
+        True,
+        False,
+        True,
     )
 
 

@@ -16,11 +16,17 @@ STREAM = "SFE_RAW_MEDIA.sfe_subscriber_events_stream"
 
 def events_file(path: Path, ids: range, subscriber: str = "sub-1") -> Path:
     lines = [
-        json.dumps({
-            "event_id": f"evt-{i}", "subscriber_id": subscriber, "event_type": "payment",
-            "event_timestamp": f"2026-10-{1 + i % 28:02d}T12:00:00Z", "plan": "basic", "payment_amount": 9.99,
-            "payment_status": "succeeded",
-        })
+        json.dumps(
+            {
+                "event_id": f"evt-{i}",
+                "subscriber_id": subscriber,
+                "event_type": "payment",
+                "event_timestamp": f"2026-10-{1 + i % 28:02d}T12:00:00Z",
+                "plan": "basic",
+                "payment_amount": 9.99,
+                "payment_status": "succeeded",
+            }
+        )
         for i in ids
     ]
     path.write_text("\n".join(lines) + "\n")
@@ -51,7 +57,9 @@ def test_each_row_is_consumed_once(warehouse: Warehouse, tmp_path: Path) -> None
 
 def test_kill_between_write_and_offset_loses_and_duplicates_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
     ingest(warehouse, [events_file(tmp_path / "a.jsonl", range(0, 20))])
-    crashed = run_cli("pipeline", "task", "sfe_process_subscribers_task", env={"C360_FAILPOINTS": "stream.before_commit"})
+    crashed = run_cli(
+        "pipeline", "task", "sfe_process_subscribers_task", env={"C360_FAILPOINTS": "stream.before_commit"}
+    )
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
     # the write died with the offset: staging is empty and the stream still holds every row
     assert staged(warehouse) == 0

@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("score_date", sa.Date),
         sa.Column("scored_at", sa.DateTime),
         sa.Column("model_version", sa.String(64)),
-        sa.Column("drivers", sa.JSON),
+        sa.Column("drivers", sa.JSON(none_as_null=True)),
         sa.Column("updated_at", sa.DateTime),
     )
     op.create_index("ix_served_subscribers_tier", "served_subscribers", ["run_seq", "risk_tier", "subscriber_id"])

@@ -1,0 +1,117 @@
+"""What routes depend on: the app's services and ``authenticate``, the dependency of every /v1 route.
+
+``authenticate`` is mounted with the /v1 routers (see api.app), so every route there needs a valid
+key, and the scope its operation declares (``openapi_extra=scope("scores:read")``). Key lookups are
+cached for C360_API_KEY_CACHE_TTL seconds, but every request still hashes the presented key and
+compares it in constant time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.cache import ResponseCache, RunWatcher
+from api.metrics import Metrics, ServedRunCollector
+from api.ratelimit import RateLimiter
+from api.reads import read
+from c360.serving import keys
+from c360.serving.errors import Forbidden, RateLimited, Unauthorized
+from c360.serving.store import Store
+from c360.settings import Settings
+
+SCOPE_KEY = "x-required-scope"
+bearer = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    bearerFormat="c360_<key_id>_<secret>",
+    description="An API key from `c360 keys create`, sent as `Authorization: Bearer <key>`.",
+)
+
+
+class KeyVerifier:
+    """Checks presented keys against the store, caching lookups (not verdicts) for a few seconds."""
+
+    def __init__(self, store: Store, ttl: float) -> None:
+        self.store, self.ttl = store, ttl
+        self._lookups: dict[str, tuple[float, tuple[keys.ApiKey, str] | None]] = {}
+
+    async def verify(self, raw: str) -> keys.ApiKey:
+        """The key's record; Unauthorized when it is malformed, unknown, wrong or revoked."""
+        key_id = keys.key_id_of(raw)
+        cached = self._lookups.get(key_id)
+        if cached is None or cached[0] < time.monotonic():
+            found = await read(self.store, lambda: keys.lookup(self.store, key_id))
+            if len(self._lookups) > 10_000:  # unknown ids are cached too; keep the map bounded
+                self._lookups.clear()
+            cached = (time.monotonic() + self.ttl, found)
+            self._lookups[key_id] = cached
+        if cached[1] is None:
+            raise Unauthorized("the API key is not valid")
+        return keys.check(raw, *cached[1])
+
+
+@dataclass
+class Services:
+    """The app's long-lived parts, built once by ``create_app``."""
+
+    settings: Settings
+    store: Store
+    cache: ResponseCache
+    runs: RunWatcher
+    limiter: RateLimiter
+    keys: KeyVerifier
+    metrics: Metrics
+    run_collector: ServedRunCollector
+    cursor_key: bytes
+
+
+def services(request: Request) -> Services:
+    """The app's services."""
+    found: Services = request.app.state.services
+    return found
+
+
+def scope(name: str) -> dict[str, Any]:
+    """``openapi_extra`` of an operation needing scope ``name``: documented, and read by ``authenticate``."""
+    return {SCOPE_KEY: name}
+
+
+async def authenticate(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> keys.ApiKey:
+    """The caller's key, holding the operation's scope, counted against its rate limit.
+
+    Mounted on every /v1 router (api.app), so no route there can be reached without it. It is the
+    only dependency of a request: FastAPI's dependency resolution costs more per request than a
+    cached response, so the scope comes from the route's ``openapi_extra`` rather than a second one.
+    """
+    app = services(request)
+    if credentials is None:
+        raise Unauthorized("send an API key: Authorization: Bearer <key> (create one with `c360 keys create`)")
+    key = await app.keys.verify(credentials.credentials)
+    if app.limiter.enabled:
+        decision = await app.limiter.hit(key.key_id)
+        request.state.response_headers = decision.headers()
+        if not decision.allowed:
+            raise RateLimited(
+                f"this key may make {decision.limit} requests per {decision.window} s; retry in {decision.reset} s",
+                {"Retry-After": str(decision.reset)},
+            )
+    needed = (getattr(request.scope.get("route"), "openapi_extra", None) or {}).get(SCOPE_KEY)
+    if not needed:  # default deny: an operation that declares no scope is open to no key
+        raise Forbidden("this operation declares no scope, so no key may use it")
+    if not key.allows(needed):
+        raise Forbidden(f"this operation needs the {needed} scope; this key has {', '.join(sorted(key.scopes))}")
+    request.state.key = key
+    return key
+
+
+def current_key(request: Request) -> keys.ApiKey:
+    """The key ``authenticate`` accepted for this request."""
+    key: keys.ApiKey = request.state.key
+    return key

@@ -1,0 +1,1 @@
+"""One thin router per resource: validate, call a service, translate the answer."""

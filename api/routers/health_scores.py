@@ -1,0 +1,146 @@
+"""Health scores: one subscriber's, its history, the paged list (incremental sync) and batch lookups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from api.cache import score_key
+from api.deps import scope, services
+from api.reads import read
+from api.responses import cached_json, errors, render
+from api.routers.params import IfNoneMatch, IsoDateTime, SubscriberIdPath
+from api.schemas import (
+    MAX_PAGE,
+    BatchGetHealthScoresRequest,
+    BatchGetHealthScoresResponse,
+    HealthScore,
+    HealthScoreHistory,
+    HealthScorePage,
+    RiskTier,
+)
+from c360.serving import queries
+
+router = APIRouter(tags=["health-scores"])
+SCORES = scope("scores:read")
+
+
+@router.get(
+    "/subscribers/{subscriber_id}/health-score",
+    operation_id="get_health_score",
+    summary="Get a subscriber's health score",
+    response_model=HealthScore,
+    response_description="The served health score.",
+    responses=errors(304, 404),
+    openapi_extra=SCORES,
+)
+async def get_health_score(
+    request: Request, subscriber_id: SubscriberIdPath, if_none_match: IfNoneMatch = None
+) -> Response:
+    """Churn risk score, risk tier (and the tier in the previously served run), score date, model and the
+    drivers of the score."""
+    app = services(request)
+    run = queries.require_run(await app.runs.current())
+
+    def produce() -> bytes:
+        return render(HealthScore, queries.get_health_score(app.store, run=run, subscriber_id=subscriber_id))
+
+    return await cached_json(app, score_key(run.seq, subscriber_id), produce, if_none_match)
+
+
+@router.get(
+    "/subscribers/{subscriber_id}/health-score/history",
+    operation_id="get_health_score_history",
+    summary="Get a subscriber's earlier health scores",
+    response_model=HealthScoreHistory,
+    response_description="The subscriber's scores, newest first.",
+    responses=errors(304, 404),
+    openapi_extra=SCORES,
+)
+async def get_health_score_history(
+    request: Request,
+    subscriber_id: SubscriberIdPath,
+    limit: Annotated[int, Query(ge=1, le=365, description="Most scores to return.")] = 30,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """One score per score_date, newest first, starting with the served one."""
+    app = services(request)
+    run = queries.require_run(await app.runs.current())
+
+    def produce() -> bytes:
+        history = queries.get_history(app.store, run=run, subscriber_id=subscriber_id, limit=limit)
+        return render(HealthScoreHistory, {"subscriber_id": subscriber_id, "data": history})
+
+    return await cached_json(app, f"history:{run.seq}:{subscriber_id}:{limit}", produce, if_none_match)
+
+
+@router.get(
+    "/health-scores",
+    operation_id="list_health_scores",
+    summary="List health scores, page by page",
+    response_model=HealthScorePage,
+    response_description="One page, and the cursor of the next.",
+    responses=errors(304, 400, 410),
+    openapi_extra=SCORES,
+)
+async def list_health_scores(
+    request: Request,
+    risk_tier: Annotated[RiskTier | None, Query(description="Only this tier, e.g. High for the daily list.")] = None,
+    min_score: Annotated[float | None, Query(ge=0, le=1, description="Only scores at or above this.")] = None,
+    updated_since: Annotated[
+        IsoDateTime | None,
+        Query(
+            description="Only subscribers whose score, tier or model changed at or after this time (UTC if "
+            "no offset): pass the time of your previous sync."
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 100,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
+            description="next_cursor of the previous page; repeat the same filters.",
+        ),
+    ] = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """Scores of the served run ordered by subscriber_id. A cursor pins the run it started on, so paging
+    to the end yields every matching subscriber exactly once even if a new run is published meanwhile."""
+    app = services(request)
+    run = await app.runs.current()
+    key = f"list:{run.seq if run else None}:{risk_tier}:{min_score}:{updated_since}:{limit}:{cursor}"
+
+    def produce() -> bytes:
+        page = queries.list_health_scores(
+            app.store, run=run, cursor=cursor, cursor_key=app.cursor_key, limit=limit,
+            risk_tier=risk_tier, min_score=min_score, updated_since=updated_since,
+        )  # fmt: skip
+        return render(HealthScorePage, {"data": page.data, "next_cursor": page.next_cursor})
+
+    return await cached_json(app, key, produce, if_none_match)
+
+
+@router.post(
+    "/health-scores/batch-get",
+    operation_id="batch_get_health_scores",
+    summary="Get the health scores of many subscribers",
+    response_model=BatchGetHealthScoresResponse,
+    response_description="The scores found, and the ids without one.",
+    responses=errors(404),
+    openapi_extra=SCORES,
+)
+async def batch_get_health_scores(request: Request, body: BatchGetHealthScoresRequest) -> Response:
+    """Up to 500 ids; duplicates are answered once. Ids without a score in the served run are listed in
+    `missing`."""
+    app = services(request)
+    run = queries.require_run(await app.runs.current())
+
+    def produce() -> bytes:
+        data, missing = queries.batch_get(app.store, run=run, subscriber_ids=body.subscriber_ids)
+        return render(BatchGetHealthScoresResponse, {"data": data, "missing": missing})
+
+    body_bytes = await read(app.store, produce)
+    return Response(body_bytes, media_type="application/json", headers={"Cache-Control": "no-store"})

@@ -1,0 +1,72 @@
+"""Operations endpoints, open without a key: liveness, readiness, Prometheus metrics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from api.cache import Rendered
+from api.deps import services
+from api.reads import read
+from api.responses import conditional, errors, render
+from api.routers.params import IfNoneMatch
+from api.schemas import Liveness, Readiness
+from c360.serving.queries import current_run
+
+router = APIRouter(tags=["operations"])
+_LIVE = Rendered.of(render(Liveness, {"status": "ok"}))
+
+
+@router.get(
+    "/healthz",
+    operation_id="get_liveness",
+    summary="Is the process alive",
+    response_model=Liveness,
+    response_description="Alive.",
+    responses=errors(304),
+)
+async def healthz(if_none_match: IfNoneMatch = None) -> Response:
+    """Always 200 while the process serves requests."""
+    return conditional(_LIVE, if_none_match, "no-cache")
+
+
+@router.get(
+    "/readyz",
+    operation_id="get_readiness",
+    summary="Can the API serve",
+    response_model=Readiness,
+    response_description="Ready, with the served run and its age.",
+    responses=errors(304, 503),
+)
+async def readyz(request: Request, if_none_match: IfNoneMatch = None) -> Response:
+    """200 when the serving store answers (503 when not). `stale` is true when no run is served yet or the
+    served run was scored more than C360_SERVED_RUN_MAX_AGE_HOURS (26 h) ago."""
+    app = services(request)
+    run = await read(app.store, lambda: current_run(app.store))  # not the cached view: readiness is about now
+    age = (datetime.now(UTC) - run.scored_at).total_seconds() / 3600 if run else None
+    body = {
+        "status": "ready",
+        "run_id": run.run_id if run else None,
+        "score_date": run.score_date if run else None,
+        "scored_at": run.scored_at if run else None,
+        "age_hours": round(age, 3) if age is not None else None,
+        "stale": age is None or age > app.settings.served_run_max_age_hours,
+    }
+    return conditional(Rendered.of(render(Readiness, body)), if_none_match, "no-cache")
+
+
+@router.get(
+    "/metrics",
+    operation_id="get_metrics",
+    summary="Prometheus metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Exposition text."}},
+)
+async def metrics(request: Request, if_none_match: IfNoneMatch = None) -> Response:
+    """Requests and latency by route and status, cache hit ratio, age of the served run."""
+    app = services(request)
+    body = await run_in_threadpool(app.metrics.render, app.run_collector)
+    return conditional(Rendered.of(body), if_none_match, "no-store", "text/plain; version=0.0.4; charset=utf-8")

@@ -1,0 +1,430 @@
+"""Request and response bodies of API v1: the contract CRMs and the generated SDK see.
+
+Field names are the issue's; every model has a description and an example, and its class name is
+the schema (and SDK class) name, so they read as nouns: ``HealthScore``, ``HealthScorePage``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from api import examples
+from c360.serving.events import SUBSCRIBER_ID_PATTERN
+from c360.webhooks import ssrf
+from c360.webhooks.errors import InvalidEndpointUrl
+
+MAX_PAGE = 1000
+MAX_BATCH_IDS = 500
+MAX_EVENTS = 1000
+
+
+class RiskTier(StrEnum):
+    """A churn risk tier: High, Medium or Low, by the thresholds of GET /v1/risk-tiers."""
+
+    HIGH = "High"
+    MEDIUM = "Medium"
+    LOW = "Low"
+
+
+SubscriberId = Annotated[str, Field(pattern=SUBSCRIBER_ID_PATTERN, examples=[examples.SUBSCRIBER_ID])]
+
+
+class Schema(BaseModel):
+    """Base of every body: unknown request fields are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(Schema):
+    """An RFC 9457 problem: every error response of this API, validation errors included."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PROBLEM]})
+
+    type: str = Field(description="URI naming the kind of problem; its page explains it.")
+    title: str = Field(description="Short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What went wrong with this request, and what to do.")
+    errors: list[FieldError] | None = Field(None, description="Validation problems only: one entry per bad field.")
+
+
+class FieldError(Schema):
+    """One invalid part of a request."""
+
+    location: str = Field(description="Where: body.subscriber_ids.3, query.limit, path.subscriber_id …")
+    message: str
+
+
+class HealthScore(Schema):
+    """A subscriber's churn risk as of the served scoring run."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.HEALTH]})
+
+    subscriber_id: str
+    churn_risk_score: float = Field(ge=0, le=1, description="Probability of cancelling within 30 days.")
+    risk_tier: RiskTier = Field(description="High, Medium or Low, by the thresholds of GET /v1/risk-tiers.")
+    previous_risk_tier: RiskTier | None = Field(description="Tier in the previously served run; null if unscored.")
+    score_date: date = Field(description="Day the score is as of.")
+    scored_at: datetime
+    model_version: str
+    drivers: Any = Field(
+        description="Top features behind this score, as the scoring run wrote them: a list of {feature, value, "
+        "contribution (SHAP, on the log-odds scale), direction (increases_risk | decreases_risk)}; a Snowflake "
+        "scoring run gives {feature, value, importance}."
+    )
+    updated_at: datetime = Field(description="When score, tier or model last changed: the incremental-sync clock.")
+
+
+class Engagement(Schema):
+    """Reading over the 30 days ending on the profile's score_date (from FCT_ENGAGEMENT_DAILY)."""
+
+    articles_viewed: int = Field(description="Articles read; an article read on two days counts twice.")
+    total_time_spent: int = Field(description="Seconds spent reading.")
+    distinct_sections: int = Field(description="Most distinct sections read in one day of the window.")
+    days_since_last_read: int | None = Field(description="Days from the last reading day to score_date; null: never.")
+
+
+class SubscriberProfile(Schema):
+    """The 360 profile: who the subscriber is, how they read, and their current health."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PROFILE]})
+
+    subscriber_id: str
+    status: str | None = Field(description="active or cancelled; null when the subscriber is scored only.")
+    plan: str | None
+    signup_date: date | None
+    tenure_days: int | None
+    lifetime_value: float | None = Field(description="Sum of successful payments.")
+    demographic_segment: str | None
+    as_of_date: date | None = Field(description="Day of the DIM_SUBSCRIBERS build this profile comes from.")
+    engagement_30d: Engagement
+    support_tickets_90d: int = Field(description="Support tickets opened in the 90 days ending on score_date.")
+    health: HealthScore | None = Field(description="The served health score; null when this run did not score them.")
+
+
+class HistoryEntry(Schema):
+    """One earlier score."""
+
+    score_date: date
+    churn_risk_score: float
+    risk_tier: RiskTier
+    model_version: str
+    scored_at: datetime
+    run_id: str
+
+
+class HealthScoreHistory(Schema):
+    """A subscriber's scores, newest first, the served one included (C360_SERVING_HISTORY_DAYS are kept)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.HISTORY]})
+
+    subscriber_id: str
+    data: list[HistoryEntry]
+
+
+class HealthScorePage(Schema):
+    """One page of health scores, ordered by subscriber_id."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PAGE]})
+
+    data: list[HealthScore]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class BatchGetHealthScoresRequest(Schema):
+    """Subscribers to look up; a duplicate id is answered once."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.BATCH_REQUEST]})
+
+    subscriber_ids: list[SubscriberId] = Field(min_length=1, max_length=MAX_BATCH_IDS)
+
+
+class BatchGetHealthScoresResponse(Schema):
+    """The scores found (in request order) and the ids without one in the served run."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.BATCH_RESPONSE]})
+
+    data: list[HealthScore]
+    missing: list[str]
+
+
+class RiskTierBand(Schema):
+    """One tier: its score range [min_score, max_score) and how many subscribers are in it."""
+
+    tier: RiskTier
+    min_score: float
+    max_score: float | None = Field(description="Exclusive upper bound; null for High (up to 1).")
+    count: int
+
+
+class RiskTiers(Schema):
+    """Tier thresholds and counts of the served run."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.RISK_TIERS]})
+
+    score_date: date
+    run_id: str
+    model_version: str
+    scored: int = Field(description="Subscribers scored in the run.")
+    tiers: list[RiskTierBand]
+
+
+class ChurnModel(Schema):
+    """The model that scored the served run, with its held-out test metrics."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.MODEL]})
+
+    version: str
+    trained_at: datetime
+    status: str = Field(description="current, retired or rejected in the model registry.")
+    features: list[str]
+    metrics: dict[str, float | None] = Field(description="Test metrics: roc_auc, pr_auc, brier, … (null: undefined)")
+    train_rows: int
+    test_rows: int
+    data_window_start: date
+    data_window_end: date
+
+
+class SubscriptionEventBatch(Schema):
+    """Subscription events to ingest; each must be a JSON object and is validated on its own
+    against the SubscriptionEvent schema (extra keys are kept)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.EVENT_BATCH]})
+
+    events: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_EVENTS)
+
+
+class RejectedEvent(Schema):
+    """An event that was not accepted."""
+
+    index: int = Field(description="Its position in the request's events array (from 0).")
+    reason: str
+
+
+class EventsAccepted(Schema):
+    """Events stored durably for ingestion, and those rejected."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.EVENTS_ACCEPTED]})
+
+    batch_id: str
+    accepted: int
+    rejected: list[RejectedEvent]
+
+
+class Liveness(Schema):
+    """The process is up."""
+
+    status: Literal["ok"]
+
+
+class Readiness(Schema):
+    """The serving store answers; whether the served run is fresh."""
+
+    status: Literal["ready"]
+    run_id: str | None = Field(description="The served run; null before the first publish.")
+    score_date: date | None
+    scored_at: datetime | None
+    age_hours: float | None = Field(description="Hours since the served run was scored.")
+    stale: bool = Field(description="True when no run is served or it is older than C360_SERVED_RUN_MAX_AGE_HOURS.")
+
+
+# --- webhooks ------------------------------------------------------------------------------------
+MAX_MESSAGE_PAGE = 100
+
+
+class WebhookEventType(StrEnum):
+    """An event an endpoint can subscribe to (webhook.test is sent only on request)."""
+
+    CHURN_RISK_HIGH = "subscriber.churn_risk.high"
+    RISK_TIER_CHANGED = "subscriber.risk_tier.changed"
+
+
+def _url_syntax(value: Any) -> Any:
+    # the precise reason first; the pattern (documented for clients) then holds for anything accepted here
+    if isinstance(value, str):
+        try:
+            ssrf.parse(value)
+        except InvalidEndpointUrl as exc:
+            raise ValueError(exc.message) from None
+    return value
+
+
+def _plain_text(value: Any) -> Any:
+    if isinstance(value, str) and any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise ValueError("must be one line of text, without control characters")
+    return value
+
+
+def _iso_text(value: Any) -> Any:
+    # pydantic would read a number as Unix time; the contract says date-time, so only ISO 8601 text
+    if not isinstance(value, str) or not re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2025-11-20T04:00:00Z")
+    return value
+
+
+WebhookUrl = Annotated[
+    str,
+    Field(
+        max_length=ssrf.MAX_URL,
+        pattern=ssrf.URL_PATTERN,
+        description="Where to POST events: https, a host that resolves to public addresses only (checked now "
+        "and at every delivery); http and private hosts only with C360_WEBHOOK_ALLOW_PRIVATE_URLS.",
+        examples=[examples.WEBHOOK_ENDPOINT_CREATE["url"]],
+    ),
+    BeforeValidator(_url_syntax),  # after Field: runs first, and the pattern stays in the JSON schema
+]
+EventTypes = Annotated[
+    list[WebhookEventType],
+    Field(min_length=1, max_length=10, description="The events to receive (one or more; duplicates are ignored)."),
+]
+Description = Annotated[
+    str,
+    Field(
+        max_length=500,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="What the endpoint is for: one line of up to 500 characters.",
+    ),
+    BeforeValidator(_plain_text),
+]
+
+
+class WebhookEndpointCreate(Schema):
+    """A new webhook endpoint."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.WEBHOOK_ENDPOINT_CREATE]})
+
+    url: WebhookUrl
+    event_types: EventTypes
+    description: Description = ""
+
+
+class WebhookEndpointUpdate(Schema):
+    """The fields to change; at least one. Setting enabled to true re-enables a disabled endpoint."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [examples.WEBHOOK_ENDPOINT_UPDATE], "minProperties": 1}
+    )
+
+    # absent means unchanged; null is refused, so the schema does not offer it
+    url: WebhookUrl | SkipJsonSchema[None] = None
+    event_types: EventTypes | SkipJsonSchema[None] = None
+    enabled: bool | SkipJsonSchema[None] = None
+    description: Description | SkipJsonSchema[None] = None
+
+    @model_validator(mode="after")
+    def _something(self) -> WebhookEndpointUpdate:
+        if not self.model_fields_set:
+            raise ValueError("nothing to change: send one or more of url, event_types, enabled, description")
+        nulls = sorted(name for name in self.model_fields_set if getattr(self, name) is None)
+        if nulls:
+            raise ValueError(f"{', '.join(nulls)} cannot be null; leave a field out to keep it")
+        return self
+
+
+class WebhookEndpoint(Schema):
+    """A webhook endpoint (its secret is shown only when created or rotated)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_ENDPOINT]})
+
+    id: str
+    url: str
+    event_types: list[WebhookEventType]
+    description: str
+    enabled: bool = Field(description="False when disabled through the API, on a 410, or after failing too long.")
+    disabled_reason: str | None = Field(description="Why the endpoint was disabled; null while enabled.")
+    failing_since: datetime | None = Field(description="First failed attempt since the last success; null: healthy.")
+    previous_secret_expires_at: datetime | None = Field(
+        description="After a rotation: until when the previous secret still signs beside the new one."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookEndpointWithSecret(WebhookEndpoint):
+    """A webhook endpoint with its signing secret: shown only in this response."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_ENDPOINT_CREATED]})
+
+    secret: str = Field(
+        description="whsec_ + base64 of 32 random bytes; verify deliveries with it (see docs/webhooks.md). "
+        "Store it now: it is never shown again."
+    )
+
+
+class WebhookEndpointList(Schema):
+    """Every webhook endpoint, oldest first."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_ENDPOINT_LIST]})
+
+    data: list[WebhookEndpoint]
+
+
+class WebhookMessage(Schema):
+    """One event for one endpoint, and where its delivery stands."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_MESSAGE]})
+
+    id: str = Field(description="The webhook-id header: the same on every attempt, for de-duplication.")
+    event_type: str = Field(description="subscriber.churn_risk.high, subscriber.risk_tier.changed or webhook.test.")
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    next_attempt_at: datetime | None = Field(description="When the next attempt is due; null unless pending.")
+    last_attempt_at: datetime | None
+    last_status_code: int | None = Field(description="HTTP status of the last attempt; null: no answer.")
+    delivered_at: datetime | None
+    created_at: datetime
+    payload: dict[str, Any] = Field(description="The body sent: {type, timestamp, data}.")
+
+
+class WebhookMessagePage(Schema):
+    """One page of an endpoint's messages, newest first."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_MESSAGE_PAGE]})
+
+    data: list[WebhookMessage]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class WebhookAttempt(Schema):
+    """One delivery attempt."""
+
+    id: str
+    attempted_at: datetime
+    status_code: int | None = Field(description="The receiver's HTTP status; null when there was no answer.")
+    latency_ms: float
+    response: str | None = Field(description="The first 2 KB of the response body.")
+    error: str | None = Field(description="Why there was no answer (timeout, connection refused, SSRF refusal …).")
+
+
+class WebhookAttemptList(Schema):
+    """A message's attempts, newest first."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_ATTEMPTS]})
+
+    data: list[WebhookAttempt]
+
+
+class RecoverWebhookEndpointRequest(Schema):
+    """Which failed messages to queue again."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.WEBHOOK_RECOVER]})
+
+    since: Annotated[datetime, BeforeValidator(_iso_text)] = Field(
+        description="Failed messages created at or after this time (UTC if no offset)."
+    )
+
+
+class WebhookRecovery(Schema):
+    """How many failed messages were queued again."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.WEBHOOK_RECOVERY]})
+
+    requeued: int
+
+
+Problem.model_rebuild()

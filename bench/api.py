@@ -1,0 +1,257 @@
+"""Benchmark of the REST API (issue: REST API v1), with its ceiling measured in the same run.
+
+* ceiling: a bare FastAPI endpoint returning a constant JSON (bench/bare.py), same uvicorn settings;
+* GET health-score with a warm cache (25,000 served subscribers): throughput at 32 connections at least
+  60% of the ceiling's, p99 at most 2 ms at 1 connection;
+* GET health-score with the cache off and 1,000,000 served subscribers: p99 at most 5 ms at 1 connection;
+* POST batch-get of 100 random ids (1,000,000 subscribers): p99 at most 10 ms at 1 connection;
+* events: accepted by the API to visible in STG_UNIFIED_CUSTOMER with `c360 worker` running, p95 at most 5 s.
+
+Latency is quoted at 1 connection (service time); throughput at 32 (on 2 cores queueing dominates
+latency there). Every figure is the median of --repeats runs of --seconds each, for each --workers.
+
+    python -m bench.api [--seconds 5] [--repeats 3] [--workers 1,2] [--large 1000000] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench import load, serving_data
+from bench.measure import machine, median, save
+
+PYTHON = sys.executable
+C360 = str(Path(sys.executable).parent / "c360")
+TARGETS = {"warm_share": 0.60, "warm_p99_ms": 2.0, "cold_p99_ms": 5.0, "batch_p99_ms": 10.0, "events_p95_s": 5.0}
+
+
+def prepare(home: Path, subscribers: int) -> tuple[dict[str, str], str, float]:
+    """A migrated home with ``subscribers`` served; its environment, an admin key, the fill time."""
+    env = {**os.environ, "C360_HOME": str(home), "C360_API_RATE_LIMIT": "1000000000"}
+    subprocess.run([C360, "migrate"], env=env, check=True, capture_output=True)
+    from c360.settings import Settings
+
+    seconds = serving_data.fill(Settings(home=home), subscribers) if subscribers else 0.0
+    created = subprocess.run(
+        [C360, "keys", "create", "--name", "bench", "--scopes", "admin"], env=env, check=True, capture_output=True
+    )
+    return env, created.stdout.decode().strip().splitlines()[-1], seconds
+
+
+@contextlib.contextmanager
+def server(argv: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
+    """Start a server process on a free port; yields its base URL once ``probe`` answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([*argv, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + probe, timeout=1).status_code < 500:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{' '.join(argv)} did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def cache_counts(url: str) -> tuple[float, float]:
+    """Cache hits and misses so far (all workers)."""
+    text = httpx.get(url + "/metrics").text
+    found = dict(re.findall(r'^c360_api_cache_lookups_total\{result="(\w+)"\} (\S+)$', text, re.MULTILINE))
+    return float(found.get("hit", 0)), float(found.get("miss", 0))
+
+
+def measure(wrk: str | None, url: str, kind: str, args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
+    """Medians of the repeats at 1 connection (latency) and 32 connections (throughput)."""
+    figures: dict[str, Any] = {}
+    for connections in (1, 32):
+        runs = [
+            load.run(wrk, url, kind, connections=connections, seconds=args.seconds, token=token, n=n)
+            for _ in range(args.repeats)
+        ]
+        figures[f"c{connections}"] = {
+            "rps": round(median([r.rps for r in runs])),
+            "p50_ms": round(median([r.p50_ms for r in runs]), 3),
+            "p90_ms": round(median([r.p90_ms for r in runs]), 3),
+            "p99_ms": round(median([r.p99_ms for r in runs]), 3),
+            "errors": sum(r.errors for r in runs),
+        }
+    return figures
+
+
+def warm_up(wrk: str | None, url: str, token: str, n: int) -> float:
+    """Load random ids until at least 99% of lookups hit (each worker has its own cache); the last hit ratio."""
+    ratio = 0.0
+    for _ in range(12):
+        before = cache_counts(url)
+        load.run(wrk, url, "score", connections=32, seconds=10, token=token, n=n)
+        hits, misses = (a - b for a, b in zip(cache_counts(url), before, strict=True))
+        ratio = hits / max(hits + misses, 1)
+        if ratio >= 0.99:
+            break
+    return ratio
+
+
+def events_latency(home: Path, samples: int) -> dict[str, Any]:
+    """Seconds from a 202 to the subscriber's row in STG_UNIFIED_CUSTOMER, with `c360 worker` running."""
+    from c360.settings import Settings
+    from c360.warehouse import Warehouse
+
+    env, token, _ = prepare(home, 0)
+    warehouse = Warehouse.from_settings(Settings(home=home, warehouse_lock_timeout=30))
+    with server([C360, "serve"], env, "/healthz") as url:
+        return _time_events(env, warehouse, url, token, samples)
+
+
+def _time_events(env: dict[str, str], warehouse: Any, url: str, token: str, samples: int) -> dict[str, Any]:
+    home = Path(env["C360_HOME"])
+    log = (home / "worker.log").open("w")
+    worker = subprocess.Popen([C360, "worker"], env=env, stderr=log)
+    waits: list[float] = []
+    try:
+        for i in range(samples):
+            event = {
+                "event_id": f"bench-{i}-{time.time_ns()}", "subscriber_id": f"bench-live-{i}", "event_type": "signup",
+                "event_timestamp": "2025-11-20T09:00:00Z", "plan": "basic",
+            }  # fmt: skip
+            posted = httpx.post(
+                f"{url}/v1/events/subscription", json={"events": [event]}, headers={"Authorization": f"Bearer {token}"}
+            )
+            accepted = time.perf_counter()
+            assert posted.status_code == 202 and posted.json()["accepted"] == 1, posted.text
+            while True:
+                with warehouse.connect() as conn:
+                    found = conn.scalar(
+                        "SELECT COUNT(*) FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER WHERE subscriber_id = :id",
+                        {"id": event["subscriber_id"]},
+                    )
+                if found:
+                    waits.append(time.perf_counter() - accepted)
+                    break
+                if time.perf_counter() - accepted > 120 or worker.poll() is not None:
+                    tail = (home / "worker.log").read_text()[-2000:]
+                    raise RuntimeError(f"an event did not reach staging within 120 s; worker log: {tail}")
+                time.sleep(0.05)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+        log.close()
+    waits.sort()
+    return {
+        "samples": samples,
+        "p50_s": round(median(waits), 2),
+        "p95_s": round(waits[max(0, int(0.95 * len(waits)) - 1)], 2),
+        "max_s": round(waits[-1], 2),
+    }
+
+
+def run_workers(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, workers: int) -> dict[str, Any]:
+    """Every scenario with ``workers`` processes per server."""
+    (small_env, small_key), (large_env, large_key) = small, large
+    serve = [C360, "serve", "--workers", str(workers)]
+    bare = [PYTHON, "-m", "uvicorn", "bench.bare:app", "--workers", str(workers), "--log-level", "warning"]
+    bare += ["--no-access-log", "--no-server-header"]
+    cold_env = {**large_env, "C360_API_CACHE_SIZE": "0"}
+    warm_env = {**small_env, "C360_API_CACHE_SIZE": str(2 * args.small), "C360_API_CACHE_TTL": "86400"}
+    result: dict[str, Any] = {}
+    with server(bare, small_env, "/") as url:
+        result["bare"] = measure(wrk, url, "bare", args, "", 1)
+    with server(serve, warm_env, "/healthz") as url:
+        result["warm_up_hit_ratio"] = round(warm_up(wrk, url, small_key, args.small), 4)
+        before = cache_counts(url)
+        result["score_warm"] = measure(wrk, url, "score", args, small_key, args.small)
+        hits, misses = (a - b for a, b in zip(cache_counts(url), before, strict=True))
+        result["score_warm"]["hit_ratio"] = round(hits / max(hits + misses, 1), 4)
+    with server(serve, cold_env, "/healthz") as url:
+        result["score_cold"] = measure(wrk, url, "score", args, large_key, args.large)
+        result["batch_get_100"] = measure(wrk, url, "batch", args, large_key, args.large)
+    result["warm_share_of_bare"] = round(result["score_warm"]["c32"]["rps"] / result["bare"]["c32"]["rps"], 2)
+    return result
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The figures as the table docs/benchmarks.md shows."""
+    lines = [
+        "| workers | scenario | req/s at 32 conn | p50 / p99 at 1 conn (ms) | share of bare |",
+        "|---|---|---|---|---|",
+    ]
+    names = {"bare": "bare FastAPI (ceiling)", "score_warm": "health-score, warm cache",
+             "score_cold": "health-score, cache off", "batch_get_100": "batch-get 100 ids, cache off"}  # fmt: skip
+    for workers, figures in result["workers"].items():
+        bare = figures["bare"]["c32"]["rps"]
+        for key, label in names.items():
+            f = figures[key]
+            scale = f"{result['large']:,}" if key in ("score_cold", "batch_get_100") else f"{result['small']:,}"
+            lines.append(
+                f"| {workers} | {label}{'' if key == 'bare' else f' ({scale} subscribers)'} | {f['c32']['rps']:,} | "
+                f"{f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | {f['c32']['rps'] / bare:.2f} |"
+            )
+    if "events" in result:
+        e = result["events"]
+        lines.append(f"\nEvents accepted to visible in STG_UNIFIED_CUSTOMER ({e['samples']} events, worker running): "
+                     f"p50 {e['p50_s']} s, p95 {e['p95_s']} s, max {e['max_s']} s.")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="Duration of each load run.")
+    parser.add_argument("--repeats", type=int, default=3, help="Runs per figure; the median is reported.")
+    parser.add_argument("--workers", default="1,2", help="Comma-separated worker counts to measure.")
+    parser.add_argument("--small", type=int, default=25_000, help="Served subscribers for the warm-cache case.")
+    parser.add_argument("--large", type=int, default=1_000_000, help="Served subscribers for the cache-off cases.")
+    parser.add_argument("--events", type=int, default=20, help="Events timed through the worker (0: skip).")
+    parser.add_argument("--quick", action="store_true", help="A smoke run: 2 s, 1 repeat, 100,000 subscribers.")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.seconds, args.repeats, args.large, args.events = 2.0, 1, min(args.large, 100_000), min(args.events, 5)
+    wrk = load.ensure_wrk()
+    with tempfile.TemporaryDirectory(prefix="c360-bench-api-") as work:
+        print(f"bench api: filling serving stores ({args.small:,} and {args.large:,} subscribers)", file=sys.stderr)
+        small_env, small_key, _ = prepare(Path(work) / "small", args.small)
+        large_env, large_key, fill_seconds = prepare(Path(work) / "large", args.large)
+        result: dict[str, Any] = {
+            "driver": "wrk" if wrk else "httpx (client-bound)", "seconds": args.seconds, "repeats": args.repeats,
+            "small": args.small, "large": args.large, "large_fill_seconds": round(fill_seconds, 1),
+            "targets": TARGETS, "workers": {},
+        }  # fmt: skip
+        for workers in (int(w) for w in args.workers.split(",")):
+            print(f"bench api: {workers} worker(s)", file=sys.stderr)
+            result["workers"][workers] = run_workers(args, wrk, (small_env, small_key), (large_env, large_key), workers)
+            save("api", result)  # a later failure keeps what was measured
+        if args.events:
+            print("bench api: events through the worker", file=sys.stderr)
+            try:
+                result["events"] = events_latency(Path(work) / "events", args.events)
+            except (RuntimeError, subprocess.CalledProcessError) as exc:
+                result["events_error"] = str(exc)
+                print(f"bench api: events: {exc}", file=sys.stderr)
+    print(f"machine: {machine()}")
+    print(markdown(result))
+    print(f"figures: {save('api', result)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

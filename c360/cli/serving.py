@@ -1,0 +1,138 @@
+"""Commands for the serving side: ``serve``, ``publish``, ``keys create|list|revoke``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from c360.cli.options import parse_date
+from c360.cli.progress import stdout
+
+keys_app = typer.Typer(help="Manage API keys (shown once at creation, stored only as hashes).", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("publish")(publish)
+    app.add_typer(keys_app, name="keys")
+    keys_app.command("create")(keys_create)
+    keys_app.command("list")(keys_list)
+    keys_app.command("revoke")(keys_revoke)
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default: C360_API_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: C360_API_PORT).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: C360_API_WORKERS).")] = None,
+    access_log: Annotated[bool, typer.Option(help="Log every request (method, path, status).")] = False,
+) -> None:
+    """Run the REST API (uvicorn). It reads only the serving store; `c360 worker` owns the warehouse."""
+    import uvicorn
+
+    from c360.serving.cursor import cursor_key
+    from c360.serving.migrate import require_migrated
+    from c360.serving.store import Store
+    from c360.settings import get_settings
+
+    settings = get_settings()
+    cursor_key(settings)  # outside development C360_SECRET_KEY must be set: say so here, not in each worker
+    host, port, workers = host or settings.api_host, port or settings.api_port, workers or settings.api_workers
+    require_migrated(settings)
+    store = Store.from_settings(settings)
+    if workers > 1:
+        _multiprocess_metrics(settings.home / f"prometheus-{os.getpid()}")
+    typer.echo(f"c360 API on http://{host}:{port} ({workers} worker(s), store {store.display})", err=True)
+    uvicorn.run(
+        "api.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=access_log,
+        server_header=False,
+    )
+
+
+def _multiprocess_metrics(directory: Path) -> None:
+    # every worker writes its samples here; /metrics adds them up (prometheus_client multiprocess mode)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
+
+def publish(
+    score_date: Annotated[
+        str | None, typer.Option("--score-date", help="Publish this day's latest run (YYYY-MM-DD); default: latest.")
+    ] = None,
+) -> None:
+    """Copy the latest scoring run and the profile snapshot into the serving store (one transaction)."""
+    from c360.serving.publish import publish as run
+    from c360.settings import get_settings
+
+    result = run(get_settings(), score_date=parse_date(score_date, "--score-date"))
+    typer.echo(describe_publish(result))
+
+
+def describe_publish(result: object) -> str:
+    """One line about a PublishResult."""
+    from c360.serving.publish import PublishResult
+
+    assert isinstance(result, PublishResult)
+    if result.status != "published":
+        return f"publish: run {result.run_id} ({result.score_date}) is already published; nothing changed"
+    tiers = ", ".join(f"{t} {result.tiers.get(t, 0):,}" for t in ("High", "Medium", "Low"))
+    previous = f"; previous run {result.previous_run_id}" if result.previous_run_id else ""
+    return (
+        f"publish: run {result.run_id} ({result.score_date}) now served: {result.subscribers:,} subscribers "
+        f"({tiers}) in {result.seconds:.2f} s{previous}"
+    )
+
+
+def keys_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what uses the key, e.g. salesforce-prod.")],
+    scopes: Annotated[
+        str,
+        typer.Option("--scopes", help="Comma-separated: scores:read,profiles:read,webhooks:manage,events:write,admin"),
+    ],
+) -> None:
+    """Create a key. The key is printed once, alone on the last line of stdout; only its hash is stored."""
+    from c360.serving.keys import create_key
+    from c360.serving.store import Store
+    from c360.settings import get_settings
+
+    wanted = [s.strip() for s in scopes.split(",") if s.strip()]
+    record, raw = create_key(Store.from_settings(get_settings()), name=name, scopes=wanted)
+    typer.echo(f"created key {record.key_id} ({record.name}) with scopes {','.join(sorted(record.scopes))}", err=True)
+    typer.echo("store it now: it is not shown again", err=True)
+    typer.echo(raw)
+
+
+def keys_list() -> None:
+    """Every key: id, name, scopes, when created and revoked (never the key)."""
+    from c360.serving.keys import list_keys
+    from c360.serving.store import Store
+    from c360.settings import get_settings
+
+    table = Table("id", "name", "scopes", "created", "revoked", title="API keys")
+    for key in list_keys(Store.from_settings(get_settings())):
+        revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
+        table.add_row(key.key_id, key.name, ",".join(sorted(key.scopes)), f"{key.created_at:%Y-%m-%d %H:%M}", revoked)
+    stdout.print(table)
+
+
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id: the 8 characters after c360_ (see `c360 keys list`).")],
+) -> None:
+    """Revoke a key; API processes stop accepting it within C360_API_KEY_CACHE_TTL seconds."""
+    from c360.serving.keys import revoke_key
+    from c360.serving.store import Store
+    from c360.settings import get_settings
+
+    key = revoke_key(Store.from_settings(get_settings()), key_id=key_id)
+    typer.echo(f"revoked key {key.key_id} ({key.name}) at {key.revoked_at:%Y-%m-%d %H:%M:%S} UTC")

@@ -1,0 +1,83 @@
+"""The DuckDB implementations of the Snowflake ML procedures (``-- c360:duckdb-native`` in R__procedures.sql).
+
+The runtime calls them as ``function(conn, *args)`` with the procedure's arguments, for ``CALL`` from a
+task, ``c360 pipeline run``, ``c360 train`` and ``c360 score`` alike. NULL arguments take the settings
+(``C360_MODEL_MIN_TEST_AUC``, ``C360_RISK_TIER_HIGH``, ``C360_RISK_TIER_MEDIUM``), as the Snowflake
+bodies take their documented defaults.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from c360.model import registry
+from c360.settings import get_settings
+from c360.warehouse import DuckDBConnection
+from pipeline_sql import runtime
+
+BUILD_TRAINING_SET = "SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET"
+MODELS_DIR = "models"  # under C360_HOME: models/<model_version>/model.json
+
+
+def train_churn_classifier(
+    conn: DuckDBConnection, as_of: date, run_id: str, min_test_auc: float | None = None, tier_high: float | None = None
+) -> str:
+    """SFE_TRAIN_CHURN_CLASSIFIER: training set, LightGBM + Platt, test metrics, the deploy gate."""
+    from c360.model.artifact import save
+    from c360.model.features import read_training_set
+    from c360.model.train import ALGORITHM, fit, utcnow
+
+    settings = get_settings()
+    gate_auc = settings.model_min_test_auc if min_test_auc is None else float(min_test_auc)
+    high = settings.risk_tier_high if tier_high is None else float(tier_high)
+    runtime.call(conn, BUILD_TRAINING_SET, [as_of, run_id])
+    trained_at = utcnow()
+    trained = fit(read_training_set(conn), trained_at=trained_at, threads=settings.model_threads, high_threshold=high)
+    path, digest = save(trained.model, settings.home / MODELS_DIR)
+    previous = registry.current(conn)
+    accepted = registry.gate(trained.metrics["roc_auc"], gate_auc)
+    entry = registry.Entry(
+        model_version=trained.model.version,
+        trained_at=trained_at,
+        status="current" if accepted else "rejected",
+        algorithm=ALGORITHM,
+        as_of_date=as_of,
+        data_window_start=trained.train_start,
+        data_window_end=trained.test_end,
+        test_window_start=trained.test_start,
+        features=trained.model.features,
+        train_rows=trained.train_rows,
+        test_rows=trained.test_rows,
+        metrics=trained.metrics,
+        artifact_uri=path.relative_to(settings.home).as_posix(),
+        artifact_sha256=digest,
+        message=registry.decision_message(trained.metrics["roc_auc"], gate_auc, previous),
+        run_id=run_id,
+    )
+    registry.record(conn, entry, trained.importance)
+    return f"{entry.model_version}: {entry.message}"
+
+
+def score_churn(
+    conn: DuckDBConnection,
+    as_of: date,
+    run_id: str,
+    tier_high: float | None = None,
+    tier_medium: float | None = None,
+) -> str:
+    """SFE_SCORE_CHURN: the day's features, scores, tiers, drivers and monitoring."""
+    from c360.model.score import score_day  # no LightGBM or scikit-learn import on the scoring path
+
+    settings = get_settings()
+    high = settings.risk_tier_high if tier_high is None else float(tier_high)
+    medium = settings.risk_tier_medium if tier_medium is None else float(tier_medium)
+    scored = score_day(
+        conn,
+        home=settings.home,
+        score_date=as_of,
+        run_id=run_id,
+        high=high,
+        medium=medium,
+        max_drivers=settings.model_max_drivers,
+    )
+    return scored.describe()

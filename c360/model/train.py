@@ -1,0 +1,177 @@
+"""Training: LightGBM on the train split, Platt scaling on held-out subscribers, metrics on the test split.
+
+* Split (from the SQL): the latest 20 % of the weekly snapshot dates are the test set, never seen in
+  fitting or calibration; the model deployed is exactly the one those metrics describe.
+* Calibration: one subscriber in five of the training snapshots (by a hash of the id, so the same
+  subscriber never sits on both sides) is held out; Platt scaling is fitted on the booster's raw scores
+  there. Platt (not isotonic) because it is affine in log-odds: the SHAP drivers stay exact (artifact.py).
+* Trees of depth 3 keep per-subscriber SHAP values cheap (drivers.py); 300 rounds at learning rate
+  0.05 measured close to deeper trees on the generator's data (docs/model.md). Monotone constraints
+  (features.py) cost ~0.003 of test AUC and keep every driver's direction believable.
+* Deterministic: fixed seed, LightGBM's deterministic mode, a fixed thread count and rows in a fixed
+  order, so the same data gives the same model and metrics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import lightgbm as lgb
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.linear_model import LogisticRegression
+
+from c360.model.artifact import Calibration, ChurnModel
+from c360.model.errors import ModelError, TrainingDataError
+from c360.model.features import CATEGORICAL, FEATURE_NAMES, FEATURES, Snapshots, categories_of, matrix
+from c360.model.metrics import classification_metrics
+from c360.model.monitor import reference_bins
+
+F64 = NDArray[np.float64]
+HYPERPARAMETERS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "max_depth": 3,
+    "num_leaves": 8,
+    "min_data_in_leaf": 50,
+    "feature_fraction": 0.9,
+    "lambda_l2": 1.0,
+    "monotone_constraints": [f.monotone for f in FEATURES],
+    "monotone_constraints_method": "intermediate",
+    "seed": 0,
+    "deterministic": True,
+    "force_col_wise": True,
+    "verbose": -1,
+}
+ROUNDS = 300
+CALIBRATION_EVERY = 5  # one subscriber in five of the training snapshots calibrates
+MIN_TRAIN_ROWS = 500
+MIN_POSITIVES = 20  # cancellations among the rows the booster is fitted on
+ALGORITHM = "lightgbm+platt"
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A fitted model with its test metrics and the windows it was trained and tested on."""
+
+    model: ChurnModel
+    metrics: dict[str, float]
+    train_rows: int
+    test_rows: int
+    train_start: date
+    test_start: date
+    test_end: date
+    importance: list[tuple[str, float]]  # features by mean |SHAP| on the test split, largest first
+
+
+def fit(rows: Snapshots, *, trained_at: datetime, threads: int, high_threshold: float) -> Trained:
+    """Train, calibrate and evaluate on a training set (FCT_CHURN_TRAINING rows)."""
+    train, test = _split(rows)
+    categories = categories_of(train)
+    x, y = matrix(train, categories), _labels(train)
+    held_out = calibration_mask(train.subscriber_id)
+    _require_classes(y[~held_out], "the rows the model is fitted on", MIN_POSITIVES)
+    _require_classes(y[held_out], "the calibration slice", 1)
+    params = {**HYPERPARAMETERS, "num_threads": threads}
+    dataset = lgb.Dataset(
+        x[~held_out], y[~held_out], feature_name=list(FEATURE_NAMES), categorical_feature=list(CATEGORICAL)
+    )
+    booster = lgb.train(params, dataset, num_boost_round=ROUNDS)
+    calibration = platt(np.asarray(booster.predict(x[held_out], raw_score=True)), y[held_out])
+    booster_text = booster.model_to_string()
+    model = ChurnModel(
+        version=version_name(trained_at, booster_text, calibration),
+        booster_text=booster_text,
+        trees=booster.dump_model(),
+        features=list(FEATURE_NAMES),
+        categories=categories,
+        calibration=calibration,
+        reference=reference_bins(train),
+        params={**params, "rounds": ROUNDS},
+    )
+    x_test, y_test = matrix(test, categories), _labels(test)
+    _check_explainer(model, booster, x_test)
+    metrics = classification_metrics(y_test, model.probability(x_test), high_threshold)
+    contributions, _ = model.contributions(x_test)
+    mean_abs = np.abs(contributions).mean(axis=0)
+    importance = sorted(zip(FEATURE_NAMES, mean_abs.tolist(), strict=True), key=lambda kv: -kv[1])
+    train_dates, test_dates = train.dates(), test.dates()
+    return Trained(
+        model=model,
+        metrics=metrics,
+        train_rows=len(train),
+        test_rows=len(test),
+        train_start=train_dates[0],
+        test_start=test_dates[0],
+        test_end=test_dates[-1],
+        importance=importance,
+    )
+
+
+def _check_explainer(model: ChurnModel, booster: lgb.Booster, x: F64) -> None:
+    """Scoring computes raw scores from the tree dump (drivers.py): they must be LightGBM's own."""
+    expected = np.asarray(booster.predict(x, raw_score=True))
+    worst = float(np.abs(model.raw_score(x) - expected).max()) if len(x) else 0.0
+    if worst > 1e-9:
+        raise ModelError(f"the SHAP tables differ from LightGBM's scores by {worst:g}: a LightGBM format change?")
+
+
+def _split(rows: Snapshots) -> tuple[Snapshots, Snapshots]:
+    if rows.churned is None or rows.split is None:
+        raise TrainingDataError("the training set has rows without a label; rebuild it with `c360 train`")
+    dates = rows.dates()
+    if len(dates) < 2:
+        raise TrainingDataError(
+            f"the training set has {len(dates)} labelled weekly snapshot(s); training needs at least 2 (one to "
+            "train on, one to test): load more history (snapshots start 29 days into the data, labels need 30 "
+            "days after them)"
+        )
+    train, test = rows.where(rows.split == "train"), rows.where(rows.split == "test")
+    if len(train) < MIN_TRAIN_ROWS:
+        raise TrainingDataError(f"the training split has {len(train)} rows; training needs at least {MIN_TRAIN_ROWS}")
+    _require_classes(_labels(test), "the test split", 1)
+    return train, test
+
+
+def _labels(rows: Snapshots) -> NDArray[np.bool_]:
+    assert rows.churned is not None
+    return rows.churned.astype(bool)
+
+
+def _require_classes(y: NDArray[np.bool_], where: str, min_positives: int) -> None:
+    positives = int(y.sum())
+    if positives < min_positives or positives == len(y):
+        raise TrainingDataError(
+            f"{where} has {positives} cancellations among {len(y)} rows; training needs both classes and at "
+            f"least {min_positives} cancellation(s)"
+        )
+
+
+def calibration_mask(subscriber_ids: NDArray[np.object_]) -> NDArray[np.bool_]:
+    """The held-out calibration subscribers: a stable hash of the id, one in ``CALIBRATION_EVERY``."""
+    return np.fromiter(
+        (zlib.crc32(str(s).encode()) % CALIBRATION_EVERY == 0 for s in subscriber_ids),
+        dtype=bool,
+        count=len(subscriber_ids),
+    )
+
+
+def platt(raw: F64, y: NDArray[np.bool_]) -> Calibration:
+    """Platt scaling: the logistic regression of the outcome on the raw score (unpenalised)."""
+    fitted = LogisticRegression(C=np.inf, solver="lbfgs", max_iter=1000).fit(raw.reshape(-1, 1), y)
+    return Calibration(slope=float(fitted.coef_[0][0]), intercept=float(fitted.intercept_[0]))
+
+
+def version_name(trained_at: datetime, booster_text: str, calibration: Calibration) -> str:
+    """``churn-gbm-YYYYMMDD-HHMMSS-<first 8 hex of the model's content hash>``."""
+    digest = hashlib.sha256(f"{booster_text}{calibration.slope!r}{calibration.intercept!r}".encode()).hexdigest()
+    return f"churn-gbm-{trained_at:%Y%m%d-%H%M%S}-{digest[:8]}"
+
+
+def utcnow() -> datetime:
+    """Now, UTC, without tzinfo (TIMESTAMP_NTZ)."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)

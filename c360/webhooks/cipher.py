@@ -1,0 +1,65 @@
+"""Endpoint secrets at rest: Fernet (AES-128-CBC + HMAC-SHA256) under a key derived from C360_SECRET_KEY.
+
+The key is HKDF-SHA256 of C360_SECRET_KEY with its own ``info``, so it is independent of the cursor
+signing key derived from the same setting. Outside development C360_SECRET_KEY is required: building
+a cipher without it is a ConfigError, which `c360 serve` and `c360 worker` meet at start.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from c360.errors import ConfigError
+from c360.settings import Settings
+
+# Development only: outside it, C360_SECRET_KEY must be set (secret_cipher refuses this default)
+_DEVELOPMENT_KEY = "c360-development-secret-key"
+
+
+class SecretCipher:
+    """Encrypts and decrypts endpoint secrets; decrypted secrets are cached (the engine signs per attempt)."""
+
+    def __init__(self, fernet: Fernet) -> None:
+        self._fernet = fernet
+        self._decrypted: dict[str, str] = {}
+
+    def seal(self, secret: str) -> str:
+        """The stored form of ``secret``."""
+        return self._fernet.encrypt(secret.encode()).decode()
+
+    def open(self, token: str) -> str:
+        """The secret sealed in ``token``; ConfigError when C360_SECRET_KEY is not the key it was sealed with."""
+        found = self._decrypted.get(token)
+        if found is None:
+            try:
+                found = self._fernet.decrypt(token.encode()).decode()
+            except InvalidToken:
+                raise ConfigError(
+                    "a webhook secret cannot be decrypted: C360_SECRET_KEY is not the key it was stored with"
+                ) from None
+            if len(self._decrypted) > 10_000:
+                self._decrypted.clear()
+            self._decrypted[token] = found
+        return found
+
+
+def secret_cipher(settings: Settings) -> SecretCipher:
+    """The cipher of C360_SECRET_KEY (a development default only when C360_ENV is development)."""
+    if settings.secret_key is None:
+        if settings.env != "development":
+            raise ConfigError(f"C360_SECRET_KEY must be set when C360_ENV is {settings.env}")
+        return _cipher(_DEVELOPMENT_KEY)
+    return _cipher(settings.secret_key.get_secret_value())
+
+
+@lru_cache(maxsize=4)
+def _cipher(master: str) -> SecretCipher:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"c360-webhook-secrets").derive(
+        master.encode()
+    )
+    return SecretCipher(Fernet(base64.urlsafe_b64encode(derived)))

@@ -1,0 +1,118 @@
+"""Claiming due messages: each claim takes a lease on them, so nobody else sends them meanwhile.
+
+Claiming sets a message's ``lease_id`` and moves its ``next_attempt_at`` to the end of the lease, so
+it is not due for anyone else until then; a worker killed mid-delivery thus has its messages claimed
+again once their leases run out. On PostgreSQL the claim's SELECT is ``FOR UPDATE SKIP LOCKED``, so
+workers claiming at the same moment take disjoint messages.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from c360.serving.store import webhook_endpoints, webhook_messages
+from c360.webhooks import signing
+from c360.webhooks.cipher import SecretCipher
+from c360.webhooks.schedule import Schedule
+
+m, e = webhook_messages.c, webhook_endpoints.c
+
+
+@dataclass(frozen=True)
+class Target:
+    """An endpoint as the sender needs it: where, and the keys to sign with (current first)."""
+
+    id: str
+    url: str
+    keys: list[bytes]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message claimed for one attempt."""
+
+    id: str
+    endpoint: Target
+    body: bytes
+    step: int  # attempts since it was last queued
+    lease_id: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What recording and claiming follow (from the settings)."""
+
+    schedule: Schedule
+    lease: timedelta
+    disable_after: timedelta
+
+
+@dataclass(frozen=True)
+class Room:
+    """How many more messages a worker takes now: overall, and per endpoint (``default`` for the others)."""
+
+    total: int
+    endpoints: Mapping[str, int]
+    default: int
+
+    def of(self, endpoint_id: str) -> int:
+        return self.endpoints.get(endpoint_id, self.default)
+
+
+def claim(conn: sa.Connection, cipher: SecretCipher, policy: Policy, now: datetime, room: Room) -> list[Claimed]:
+    """Due messages of enabled endpoints, as many as there is room for, under a new lease."""
+    due = sa.select(m.seq).where(m.endpoint_id == e.id, m.status == "pending", m.next_attempt_at <= now)
+    endpoints = list(conn.execute(sa.select(webhook_endpoints).where(e.enabled, due.exists())))
+    random.shuffle(endpoints)  # no endpoint starves the others of the overall limit
+    claimed: list[Claimed] = []
+    for endpoint in endpoints:
+        take = min(room.total - len(claimed), room.of(endpoint.id))
+        if take <= 0:
+            continue
+        target = Target(endpoint.id, endpoint.url, _keys(cipher, endpoint, now))
+        lease_id = secrets.token_hex(8)
+        oldest = (
+            sa.select(m.seq)
+            .where(m.endpoint_id == endpoint.id, m.status == "pending", m.next_attempt_at <= now)
+            .order_by(m.next_attempt_at)
+            .limit(take)
+        )
+        if conn.dialect.name == "postgresql":
+            oldest = oldest.with_for_update(skip_locked=True)
+        rows = conn.execute(
+            webhook_messages.update()
+            .where(m.seq.in_(oldest.scalar_subquery()))
+            .values(lease_id=lease_id, next_attempt_at=now + policy.lease)
+            .returning(m.id, m.payload, m.step)
+        ).all()
+        claimed.extend(Claimed(r.id, target, r.payload.encode(), r.step, lease_id) for r in rows)
+        if len(claimed) >= room.total:
+            break
+    return claimed
+
+
+def release(conn: sa.Connection, claims: Sequence[Claimed], now: datetime) -> None:
+    """Give claims back unsent: due again at once (while the lease is still theirs)."""
+    conn.execute(_RELEASE, [{"b_id": c.id, "b_lease": c.lease_id, "b_now": now} for c in claims])
+
+
+_RELEASE = (
+    webhook_messages.update()
+    .where(m.id == sa.bindparam("b_id"), m.lease_id == sa.bindparam("b_lease"))
+    .values(lease_id=None, next_attempt_at=sa.bindparam("b_now"))
+)
+
+
+def _keys(cipher: SecretCipher, endpoint: sa.Row[Any], now: datetime) -> list[bytes]:
+    keys = [signing.secret_key(cipher.open(endpoint.secret))]
+    expires = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret is not None and expires is not None and expires > now:
+        keys.append(signing.secret_key(cipher.open(endpoint.previous_secret)))
+    return keys

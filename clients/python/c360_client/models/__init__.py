@@ -1,0 +1,81 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .batch_get_health_scores_request import BatchGetHealthScoresRequest
+from .batch_get_health_scores_response import BatchGetHealthScoresResponse
+from .churn_model import ChurnModel
+from .churn_model_metrics import ChurnModelMetrics
+from .engagement import Engagement
+from .events_accepted import EventsAccepted
+from .field_error import FieldError
+from .health_score import HealthScore
+from .health_score_history import HealthScoreHistory
+from .health_score_page import HealthScorePage
+from .history_entry import HistoryEntry
+from .list_webhook_messages_status import ListWebhookMessagesStatus
+from .liveness import Liveness
+from .problem import Problem
+from .readiness import Readiness
+from .recover_webhook_endpoint_request import RecoverWebhookEndpointRequest
+from .rejected_event import RejectedEvent
+from .risk_tier import RiskTier
+from .risk_tier_band import RiskTierBand
+from .risk_tiers import RiskTiers
+from .subscriber_profile import SubscriberProfile
+from .subscription_event import SubscriptionEvent
+from .subscription_event_batch import SubscriptionEventBatch
+from .subscription_event_batch_events_item import SubscriptionEventBatchEventsItem
+from .subscription_event_event_type import SubscriptionEventEventType
+from .webhook_attempt import WebhookAttempt
+from .webhook_attempt_list import WebhookAttemptList
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_create import WebhookEndpointCreate
+from .webhook_endpoint_list import WebhookEndpointList
+from .webhook_endpoint_update import WebhookEndpointUpdate
+from .webhook_endpoint_with_secret import WebhookEndpointWithSecret
+from .webhook_event_type import WebhookEventType
+from .webhook_message import WebhookMessage
+from .webhook_message_page import WebhookMessagePage
+from .webhook_message_payload import WebhookMessagePayload
+from .webhook_message_status import WebhookMessageStatus
+from .webhook_recovery import WebhookRecovery
+
+__all__ = (
+    "BatchGetHealthScoresRequest",
+    "BatchGetHealthScoresResponse",
+    "ChurnModel",
+    "ChurnModelMetrics",
+    "Engagement",
+    "EventsAccepted",
+    "FieldError",
+    "HealthScore",
+    "HealthScoreHistory",
+    "HealthScorePage",
+    "HistoryEntry",
+    "ListWebhookMessagesStatus",
+    "Liveness",
+    "Problem",
+    "Readiness",
+    "RecoverWebhookEndpointRequest",
+    "RejectedEvent",
+    "RiskTier",
+    "RiskTierBand",
+    "RiskTiers",
+    "SubscriberProfile",
+    "SubscriptionEvent",
+    "SubscriptionEventBatch",
+    "SubscriptionEventBatchEventsItem",
+    "SubscriptionEventEventType",
+    "WebhookAttempt",
+    "WebhookAttemptList",
+    "WebhookEndpoint",
+    "WebhookEndpointCreate",
+    "WebhookEndpointList",
+    "WebhookEndpointUpdate",
+    "WebhookEndpointWithSecret",
+    "WebhookEventType",
+    "WebhookMessage",
+    "WebhookMessagePage",
+    "WebhookMessagePayload",
+    "WebhookMessageStatus",
+    "WebhookRecovery",
+)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class WebhookEventType(StrEnum):
+    SUBSCRIBER_CHURN_RISK_HIGH = "subscriber.churn_risk.high"
+    SUBSCRIBER_RISK_TIER_CHANGED = "subscriber.risk_tier.changed"
+
+    def __str__(self) -> str:
+        return str(self.value)

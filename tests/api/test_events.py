@@ -1,0 +1,54 @@
+"""POST /v1/events/subscription: events judged one by one, the accepted ones committed before the 202."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from c360.serving.store import event_inbox
+from tests.api.conftest import Servers
+from tests.api.test_auth import assert_problem
+
+GOOD = {
+    "event_id": "evt-1",
+    "subscriber_id": "sub-0001",
+    "event_type": "upgrade",
+    "event_timestamp": "2025-11-20T09:15:00+01:00",
+    "plan": "premium",
+    "client_version": "5.2",  # extra keys are kept (schema-on-read)
+}
+
+
+def test_each_event_is_accepted_or_rejected_with_its_index_and_reason(servers: Servers) -> None:
+    served = servers.start()
+    events = [
+        GOOD,
+        {**GOOD, "event_id": "evt-2", "event_type": "refund"},
+        {**GOOD, "event_id": "evt-3", "event_type": "payment"},  # a payment without an amount
+        {**GOOD, "event_id": "evt-4", "event_timestamp": "2025-11-20T09:15:00"},  # no UTC offset
+        {**GOOD, "event_id": "evt-5", "event_timestamp": "2999-01-01T00:00:00Z"},
+        {**GOOD, "event_id": "evt-6", "subscriber_id": "'; DROP TABLE x;--"},
+        {**GOOD, "event_id": "evt-7", "event_type": "payment", "payment_amount": 9.99},
+    ]
+    response = served.client("events").post("/v1/events/subscription", json={"events": events})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["accepted"] == 2
+    reasons = {r["index"]: r["reason"] for r in body["rejected"]}
+    assert sorted(reasons) == [1, 2, 3, 4, 5]
+    assert reasons[1].startswith("event_type:") and "payment_amount" in reasons[2]
+    assert reasons[3].startswith("event_timestamp:") and "future" in reasons[4]
+    assert reasons[5].startswith("subscriber_id:") and "DROP" not in response.text
+    with served.store.read() as conn:  # durable before the answer: already in the store
+        stored = conn.execute(sa.select(event_inbox.c.batch_id, event_inbox.c.payload)).all()
+    assert [row.batch_id for row in stored] == [body["batch_id"]] * 2
+    assert '"client_version":"5.2"' in stored[0].payload
+
+
+def test_malformed_batches_are_refused_whole(servers: Servers) -> None:
+    served = servers.start()
+    client = served.client("events")
+    bodies: list[dict[str, object]] = [{"events": []}, {"events": [GOOD] * 1001}, {"events": [GOOD, "text"]}]
+    for body in [*bodies, {"event": [GOOD]}]:
+        assert_problem(client.post("/v1/events/subscription", json=body), 422, "validation-error")
+    with served.store.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(event_inbox)).scalar_one() == 0

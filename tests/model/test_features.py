@@ -1,0 +1,189 @@
+"""The training set: who is in it, its labels, its split, and that no feature sees the future."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from c360.warehouse import Warehouse
+from pipeline_sql import runtime
+from tests.model.conftest import AS_OF, LATEST_LABELLED, Built, using_home
+
+FEATURES = (
+    "engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count, "
+    "support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d, "
+    "plan, acquisition_channel"
+)
+
+
+def build_training_set(warehouse: Warehouse, home: Path, as_of: date = AS_OF) -> None:
+    with using_home(home), warehouse.connect() as conn:
+        runtime.call(conn, "SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET", [as_of, "test-run"])
+
+
+def training_rows(warehouse: Warehouse) -> dict[tuple[str, date], dict[str, Any]]:
+    with warehouse.connect() as conn:
+        rows = conn.query(
+            f"SELECT subscriber_id, snapshot_date, {FEATURES}, churned, split "
+            "FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING"
+        )
+    return {(r["subscriber_id"], r["snapshot_date"]): r for r in rows}
+
+
+@pytest.fixture
+def training(built: Built, tmp_path: Path) -> tuple[Warehouse, Path]:
+    home = tmp_path / "home"
+    warehouse = built.copy(home)
+    build_training_set(warehouse, home)
+    return warehouse, home
+
+
+def test_population_and_labels_agree_with_the_generators_ground_truth(
+    training: tuple[Warehouse, Path], built: Built
+) -> None:
+    """The generator knows who was active at each snapshot and who cancelled in the next 30 days."""
+    rows = training_rows(training[0])
+    truth = pq.read_table(built.sources / "ground_truth.parquet").to_pylist()
+    labelled = {
+        (t["subscriber_id"], t["snapshot_date"]): t["cancelled_within_30d"]
+        for t in truth
+        if t["cancelled_within_30d"] is not None
+    }
+    assert set(rows) == set(labelled)  # one row per active subscriber per labelled weekly snapshot
+    mismatched = [key for key, row in rows.items() if row["churned"] != labelled[key]]
+    assert mismatched == []
+    assert 0.02 < sum(r["churned"] for r in rows.values()) / len(rows) < 0.06  # ~3.7 % monthly churn
+
+
+def test_snapshots_are_weekly_and_labels_complete(training: tuple[Warehouse, Path]) -> None:
+    dates = sorted({d for _, d in training_rows(training[0])})
+    assert dates[-1] == LATEST_LABELLED  # as_of - 35: the newest whose 30-day window has passed
+    assert all((b - a).days == 7 for a, b in itertools.pairwise(dates))
+    assert all(d + timedelta(days=30) <= AS_OF for d in dates)
+
+
+def test_split_is_80_20_by_date_latest_dates_are_the_test_set(training: tuple[Warehouse, Path]) -> None:
+    rows = training_rows(training[0])
+    by_date: dict[date, set[str]] = {}
+    for (_, day), row in rows.items():
+        by_date.setdefault(day, set()).add(row["split"])
+    dates = sorted(by_date)
+    assert all(len(splits) == 1 for splits in by_date.values())  # a date is wholly train or wholly test
+    test_dates = [d for d in dates if by_date[d] == {"test"}]
+    assert len(test_dates) == -(-len(dates) // 5)  # ceil(20 %) of the dates
+    assert test_dates == dates[-len(test_dates) :]
+
+
+def test_labels_follow_the_cancellations_in_staging(training: tuple[Warehouse, Path]) -> None:
+    """Label = a valid cancel on days w+1 .. w+30, recomputed here in Python from the staged events."""
+    warehouse = training[0]
+    with warehouse.connect() as conn:
+        cancels = conn.query(
+            "SELECT subscriber_id, event_timestamp FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS "
+            "WHERE is_valid AND event_type = 'cancel'"
+        )
+    cancel_days: dict[str, list[date]] = {}
+    for c in cancels:
+        cancel_days.setdefault(c["subscriber_id"], []).append(c["event_timestamp"].date())
+    for (subscriber, day), row in training_rows(warehouse).items():
+        expected = any(day < d <= day + timedelta(days=30) for d in cancel_days.get(subscriber, []))
+        assert row["churned"] == expected, (subscriber, day)
+
+
+def perturb(path: Path, statements: list[tuple[str, list[Any]]]) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        for sql, params in statements:
+            con.execute(sql, params)
+    finally:
+        con.close()
+
+
+def everyone(sql: str) -> str:
+    return f"{sql} FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER"
+
+
+READS = "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY SELECT subscriber_id, ?, 50, 50, 9000, 5, 99, now()"
+TICKET = (
+    "INSERT INTO SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS (load_seq, load_id, source_file, source_row, loaded_at, "
+    "ticket_id, subscriber_id, created_at, category) SELECT 10000000, 'x', 'x', 0, now(), ? || subscriber_id, "
+    "subscriber_id, ?, 'cancellation'"
+)
+EVENT = (
+    "INSERT INTO SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS (event_id, subscriber_id, event_type, event_timestamp, plan, "
+    "payment_amount, payment_status, is_valid, source_load_seq, loaded_at, staged_at) SELECT ? || subscriber_id, "
+    "subscriber_id, ?, ?, 'basic', 9.99, 'failed', TRUE, 10000000, now(), now()"
+)
+
+
+def test_no_feature_reads_data_after_its_snapshot(training: tuple[Warehouse, Path]) -> None:
+    """Change everything after the end of the latest snapshot day: features stay, labels move."""
+    warehouse, home = training
+    before = training_rows(warehouse)
+    next_day = LATEST_LABELLED + timedelta(days=1)
+    first_instant = datetime.combine(next_day, datetime.min.time())  # w + 1 day, 00:00:00
+    perturb(
+        warehouse.duckdb_path,
+        [
+            # from the first instant after the snapshot day, every subscriber stops reading, then reads a
+            # lot, writes a cancellation ticket, fails a payment, downgrades and cancels
+            ("DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY WHERE activity_date >= ?", [next_day]),
+            (everyone(READS), [next_day]),
+            (everyone(TICKET), ["future-", first_instant]),
+            *[(everyone(EVENT), [f"{kind}-", kind, first_instant]) for kind in ("payment", "downgrade", "cancel")],
+        ],
+    )
+    build_training_set(warehouse, home)
+    after = training_rows(warehouse)
+    assert set(after) == set(before)
+    for key, row in before.items():
+        assert {k: v for k, v in after[key].items() if k != "churned"} == {
+            k: v for k, v in row.items() if k != "churned"
+        }, key
+    latest = [k for k in before if k[1] == LATEST_LABELLED]
+    assert not all(before[k]["churned"] for k in latest)
+    assert all(after[k]["churned"] for k in latest)  # the same change did reach the labels
+
+
+def test_features_do_read_data_up_to_the_end_of_the_snapshot_day(training: tuple[Warehouse, Path]) -> None:
+    """The same kind of change at the snapshot's last instant does move the features (the test above can fail)."""
+    warehouse, home = training
+    before = training_rows(warehouse)
+    last_instant = datetime.combine(LATEST_LABELLED, datetime.max.time()).replace(microsecond=0)  # 23:59:59
+    perturb(warehouse.duckdb_path, [(everyone(TICKET), ["late-", last_instant])])
+    build_training_set(warehouse, home)
+    after = training_rows(warehouse)
+    latest = [k for k in before if k[1] == LATEST_LABELLED]
+    assert all(after[k]["cancellation_tickets_30d"] == before[k]["cancellation_tickets_30d"] + 1 for k in latest)
+    assert all(after[k]["support_tickets_count"] == before[k]["support_tickets_count"] + 1 for k in latest)
+    earlier = [k for k in before if k[1] < LATEST_LABELLED]
+    assert all(after[k] == before[k] for k in earlier)  # ...and only from that snapshot on
+
+
+def scoring_rows(warehouse: Warehouse, home: Path, day: date) -> dict[str, dict[str, Any]]:
+    with using_home(home), warehouse.connect() as conn:
+        runtime.call(conn, "SFE_ANALYTICS_MEDIA.SFE_BUILD_SCORING_FEATURES", [day, "test-score"])
+        rows = conn.query(
+            f"SELECT subscriber_id, {FEATURES}, churned, split FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES "
+            "WHERE snapshot_date = :day",
+            {"day": day},
+        )
+    return {r["subscriber_id"]: r for r in rows}
+
+
+def test_scoring_features_of_a_day_are_its_training_features(training: tuple[Warehouse, Path]) -> None:
+    """No train/serve skew: scoring a snapshot day gives the very rows training saw, label unknown."""
+    warehouse, home = training
+    trained_on = {s: r for (s, d), r in training_rows(warehouse).items() if d == LATEST_LABELLED}
+    scored = scoring_rows(warehouse, home, LATEST_LABELLED)
+    assert set(scored) == set(trained_on)
+    for subscriber, row in scored.items():
+        assert row["churned"] is None and row["split"] is None
+        expected = {k: v for k, v in trained_on[subscriber].items() if k not in ("churned", "split", "snapshot_date")}
+        assert {k: v for k, v in row.items() if k not in ("churned", "split")} == expected

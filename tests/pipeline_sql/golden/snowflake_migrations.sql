@@ -1,0 +1,1778 @@
+-- V001__raw_layer.sql (checksum c714ef090f01, target snowflake)
+CREATE SCHEMA IF NOT EXISTS SFE_RAW_MEDIA;
+CREATE SEQUENCE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LOAD_SEQ;
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS (
+    load_seq        NUMBER(38, 0) NOT NULL,
+    load_id         VARCHAR NOT NULL,
+    source_file     VARCHAR NOT NULL,
+    source_row      NUMBER(38, 0) NOT NULL,
+    loaded_at       TIMESTAMP_NTZ NOT NULL,
+    payload         VARIANT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT (
+    load_seq            NUMBER(38, 0) NOT NULL,
+    load_id             VARCHAR NOT NULL,
+    source_file         VARCHAR NOT NULL,
+    source_row          NUMBER(38, 0) NOT NULL,
+    loaded_at           TIMESTAMP_NTZ NOT NULL,
+    event_id            VARCHAR,
+    subscriber_id       VARCHAR,
+    article_id          VARCHAR,
+    event_timestamp     VARCHAR,
+    time_spent_seconds  VARCHAR,
+    device_type         VARCHAR,
+    user_agent          VARCHAR,
+    referrer            VARCHAR,
+    article_metadata    VARCHAR,
+    extra_fields        VARIANT
+);
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS (
+    load_seq            NUMBER(38, 0) NOT NULL,
+    load_id             VARCHAR NOT NULL,
+    source_file         VARCHAR NOT NULL,
+    source_row          NUMBER(38, 0) NOT NULL,
+    loaded_at           TIMESTAMP_NTZ NOT NULL,
+    ticket_id           VARCHAR NOT NULL,
+    subscriber_id       VARCHAR NOT NULL,
+    created_at          TIMESTAMP_NTZ NOT NULL,
+    resolved_at         TIMESTAMP_NTZ,
+    channel             VARCHAR,
+    category            VARCHAR,
+    priority            VARCHAR,
+    satisfaction_score  NUMBER(38, 0),
+    status              VARCHAR,
+    extra_fields        VARIANT
+);
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LOAD_ERRORS (
+    load_id         VARCHAR NOT NULL,
+    source          VARCHAR NOT NULL,
+    source_file     VARCHAR NOT NULL,
+    source_row      NUMBER(38, 0),
+    raw_text        VARCHAR,
+    reason          VARCHAR NOT NULL,
+    rejected_at     TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LOAD_HISTORY (
+    load_id         VARCHAR NOT NULL,
+    source          VARCHAR NOT NULL,
+    source_file     VARCHAR NOT NULL,
+    file_checksum   VARCHAR NOT NULL,
+    file_bytes      NUMBER(38, 0) NOT NULL,
+    rows_read       NUMBER(38, 0) NOT NULL,
+    rows_loaded     NUMBER(38, 0) NOT NULL,
+    rows_rejected   NUMBER(38, 0) NOT NULL,
+    first_load_seq  NUMBER(38, 0),
+    last_load_seq   NUMBER(38, 0),
+    status          VARCHAR NOT NULL,
+    started_at      TIMESTAMP_NTZ NOT NULL,
+    finished_at     TIMESTAMP_NTZ NOT NULL
+);
+
+-- V002__staging_layer.sql (checksum 1b733247da22, target snowflake)
+CREATE SCHEMA IF NOT EXISTS SFE_STG_MEDIA;
+CREATE TABLE IF NOT EXISTS SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS (
+    event_id             VARCHAR NOT NULL,
+    subscriber_id        VARCHAR,
+    event_type           VARCHAR,
+    event_timestamp      TIMESTAMP_NTZ,          -- UTC
+    plan                 VARCHAR,
+    payment_amount       NUMBER(10, 2),
+    payment_status       VARCHAR,
+    currency             VARCHAR,
+    country              VARCHAR,
+    age_band             VARCHAR,
+    acquisition_channel  VARCHAR,
+    is_valid             BOOLEAN NOT NULL,
+    invalid_reason       VARCHAR,
+    source_load_seq      NUMBER(38, 0) NOT NULL,
+    loaded_at            TIMESTAMP_NTZ NOT NULL,
+    staged_at            TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER (
+    subscriber_id        VARCHAR NOT NULL,
+    signup_at            TIMESTAMP_NTZ,
+    status               VARCHAR NOT NULL,       -- active | cancelled
+    plan                 VARCHAR NOT NULL,
+    cancelled_at         TIMESTAMP_NTZ,
+    country              VARCHAR,
+    age_band             VARCHAR,
+    acquisition_channel  VARCHAR,
+    first_event_at       TIMESTAMP_NTZ NOT NULL,
+    last_event_at        TIMESTAMP_NTZ NOT NULL,
+    valid_event_count    NUMBER(38, 0) NOT NULL,
+    updated_at           TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT (
+    event_id             VARCHAR NOT NULL,
+    subscriber_id        VARCHAR NOT NULL,
+    article_id           VARCHAR,
+    section              VARCHAR NOT NULL,
+    word_count           NUMBER(38, 0),
+    author               VARCHAR,
+    event_timestamp      TIMESTAMP_NTZ NOT NULL, -- UTC
+    event_date           DATE NOT NULL,
+    time_spent_seconds   NUMBER(38, 0) NOT NULL,
+    engagement_score     NUMBER(5, 2) NOT NULL,  -- 0-100, see docs/pipeline.md
+    device_type          VARCHAR,
+    referrer             VARCHAR,
+    source_load_seq      NUMBER(38, 0) NOT NULL,
+    staged_at            TIMESTAMP_NTZ NOT NULL
+);
+
+-- V003__analytics_layer.sql (checksum 34c76d034521, target snowflake)
+CREATE SCHEMA IF NOT EXISTS SFE_ANALYTICS_MEDIA;
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP (
+    age_band             VARCHAR NOT NULL,
+    demographic_segment  VARCHAR NOT NULL
+);
+INSERT INTO SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP (age_band, demographic_segment)
+SELECT age_band, demographic_segment
+FROM (
+    SELECT '18-24' AS age_band, 'Students & Starters' AS demographic_segment
+    UNION ALL SELECT '25-34', 'Young Professionals'
+    UNION ALL SELECT '35-44', 'Established Families'
+    UNION ALL SELECT '45-54', 'Peak Earners'
+    UNION ALL SELECT '55-64', 'Pre-Retirees'
+    UNION ALL SELECT '65+', 'Retirees'
+) AS seed
+WHERE NOT EXISTS (SELECT 1 FROM SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS (
+    subscriber_id            VARCHAR NOT NULL,
+    as_of_date               DATE NOT NULL,
+    status                   VARCHAR NOT NULL,   -- active | cancelled
+    plan                     VARCHAR NOT NULL,
+    signup_date              DATE NOT NULL,
+    cancelled_at             TIMESTAMP_NTZ,
+    tenure_days              NUMBER(38, 0) NOT NULL,
+    lifetime_value           NUMBER(12, 2) NOT NULL,
+    payments_count           NUMBER(38, 0) NOT NULL,
+    failed_payments_count    NUMBER(38, 0) NOT NULL,
+    country                  VARCHAR,
+    age_band                 VARCHAR,
+    acquisition_channel      VARCHAR,
+    demographic_segment      VARCHAR NOT NULL,
+    last_event_at            TIMESTAMP_NTZ NOT NULL,
+    built_at                 TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (
+    subscriber_id            VARCHAR NOT NULL,
+    activity_date            DATE NOT NULL,
+    articles_viewed          NUMBER(38, 0) NOT NULL,  -- distinct articles
+    views                    NUMBER(38, 0) NOT NULL,
+    total_time_spent         NUMBER(38, 0) NOT NULL,  -- seconds
+    distinct_sections        NUMBER(38, 0) NOT NULL,
+    avg_engagement_score     NUMBER(5, 2) NOT NULL,   -- 0-100
+    built_at                 TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (
+    run_id                   VARCHAR NOT NULL,
+    as_of_date               DATE NOT NULL,
+    check_name               VARCHAR NOT NULL,
+    model                    VARCHAR NOT NULL,
+    failures                 NUMBER(38, 0) NOT NULL,
+    passed                   BOOLEAN NOT NULL,
+    checked_at               TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES (
+    subscriber_id            VARCHAR NOT NULL,
+    score_date               DATE NOT NULL,
+    churn_risk_score         FLOAT NOT NULL,    -- probability of cancelling within 30 days, 0-1
+    risk_tier                VARCHAR NOT NULL,  -- High | Medium | Low
+    model_version            VARCHAR NOT NULL,
+    scored_at                TIMESTAMP_NTZ NOT NULL,
+    drivers                  VARIANT,           -- top features pushing this score up or down
+    run_id                   VARCHAR NOT NULL
+);
+
+-- V004__streams.sql (checksum 3b7d8825a9d7, target snowflake)
+CREATE STREAM IF NOT EXISTS SFE_RAW_MEDIA.sfe_subscriber_events_stream
+    ON TABLE SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS
+    APPEND_ONLY = TRUE;
+CREATE STREAM IF NOT EXISTS SFE_RAW_MEDIA.sfe_content_stream
+    ON TABLE SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT
+    APPEND_ONLY = TRUE;
+
+-- V005__model_layer.sql (checksum e00821991f5b, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING (
+    subscriber_id               VARCHAR NOT NULL,
+    snapshot_date               DATE NOT NULL,
+    engagement_score            FLOAT NOT NULL,          -- average daily engagement (0-100), last 30 days
+    reads_per_day_30d           FLOAT NOT NULL,          -- article views per day, last 30 days
+    engagement_trend            FLOAT NOT NULL,          -- ln of reads/day last 7 days vs the 23 before
+    days_since_last_read        NUMBER(38, 0) NOT NULL,
+    support_tickets_count       NUMBER(38, 0) NOT NULL,  -- tickets opened in the last 90 days
+    support_tickets_30d         NUMBER(38, 0) NOT NULL,
+    cancellation_tickets_30d    NUMBER(38, 0) NOT NULL,
+    subscription_tenure_days    NUMBER(38, 0) NOT NULL,
+    failed_payments_30d         NUMBER(38, 0) NOT NULL,
+    downgrades_90d              NUMBER(38, 0) NOT NULL,
+    plan                        VARCHAR NOT NULL,
+    acquisition_channel         VARCHAR NOT NULL,
+    churned                     BOOLEAN,                 -- cancelled on days snapshot + 1 .. + 30
+    split                       VARCHAR,                 -- train | test
+    run_id                      VARCHAR NOT NULL,
+    built_at                    TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES (
+    subscriber_id               VARCHAR NOT NULL,
+    snapshot_date               DATE NOT NULL,           -- the score date
+    engagement_score            FLOAT NOT NULL,
+    reads_per_day_30d           FLOAT NOT NULL,
+    engagement_trend            FLOAT NOT NULL,
+    days_since_last_read        NUMBER(38, 0) NOT NULL,
+    support_tickets_count       NUMBER(38, 0) NOT NULL,
+    support_tickets_30d         NUMBER(38, 0) NOT NULL,
+    cancellation_tickets_30d    NUMBER(38, 0) NOT NULL,
+    subscription_tenure_days    NUMBER(38, 0) NOT NULL,
+    failed_payments_30d         NUMBER(38, 0) NOT NULL,
+    downgrades_90d              NUMBER(38, 0) NOT NULL,
+    plan                        VARCHAR NOT NULL,
+    acquisition_channel         VARCHAR NOT NULL,
+    churned                     BOOLEAN,                 -- always NULL here: unknown at scoring time
+    split                       VARCHAR,                 -- always NULL here
+    run_id                      VARCHAR NOT NULL,
+    built_at                    TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY (
+    model_version               VARCHAR NOT NULL,
+    trained_at                  TIMESTAMP_NTZ NOT NULL,
+    status                      VARCHAR NOT NULL,
+    algorithm                   VARCHAR NOT NULL,        -- lightgbm+platt | snowflake.ml.classification
+    as_of_date                  DATE NOT NULL,           -- what was known when it was trained
+    data_window_start           DATE NOT NULL,           -- first training snapshot
+    data_window_end             DATE NOT NULL,           -- last test snapshot
+    test_window_start           DATE NOT NULL,           -- first test snapshot
+    features                    VARIANT NOT NULL,        -- ordered feature names
+    train_rows                  NUMBER(38, 0) NOT NULL,
+    test_rows                   NUMBER(38, 0) NOT NULL,
+    metrics                     VARIANT NOT NULL,        -- test metrics: roc_auc, pr_auc, brier, precision/recall at High
+    artifact_uri                VARCHAR,                 -- models/<version>/model.json under C360_HOME, or the Snowflake model
+    artifact_sha256             VARCHAR,
+    message                     VARCHAR NOT NULL,        -- the gate's decision, in words
+    run_id                      VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_FEATURE_IMPORTANCE (
+    model_version               VARCHAR NOT NULL,
+    feature                     VARCHAR NOT NULL,
+    importance_rank             NUMBER(38, 0) NOT NULL,
+    importance                  FLOAT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (
+    run_id                      VARCHAR NOT NULL,
+    score_date                  DATE NOT NULL,
+    model_version               VARCHAR NOT NULL,
+    metric                      VARCHAR NOT NULL,
+    name                        VARCHAR NOT NULL,        -- feature, quantile or tier
+    value                       FLOAT NOT NULL,
+    recorded_at                 TIMESTAMP_NTZ NOT NULL
+);
+
+-- R__procedures.sql (checksum 42e27f25475e, target snowflake)
+CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+BEGIN
+    BEGIN TRANSACTION;
+    -- STG_SUBSCRIBER_EVENTS: the subscription events of the stream, typed and validated, one row per event_id.
+-- Rules (from the reference design):
+--   * timestamps parsed with their offset and converted to UTC; unparseable or more than a day after
+--     the load time: invalid
+--   * payments need payment_amount > 0
+--   * invalid events are kept with is_valid = FALSE and the reason, never propagated further
+--   * duplicates: the latest event_timestamp wins (then the latest load)
+--   * missing optional fields get safe defaults (plan 'unknown', currency 'USD')
+MERGE INTO SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS AS tgt
+USING (
+    WITH stream_rows AS (
+        SELECT load_seq, loaded_at, payload
+        FROM SFE_RAW_MEDIA.sfe_subscriber_events_stream
+        WHERE METADATA$ACTION = 'INSERT'
+    ),
+
+    parsed AS (
+        SELECT
+            NULLIF(TRIM(payload:event_id::VARCHAR), '') AS payload_event_id,
+            NULLIF(TRIM(payload:subscriber_id::VARCHAR), '') AS subscriber_id,
+            LOWER(NULLIF(TRIM(payload:event_type::VARCHAR), '')) AS event_type,
+            CONVERT_TIMEZONE('UTC', TRY_CAST(payload:event_timestamp::VARCHAR AS TIMESTAMP_TZ))::TIMESTAMP_NTZ
+                AS event_timestamp,
+            COALESCE(LOWER(NULLIF(TRIM(payload:plan::VARCHAR), '')), 'unknown') AS plan,
+            TRY_CAST(payload:payment_amount::VARCHAR AS NUMBER(10, 2)) AS payment_amount,
+            LOWER(NULLIF(TRIM(payload:payment_status::VARCHAR), '')) AS payment_status,
+            COALESCE(UPPER(NULLIF(TRIM(payload:currency::VARCHAR), '')), 'USD') AS currency,
+            UPPER(NULLIF(TRIM(payload:country::VARCHAR), '')) AS country,
+            NULLIF(TRIM(payload:age_band::VARCHAR), '') AS age_band,
+            LOWER(NULLIF(TRIM(payload:acquisition_channel::VARCHAR), '')) AS acquisition_channel,
+            load_seq,
+            loaded_at
+        FROM stream_rows
+    ),
+
+    validated AS (
+        SELECT
+            COALESCE(payload_event_id, 'missing-event-id-' || load_seq::VARCHAR) AS event_id,
+            subscriber_id,
+            event_type,
+            event_timestamp,
+            plan,
+            payment_amount,
+            IFF(event_type = 'payment', COALESCE(payment_status, 'succeeded'), payment_status) AS payment_status,
+            currency,
+            country,
+            age_band,
+            acquisition_channel,
+            CASE
+                WHEN payload_event_id IS NULL THEN 'missing event_id'
+                WHEN subscriber_id IS NULL THEN 'missing subscriber_id'
+                WHEN event_type IS NULL
+                    OR event_type NOT IN ('signup', 'upgrade', 'downgrade', 'cancel', 'payment')
+                    THEN 'unknown event_type'
+                WHEN event_timestamp IS NULL THEN 'unparseable event_timestamp'
+                WHEN event_timestamp > DATEADD(day, 1, loaded_at) THEN 'event_timestamp in the future'
+                WHEN event_type = 'payment' AND (payment_amount IS NULL OR payment_amount <= 0)
+                    THEN 'non-positive payment_amount'
+            END AS invalid_reason,
+            load_seq,
+            loaded_at
+        FROM parsed
+    ),
+
+    final AS (
+        SELECT *
+        FROM validated
+        QUALIFY ROW_NUMBER() OVER (
+            PARTITION BY event_id ORDER BY event_timestamp DESC NULLS LAST, load_seq DESC
+        ) = 1
+    )
+
+    SELECT * FROM final
+) AS src
+ON tgt.event_id = src.event_id
+WHEN MATCHED AND (
+    COALESCE(src.event_timestamp, '1900-01-01'::TIMESTAMP_NTZ) > COALESCE(tgt.event_timestamp, '1900-01-01'::TIMESTAMP_NTZ)
+    OR (
+        COALESCE(src.event_timestamp, '1900-01-01'::TIMESTAMP_NTZ) = COALESCE(tgt.event_timestamp, '1900-01-01'::TIMESTAMP_NTZ)
+        AND src.load_seq > tgt.source_load_seq
+    )
+) THEN UPDATE SET
+    subscriber_id = src.subscriber_id,
+    event_type = src.event_type,
+    event_timestamp = src.event_timestamp,
+    plan = src.plan,
+    payment_amount = src.payment_amount,
+    payment_status = src.payment_status,
+    currency = src.currency,
+    country = src.country,
+    age_band = src.age_band,
+    acquisition_channel = src.acquisition_channel,
+    is_valid = src.invalid_reason IS NULL,
+    invalid_reason = src.invalid_reason,
+    source_load_seq = src.load_seq,
+    loaded_at = src.loaded_at,
+    staged_at = CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+WHEN NOT MATCHED THEN INSERT (
+    event_id, subscriber_id, event_type, event_timestamp, plan, payment_amount, payment_status, currency,
+    country, age_band, acquisition_channel, is_valid, invalid_reason, source_load_seq, loaded_at, staged_at
+) VALUES (
+    src.event_id, src.subscriber_id, src.event_type, src.event_timestamp, src.plan, src.payment_amount,
+    src.payment_status, src.currency, src.country, src.age_band, src.acquisition_channel,
+    src.invalid_reason IS NULL, src.invalid_reason, src.load_seq, src.loaded_at, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+);
+
+    -- STG_UNIFIED_CUSTOMER: one row per subscriber touched by the stream's events, recomputed from all of
+-- that subscriber's valid staged events (so late and out-of-order events land right).
+--   * status: cancelled when the latest lifecycle event (signup/upgrade/downgrade/cancel) is a cancel
+--   * plan: from the latest valid event that carries one
+--   * profile (country, age band, channel): from the latest signup event
+MERGE INTO SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER AS tgt
+USING (
+    WITH touched AS (
+        SELECT DISTINCT NULLIF(TRIM(payload:subscriber_id::VARCHAR), '') AS subscriber_id
+        FROM SFE_RAW_MEDIA.sfe_subscriber_events_stream
+        WHERE METADATA$ACTION = 'INSERT'
+    ),
+
+    events AS (
+        SELECT e.*
+        FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS AS e
+        INNER JOIN touched AS t ON e.subscriber_id = t.subscriber_id
+        WHERE e.is_valid
+    ),
+
+    latest_lifecycle AS (
+        SELECT subscriber_id, event_type, event_timestamp
+        FROM events
+        WHERE event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
+        QUALIFY ROW_NUMBER() OVER (
+            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
+        ) = 1
+    ),
+
+    latest_plan AS (
+        SELECT subscriber_id, plan
+        FROM events
+        WHERE plan <> 'unknown'
+        QUALIFY ROW_NUMBER() OVER (
+            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
+        ) = 1
+    ),
+
+    profile AS (
+        SELECT subscriber_id, country, age_band, acquisition_channel
+        FROM events
+        WHERE event_type = 'signup'
+        QUALIFY ROW_NUMBER() OVER (
+            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
+        ) = 1
+    ),
+
+    summary AS (
+        SELECT
+            subscriber_id,
+            MIN(IFF(event_type = 'signup', event_timestamp, NULL)) AS signup_at,
+            MIN(event_timestamp) AS first_event_at,
+            MAX(event_timestamp) AS last_event_at,
+            COUNT(*) AS valid_event_count
+        FROM events
+        GROUP BY subscriber_id
+    ),
+
+    final AS (
+        SELECT
+            s.subscriber_id,
+            COALESCE(s.signup_at, s.first_event_at) AS signup_at,
+            IFF(l.event_type = 'cancel', 'cancelled', 'active') AS status,
+            COALESCE(p.plan, 'unknown') AS plan,
+            IFF(l.event_type = 'cancel', l.event_timestamp, NULL) AS cancelled_at,
+            pr.country,
+            pr.age_band,
+            pr.acquisition_channel,
+            s.first_event_at,
+            s.last_event_at,
+            s.valid_event_count
+        FROM summary AS s
+        LEFT JOIN latest_lifecycle AS l ON l.subscriber_id = s.subscriber_id
+        LEFT JOIN latest_plan AS p ON p.subscriber_id = s.subscriber_id
+        LEFT JOIN profile AS pr ON pr.subscriber_id = s.subscriber_id
+    )
+
+    SELECT * FROM final
+) AS src
+ON tgt.subscriber_id = src.subscriber_id
+WHEN MATCHED THEN UPDATE SET
+    signup_at = src.signup_at,
+    status = src.status,
+    plan = src.plan,
+    cancelled_at = src.cancelled_at,
+    country = src.country,
+    age_band = src.age_band,
+    acquisition_channel = src.acquisition_channel,
+    first_event_at = src.first_event_at,
+    last_event_at = src.last_event_at,
+    valid_event_count = src.valid_event_count,
+    updated_at = CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+WHEN NOT MATCHED THEN INSERT (
+    subscriber_id, signup_at, status, plan, cancelled_at, country, age_band, acquisition_channel,
+    first_event_at, last_event_at, valid_event_count, updated_at
+) VALUES (
+    src.subscriber_id, src.signup_at, src.status, src.plan, src.cancelled_at, src.country, src.age_band,
+    src.acquisition_channel, src.first_event_at, src.last_event_at, src.valid_event_count,
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+);
+
+    COMMIT;
+    RETURN 'processed subscriber events';
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT()
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+BEGIN
+    -- STG_CONTENT_ENGAGEMENT: human article views of the stream, typed, scored, one row per event_id.
+--   * article metadata: section, word_count and author parsed from the article_metadata JSON
+--   * engagement_score = 100 * LEAST(1, LN(1 + seconds) / LN(1 + 600)): 0 for a bounce, 64 at one
+--     minute, 81 at three, 100 from ten minutes of reading
+--   * bot traffic: a user agent naming a bot, crawler, spider, headless browser or HTTP library
+--   * unusable rows (no event_id or subscriber, unparseable or future timestamp) stay in RAW only
+--   * time_spent_seconds missing, unparseable or negative: 0
+MERGE INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS tgt
+USING (
+    WITH stream_rows AS (
+        SELECT *
+        FROM SFE_RAW_MEDIA.sfe_content_stream
+        WHERE METADATA$ACTION = 'INSERT'
+    ),
+
+    parsed AS (
+        SELECT
+            NULLIF(TRIM(event_id), '') AS event_id,
+            NULLIF(TRIM(subscriber_id), '') AS subscriber_id,
+            UPPER(NULLIF(TRIM(article_id), '')) AS article_id,
+            CONVERT_TIMEZONE('UTC', TRY_CAST(event_timestamp AS TIMESTAMP_TZ))::TIMESTAMP_NTZ AS event_ts,
+            GREATEST(COALESCE(TRY_CAST(time_spent_seconds AS NUMBER(38, 0)), 0), 0) AS seconds,
+            TRY_PARSE_JSON(article_metadata) AS metadata,
+            LOWER(NULLIF(TRIM(device_type), '')) AS device_type,
+            LOWER(NULLIF(TRIM(referrer), '')) AS referrer,
+            COALESCE(user_agent, '') AS user_agent,
+            load_seq,
+            loaded_at
+        FROM stream_rows
+    ),
+
+    humans AS (
+        SELECT *
+        FROM parsed
+        WHERE event_id IS NOT NULL
+            AND subscriber_id IS NOT NULL
+            AND event_ts IS NOT NULL
+            AND event_ts <= DATEADD(day, 1, loaded_at)
+            AND NOT LOWER(user_agent) LIKE ANY (
+                '%bot%', '%crawler%', '%spider%', '%slurp%', '%headless%', '%python-requests%', '%curl/%', '%wget/%'
+            )
+    ),
+
+    final AS (
+        SELECT
+            event_id,
+            subscriber_id,
+            article_id,
+            COALESCE(LOWER(NULLIF(TRIM(metadata:section::VARCHAR), '')), 'unknown') AS section,
+            TRY_CAST(metadata:word_count::VARCHAR AS NUMBER(38, 0)) AS word_count,
+            NULLIF(TRIM(metadata:author::VARCHAR), '') AS author,
+            event_ts AS event_timestamp,
+            event_ts::DATE AS event_date,
+            seconds AS time_spent_seconds,
+            ROUND(100 * LEAST(1, LN(1 + seconds) / LN(601)), 2) AS engagement_score,
+            device_type,
+            referrer,
+            load_seq
+        FROM humans
+        QUALIFY ROW_NUMBER() OVER (PARTITION BY event_id ORDER BY load_seq DESC) = 1
+    )
+
+    SELECT * FROM final
+) AS src
+ON tgt.event_id = src.event_id
+WHEN NOT MATCHED THEN INSERT (
+    event_id, subscriber_id, article_id, section, word_count, author, event_timestamp, event_date,
+    time_spent_seconds, engagement_score, device_type, referrer, source_load_seq, staged_at
+) VALUES (
+    src.event_id, src.subscriber_id, src.article_id, src.section, src.word_count, src.author,
+    src.event_timestamp, src.event_date, src.time_spent_seconds, src.engagement_score, src.device_type,
+    src.referrer, src.load_seq, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+);
+
+    RETURN 'processed content engagement';
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(AS_OF DATE, RUN_ID VARCHAR)
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    failed_checks INTEGER DEFAULT 0;
+    dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
+BEGIN
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'stg_subscriber_events_event_id_unique', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT event_id
+        FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+        GROUP BY event_id
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'stg_subscriber_events_invalid_below_10pct', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT invalid_share
+        FROM (
+            SELECT AVG(IFF(is_valid, 0, 1)) AS invalid_share
+            FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+        ) AS shares
+        WHERE invalid_share > 0.10
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'stg_subscriber_events_valid_payments_positive', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT event_id
+        FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+        WHERE is_valid AND event_type = 'payment' AND NOT payment_amount > 0
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'stg_unified_customer_subscriber_id_unique', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id
+        FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER
+        GROUP BY subscriber_id
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'stg_content_engagement_event_id_unique', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT event_id
+        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+        GROUP BY event_id
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'stg_content_engagement_score_range', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT event_id
+        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+        WHERE engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+
+    BEGIN TRANSACTION;
+    -- DIM_SUBSCRIBERS as of :as_of (the end of that day), rebuilt whole: every subscriber with a valid
+-- event by then, their lifecycle state at that moment, enriched from STG_UNIFIED_CUSTOMER.
+--   * tenure_days = :as_of - signup_date
+--   * lifetime_value = sum of succeeded, valid payments up to :as_of
+--   * demographic_segment from DEMOGRAPHIC_SEGMENT_MAP by age band ('Unknown' when unmapped)
+DELETE FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS;
+
+INSERT INTO SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS (
+    subscriber_id, as_of_date, status, plan, signup_date, cancelled_at, tenure_days, lifetime_value,
+    payments_count, failed_payments_count, country, age_band, acquisition_channel, demographic_segment,
+    last_event_at, built_at
+)
+WITH events AS (
+    SELECT *
+    FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+    WHERE is_valid
+        AND event_timestamp < DATEADD(day, 1, :as_of::DATE)
+),
+
+latest_lifecycle AS (
+    SELECT subscriber_id, event_type, event_timestamp
+    FROM events
+    WHERE event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
+),
+
+latest_plan AS (
+    SELECT subscriber_id, plan
+    FROM events
+    WHERE plan <> 'unknown'
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
+),
+
+summary AS (
+    SELECT
+        subscriber_id,
+        MIN(IFF(event_type = 'signup', event_timestamp, NULL)) AS signup_at,
+        MIN(event_timestamp) AS first_event_at,
+        MAX(event_timestamp) AS last_event_at,
+        SUM(IFF(event_type = 'payment' AND payment_status = 'succeeded', payment_amount, 0)) AS lifetime_value,
+        COUNT_IF(event_type = 'payment' AND payment_status = 'succeeded') AS payments_count,
+        COUNT_IF(event_type = 'payment' AND payment_status = 'failed') AS failed_payments_count
+    FROM events
+    GROUP BY subscriber_id
+),
+
+final AS (
+    SELECT
+        s.subscriber_id,
+        :as_of::DATE AS as_of_date,
+        IFF(l.event_type = 'cancel', 'cancelled', 'active') AS status,
+        COALESCE(p.plan, 'unknown') AS plan,
+        COALESCE(s.signup_at, s.first_event_at)::DATE AS signup_date,
+        IFF(l.event_type = 'cancel', l.event_timestamp, NULL) AS cancelled_at,
+        DATEDIFF(day, COALESCE(s.signup_at, s.first_event_at)::DATE, :as_of::DATE) AS tenure_days,
+        s.lifetime_value,
+        s.payments_count,
+        s.failed_payments_count,
+        u.country,
+        u.age_band,
+        u.acquisition_channel,
+        COALESCE(m.demographic_segment, 'Unknown') AS demographic_segment,
+        s.last_event_at,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
+    FROM summary AS s
+    LEFT JOIN latest_lifecycle AS l ON l.subscriber_id = s.subscriber_id
+    LEFT JOIN latest_plan AS p ON p.subscriber_id = s.subscriber_id
+    LEFT JOIN SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER AS u ON u.subscriber_id = s.subscriber_id
+    LEFT JOIN SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP AS m ON m.age_band = u.age_band
+)
+
+SELECT * FROM final;
+
+    COMMIT;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'dim_subscribers_not_empty', 'dim_subscribers', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT 'no subscribers' AS problem
+        FROM (SELECT COUNT(*) AS n FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS) AS counts
+        WHERE n = 0
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'dim_subscribers_subscriber_id_unique', 'dim_subscribers', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id
+        FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS
+        GROUP BY subscriber_id
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'dim_subscribers_status_accepted_values', 'dim_subscribers', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id
+        FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS
+        WHERE status NOT IN ('active', 'cancelled')
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'dim_subscribers_value_ranges', 'dim_subscribers', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id
+        FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS
+        WHERE tenure_days < 0 OR lifetime_value < 0 OR payments_count < 0
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'dim_subscribers_age_band_nulls_below_5pct', 'dim_subscribers', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT null_share
+        FROM (
+            SELECT AVG(IFF(age_band IS NULL, 1, 0)) AS null_share
+            FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS
+        ) AS shares
+        WHERE null_share > 0.05
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+
+    BEGIN TRANSACTION;
+    -- FCT_ENGAGEMENT_DAILY up to :as_of: per subscriber and day with human reads, rebuilt in full up to
+-- that day (the whole fact is a single GROUP BY over staging, cheaper than tracking late rows).
+DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+WHERE activity_date <= :as_of::DATE;
+
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (
+    subscriber_id, activity_date, articles_viewed, views, total_time_spent, distinct_sections,
+    avg_engagement_score, built_at
+)
+SELECT
+    subscriber_id,
+    event_date AS activity_date,
+    COUNT(DISTINCT article_id) AS articles_viewed,
+    COUNT(*) AS views,
+    SUM(time_spent_seconds) AS total_time_spent,
+    COUNT(DISTINCT section) AS distinct_sections,
+    ROUND(AVG(engagement_score), 2) AS avg_engagement_score,
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
+FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+WHERE event_date <= :as_of::DATE
+GROUP BY subscriber_id, event_date;
+
+    COMMIT;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_engagement_daily_grain_unique', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id, activity_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+        GROUP BY subscriber_id, activity_date
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_engagement_daily_value_ranges', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id, activity_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+        WHERE views < 1
+            OR articles_viewed > views
+            OR distinct_sections > articles_viewed
+            OR total_time_spent < 0
+            OR avg_engagement_score NOT BETWEEN 0 AND 100
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_engagement_daily_no_future_days', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT activity_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+        WHERE activity_date > DATEADD(day, 1, CURRENT_DATE())
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+
+    RETURN 'built daily analytics';
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET(AS_OF DATE, RUN_ID VARCHAR)
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    last_snapshot DATE;
+    first_snapshot DATE;
+    snapshot_every_days INTEGER DEFAULT 7;
+    training_rows INTEGER DEFAULT 0;
+    failed_checks INTEGER DEFAULT 0;
+    dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
+BEGIN
+    -- 35 = 5 weeks: the latest weekly date whose 30-day label window ends on or before as_of
+    last_snapshot := (SELECT DATEADD(day, -35, :as_of::DATE));
+    first_snapshot := (
+        SELECT GREATEST(DATEADD(day, 29, MIN(activity_date)), DATEADD(day, -7 * 25, :last_snapshot::DATE))
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+    );
+
+    BEGIN TRANSACTION;
+    -- FCT_CHURN_TRAINING as of :as_of, rebuilt whole: the labelled weekly snapshots of churn_snapshots.sql
+-- (:last_snapshot is the latest weekly date whose 30-day label window has passed).
+DELETE FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING;
+
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING (
+    subscriber_id, snapshot_date, engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read,
+    support_tickets_count, support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days,
+    failed_payments_30d, downgrades_90d, plan, acquisition_channel, churned, split, run_id, built_at
+)
+-- The churn model's one definition of its inputs: one row per subscriber active at the end of each
+-- snapshot date, with the features (docs/model.md) and the 30-day label. Training (FCT_CHURN_TRAINING)
+-- and daily scoring (FCT_CHURN_SCORING_FEATURES) both materialise this query, so features at scoring
+-- time are computed exactly as the model saw them in training.
+--
+-- Binds:
+--   :as_of                what is known: data after the end of this day is never read
+--   :first_snapshot       earliest snapshot date
+--   :last_snapshot        latest snapshot date; the snapshots are :last_snapshot - k * :snapshot_every_days
+--   :snapshot_every_days  7 for the weekly training grid; 1 with first = last for one scoring day
+--   :run_id               the run that builds it, kept on every row
+--
+-- No leakage: every feature of snapshot w reads only rows timestamped before w + 1 day (the end of w);
+-- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
+-- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
+--
+-- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
+-- are the test set (the reference design's split); NULL for unlabelled rows.
+WITH snapshots AS (
+    SELECT DISTINCT activity_date AS snapshot_date
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+    WHERE activity_date BETWEEN :first_snapshot::DATE AND :last_snapshot::DATE
+        AND MOD(DATEDIFF(day, activity_date, :last_snapshot::DATE), :snapshot_every_days) = 0
+),
+
+events AS (
+    SELECT subscriber_id, event_type, event_timestamp, plan, payment_status, acquisition_channel, source_load_seq
+    FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+    WHERE is_valid
+        AND event_timestamp < DATEADD(day, 1, :as_of::DATE)
+),
+
+-- the subscriber's lifecycle state at the end of each snapshot: the latest signup/upgrade/downgrade/cancel
+lifecycle AS (
+    SELECT s.snapshot_date, e.subscriber_id, e.event_type
+    FROM snapshots AS s
+    INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
+    WHERE e.event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY s.snapshot_date, e.subscriber_id ORDER BY e.event_timestamp DESC, e.source_load_seq DESC
+    ) = 1
+),
+
+latest_plan AS (
+    SELECT s.snapshot_date, e.subscriber_id, e.plan
+    FROM snapshots AS s
+    INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
+    WHERE e.plan <> 'unknown'
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY s.snapshot_date, e.subscriber_id ORDER BY e.event_timestamp DESC, e.source_load_seq DESC
+    ) = 1
+),
+
+subscription AS (
+    SELECT
+        s.snapshot_date,
+        e.subscriber_id,
+        COALESCE(MIN(IFF(e.event_type = 'signup', e.event_timestamp, NULL)), MIN(e.event_timestamp))::DATE
+            AS signup_date,
+        COALESCE(MAX(IFF(e.event_type = 'signup', e.acquisition_channel, NULL)), 'unknown') AS acquisition_channel,
+        COUNT_IF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
+        ) AS failed_payments_30d,
+        COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
+            AS downgrades_90d
+    FROM snapshots AS s
+    INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
+    GROUP BY s.snapshot_date, e.subscriber_id
+),
+
+-- days with reads, up to each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day)
+engagement AS (
+    SELECT
+        s.snapshot_date,
+        f.subscriber_id,
+        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.avg_engagement_score, 0)) AS points_30d,
+        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.views, 0)) AS reads_30d,
+        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d,
+        MAX(f.activity_date) AS last_read_date
+    FROM snapshots AS s
+    INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f ON f.activity_date <= s.snapshot_date
+    GROUP BY s.snapshot_date, f.subscriber_id
+),
+
+reading_history AS (
+    SELECT MIN(activity_date) AS first_day
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+),
+
+-- tickets have no staging table: deduplicated here by ticket_id (the latest load wins)
+tickets AS (
+    SELECT subscriber_id, created_at, category
+    FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY ticket_id ORDER BY load_seq DESC) = 1
+),
+
+support AS (
+    SELECT
+        s.snapshot_date,
+        t.subscriber_id,
+        COUNT(*) AS tickets_90d,
+        COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
+        COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
+            AS cancellation_tickets_30d
+    FROM snapshots AS s
+    INNER JOIN tickets AS t
+        ON t.created_at < DATEADD(day, 1, s.snapshot_date)
+        AND t.created_at >= DATEADD(day, -89, s.snapshot_date)
+    GROUP BY s.snapshot_date, t.subscriber_id
+),
+
+-- the label: a valid cancel on days w + 1 .. w + 30
+cancels AS (
+    SELECT s.snapshot_date, e.subscriber_id, COUNT(*) AS cancels_30d
+    FROM snapshots AS s
+    INNER JOIN events AS e
+        ON e.event_timestamp >= DATEADD(day, 1, s.snapshot_date)
+        AND e.event_timestamp < DATEADD(day, 31, s.snapshot_date)
+    WHERE e.event_type = 'cancel'
+    GROUP BY s.snapshot_date, e.subscriber_id
+),
+
+active AS (
+    SELECT
+        l.snapshot_date,
+        l.subscriber_id,
+        DATEDIFF(day, b.signup_date, l.snapshot_date) AS tenure_days,
+        b.signup_date,
+        b.acquisition_channel,
+        b.failed_payments_30d,
+        b.downgrades_90d,
+        COALESCE(p.plan, 'unknown') AS plan
+    FROM lifecycle AS l
+    INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
+    LEFT JOIN latest_plan AS p ON p.snapshot_date = l.snapshot_date AND p.subscriber_id = l.subscriber_id
+    WHERE l.event_type <> 'cancel'
+),
+
+-- per-day rates divide by the days of the window the subscriber was subscribed (new subscribers)
+rates AS (
+    SELECT
+        a.*,
+        -- FLOAT from here on: the same arithmetic on every engine (no decimal scale rules)
+        COALESCE(e.points_30d, 0)::FLOAT AS points_30d,
+        COALESCE(e.reads_30d, 0)::FLOAT AS reads_30d,
+        COALESCE(e.reads_7d, 0)::FLOAT AS reads_7d,
+        e.last_read_date,
+        LEAST(30, a.tenure_days + 1) AS days_30,
+        LEAST(7, a.tenure_days + 1) AS days_7,
+        LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
+        COALESCE(t.tickets_90d, 0) AS tickets_90d,
+        COALESCE(t.tickets_30d, 0) AS tickets_30d,
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+    FROM active AS a
+    LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
+    LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
+),
+
+labelled AS (
+    SELECT
+        r.*,
+        IFF(
+            DATEADD(day, 30, r.snapshot_date) <= :as_of::DATE,
+            COALESCE(c.cancels_30d, 0) > 0,
+            NULL
+        ) AS churned
+    FROM rates AS r
+    LEFT JOIN cancels AS c ON c.snapshot_date = r.snapshot_date AND c.subscriber_id = r.subscriber_id
+),
+
+labelled_dates AS (
+    SELECT
+        snapshot_date,
+        ROW_NUMBER() OVER (ORDER BY snapshot_date DESC) AS recency,
+        COUNT(*) OVER () AS dates
+    FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
+),
+
+final AS (
+    SELECT
+        l.subscriber_id,
+        l.snapshot_date,
+        l.points_30d / l.days_30 AS engagement_score,
+        l.reads_30d / l.days_30 AS reads_per_day_30d,
+        LN(
+            (l.reads_7d / l.days_7 + 0.1)
+            / (COALESCE((l.reads_30d - l.reads_7d) / NULLIF(l.days_prev_23, 0), l.reads_7d / l.days_7) + 0.1)
+        ) AS engagement_trend,
+        DATEDIFF(
+            day, COALESCE(l.last_read_date, GREATEST(l.signup_date, h.first_day)), l.snapshot_date
+        ) AS days_since_last_read,
+        l.tickets_90d AS support_tickets_count,
+        l.tickets_30d AS support_tickets_30d,
+        l.cancellation_tickets_30d,
+        l.tenure_days AS subscription_tenure_days,
+        l.failed_payments_30d,
+        l.downgrades_90d,
+        l.plan,
+        l.acquisition_channel,
+        l.churned,
+        CASE
+            WHEN l.churned IS NULL THEN NULL
+            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
+            ELSE 'train'
+        END AS split,
+        :run_id AS run_id,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
+    FROM labelled AS l
+    CROSS JOIN reading_history AS h
+    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+)
+
+SELECT * FROM final
+;
+
+    COMMIT;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_training_grain_unique', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id, snapshot_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+        GROUP BY subscriber_id, snapshot_date
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_training_labelled', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id, snapshot_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+        WHERE churned IS NULL
+            OR split NOT IN ('train', 'test')
+            OR DATEADD(day, 30, snapshot_date) > :as_of::DATE
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_training_test_after_train', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT test_start
+        FROM (
+            SELECT
+                MIN(IFF(split = 'test', snapshot_date, NULL)) AS test_start,
+                MAX(IFF(split = 'train', snapshot_date, NULL)) AS train_end
+            FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+        ) AS windows
+        WHERE test_start <= train_end
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_training_value_ranges', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id, snapshot_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+        WHERE engagement_score NOT BETWEEN 0 AND 100
+            OR reads_per_day_30d < 0
+            OR days_since_last_read < 0
+            OR subscription_tenure_days < 0
+            OR support_tickets_30d > support_tickets_count
+            OR cancellation_tickets_30d > support_tickets_30d
+            OR failed_payments_30d < 0
+            OR downgrades_90d < 0
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+
+    training_rows := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING);
+    RETURN 'built the training set: ' || training_rows::VARCHAR || ' rows';
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_SCORING_FEATURES(AS_OF DATE, RUN_ID VARCHAR)
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    first_snapshot DATE;
+    last_snapshot DATE;
+    snapshot_every_days INTEGER DEFAULT 1;
+    scoring_rows INTEGER DEFAULT 0;
+    failed_checks INTEGER DEFAULT 0;
+    dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
+BEGIN
+    first_snapshot := (SELECT :as_of::DATE);
+    last_snapshot := (SELECT :as_of::DATE);
+
+    BEGIN TRANSACTION;
+    -- FCT_CHURN_SCORING_FEATURES for one score date (:as_of): churn_snapshots.sql with a single snapshot,
+-- the label unknown. A date scored again replaces that date's rows.
+DELETE FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
+WHERE snapshot_date = :as_of::DATE;
+
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES (
+    subscriber_id, snapshot_date, engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read,
+    support_tickets_count, support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days,
+    failed_payments_30d, downgrades_90d, plan, acquisition_channel, churned, split, run_id, built_at
+)
+-- The churn model's one definition of its inputs: one row per subscriber active at the end of each
+-- snapshot date, with the features (docs/model.md) and the 30-day label. Training (FCT_CHURN_TRAINING)
+-- and daily scoring (FCT_CHURN_SCORING_FEATURES) both materialise this query, so features at scoring
+-- time are computed exactly as the model saw them in training.
+--
+-- Binds:
+--   :as_of                what is known: data after the end of this day is never read
+--   :first_snapshot       earliest snapshot date
+--   :last_snapshot        latest snapshot date; the snapshots are :last_snapshot - k * :snapshot_every_days
+--   :snapshot_every_days  7 for the weekly training grid; 1 with first = last for one scoring day
+--   :run_id               the run that builds it, kept on every row
+--
+-- No leakage: every feature of snapshot w reads only rows timestamped before w + 1 day (the end of w);
+-- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
+-- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
+--
+-- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
+-- are the test set (the reference design's split); NULL for unlabelled rows.
+WITH snapshots AS (
+    SELECT DISTINCT activity_date AS snapshot_date
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+    WHERE activity_date BETWEEN :first_snapshot::DATE AND :last_snapshot::DATE
+        AND MOD(DATEDIFF(day, activity_date, :last_snapshot::DATE), :snapshot_every_days) = 0
+),
+
+events AS (
+    SELECT subscriber_id, event_type, event_timestamp, plan, payment_status, acquisition_channel, source_load_seq
+    FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
+    WHERE is_valid
+        AND event_timestamp < DATEADD(day, 1, :as_of::DATE)
+),
+
+-- the subscriber's lifecycle state at the end of each snapshot: the latest signup/upgrade/downgrade/cancel
+lifecycle AS (
+    SELECT s.snapshot_date, e.subscriber_id, e.event_type
+    FROM snapshots AS s
+    INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
+    WHERE e.event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY s.snapshot_date, e.subscriber_id ORDER BY e.event_timestamp DESC, e.source_load_seq DESC
+    ) = 1
+),
+
+latest_plan AS (
+    SELECT s.snapshot_date, e.subscriber_id, e.plan
+    FROM snapshots AS s
+    INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
+    WHERE e.plan <> 'unknown'
+    QUALIFY ROW_NUMBER() OVER (
+        PARTITION BY s.snapshot_date, e.subscriber_id ORDER BY e.event_timestamp DESC, e.source_load_seq DESC
+    ) = 1
+),
+
+subscription AS (
+    SELECT
+        s.snapshot_date,
+        e.subscriber_id,
+        COALESCE(MIN(IFF(e.event_type = 'signup', e.event_timestamp, NULL)), MIN(e.event_timestamp))::DATE
+            AS signup_date,
+        COALESCE(MAX(IFF(e.event_type = 'signup', e.acquisition_channel, NULL)), 'unknown') AS acquisition_channel,
+        COUNT_IF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
+        ) AS failed_payments_30d,
+        COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
+            AS downgrades_90d
+    FROM snapshots AS s
+    INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
+    GROUP BY s.snapshot_date, e.subscriber_id
+),
+
+-- days with reads, up to each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day)
+engagement AS (
+    SELECT
+        s.snapshot_date,
+        f.subscriber_id,
+        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.avg_engagement_score, 0)) AS points_30d,
+        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.views, 0)) AS reads_30d,
+        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d,
+        MAX(f.activity_date) AS last_read_date
+    FROM snapshots AS s
+    INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f ON f.activity_date <= s.snapshot_date
+    GROUP BY s.snapshot_date, f.subscriber_id
+),
+
+reading_history AS (
+    SELECT MIN(activity_date) AS first_day
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+),
+
+-- tickets have no staging table: deduplicated here by ticket_id (the latest load wins)
+tickets AS (
+    SELECT subscriber_id, created_at, category
+    FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY ticket_id ORDER BY load_seq DESC) = 1
+),
+
+support AS (
+    SELECT
+        s.snapshot_date,
+        t.subscriber_id,
+        COUNT(*) AS tickets_90d,
+        COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
+        COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
+            AS cancellation_tickets_30d
+    FROM snapshots AS s
+    INNER JOIN tickets AS t
+        ON t.created_at < DATEADD(day, 1, s.snapshot_date)
+        AND t.created_at >= DATEADD(day, -89, s.snapshot_date)
+    GROUP BY s.snapshot_date, t.subscriber_id
+),
+
+-- the label: a valid cancel on days w + 1 .. w + 30
+cancels AS (
+    SELECT s.snapshot_date, e.subscriber_id, COUNT(*) AS cancels_30d
+    FROM snapshots AS s
+    INNER JOIN events AS e
+        ON e.event_timestamp >= DATEADD(day, 1, s.snapshot_date)
+        AND e.event_timestamp < DATEADD(day, 31, s.snapshot_date)
+    WHERE e.event_type = 'cancel'
+    GROUP BY s.snapshot_date, e.subscriber_id
+),
+
+active AS (
+    SELECT
+        l.snapshot_date,
+        l.subscriber_id,
+        DATEDIFF(day, b.signup_date, l.snapshot_date) AS tenure_days,
+        b.signup_date,
+        b.acquisition_channel,
+        b.failed_payments_30d,
+        b.downgrades_90d,
+        COALESCE(p.plan, 'unknown') AS plan
+    FROM lifecycle AS l
+    INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
+    LEFT JOIN latest_plan AS p ON p.snapshot_date = l.snapshot_date AND p.subscriber_id = l.subscriber_id
+    WHERE l.event_type <> 'cancel'
+),
+
+-- per-day rates divide by the days of the window the subscriber was subscribed (new subscribers)
+rates AS (
+    SELECT
+        a.*,
+        -- FLOAT from here on: the same arithmetic on every engine (no decimal scale rules)
+        COALESCE(e.points_30d, 0)::FLOAT AS points_30d,
+        COALESCE(e.reads_30d, 0)::FLOAT AS reads_30d,
+        COALESCE(e.reads_7d, 0)::FLOAT AS reads_7d,
+        e.last_read_date,
+        LEAST(30, a.tenure_days + 1) AS days_30,
+        LEAST(7, a.tenure_days + 1) AS days_7,
+        LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
+        COALESCE(t.tickets_90d, 0) AS tickets_90d,
+        COALESCE(t.tickets_30d, 0) AS tickets_30d,
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+    FROM active AS a
+    LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
+    LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
+),
+
+labelled AS (
+    SELECT
+        r.*,
+        IFF(
+            DATEADD(day, 30, r.snapshot_date) <= :as_of::DATE,
+            COALESCE(c.cancels_30d, 0) > 0,
+            NULL
+        ) AS churned
+    FROM rates AS r
+    LEFT JOIN cancels AS c ON c.snapshot_date = r.snapshot_date AND c.subscriber_id = r.subscriber_id
+),
+
+labelled_dates AS (
+    SELECT
+        snapshot_date,
+        ROW_NUMBER() OVER (ORDER BY snapshot_date DESC) AS recency,
+        COUNT(*) OVER () AS dates
+    FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
+),
+
+final AS (
+    SELECT
+        l.subscriber_id,
+        l.snapshot_date,
+        l.points_30d / l.days_30 AS engagement_score,
+        l.reads_30d / l.days_30 AS reads_per_day_30d,
+        LN(
+            (l.reads_7d / l.days_7 + 0.1)
+            / (COALESCE((l.reads_30d - l.reads_7d) / NULLIF(l.days_prev_23, 0), l.reads_7d / l.days_7) + 0.1)
+        ) AS engagement_trend,
+        DATEDIFF(
+            day, COALESCE(l.last_read_date, GREATEST(l.signup_date, h.first_day)), l.snapshot_date
+        ) AS days_since_last_read,
+        l.tickets_90d AS support_tickets_count,
+        l.tickets_30d AS support_tickets_30d,
+        l.cancellation_tickets_30d,
+        l.tenure_days AS subscription_tenure_days,
+        l.failed_payments_30d,
+        l.downgrades_90d,
+        l.plan,
+        l.acquisition_channel,
+        l.churned,
+        CASE
+            WHEN l.churned IS NULL THEN NULL
+            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
+            ELSE 'train'
+        END AS split,
+        :run_id AS run_id,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
+    FROM labelled AS l
+    CROSS JOIN reading_history AS h
+    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+)
+
+SELECT * FROM final
+;
+
+    COMMIT;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_scoring_features_not_empty', 'fct_churn_scoring_features', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT 'no active subscriber with data on the score date' AS problem
+        FROM (
+            SELECT COUNT(*) AS n
+            FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
+            WHERE snapshot_date = :as_of::DATE
+        ) AS counts
+        WHERE n = 0
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_scoring_features_grain_unique', 'fct_churn_scoring_features', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
+        WHERE snapshot_date = :as_of::DATE
+        GROUP BY subscriber_id
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_scoring_features_value_ranges', 'fct_churn_scoring_features', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT subscriber_id
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
+        WHERE snapshot_date = :as_of::DATE
+            AND (
+                engagement_score NOT BETWEEN 0 AND 100
+                OR reads_per_day_30d < 0
+                OR days_since_last_read < 0
+                OR subscription_tenure_days < 0
+                OR support_tickets_30d > support_tickets_count
+                OR cancellation_tickets_30d > support_tickets_30d
+                OR churned IS NOT NULL
+            )
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+
+    scoring_rows := (
+        SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES WHERE snapshot_date = :as_of::DATE
+    );
+    RETURN 'built scoring features: ' || scoring_rows::VARCHAR || ' subscribers';
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_TRAIN_CHURN_CLASSIFIER(
+    AS_OF DATE, RUN_ID VARCHAR, MIN_TEST_AUC FLOAT DEFAULT NULL, TIER_HIGH FLOAT DEFAULT NULL
+)
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+-- c360:duckdb-native c360.model.procedures:train_churn_classifier
+DECLARE
+    model_version VARCHAR;
+    gate FLOAT;
+    high FLOAT;
+    test_auc FLOAT;
+    model_status VARCHAR;
+    decision VARCHAR;
+BEGIN
+    CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET(:AS_OF, :RUN_ID);
+    gate := COALESCE(MIN_TEST_AUC, 0.80);
+    high := COALESCE(TIER_HIGH, 0.30);
+    model_version := 'churn-sfml-' || TO_CHAR(CURRENT_TIMESTAMP(), 'YYYYMMDD-HH24MISS');
+
+    CREATE OR REPLACE SNOWFLAKE.ML.CLASSIFICATION SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE(
+        INPUT_DATA => SYSTEM$REFERENCE('VIEW', 'SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN'),
+        TARGET_COLNAME => 'CHURNED',
+        CONFIG_OBJECT => {'evaluate': FALSE, 'on_error': 'ABORT'}
+    );
+
+    -- the test split, scored by the candidate: the metrics the gate reads
+    CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS AS
+    SELECT
+        churned,
+        SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(
+            INPUT_DATA => OBJECT_CONSTRUCT(*)
+        ):probability:"True"::FLOAT AS p
+    FROM SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST;
+
+    CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS AS
+    WITH ranked AS (
+        SELECT
+            churned,
+            p,
+            -- average rank of tied scores, for the Mann-Whitney form of ROC AUC
+            RANK() OVER (ORDER BY p) + (COUNT(*) OVER (PARTITION BY p) - 1) / 2 AS score_rank,
+            ROW_NUMBER() OVER (ORDER BY p DESC) AS position,
+            COUNT_IF(churned) OVER (ORDER BY p DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS hits
+        FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+    ),
+
+    totals AS (
+        SELECT
+            COUNT_IF(churned) AS positives,
+            COUNT_IF(NOT churned) AS negatives,
+            SUM(IFF(churned, score_rank, 0)) AS positive_rank_sum,
+            SUM(IFF(churned, hits / position, 0)) AS precision_sum,
+            AVG(SQUARE(p - IFF(churned, 1, 0))) AS brier,
+            COUNT_IF(p >= :high) AS flagged,
+            COUNT_IF(p >= :high AND churned) AS flagged_hits
+        FROM ranked
+    )
+
+    SELECT
+        (positive_rank_sum - positives * (positives + 1) / 2) / (positives * negatives) AS roc_auc,
+        precision_sum / positives AS pr_auc,
+        brier,
+        COALESCE(flagged_hits / NULLIF(flagged, 0), 0) AS precision_at_high,
+        flagged_hits / positives AS recall_at_high,
+        positives / (positives + negatives) AS base_rate
+    FROM totals;
+
+    test_auc := (SELECT roc_auc FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS);
+    IF (test_auc > gate) THEN
+        -- the candidate becomes SFE_CHURN_CLASSIFIER; the one it replaces is kept as _PREVIOUS
+        DROP SNOWFLAKE.ML.CLASSIFICATION IF EXISTS SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_PREVIOUS;
+        ALTER SNOWFLAKE.ML.CLASSIFICATION IF EXISTS SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER
+            RENAME TO 'SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_PREVIOUS';
+        ALTER SNOWFLAKE.ML.CLASSIFICATION SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE
+            RENAME TO 'SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER';
+        UPDATE SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY SET status = 'retired' WHERE status = 'current';
+        -- global importance: Snowflake ML gives no per-row attribution, so scoring reports these
+        DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_FEATURE_IMPORTANCE WHERE model_version = :model_version;
+        CALL SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!SHOW_FEATURE_IMPORTANCE();
+        INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_IMPORTANCE (model_version, feature, importance_rank, importance)
+        SELECT :model_version, LOWER(feature), rank, score
+        FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()));
+        model_status := 'current';
+        decision := 'test ROC AUC ' || TO_VARCHAR(test_auc, '0.0000') || ' > ' || TO_VARCHAR(gate, '0.00')
+            || ': deployed as SFE_CHURN_CLASSIFIER';
+    ELSE
+        model_status := 'rejected';
+        decision := 'test ROC AUC ' || TO_VARCHAR(test_auc, '0.0000') || ' is not above the deploy gate '
+            || TO_VARCHAR(gate, '0.00') || ': rejected, the current model stays';
+    END IF;
+
+    INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY (
+        model_version, trained_at, status, algorithm, as_of_date, data_window_start, data_window_end,
+        test_window_start, features, train_rows, test_rows, metrics, artifact_uri, artifact_sha256, message, run_id
+    )
+    SELECT
+        :model_version,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ,
+        :model_status,
+        'snowflake.ml.classification',
+        :AS_OF,
+        MIN(t.snapshot_date),
+        MAX(t.snapshot_date),
+        MIN(IFF(t.split = 'test', t.snapshot_date, NULL)),
+        ARRAY_CONSTRUCT(
+            'engagement_score', 'reads_per_day_30d', 'engagement_trend', 'days_since_last_read',
+            'support_tickets_count', 'support_tickets_30d', 'cancellation_tickets_30d', 'subscription_tenure_days',
+            'failed_payments_30d', 'downgrades_90d', 'plan', 'acquisition_channel'
+        ),
+        COUNT_IF(t.split = 'train'),
+        COUNT_IF(t.split = 'test'),
+        (
+            SELECT OBJECT_CONSTRUCT(
+                'roc_auc', roc_auc, 'pr_auc', pr_auc, 'brier', brier, 'precision_at_high', precision_at_high,
+                'recall_at_high', recall_at_high, 'base_rate', base_rate, 'high_threshold', :high
+            )
+            FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS
+        ),
+        IFF(:model_status = 'current', 'SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER', NULL),
+        NULL,
+        :decision,
+        :RUN_ID
+    FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING AS t;
+
+    DROP SNOWFLAKE.ML.CLASSIFICATION IF EXISTS SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE;
+    RETURN model_version || ': ' || decision;
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
+    AS_OF DATE, RUN_ID VARCHAR, TIER_HIGH FLOAT DEFAULT NULL, TIER_MEDIUM FLOAT DEFAULT NULL
+)
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+-- c360:duckdb-native c360.model.procedures:score_churn
+DECLARE
+    model_version VARCHAR;
+    high FLOAT;
+    medium FLOAT;
+    scored INTEGER;
+    no_current_model EXCEPTION (-20002, 'no current churn model: run SFE_TRAIN_CHURN_CLASSIFIER first');
+BEGIN
+    high := COALESCE(TIER_HIGH, 0.30);
+    medium := COALESCE(TIER_MEDIUM, 0.10);
+    model_version := (
+        SELECT MAX(model_version) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY WHERE status = 'current'
+    );
+    IF (model_version IS NULL) THEN
+        RAISE no_current_model;
+    END IF;
+    CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_SCORING_FEATURES(:AS_OF, :RUN_ID);
+
+    BEGIN TRANSACTION;
+    DELETE FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES WHERE score_date = :AS_OF;
+    INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES (
+        subscriber_id, score_date, churn_risk_score, risk_tier, model_version, scored_at, drivers, run_id
+    )
+    WITH inputs AS (
+        SELECT
+            subscriber_id,
+            OBJECT_CONSTRUCT(
+                'ENGAGEMENT_SCORE', engagement_score, 'READS_PER_DAY_30D', reads_per_day_30d,
+                'ENGAGEMENT_TREND', engagement_trend, 'DAYS_SINCE_LAST_READ', days_since_last_read,
+                'SUPPORT_TICKETS_COUNT', support_tickets_count, 'SUPPORT_TICKETS_30D', support_tickets_30d,
+                'CANCELLATION_TICKETS_30D', cancellation_tickets_30d,
+                'SUBSCRIPTION_TENURE_DAYS', subscription_tenure_days, 'FAILED_PAYMENTS_30D', failed_payments_30d,
+                'DOWNGRADES_90D', downgrades_90d, 'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
+            ) AS input
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
+        WHERE snapshot_date = :AS_OF
+    ),
+
+    predictions AS (
+        SELECT
+            subscriber_id,
+            input,
+            SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input):probability:"True"::FLOAT AS p
+        FROM inputs
+    ),
+
+    -- the model's five most important features (global), with this subscriber's values
+    drivers AS (
+        SELECT
+            p.subscriber_id,
+            ARRAY_AGG(
+                OBJECT_CONSTRUCT(
+                    'feature', i.feature, 'value', GET(p.input, UPPER(i.feature)), 'importance', i.importance
+                )
+            ) WITHIN GROUP (ORDER BY i.importance_rank) AS drivers
+        FROM predictions AS p
+        CROSS JOIN SFE_ANALYTICS_MEDIA.CHURN_FEATURE_IMPORTANCE AS i
+        WHERE i.model_version = :model_version AND i.importance_rank <= 5
+        GROUP BY p.subscriber_id
+    )
+
+    SELECT
+        p.subscriber_id,
+        :AS_OF,
+        p.p,
+        CASE WHEN p.p >= :high THEN 'High' WHEN p.p >= :medium THEN 'Medium' ELSE 'Low' END,
+        :model_version,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ,
+        d.drivers,
+        :RUN_ID
+    FROM predictions AS p
+    LEFT JOIN drivers AS d ON d.subscriber_id = p.subscriber_id;
+
+    DELETE FROM SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR WHERE score_date = :AS_OF;
+    INSERT INTO SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (
+        run_id, score_date, model_version, metric, name, value, recorded_at
+    )
+    WITH scores AS (
+        SELECT churn_risk_score, risk_tier
+        FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES
+        WHERE score_date = :AS_OF
+    ),
+
+    tiers AS (
+        SELECT 'tier_count' AS metric, risk_tier AS name, COUNT(*) AS value FROM scores GROUP BY risk_tier
+        UNION ALL
+        SELECT 'tier_share', risk_tier, COUNT(*) / (SELECT COUNT(*) FROM scores) FROM scores GROUP BY risk_tier
+    ),
+
+    distribution AS (
+        SELECT 'rows' AS metric, 'scored' AS name, COUNT(*) AS value FROM scores
+        UNION ALL SELECT 'score_mean', 'mean', AVG(churn_risk_score) FROM scores
+        UNION ALL SELECT 'score_quantile', 'p10', PERCENTILE_CONT(0.10) WITHIN GROUP (ORDER BY churn_risk_score) FROM scores
+        UNION ALL SELECT 'score_quantile', 'p50', PERCENTILE_CONT(0.50) WITHIN GROUP (ORDER BY churn_risk_score) FROM scores
+        UNION ALL SELECT 'score_quantile', 'p90', PERCENTILE_CONT(0.90) WITHIN GROUP (ORDER BY churn_risk_score) FROM scores
+        UNION ALL SELECT 'score_quantile', 'p99', PERCENTILE_CONT(0.99) WITHIN GROUP (ORDER BY churn_risk_score) FROM scores
+    )
+
+    SELECT :RUN_ID, :AS_OF, :model_version, metric, name, value, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (SELECT * FROM tiers UNION ALL SELECT * FROM distribution) AS monitor;
+    COMMIT;
+
+    scored := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES WHERE score_date = :AS_OF);
+    RETURN 'scored ' || scored::VARCHAR || ' subscribers as of ' || AS_OF::VARCHAR || ' with ' || model_version;
+END;
+$$;
+
+-- R__tasks.sql (checksum debc692b9326, target snowflake)
+ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_subscribers_task SUSPEND;
+ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_build_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_weekly_training_task SUSPEND;
+CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_subscribers_task
+    WAREHOUSE = SFE_C360_WH
+    SCHEDULE = '1 MINUTE'
+    TIMEZONE = 'UTC'
+    WHEN SYSTEM$STREAM_HAS_DATA('SFE_RAW_MEDIA.sfe_subscriber_events_stream')
+AS
+    CALL SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS();
+CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_engagement_task
+    WAREHOUSE = SFE_C360_WH
+    SCHEDULE = '1 MINUTE'
+    TIMEZONE = 'UTC'
+    WHEN SYSTEM$STREAM_HAS_DATA('SFE_RAW_MEDIA.sfe_content_stream')
+AS
+    CALL SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT();
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task
+    WAREHOUSE = SFE_C360_WH
+    SCHEDULE = 'USING CRON 0 3 * * * UTC'
+    TIMEZONE = 'UTC'
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(DATEADD(day, -1, CURRENT_DATE()), UUID_STRING());
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
+    WAREHOUSE = SFE_C360_WH
+    AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
+        DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.3, 0.1
+    );
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task
+    WAREHOUSE = SFE_C360_WH
+    SCHEDULE = 'USING CRON 0 1 * * 0 UTC'
+    TIMEZONE = 'UTC'
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_TRAIN_CHURN_CLASSIFIER(
+        DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.8, 0.3
+    );
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task RESUME;
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task RESUME;
+ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME;
+ALTER TASK SFE_STG_MEDIA.sfe_process_engagement_task RESUME;
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task RESUME;
+
+-- R__views.sql (checksum 4513289398c6, target snowflake)
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_SUBSCRIBER_360 AS
+WITH engagement_30d AS (
+    SELECT
+        f.subscriber_id,
+        SUM(f.articles_viewed) AS articles_viewed_30d,
+        SUM(f.total_time_spent) AS total_time_spent_30d,
+        MAX(f.activity_date) AS last_read_date
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+    INNER JOIN SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS AS d ON d.subscriber_id = f.subscriber_id
+    WHERE f.activity_date > DATEADD(day, -30, d.as_of_date) AND f.activity_date <= d.as_of_date
+    GROUP BY f.subscriber_id
+),
+
+latest_score AS (
+    SELECT subscriber_id, score_date, churn_risk_score, risk_tier, model_version
+    FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY score_date DESC, scored_at DESC) = 1
+)
+
+SELECT
+    d.*,
+    COALESCE(e.articles_viewed_30d, 0) AS articles_viewed_30d,
+    COALESCE(e.total_time_spent_30d, 0) AS total_time_spent_30d,
+    e.last_read_date,
+    s.score_date,
+    s.churn_risk_score,
+    s.risk_tier,
+    s.model_version
+FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS AS d
+LEFT JOIN engagement_30d AS e ON e.subscriber_id = d.subscriber_id
+LEFT JOIN latest_score AS s ON s.subscriber_id = d.subscriber_id;
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_RISK_LEADERBOARD AS
+SELECT
+    h.score_date,
+    h.subscriber_id,
+    h.churn_risk_score,
+    h.risk_tier,
+    d.plan,
+    d.tenure_days,
+    d.lifetime_value,
+    d.demographic_segment,
+    RANK() OVER (ORDER BY h.churn_risk_score DESC) AS risk_rank
+FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES AS h
+LEFT JOIN SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS AS d ON d.subscriber_id = h.subscriber_id
+WHERE h.score_date = (SELECT MAX(score_date) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES);
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_ENGAGEMENT_WEEKLY AS
+SELECT
+    DATE_TRUNC('week', activity_date)::DATE AS week_start,  -- a DATE on Snowflake; DuckDB's is a TIMESTAMP
+    COUNT(DISTINCT subscriber_id) AS active_readers,
+    SUM(views) AS views,
+    SUM(total_time_spent) AS total_time_spent,
+    ROUND(AVG(avg_engagement_score), 2) AS avg_engagement_score
+FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+GROUP BY DATE_TRUNC('week', activity_date);
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_SIGNUP_COHORTS AS
+SELECT
+    DATE_TRUNC('month', signup_date)::DATE AS cohort_month,
+    COUNT(*) AS subscribers,
+    COUNT_IF(status = 'active') AS active,
+    COUNT_IF(status = 'cancelled') AS cancelled,
+    ROUND(COUNT_IF(status = 'active') / COUNT(*), 4) AS retention_rate,
+    ROUND(AVG(lifetime_value), 2) AS avg_lifetime_value
+FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS
+GROUP BY DATE_TRUNC('month', signup_date);
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_DATA_QUALITY AS
+SELECT *
+FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS
+QUALIFY ROW_NUMBER() OVER (PARTITION BY check_name ORDER BY checked_at DESC) = 1;
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN AS
+SELECT
+    engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+    support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    plan, acquisition_channel, churned
+FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+WHERE split = 'train';
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST AS
+SELECT
+    engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+    support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    plan, acquisition_channel, churned
+FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
+WHERE split = 'test';
+CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_MODEL_CURRENT AS
+SELECT *
+FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY
+WHERE status = 'current';

@@ -1,0 +1,157 @@
+"""Realistic served data without the real model: warehouse rows written with SQL, then published.
+
+Subscriber ``sub-0000`` … ``sub-NNNN``: every tenth is cancelled and not scored (a profile without a
+health score); scores spread over the three tiers; engagement, tickets and a model registry row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from c360.warehouse import Warehouse
+
+SCORE_DATE = datetime.now(UTC).date() - timedelta(days=1)  # yesterday: the served run is fresh
+MODEL_VERSION = "churn-2025.11.16"
+PLANS = ("basic", "standard", "premium")
+SEGMENTS = ("Students & Starters", "Young Professionals", "Established Families", "Peak Earners")
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the fixture wrote, for assertions."""
+
+    ids: list[str]  # every subscriber with a profile
+    scored: dict[str, float]  # subscriber_id -> churn_risk_score of the latest run
+
+
+def subscriber_id(i: int) -> str:
+    return f"sub-{i:04d}"
+
+
+def tier(score: float, high: float = 0.30, medium: float = 0.10) -> str:
+    return "High" if score >= high else "Medium" if score >= medium else "Low"
+
+
+def base_score(i: int) -> float:
+    return round(((i * 37) % 100) / 100, 4)
+
+
+def seed_warehouse(wh: Warehouse, *, subscribers: int = 40, score_date: date = SCORE_DATE) -> Expected:
+    """Profiles, engagement, tickets, the model registry and one scoring run (``run-1``)."""
+    with wh.connect() as conn, conn.transaction():
+        for i in range(subscribers):
+            signup = score_date - timedelta(days=40 + 9 * i)
+            conn.execute(
+                "INSERT INTO SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS (subscriber_id, as_of_date, status, plan, "
+                "signup_date, cancelled_at, tenure_days, lifetime_value, payments_count, failed_payments_count, "
+                "country, age_band, acquisition_channel, demographic_segment, last_event_at, built_at) VALUES "
+                "(:id, :as_of, :status, :plan, :signup, NULL, :tenure, :ltv, :payments, 0, 'US', '25-34', 'search', "
+                ":segment, :as_of::TIMESTAMP_NTZ, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
+                {
+                    "id": subscriber_id(i),
+                    "as_of": score_date,
+                    "status": "cancelled" if i % 10 == 0 else "active",
+                    "plan": PLANS[i % 3],
+                    "signup": signup,
+                    "tenure": (score_date - signup).days,
+                    "ltv": round(9.99 * (1 + i // 3), 2),
+                    "payments": 1 + i // 3,
+                    "segment": SEGMENTS[i % 4],
+                },
+            )
+            for day in range(i % 6):  # a few reading days, every third day back from score_date
+                conn.execute(
+                    "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (subscriber_id, activity_date, "
+                    "articles_viewed, views, total_time_spent, distinct_sections, avg_engagement_score, built_at) "
+                    "VALUES (:id, :day, :articles, :articles, :seconds, :sections, 50, "
+                    "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
+                    {
+                        "id": subscriber_id(i),
+                        "day": score_date - timedelta(days=1 + 3 * day + i % 3),
+                        "articles": 2 + day,
+                        "seconds": 120 * (2 + day),
+                        "sections": 1 + day % 3,
+                    },
+                )
+                for section in range(1 + day % 3):  # the views behind the day: one per section read
+                    conn.execute(
+                        "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT (event_id, subscriber_id, section, "
+                        "event_timestamp, event_date, time_spent_seconds, engagement_score, source_load_seq, "
+                        "staged_at) "
+                        "VALUES (:event, :id, :section, :day::TIMESTAMP_NTZ, :day, 60, 50, 1, "
+                        "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
+                        {
+                            "event": f"v-{i}-{day}-{section}",
+                            "id": subscriber_id(i),
+                            "section": f"sec-{section}",
+                            "day": score_date - timedelta(days=1 + 3 * day + i % 3),
+                        },
+                    )
+            for ticket in range(i % 4):
+                conn.execute(
+                    "INSERT INTO SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS (load_seq, load_id, source_file, source_row, "
+                    "loaded_at, ticket_id, subscriber_id, created_at, channel, category, priority, status) VALUES "
+                    "(:seq, 'fixture', 'fixture.parquet', :seq, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, :ticket, :id, "
+                    ":created, 'email', 'billing', 'low', 'closed')",
+                    {
+                        "seq": i * 10 + ticket,
+                        "ticket": f"t-{i}-{ticket}",
+                        "id": subscriber_id(i),
+                        "created": datetime.combine(score_date, datetime.min.time()) - timedelta(days=20 * ticket),
+                    },
+                )
+        conn.execute(
+            "INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY (model_version, trained_at, status, algorithm, "
+            "as_of_date, data_window_start, data_window_end, test_window_start, features, metrics, train_rows, "
+            "test_rows, artifact_uri, message, run_id) "
+            "SELECT :version, '2025-11-16 01:00:00'::TIMESTAMP_NTZ, 'current', 'lightgbm+platt', '2025-11-15'::DATE, "
+            "'2025-05-01'::DATE, '2025-10-15'::DATE, '2025-09-01'::DATE, PARSE_JSON(:features), "
+            "PARSE_JSON(:metrics), 80000, 20000, 'models/m/model.json', 'deployed: better than current', 'train-1'",
+            {
+                "version": MODEL_VERSION,
+                "features": json.dumps(
+                    ["engagement_score", "support_tickets_count", "days_since_last_read", "subscription_tenure_days"]
+                ),
+                "metrics": json.dumps({"roc_auc": 0.81, "pr_auc": 0.42, "brier": 0.071}),
+            },
+        )
+    scored = {subscriber_id(i): base_score(i) for i in range(subscribers) if i % 10 != 0}
+    add_scoring_run(wh, "run-1", scored, score_date=score_date)
+    return Expected([subscriber_id(i) for i in range(subscribers)], scored)
+
+
+def add_scoring_run(
+    wh: Warehouse,
+    run_id: str,
+    scores: dict[str, float],
+    *,
+    score_date: date,
+    scored_at: datetime | None = None,
+    model_version: str = MODEL_VERSION,
+) -> None:
+    """One scoring run's rows in FCT_CUSTOMER_HEALTH_SCORES."""
+    scored_at = scored_at or datetime.now(UTC)  # later runs are scored later
+    with wh.connect() as conn, conn.transaction():
+        for sid, score in scores.items():
+            drivers = [  # the shape c360.model.score writes
+                {"feature": "days_since_last_read", "value": 12, "contribution": round(score / 2, 4),
+                 "direction": "increases_risk"},
+                {"feature": "engagement_score", "value": 41.5, "contribution": -0.05, "direction": "decreases_risk"},
+            ]  # fmt: skip
+            conn.execute(
+                "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES (subscriber_id, score_date, "
+                "churn_risk_score, risk_tier, model_version, scored_at, drivers, run_id) "
+                "SELECT :id, :score_date, :score, :tier, :model, :scored_at, PARSE_JSON(:drivers), :run_id",
+                {
+                    "id": sid,
+                    "score_date": score_date,
+                    "score": score,
+                    "tier": tier(score),
+                    "model": model_version,
+                    "scored_at": scored_at.replace(tzinfo=None),
+                    "drivers": json.dumps(drivers),
+                    "run_id": run_id,
+                },
+            )

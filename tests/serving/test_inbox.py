@@ -1,0 +1,109 @@
+"""The events inbox: accepted events reach RAW_SUBSCRIBER_EVENTS and staging exactly once, crash or not."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from c360.serving import inbox
+from c360.serving.keys import create_key
+from c360.serving.store import Store
+from c360.settings import Settings
+from c360.sources.ingest import load_payloads
+from c360.warehouse import Warehouse
+from tests.conftest import C360
+from tests.serving.backends import live_server
+
+STAGED = "SELECT subscriber_id, plan, status FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER ORDER BY subscriber_id"
+
+
+def events(subscriber: str, n: int) -> list[str]:
+    kinds = ["signup", "upgrade", "payment", "cancel"]
+    return [
+        json.dumps(
+            {
+                "event_id": f"{subscriber}-e{i}",
+                "subscriber_id": subscriber,
+                "event_type": kinds[i % 4],
+                "event_timestamp": f"2025-11-{10 + i:02d}T08:00:00+01:00",
+                "plan": "premium" if i else "basic",
+                **({"payment_amount": 14.99} if kinds[i % 4] == "payment" else {}),
+            }
+        )
+        for i in range(n)
+    ]
+
+
+def raw_rows(wh: Warehouse) -> list[dict[str, Any]]:
+    with wh.connect() as conn:
+        return conn.query(
+            "SELECT source_file, payload:event_id::VARCHAR AS event_id FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS"
+        )
+
+
+def test_accepted_events_land_in_raw_and_staging_once(serving: Settings, store: Store, wh: Warehouse) -> None:
+    inbox.accept(store, payloads=events("api-sub-1", 3), key_id="k1")
+    inbox.accept(store, payloads=events("api-sub-2", 2), key_id="k1")
+    assert inbox.pending(store) == 5
+    reports: list[str] = []
+    job = inbox.InboxJob(serving, report=reports.append)
+    job.tick()
+    rows = raw_rows(wh)
+    assert sorted(r["event_id"] for r in rows) == sorted(
+        [f"api-sub-1-e{i}" for i in range(3)] + [f"api-sub-2-e{i}" for i in range(2)]
+    )
+    assert all(str(r["source_file"]).startswith("api:") for r in rows)
+    with wh.connect() as conn:
+        staged = conn.query(STAGED)
+    assert staged == [
+        {"subscriber_id": "api-sub-1", "plan": "premium", "status": "active"},
+        {"subscriber_id": "api-sub-2", "plan": "premium", "status": "active"},
+    ]
+    assert inbox.pending(store) == 0 and reports == ["inbox: 5 event(s) moved into the warehouse in 1 load(s)"]
+    job.tick()  # nothing new: nothing loaded again
+    assert len(raw_rows(wh)) == 5
+
+
+def test_a_move_interrupted_after_its_load_is_not_loaded_twice(serving: Settings, store: Store, wh: Warehouse) -> None:
+    inbox.accept(store, payloads=events("api-sub-3", 4), key_id="k1")
+    move_id = inbox.claim(store, limit=100)
+    assert move_id is not None
+    with wh.connect() as conn:  # the worker loaded the move, then died before marking it moved
+        load_payloads(conn, inbox.payloads_of(store, move_id), batch_id=move_id, origin=f"api:{move_id}")
+    inbox.accept(store, payloads=events("api-sub-4", 1), key_id="k1")  # arrives while it is down
+    assert inbox.unmoved_claims(store) == [move_id]
+    inbox.InboxJob(serving).tick()
+    assert len(raw_rows(wh)) == 5  # 4 once, plus the new one
+    assert inbox.pending(store) == 0
+    with wh.connect() as conn:
+        assert [r["subscriber_id"] for r in conn.query(STAGED)] == ["api-sub-3", "api-sub-4"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_with_the_worker_running_posted_events_reach_staging(serving: Settings, store: Store, wh: Warehouse) -> None:
+    _, key = create_key(store, name="crm", scopes=["events:write"])
+    worker = subprocess.Popen([str(C360), "worker"], env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
+    try:
+        with live_server(create_app(serving)) as url:
+            body = {"events": [json.loads(e) for e in events("live-sub", 2)]}
+            posted = httpx.post(f"{url}/v1/events/subscription", json=body, headers={"Authorization": f"Bearer {key}"})
+            assert posted.status_code == 202 and posted.json()["accepted"] == 2
+        deadline = time.monotonic() + 60  # a liveness bound, not the latency target (that is in bench/)
+        staged: list[dict[str, object]] = []
+        while not staged and time.monotonic() < deadline:
+            time.sleep(0.2)
+            with wh.connect() as conn:
+                staged = conn.query(STAGED)
+        assert staged == [{"subscriber_id": "live-sub", "plan": "premium", "status": "active"}]
+    finally:
+        worker.terminate()
+        _, stderr = worker.communicate(timeout=30)
+    assert "inbox: 2 event(s) moved" in stderr

@@ -1,0 +1,169 @@
+"""Publish: what it copies, idempotence per run, tier carry-over, retention, and atomicity under failure."""
+
+from __future__ import annotations
+
+import signal
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from c360.serving import queries
+from c360.serving.errors import NothingToPublish
+from c360.serving.publish import PublishJob, publish, write_run
+from c360.serving.snapshot import ScoringRun
+from c360.serving.store import Store, score_history, served_runs, served_subscribers
+from c360.settings import Settings
+from c360.warehouse import Warehouse
+from tests.conftest import run_cli
+from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, seed_warehouse, subscriber_id, tier
+
+
+def served(store: Store) -> queries.ServedRun:
+    run = queries.current_run(store)
+    assert run is not None
+    return run
+
+
+def row_count(store: Store, table: sa.Table) -> int:
+    with store.read() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def test_publish_serves_the_runs_scores_and_the_profile_snapshot(
+    serving: Settings, store: Store, seeded: Expected
+) -> None:
+    result = publish(serving)
+    assert (result.run_id, result.status, result.subscribers) == ("run-1", "published", len(seeded.ids))
+    run = served(store)
+    assert (run.run_id, run.score_date) == ("run-1", SCORE_DATE)
+    scores = seeded.scored
+    assert run.high_count + run.medium_count + run.low_count == len(scores)
+    assert run.high_count == sum(tier(s) == "High" for s in scores.values())
+    health = queries.get_health_score(store, run=run, subscriber_id="sub-0007")
+    assert health["churn_risk_score"] == pytest.approx(scores["sub-0007"])
+    assert health["risk_tier"] == tier(scores["sub-0007"])
+    assert health["previous_risk_tier"] is None  # nothing was served before
+    assert health["drivers"][0]["feature"] == "days_since_last_read"
+    profile = queries.get_profile(store, run=run, subscriber_id="sub-0007")
+    # sub-0007: reads on 7 % 6 = 1 day (2 articles, 240 s), 7 % 4 = 3 tickets, all within 90 days
+    assert profile["engagement_30d"] == {
+        "articles_viewed": 2,
+        "total_time_spent": 240,
+        "distinct_sections": 1,
+        "days_since_last_read": 2,
+    }
+    assert profile["support_tickets_90d"] == 3
+    assert (profile["status"], profile["plan"]) == ("active", "standard")
+    cancelled = queries.get_profile(store, run=run, subscriber_id="sub-0010")
+    assert cancelled["status"] == "cancelled" and cancelled["health"] is None  # profile without a score
+
+
+def test_publishing_the_same_run_again_changes_nothing(serving: Settings, store: Store, seeded: Expected) -> None:
+    publish(serving)
+    before = served(store)
+    again = publish(serving)
+    assert again.status == "already published"
+    assert served(store) == before
+    assert row_count(store, served_subscribers) == len(seeded.ids)
+    assert row_count(store, served_runs) == 1
+
+
+def test_a_new_run_carries_the_previous_tier_and_keeps_updated_at_where_nothing_changed(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    first = served(store)
+    unchanged, moved = "sub-0001", "sub-0004"  # 0.37 High stays; 0.48 High drops to Low
+    before = queries.get_health_score(store, run=first, subscriber_id=unchanged)
+    add_scoring_run(wh, "run-2", {**published.scored, moved: 0.02}, score_date=SCORE_DATE + timedelta(days=1))
+    result = publish(serving)
+    assert (result.run_id, result.previous_run_id) == ("run-2", "run-1")
+    second = served(store)
+    kept = queries.get_health_score(store, run=second, subscriber_id=unchanged)
+    assert kept["previous_risk_tier"] == "High" and kept["updated_at"] == before["updated_at"]
+    changed = queries.get_health_score(store, run=second, subscriber_id=moved)
+    assert (changed["previous_risk_tier"], changed["risk_tier"]) == ("High", "Low")
+    assert changed["updated_at"] > before["updated_at"]
+    history = queries.get_history(store, run=second, subscriber_id=moved, limit=10)
+    assert [h["run_id"] for h in history] == ["run-2", "run-1"]
+
+
+SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
+
+@SQLITE
+def test_only_the_last_runs_rows_are_kept(serving: Settings, store: Store, wh: Warehouse) -> None:
+    expected = seed_warehouse(wh, subscribers=5)
+    publish(serving)
+    for n in range(2, 6):  # serving_keep_runs defaults to 3
+        add_scoring_run(wh, f"run-{n}", expected.scored, score_date=SCORE_DATE + timedelta(days=n))
+        publish(serving)
+    with store.read() as conn:
+        runs = conn.execute(sa.select(served_runs.c.run_id, served_runs.c.pruned).order_by(served_runs.c.seq)).all()
+        kept = {row[0] for row in conn.execute(sa.select(served_subscribers.c.run_seq).distinct())}
+    assert [(r.run_id, r.pruned) for r in runs] == [
+        ("run-1", True), ("run-2", True), ("run-3", False), ("run-4", False), ("run-5", False)
+    ]  # fmt: skip
+    assert kept == {3, 4, 5}
+    assert row_count(store, score_history) == 5 * len(expected.scored)  # history is by day, not by run
+
+
+def test_a_publish_killed_before_commit_leaves_the_previous_run_served(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    add_scoring_run(wh, "run-2", {k: 0.5 for k in published.scored}, score_date=SCORE_DATE + timedelta(days=1))
+    killed = run_cli("publish", env={"C360_FAILPOINTS": "publish.before_commit"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert served(store).run_id == "run-1"
+    assert row_count(store, served_runs) == 1
+    assert row_count(store, served_subscribers) == len(published.ids)  # none of run-2's rows survived
+    health = queries.get_health_score(store, run=served(store), subscriber_id="sub-0001")
+    assert health["churn_risk_score"] == pytest.approx(published.scored["sub-0001"])
+    retried = run_cli("publish")
+    assert retried.returncode == 0, retried.stderr
+    assert "run-2" in retried.stdout and served(store).run_id == "run-2"
+
+
+def test_a_publish_failing_midway_rolls_back_completely(serving: Settings, store: Store, published: Expected) -> None:
+    run = ScoringRun("run-bad", SCORE_DATE, "m", served(store).scored_at + timedelta(minutes=1))
+    row = {"subscriber_id": subscriber_id(1), "churn_risk_score": 0.5, "risk_tier": "High", "drivers": None}
+    rows = [row, {**row, "churn_risk_score": 0.6}]  # the same subscriber twice: the primary key refuses it
+    with pytest.raises(sa.exc.IntegrityError):
+        write_run(store, serving, run, rows, None)
+    assert served(store).run_id == "run-1"
+    assert row_count(store, served_runs) == 1
+    assert row_count(store, served_subscribers) == len(published.ids)
+
+
+@SQLITE
+def test_publish_without_scores_fails_clearly(serving: Settings, wh: Warehouse) -> None:
+    with pytest.raises(NothingToPublish):
+        publish(serving)
+    result = run_cli("publish")
+    assert result.returncode == 1
+    assert "no scoring run" in result.stderr and "Traceback" not in result.stderr
+
+
+@SQLITE
+def test_publish_picks_the_run_of_the_requested_score_date(
+    serving: Settings, store: Store, wh: Warehouse, seeded: Expected
+) -> None:
+    add_scoring_run(wh, "run-2", seeded.scored, score_date=SCORE_DATE + timedelta(days=1))
+    result = run_cli("publish", "--score-date", SCORE_DATE.isoformat())
+    assert result.returncode == 0, result.stderr
+    assert served(store).run_id == "run-1"
+    bad = run_cli("publish", "--score-date", "yesterday")
+    assert bad.returncode == 2 and "--score-date" in bad.stderr
+
+
+def test_the_worker_job_publishes_each_newer_run_once(
+    serving: Settings, store: Store, wh: Warehouse, seeded: Expected
+) -> None:
+    reports: list[str] = []
+    job = PublishJob(serving, report=reports.append)
+    job.tick()
+    job.tick()  # nothing newer: no second publish
+    assert served(store).run_id == "run-1" and len(reports) == 1
+    add_scoring_run(wh, "run-2", seeded.scored, score_date=SCORE_DATE + timedelta(days=1))
+    job.tick()
+    assert served(store).run_id == "run-2" and len(reports) == 2

@@ -1,0 +1,272 @@
+"""Delivery through real HTTP receivers on loopback: signed (verified with ``standardwebhooks``), retried
+on the schedule with the same webhook-id, Retry-After honoured, 410 and long failure disabling the
+endpoint, every attempt recorded, nothing lost while a receiver is down."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from aiohttp import web
+from standardwebhooks import Webhook, WebhookVerificationError
+
+from c360.serving.store import webhook_endpoints
+from c360.webhooks import endpoints, messages
+from tests.webhooks.conftest import Hooks
+from tests.webhooks.receiver import Delivery, Receiver
+
+HIGH = "subscriber.churn_risk.high"
+
+
+def churn(hooks: Hooks, n: int) -> list[str]:
+    """A baseline of ``n`` Low subscribers, then a run where they are all High: 2n events per endpoint."""
+    ids = [f"sub-{i:03d}" for i in range(n)]
+    hooks.publish(dict.fromkeys(ids, 0.05))
+    hooks.publish(dict.fromkeys(ids, 0.50))
+    return ids
+
+
+def test_deliveries_verify_with_standardwebhooks_and_every_attempt_is_recorded(
+    hooks: Hooks, receiver: Receiver
+) -> None:
+    endpoint_id, secret = hooks.endpoint(receiver.url)
+    ids = churn(hooks, 20)
+    with hooks.engine():
+        rows = hooks.settled(40)
+    assert {r.status for r in rows} == {"delivered"} and all(r.attempts == 1 for r in rows)
+    bodies = receiver.verify(secret)  # raises unless every signature verifies
+    assert sorted(b["data"]["subscriber_id"] for b in bodies if b["type"] == HIGH) == ids  # type: ignore[index]
+    assert sorted(receiver.ids()) == sorted(r.id for r in rows)  # each message once, under its own id
+    first = receiver.deliveries[0]
+    assert first.headers["content-type"] == "application/json"
+    assert first.signature.startswith("v1,") and abs(int(first.timestamp) - time.time()) < 30
+    with pytest.raises(WebhookVerificationError):
+        Webhook("whsec_" + "QUJD" * 8).verify(first.body, first.headers)  # another secret does not verify
+    attempt = hooks.attempts(rows[0].id)[0]
+    assert (attempt.status_code, attempt.error, attempt.endpoint_id) == (204, None, endpoint_id)
+    assert attempt.latency_ms > 0 and attempt.response == ""
+
+
+def test_a_receiver_failing_the_first_attempts_gets_each_message_once_under_one_id(hooks: Hooks) -> None:
+    def flaky(delivery: Delivery) -> web.Response:
+        return web.Response(status=500, text="boom") if delivery.seen <= 2 else web.Response(status=200, text="ok")
+
+    receiver = Receiver(flaky).start()
+    try:
+        _, secret = hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 5)
+        with hooks.engine():
+            rows = hooks.settled(5)
+        receiver.verify(secret)
+    finally:
+        receiver.close()
+    assert {r.status for r in rows} == {"delivered"} and {r.attempts for r in rows} == {3}
+    for row in rows:
+        got = [d for d in receiver.deliveries if d.id == row.id]
+        assert [d.seen for d in got] == [1, 2, 3]  # the same webhook-id on every attempt
+        attempts = hooks.attempts(row.id)
+        assert [a.status_code for a in attempts] == [500, 500, 200]
+        assert [a.response for a in attempts] == ["boom", "boom", "ok"]
+        gaps = [(b.attempted_at - a.attempted_at).total_seconds() for a, b in itertools.pairwise(attempts)]
+        assert all(gap >= 0.15 for gap in gaps), gaps  # the schedule: 0.2 s ± 20 %
+
+
+def test_a_receiver_that_is_down_and_comes_back_loses_nothing(hooks: Hooks) -> None:
+    receiver = Receiver()  # not listening: connection refused
+    try:
+        endpoint_id, secret = hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 10)
+        with hooks.engine(webhook_retry_schedule="0.3,0.3,0.3,0.5,1,1,1,1"):
+            hooks.wait_until(lambda: all(r.attempts >= 2 for r in hooks.messages()), what="two failed attempts each")
+            receiver.start()
+            rows = hooks.settled(10)
+        receiver.verify(secret)
+    finally:
+        receiver.close()
+    assert {r.status for r in rows} == {"delivered"}
+    assert sorted(set(receiver.ids())) == sorted(r.id for r in rows)
+    failed = hooks.attempts(rows[0].id)[0]
+    assert failed.status_code is None and failed.error.startswith("connection failed")
+    assert endpoints.get(hooks.store, endpoint_id).failing_since is None  # healthy again
+
+
+def test_retries_run_out_the_message_fails_stays_listed_and_recover_sends_it(hooks: Hooks) -> None:
+    down = {"yes": True}
+
+    def answer(_: Delivery) -> web.Response:
+        return web.Response(status=503 if down["yes"] else 204)
+
+    receiver = Receiver(answer).start()
+    try:
+        endpoint_id, _ = hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 3)
+        with hooks.engine(webhook_retry_schedule="0.1,0.1"):
+            rows = hooks.settled(3)
+            assert {(r.status, r.attempts) for r in rows} == {("failed", 3)}  # the first attempt and 2 retries
+            listed, _ = messages.list_messages(hooks.store, endpoint_id, status="failed")
+            assert len(listed) == 3
+            down["yes"] = False
+            since = rows[0].created_at - timedelta(seconds=1)
+            assert messages.recover(hooks.store, endpoint_id, since=since) == 3
+            rows = hooks.settled(3)
+    finally:
+        receiver.close()
+    assert {(r.status, r.attempts) for r in rows} == {("delivered", 4)}
+
+
+def test_retry_after_is_honoured_on_429(hooks: Hooks) -> None:
+    def limited(delivery: Delivery) -> web.Response:
+        return web.Response(status=429, headers={"Retry-After": "2"}) if delivery.seen == 1 else web.Response()
+
+    receiver = Receiver(limited).start()
+    try:
+        hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 1)
+        with hooks.engine():  # the schedule says 0.2 s; the receiver asks for 2 s
+            (row,) = hooks.settled(1)
+    finally:
+        receiver.close()
+    first, second = hooks.attempts(row.id)
+    assert first.status_code == 429 and second.status_code == 200
+    assert (second.attempted_at - first.attempted_at).total_seconds() >= 2.0
+
+
+def test_410_disables_the_endpoint_with_the_reason(hooks: Hooks) -> None:
+    receiver = Receiver(lambda _: web.Response(status=410, text="gone")).start()
+    try:
+        endpoint_id, _ = hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 2)
+        with hooks.engine(webhook_endpoint_concurrency=1):
+            hooks.wait_until(lambda: not endpoints.get(hooks.store, endpoint_id).enabled, what="the endpoint disabled")
+            time.sleep(0.3)
+    finally:
+        receiver.close()
+    endpoint = endpoints.get(hooks.store, endpoint_id)
+    assert endpoint.disabled_reason is not None and endpoint.disabled_reason.startswith("the endpoint answered 410")
+    statuses = sorted(r.status for r in hooks.messages())
+    assert statuses == ["failed", "pending"]  # the second waits for the endpoint to be enabled again
+    assert len(receiver.deliveries) == 1
+
+
+def test_an_endpoint_failing_longer_than_the_limit_is_disabled(hooks: Hooks) -> None:
+    receiver = Receiver(lambda _: web.Response(status=500)).start()
+    try:
+        endpoint_id, _ = hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 1)
+        with hooks.engine(webhook_retry_schedule="0.3,0.3,0.3,0.3,0.3,0.3", webhook_disable_after=0.5):
+            hooks.wait_until(lambda: not endpoints.get(hooks.store, endpoint_id).enabled, what="the endpoint disabled")
+    finally:
+        receiver.close()
+    reason = endpoints.get(hooks.store, endpoint_id).disabled_reason or ""
+    assert reason.startswith("every attempt has failed since") and "C360_WEBHOOK_DISABLE_AFTER" in reason
+
+
+def test_both_secrets_sign_during_the_grace_period_after_a_rotation(hooks: Hooks, receiver: Receiver) -> None:
+    endpoint_id, old = hooks.endpoint(receiver.url, [HIGH])
+    _, new = endpoints.rotate_secret(hooks.store, hooks.settings, endpoint_id)
+    churn(hooks, 2)
+    with hooks.engine():
+        hooks.settled(2)
+    assert len(receiver.verify(old)) == len(receiver.verify(new)) == 2  # either secret verifies
+    assert all(len(d.signature.split(" ")) == 2 for d in receiver.deliveries)
+    with hooks.store.write() as conn:  # the grace period is over
+        conn.execute(webhook_endpoints.update().values(previous_secret_expires_at=webhook_endpoints.c.created_at))
+    hooks.publish({"sub-000": 0.05})
+    hooks.publish({"sub-000": 0.6})
+    with hooks.engine():
+        hooks.settled(3)
+    last = receiver.deliveries[-1]
+    assert len(last.signature.split(" ")) == 1
+    Webhook(new).verify(last.body, last.headers)
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(last.body, last.headers)
+
+
+def test_timeouts_redirects_and_long_answers_are_recorded(hooks: Hooks) -> None:
+    async def answer(delivery: Delivery) -> web.Response:
+        subscriber = json.loads(delivery.body)["data"]["subscriber_id"]
+        if subscriber == "sub-000":
+            await asyncio.sleep(3)  # longer than C360_WEBHOOK_TIMEOUT (1 s here)
+        if subscriber == "sub-001":
+            return web.Response(status=302, headers={"Location": "http://127.0.0.1:9/elsewhere"})
+        return web.Response(status=200, text="x" * 5000)
+
+    receiver = Receiver(answer).start()
+    try:
+        hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 3)
+        with hooks.engine(webhook_timeout=1.0, webhook_retry_schedule=""):
+            rows = hooks.settled(3)
+    finally:
+        receiver.close()
+    by_subscriber = {r.subscriber_id: r for r in rows}
+    slow = hooks.attempts(by_subscriber["sub-000"].id)[0]
+    assert slow.status_code is None and slow.error == "timed out after 1 s" and slow.latency_ms >= 900
+    redirect = hooks.attempts(by_subscriber["sub-001"].id)[0]
+    assert redirect.status_code == 302 and by_subscriber["sub-001"].status == "failed"  # not followed
+    long = hooks.attempts(by_subscriber["sub-002"].id)[0]
+    assert long.status_code == 200 and long.response == "x" * 2048
+
+
+def test_concurrency_is_bounded_per_endpoint(hooks: Hooks) -> None:
+    async def slow(_: Delivery) -> web.Response:
+        await asyncio.sleep(0.05)
+        return web.Response()
+
+    receiver = Receiver(slow).start()
+    try:
+        hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 60)
+        with hooks.engine(webhook_endpoint_concurrency=4):
+            hooks.settled(60)
+    finally:
+        receiver.close()
+    assert receiver.max_in_flight == 4
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_private_addresses_are_refused_at_delivery_too(hooks: Hooks, receiver: Receiver) -> None:
+    endpoint_id, _ = hooks.endpoint(receiver.url, [HIGH])  # accepted while private URLs are allowed
+    churn(hooks, 1)
+    with hooks.engine(webhook_allow_private_urls=False, webhook_retry_schedule=""):
+        (row,) = hooks.settled(1)
+    assert receiver.deliveries == []
+    (attempt,) = hooks.attempts(row.id)
+    assert attempt.status_code is None and attempt.error.startswith("refused: the URL is not https")
+    with hooks.store.write() as conn:  # an https URL whose host is loopback: refused all the same
+        conn.execute(webhook_endpoints.update().values(url=f"https://localhost:{receiver.port}/hook"))
+        conn.execute(sa.text("UPDATE webhook_messages SET status = 'pending', step = 0, next_attempt_at = created_at"))
+    with hooks.engine(webhook_allow_private_urls=False, webhook_retry_schedule=""):
+        hooks.settled(1)
+    errors = [a.error for a in hooks.attempts(row.id)]
+    assert errors[-1] is not None and errors[-1].startswith("refused: localhost is a local or metadata name")
+    assert endpoints.get(hooks.store, endpoint_id).failing_since is not None
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_queued_claims_never_outlive_their_lease_and_are_given_back_on_stop(hooks: Hooks) -> None:
+    async def slow(_: Delivery) -> web.Response:
+        await asyncio.sleep(0.6)
+        return web.Response(status=204)
+
+    receiver = Receiver(slow).start()
+    try:
+        hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 8)
+        # one at a time, 4 claimed at once; a queued one may start only 0.9 s after its claim
+        with hooks.engine(webhook_endpoint_concurrency=1):
+            receiver.wait_for(3)
+        stopped = hooks.messages()
+        assert all(r.lease_id is None for r in stopped)  # in flight: recorded; queued: given back unsent
+        assert {r.status for r in stopped} == {"delivered", "pending"}
+        with hooks.engine(webhook_endpoint_concurrency=1):
+            rows = hooks.settled(8, timeout=30)
+    finally:
+        receiver.close()
+    assert {(r.status, r.attempts) for r in rows} == {("delivered", 1)}
+    assert sorted(receiver.ids()) == sorted(r.id for r in rows)  # each sent exactly once
