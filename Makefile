@@ -37,15 +37,15 @@ demo: install
 	$(C360) status
 	@$(MAKE) --no-print-directory demo-serve
 
-# The demo ends by serving: a fresh demo key, the URL, three curl lines that work, then the API in the
-# foreground (Ctrl-C stops it). Before any scoring run is published the curls answer an empty list and
-# 404 problems that say so.
+# The demo ends by serving: a fresh demo key, the URL, three curl lines that work (the last one asks for the
+# riskiest subscriber's profile), then the API in the foreground (Ctrl-C stops it). Before any scoring run is
+# published the curls answer an empty list and 404 problems that say so.
 demo-serve: install
 	@mkdir -p var
 	@$(C360) keys create --name demo --scopes scores:read,profiles:read,events:write,webhooks:manage > var/demo.key.out
 	@tail -n 1 var/demo.key.out > var/demo.key && rm var/demo.key.out
 	@KEY=$$(cat var/demo.key); URL=http://$(API_HOST):$(API_PORT); \
-	SUB=$$(head -n 1 $(DEMO_DIR)/subscription_events.jsonl | $(BIN)/python -c 'import json,sys; print(json.loads(sys.stdin.read()).get("subscriber_id", "unknown"))' 2>/dev/null || echo unknown); \
+	SUB=$$($(BIN)/python -c 'import sqlalchemy as sa; from c360.serving.store import Store, served_subscribers as t; from c360.settings import get_settings; conn = Store.from_settings(get_settings()).engine.connect(); print(conn.execute(sa.select(t.c.subscriber_id).where(t.c.risk_tier == "High").order_by(t.c.run_seq.desc(), t.c.churn_risk_score.desc()).limit(1)).scalar() or "unknown")' 2>/dev/null || echo unknown); \
 	echo; echo "Customer 360 API: $$URL  (docs: $$URL/docs)"; \
 	echo "demo key (shown once, also in var/demo.key): $$KEY"; echo; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/risk-tiers'"; \

@@ -1,12 +1,13 @@
 """The churn model's Snowflake SQL: golden-tested (fakesnow cannot run Snowflake ML), and parsed by sqlglot
 wherever sqlglot can parse Snowflake.
 
-Regenerate the golden file after an intended change with ``C360_UPDATE_GOLDEN=1 pytest tests/model``.
+The golden file is the one of every migration (tests/pipeline_sql/golden/snowflake_migrations.sql, rewritten
+with ``C360_UPDATE_GOLDEN=1 pytest tests/pipeline_sql/test_snowflake.py``); this checks that the model's
+statements are all in it, as written.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pipeline_sql.dialect import split_statements
 from pipeline_sql.migrate import template_variables
 from pipeline_sql.scripts import load_scripts
 
-GOLDEN = Path(__file__).parent / "golden" / "snowflake_model.sql"
+GOLDEN = Path(__file__).parents[1] / "pipeline_sql" / "golden" / "snowflake_migrations.sql"
 MINE = re.compile(
     r"\b(SFE_BUILD_TRAINING_SET|SFE_BUILD_SCORING_FEATURES|SFE_TRAIN_CHURN_CLASSIFIER|SFE_SCORE_CHURN|"
     r"sfe_daily_churn_scoring_task|sfe_weekly_training_task|V_CHURN_TRAINING_TRAIN|V_CHURN_TRAINING_TEST|"
@@ -40,11 +41,12 @@ def model_statements() -> list[str]:
     return statements
 
 
-def test_snowflake_statements_match_the_golden_file() -> None:
-    text = "\n\n".join(s + ";" for s in model_statements()) + "\n"
-    if os.environ.get("C360_UPDATE_GOLDEN"):
-        GOLDEN.write_text(text)
-    assert text == GOLDEN.read_text(), "Snowflake SQL changed: review, then C360_UPDATE_GOLDEN=1 to accept"
+def test_snowflake_statements_are_in_the_golden_file() -> None:
+    golden = GOLDEN.read_text()
+    statements = model_statements()
+    assert len(statements) >= 12  # tables, views, procedures and the two tasks of the model
+    missing = [s.splitlines()[0] for s in statements if s + ";" not in golden]
+    assert missing == [], "Snowflake SQL changed: review, then C360_UPDATE_GOLDEN=1 (see the module docstring)"
 
 
 def test_the_snowflake_ml_procedures_use_classification_predict_and_the_gate() -> None:
