@@ -48,6 +48,7 @@ _CACHE_HEADERS = {
     "ETag": {**_header("Strong validator: a hash of the body."), "required": True},
     "Cache-Control": {**_header("How long clients may reuse the response."), "required": True},
 }
+_UNVALIDATED = {"get_metrics"}  # answers that change with every call: no ETag, Cache-Control no-store
 _RATE_HEADERS = {
     "RateLimit-Limit": _header("Requests allowed per window.", "integer"),
     "RateLimit-Remaining": _header("Requests left in this window.", "integer"),
@@ -111,6 +112,8 @@ def _complete(path: str, method: str, operation: dict[str, Any]) -> None:
             response["content"] = _PROBLEM
             if status in _ERROR_HEADERS:
                 response["headers"] = _ERROR_HEADERS[status]
+        elif method == "get" and operation.get("operationId") in _UNVALIDATED:
+            response["headers"] = {"Cache-Control": _CACHE_HEADERS["Cache-Control"]}
         elif method == "get":
             response["headers"] = {**_CACHE_HEADERS, **(_RATE_HEADERS if secured else {})}
         elif secured:

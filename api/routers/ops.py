@@ -65,8 +65,9 @@ async def readyz(request: Request, if_none_match: IfNoneMatch = None) -> Respons
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "Exposition text."}},
 )
-async def metrics(request: Request, if_none_match: IfNoneMatch = None) -> Response:
-    """Requests and latency by route and status, cache hit ratio, age of the served run."""
+async def metrics(request: Request) -> Response:
+    """Requests and latency by route and status, cache hit ratio, age of the served run. Never cached and
+    without an ETag: every scrape is new."""
     app = services(request)
     body = await run_in_threadpool(app.metrics.render, app.run_collector)
-    return conditional(Rendered.of(body), if_none_match, "no-store", "text/plain; version=0.0.4; charset=utf-8")
+    return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8", headers={"Cache-Control": "no-store"})

@@ -53,3 +53,7 @@ def test_metrics_count_requests_by_route_and_status_and_report_cache_and_run_age
     assert 0 < float(re.search(r"^c360_api_cache_hit_ratio (\S+)$", text, re.MULTILINE).group(1)) < 1  # type: ignore[union-attr]
     age = float(re.search(r"^c360_served_run_age_seconds (\S+)$", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
     assert 0 <= age < 3600
+    # every scrape is new: no ETag, no 304, never stored
+    again = client.get("/metrics", headers={"If-None-Match": "*"})
+    assert again.status_code == 200 and "etag" not in again.headers
+    assert again.headers["cache-control"] == "no-store"

@@ -5,36 +5,23 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
-def _get_kwargs(
-    *,
-    if_none_match: str | Unset = UNSET,
-) -> dict[str, Any]:
-    headers: dict[str, Any] = {}
-    if not isinstance(if_none_match, Unset):
-        headers["if-none-match"] = if_none_match
+def _get_kwargs() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/metrics",
     }
 
-    _kwargs["headers"] = headers
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | str | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> str | None:
     if response.status_code == 200:
         response_200 = response.text
         return response_200
-
-    if response.status_code == 422:
-        response_422 = Problem.from_dict(response.json())
-
-        return response_422
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -42,7 +29,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | str]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,27 +41,21 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    if_none_match: str | Unset = UNSET,
-) -> Response[Problem | str]:
+) -> Response[str]:
     """Prometheus metrics
 
-     Requests and latency by route and status, cache hit ratio, age of the served run.
-
-    Args:
-        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
-            304 while it is current.
+     Requests and latency by route and status, cache hit ratio, age of the served run. Never cached and
+    without an ETag: every scrape is new.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[str]
     """
 
-    kwargs = _get_kwargs(
-        if_none_match=if_none_match,
-    )
+    kwargs = _get_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -86,54 +67,43 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    if_none_match: str | Unset = UNSET,
-) -> Problem | str | None:
+) -> str | None:
     """Prometheus metrics
 
-     Requests and latency by route and status, cache hit ratio, age of the served run.
-
-    Args:
-        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
-            304 while it is current.
+     Requests and latency by route and status, cache hit ratio, age of the served run. Never cached and
+    without an ETag: every scrape is new.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        str
     """
 
     return sync_detailed(
         client=client,
-        if_none_match=if_none_match,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    if_none_match: str | Unset = UNSET,
-) -> Response[Problem | str]:
+) -> Response[str]:
     """Prometheus metrics
 
-     Requests and latency by route and status, cache hit ratio, age of the served run.
-
-    Args:
-        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
-            304 while it is current.
+     Requests and latency by route and status, cache hit ratio, age of the served run. Never cached and
+    without an ETag: every scrape is new.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | str]
+        Response[str]
     """
 
-    kwargs = _get_kwargs(
-        if_none_match=if_none_match,
-    )
+    kwargs = _get_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 
@@ -143,27 +113,22 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    if_none_match: str | Unset = UNSET,
-) -> Problem | str | None:
+) -> str | None:
     """Prometheus metrics
 
-     Requests and latency by route and status, cache hit ratio, age of the served run.
-
-    Args:
-        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
-            304 while it is current.
+     Requests and latency by route and status, cache hit ratio, age of the served run. Never cached and
+    without an ETag: every scrape is new.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | str
+        str
     """
 
     return (
         await asyncio_detailed(
             client=client,
-            if_none_match=if_none_match,
         )
     ).parsed
