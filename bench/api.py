@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from typing import Any
 import httpx
 
 from bench import load, serving_data
-from bench.measure import machine, median, save
+from bench.measure import free_port, machine, median, save
 
 PYTHON = sys.executable
 C360 = str(Path(sys.executable).parent / "c360")
@@ -54,9 +53,7 @@ def prepare(home: Path, subscribers: int) -> tuple[dict[str, str], str, float]:
 @contextlib.contextmanager
 def server(argv: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
     """Start a server process on a free port; yields its base URL once ``probe`` answers."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([*argv, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import tempfile
@@ -37,6 +38,13 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> Measured:
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}): {err.read().decode()[-2000:]}")
         return Measured(seconds, usage.ru_maxrss / 1024, out.read().decode())
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def median(values: list[float]) -> float:

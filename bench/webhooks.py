@@ -21,7 +21,6 @@ import contextlib
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from bench.measure import machine, median, save
+from bench.measure import free_port, machine, median, save
 
 PYTHON = sys.executable
 C360 = str(Path(sys.executable).parent / "c360")
@@ -81,16 +80,10 @@ def _receive(port: int) -> int:
     return 0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def receiver() -> Iterator[str]:
     """The receiver process; yields its URL once it answers."""
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([PYTHON, "-m", "bench.webhooks", "--receive", str(port)])
     url = f"http://127.0.0.1:{port}/hook"
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -16,13 +15,7 @@ from c360.serving.keys import create_key
 from c360.serving.migrate import upgrade
 from c360.serving.store import Store
 from c360.settings import get_settings
-from tests.conftest import C360, run_cli
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.conftest import C360, free_port, run_cli
 
 
 def test_serve_refuses_an_unmigrated_store(home: Path) -> None:

@@ -78,8 +78,7 @@ from standardwebhooks import Webhook
 
 from c360.settings import Settings
 from c360.warehouse import Warehouse
-from tests.api.test_serve import free_port
-from tests.conftest import C360, REPO
+from tests.conftest import C360, REPO, free_port
 from tests.serving.backends import REDIS_URL, backend_for, redis_down
 from tests.webhooks.receiver import Receiver
 

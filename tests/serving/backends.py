@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import threading
 import time
 import uuid
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 import uvicorn
 
 from c360.serving.store import dispose_engines
+from tests.conftest import free_port
 
 PG_URL = os.environ.get("C360_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("C360_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -129,9 +129,7 @@ def _delete_prefix(url: str, prefix: str) -> None:
 @contextlib.contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """Serve ``app`` with uvicorn on a free loopback port, in a thread; yields the base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

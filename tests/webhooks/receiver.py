@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import socket
 import threading
 import time
 from collections import Counter
@@ -18,6 +17,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 from standardwebhooks import Webhook
+
+from tests.conftest import free_port
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,7 @@ class Receiver:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
