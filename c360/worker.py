@@ -73,6 +73,8 @@ def build_jobs(
     from pipeline_sql.migrate import ensure_migrated
 
     wanted = frozenset(JOB_NAMES) if only is None else only
+    if not wanted:
+        raise C360Error(f"no worker job named: expected some of {', '.join(JOB_NAMES)}")
     if unknown := sorted(wanted - set(JOB_NAMES)):
         raise C360Error(f"unknown worker job(s) {', '.join(unknown)}: expected some of {', '.join(JOB_NAMES)}")
     jobs: list[Job] = []

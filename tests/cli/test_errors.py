@@ -91,6 +91,11 @@ def test_worker_jobs_are_checked_before_anything_runs(home: Path) -> None:
     assert unknown.returncode == 1
     expected = "error: unknown worker job(s) nope: expected some of tasks, inbox, publish, webhooks"
     assert unknown.stderr.strip() == expected
+    empty = run_cli("worker", "--once", "--jobs", " , ")
+    assert (empty.returncode, empty.stderr.strip()) == (
+        1,
+        "error: no worker job named: expected some of tasks, inbox, publish, webhooks",
+    )
     # a delivery-only worker needs no warehouse, but a migrated serving store
     unmigrated = run_cli("worker", "--once", "--jobs", "webhooks")
     assert unmigrated.returncode == 2
