@@ -46,14 +46,16 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # click's usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # usage errors (missing argument, bad option value, unknown command)
+        show = getattr(exc, "show", None)
+        if show is None:
+            typer.echo(f"error: {exc}", err=True)
+        else:
+            show()
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:
         if os.environ.get("C360_DEBUG"):
             raise
         typer.echo(f"internal error: {type(exc).__name__}: {exc} (set C360_DEBUG=1 for the traceback)", err=True)

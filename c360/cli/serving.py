@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default: C360_API_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (default: C360_API_PORT).")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port (default: C360_API_PORT).")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Worker processes (default: C360_API_WORKERS).")] = None,
     access_log: Annotated[bool, typer.Option(help="Log every request (method, path, status).")] = False,
 ) -> None:

@@ -104,3 +104,17 @@ def test_worker_jobs_are_checked_before_anything_runs(home: Path) -> None:
     ran = run_cli("worker", "--once", "--jobs", "webhooks")
     assert ran.returncode == 0, ran.stderr
     assert ran.stderr.startswith("worker: webhooks on ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest"], "Missing argument 'paths'"),
+        (["serve", "--port", "0"], "Invalid value for '--port': 0 is not in the range 1<=x<=65535"),
+        (["no-such-command"], "No such command 'no-such-command'"),
+    ],
+)
+def test_usage_errors_are_usage_errors_not_internal_ones(home: Path, args: list[str], message: str) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr and "internal error" not in proc.stderr
