@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pydantic_core
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -281,7 +282,9 @@ def _create_engine(raw: str) -> sa.Engine:
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise ConfigError(f"C360_SERVING_URL must be sqlite:///path or postgresql+psycopg://..., not {backend}://")
-    options: dict[str, Any] = {"pool_pre_ping": backend == "postgresql"}
+    # pydantic-core's JSON parser (Rust) reads the JSON columns (drivers) several times faster than
+    # json.loads: a batch-get of 100 scores spent a quarter of its time there.
+    options: dict[str, Any] = {"pool_pre_ping": backend == "postgresql", "json_deserializer": pydantic_core.from_json}
     if backend == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": 15}

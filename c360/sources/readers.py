@@ -148,10 +148,12 @@ def inspect_csv(path: Path, source: Source = CONTENT_ENGAGEMENT) -> CsvLayout:
 
 
 def csv_select(path: Path, layout: CsvLayout, rejects_table: str, source: Source = CONTENT_ENGAGEMENT) -> str:
-    """DuckDB SQL reading the CSV: rows with their ordinal ``k``, known columns and extra_fields JSON.
+    """DuckDB SQL reading the CSV: the known columns and extra_fields JSON, in file order.
 
     Each column is read as text (raw keeps what the file said); DuckDB records the records it cannot
-    split into the header's columns in ``rejects_table``.
+    split into the header's columns in ``rejects_table``. The rows come in file order (DuckDB preserves
+    insertion order for a single-table read) but are not numbered here: a ``row_number() OVER ()``
+    would force the whole read onto one thread.
     """
 
     def q(name: str) -> str:
@@ -169,11 +171,11 @@ def csv_select(path: Path, layout: CsvLayout, rejects_table: str, source: Source
         else "NULL::JSON"
     )
     return (
-        f"SELECT ordinality AS k, {', '.join(select)}, {extras} AS extra_fields "
+        f"SELECT {', '.join(select)}, {extras} AS extra_fields "
         f"FROM read_csv({lit(str(path))}, header = true, auto_detect = false, delim = ',', quote = '\"', "
         f"escape = '\"', columns = {{{spec}}}, max_line_size = {MAX_RECORD_BYTES}, "
         f"store_rejects = true, rejects_table = {lit(rejects_table)}, "
-        f"rejects_scan = {lit(rejects_table + '_scan')}, strict_mode = true) WITH ORDINALITY"
+        f"rejects_scan = {lit(rejects_table + '_scan')}, strict_mode = true)"
     )
 
 

@@ -160,6 +160,27 @@ def test_csv_rejects_broken_lines_with_their_line_numbers(warehouse: Warehouse, 
     assert rows[0]["utm"] == "spring"  # an unknown column is kept in extra_fields
 
 
+def test_large_csv_rows_keep_file_order_and_line_numbers(warehouse: Warehouse, tmp_path: Path) -> None:
+    """A file far larger than DuckDB's CSV buffer is read by several threads: numbering stays exact."""
+    path = tmp_path / "views.csv"
+    broken = {7, 1_000, 123_457, 250_001, 399_998}  # file lines (the header is line 1)
+    with path.open("w") as out:
+        out.write(HEADER + "\n")
+        for line in range(2, 400_001):
+            out.write("broken,line\n" if line in broken else csv_row(line).replace("Mozilla/5.0", "M" * 80) + "\n")
+    assert path.stat().st_size > 60 << 20  # several of DuckDB's read buffers (8-32 MB)
+    loaded = only(ingest(warehouse, [path]))
+    assert (loaded.rows_loaded, loaded.rows_rejected) == (400_000 - 1 - len(broken), len(broken))
+    with warehouse.connect() as conn:
+        wrong = conn.scalar(
+            "SELECT COUNT(*) FROM (SELECT load_seq, source_row, event_id, "
+            "ROW_NUMBER() OVER (ORDER BY load_seq) AS rank FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT) "
+            "WHERE event_id <> 'c' || source_row::VARCHAR OR load_seq <> rank"
+        )
+    assert wrong == 0
+    assert sorted(r["source_row"] for r in rejects(warehouse)) == sorted(broken)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
