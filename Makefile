@@ -55,6 +55,7 @@ demo-serve: install
 	echo "demo key (shown once, also in var/demo.key): $$KEY"; echo; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/risk-tiers'"; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/health-scores?risk_tier=High&limit=5'"; \
+	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/health-scores/changes?limit=3'"; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/subscribers/$$SUB'"; echo
 	$(C360) serve --host $(API_HOST) --port $(API_PORT)
 

@@ -27,14 +27,14 @@ from c360.serving.store import Store
 log = logging.getLogger(__name__)
 
 
-def score_key(seq: int, subscriber_id: str) -> str:
+def score_key(served: str, subscriber_id: str) -> str:
     """Cache key of a health score (GET /v1/subscribers/{id}/health-score), shared with api.fastpath."""
-    return f"score:{seq}:{subscriber_id}"
+    return f"score:{served}:{subscriber_id}"
 
 
-def profile_key(seq: int, subscriber_id: str) -> str:
+def profile_key(served: str, subscriber_id: str) -> str:
     """Cache key of a profile (GET /v1/subscribers/{id}), shared with api.fastpath."""
-    return f"profile:{seq}:{subscriber_id}"
+    return f"profile:{served}:{subscriber_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +154,7 @@ class RunWatcher:
         if time.monotonic() - self._checked_at < self.interval:
             return self._run
         run = await read(self.store, lambda: current_run(self.store))
-        if (run.seq if run else None) != (self._run.seq if self._run else None):
+        if (run.key if run else None) != (self._run.key if self._run else None):
             self.on_change()
         self._run, self._checked_at = run, time.monotonic()
         return run

@@ -15,11 +15,42 @@ HEALTH: dict[str, Any] = {
     "scored_at": "2025-11-21T04:12:09Z",
     "model_version": "churn-2025.11.16",
     "drivers": [
-        {"feature": "days_since_last_read", "value": 21, "contribution": 0.1834, "direction": "increases_risk"},
-        {"feature": "support_tickets_30d", "value": 2, "contribution": 0.0712, "direction": "increases_risk"},
-        {"feature": "engagement_score", "value": 38.2, "contribution": -0.0415, "direction": "decreases_risk"},
+        {
+            "feature": "days_since_last_read",
+            "label": "Days since the last article read",
+            "value": 21.0,
+            "contribution": 0.1834,
+            "direction": "increases_risk",
+            "importance": None,
+        },
+        {
+            "feature": "support_tickets_count",
+            "label": "Support tickets, last 90 days",
+            "value": 2.0,
+            "contribution": 0.0712,
+            "direction": "increases_risk",
+            "importance": None,
+        },
+        {
+            "feature": "engagement_score",
+            "label": "Average daily engagement score (0-100), last 30 days",
+            "value": 38.2,
+            "contribution": -0.0415,
+            "direction": "decreases_risk",
+            "importance": None,
+        },
     ],
     "updated_at": "2025-11-21T04:30:00Z",
+    "removed": False,
+    "removal": None,
+}
+
+REMOVAL: dict[str, Any] = {
+    "reason": "cancelled",
+    "removed_at": "2025-11-22T04:30:00Z",
+    "score_date": "2025-11-21",
+    "cancelled_at": "2025-11-21T16:02:11Z",
+    "was_high": True,
 }
 
 PROBLEM: dict[str, Any] = {
@@ -38,6 +69,7 @@ PROFILE: dict[str, Any] = {
     "lifetime_value": 299.7,
     "demographic_segment": "Young Professionals",
     "as_of_date": "2025-11-20",
+    "cancelled_at": None,
     "engagement_30d": {
         "articles_viewed": 12,
         "total_time_spent": 2160,
@@ -67,6 +99,23 @@ PAGE: dict[str, Any] = {"data": [HEALTH], "next_cursor": None}
 BATCH_REQUEST: dict[str, Any] = {"subscriber_ids": [SUBSCRIBER_ID]}
 
 BATCH_RESPONSE: dict[str, Any] = {"data": [HEALTH], "missing": ["unknown-42"]}
+
+PROFILES_RESPONSE: dict[str, Any] = {"data": [PROFILE], "missing": ["unknown-42"]}
+
+CHANGES: dict[str, Any] = {
+    "data": [
+        {**HEALTH, "profile": None},
+        {
+            "subscriber_id": "5c1d7e9b-0a2f-4b3c-9d8e-7f6a5b4c3d2e",
+            "removed": True,
+            **{k: REMOVAL[k] for k in ("reason", "removed_at", "score_date", "cancelled_at", "was_high")},
+            "last": {**HEALTH, "subscriber_id": "5c1d7e9b-0a2f-4b3c-9d8e-7f6a5b4c3d2e"},
+        },
+    ],
+    "next_cursor": None,
+    "next_sync_token": "eyJzIjoiN2YzYTljMmUiLCJ2IjoxMn0.q0kC7bY1m6ZKcJ1mS9yq3g",
+    "version": 12,
+}
 
 RISK_TIERS: dict[str, Any] = {
     "score_date": "2025-11-20",

@@ -34,7 +34,7 @@ class FastRoute:
     path: re.Pattern[str]
     template: str
     scope: str
-    key: Callable[[int, str], str]
+    key: Callable[[str, str], str]
 
 
 ROUTES = (
@@ -88,7 +88,7 @@ class CacheFront:
         if not key.allows(route.scope):
             return False
         run = await app.runs.current()
-        entry = await app.cache.get(route.key(run.seq, subscriber_id)) if run else None
+        entry = await app.cache.get(route.key(run.key, subscriber_id)) if run else None
         if entry is None:
             return False
         scope["c360.route"] = route.template  # for the request metrics

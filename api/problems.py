@@ -112,7 +112,9 @@ def index_methods(app: FastAPI, routes: Iterable[tuple[str, Iterable[str]]]) -> 
     table: dict[str, set[str]] = {}
     for path, methods in routes:
         table.setdefault(path, set()).update(methods)
-    app.state.allowed_methods = [(compile_path(path)[0], ", ".join(sorted(m))) for path, m in table.items()]
+    # literal paths first, as routing resolves them: /v1/subscribers/batch-get before /v1/subscribers/{id}
+    ordered = sorted(table.items(), key=lambda item: item[0].count("{"))
+    app.state.allowed_methods = [(compile_path(path)[0], ", ".join(sorted(m))) for path, m in ordered]
 
 
 def _allowed(request: Request) -> str:

@@ -20,7 +20,8 @@ ERROR_DESCRIPTIONS = {
     401: "No API key, or an unknown, malformed or revoked one.",
     403: "The key lacks the scope this operation needs.",
     404: "No such subscriber, webhook endpoint or message (or, for scores, nothing published yet).",
-    410: "The cursor's run has been dropped by retention; start paging again.",
+    410: "The cursor's run, or the sync token's changes, have been dropped by retention (or the token is not ours): "
+    "start paging, or sync, from scratch.",
     413: "The request body is too large.",
     422: "The request is malformed: bad JSON, wrong types, values out of range, unknown fields.",
     429: "The key's rate limit is used up; see Retry-After.",

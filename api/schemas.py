@@ -60,8 +60,38 @@ class FieldError(Schema):
     message: str
 
 
+class Driver(Schema):
+    """One reason behind a score, the same shape whichever warehouse scored it."""
+
+    feature: str = Field(description="Stable feature name, as in the model's feature list.")
+    label: str = Field(description="The feature in words, for people: 'Days since the last article read'.")
+    value: float | str | None = Field(description="The subscriber's value of the feature on score_date.")
+    contribution: float | None = Field(
+        description="SHAP contribution on the log-odds scale (positive raises the risk); null on a Snowflake "
+        "scoring run, which ranks features by model importance instead."
+    )
+    direction: Literal["increases_risk", "decreases_risk"] | None = Field(
+        description="Whether this feature raises or lowers this subscriber's risk; null when unknown."
+    )
+    importance: float | None = Field(description="Model-wide feature importance (Snowflake scoring runs); else null.")
+
+
+class Removal(Schema):
+    """Why and since when a subscriber is no longer in the served run."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.REMOVAL]})
+
+    reason: Literal["cancelled", "not_scored"] = Field(
+        description="cancelled: the warehouse shows a cancellation; not_scored: the served run did not score them."
+    )
+    removed_at: datetime = Field(description="When the publish that removed them was served.")
+    score_date: date = Field(description="Score date of the run that no longer has them.")
+    cancelled_at: datetime | None = Field(description="When they cancelled (reason cancelled).")
+    was_high: bool = Field(description="Whether their last served tier was High.")
+
+
 class HealthScore(Schema):
-    """A subscriber's churn risk as of the served scoring run."""
+    """A subscriber's churn risk as of the served scoring run (or their last one, when ``removed``)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [examples.HEALTH]})
 
@@ -72,12 +102,16 @@ class HealthScore(Schema):
     score_date: date = Field(description="Day the score is as of.")
     scored_at: datetime
     model_version: str
-    drivers: Any = Field(
-        description="Top features behind this score, as the scoring run wrote them: a list of {feature, value, "
-        "contribution (SHAP, on the log-odds scale), direction (increases_risk | decreases_risk)}; a Snowflake "
-        "scoring run gives {feature, value, importance}."
+    drivers: list[Driver] | None = Field(description="Top features behind this score, strongest first.")
+    updated_at: datetime = Field(
+        description="When score, tier or model last changed. A convenience filter for updated_since; sync with "
+        "GET /v1/health-scores/changes, whose tokens do not depend on clocks."
     )
-    updated_at: datetime = Field(description="When score, tier or model last changed: the incremental-sync clock.")
+    removed: bool = Field(
+        description="True: the served run no longer has this subscriber; this is their last score, and removal says "
+        "why. Only GET /v1/subscribers/{id}/health-score and profiles answer for removed subscribers."
+    )
+    removal: Removal | None = Field(description="Why and since when, when removed; else null.")
 
 
 class Engagement(Schema):
@@ -101,10 +135,14 @@ class SubscriberProfile(Schema):
     tenure_days: int | None
     lifetime_value: float | None = Field(description="Sum of successful payments.")
     demographic_segment: str | None
-    as_of_date: date | None = Field(description="Day of the DIM_SUBSCRIBERS build this profile comes from.")
+    as_of_date: date | None = Field(description="Day the profile is as of: the served run's score_date.")
+    cancelled_at: datetime | None = Field(description="When they cancelled; null while active.")
     engagement_30d: Engagement
     support_tickets_90d: int = Field(description="Support tickets opened in the 90 days ending on score_date.")
-    health: HealthScore | None = Field(description="The served health score; null when this run did not score them.")
+    health: HealthScore | None = Field(
+        description="The served health score; their last one (removed true) when the served run no longer scores "
+        "them; null when never scored."
+    )
 
 
 class HistoryEntry(Schema):
@@ -151,6 +189,65 @@ class BatchGetHealthScoresResponse(Schema):
 
     data: list[HealthScore]
     missing: list[str]
+
+
+class BatchGetProfilesRequest(Schema):
+    """Subscribers whose profiles to fetch; a duplicate id is answered once."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.BATCH_REQUEST]})
+
+    subscriber_ids: list[SubscriberId] = Field(min_length=1, max_length=MAX_BATCH_IDS)
+
+
+class BatchGetProfilesResponse(Schema):
+    """The profiles found (in request order) and the ids unknown to the served run."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PROFILES_RESPONSE]})
+
+    data: list[SubscriberProfile]
+    missing: list[str]
+
+
+class HealthScoreUpsert(HealthScore):
+    """A subscriber served now, at their latest state (and profile, with include=profile)."""
+
+    removed: Literal[False] = Field(description="Always false: an upsert.")
+    profile: SubscriberProfile | None = Field(
+        None, description="With include=profile: their profile as of the served run (its health is this score)."
+    )
+
+
+class HealthScoreRemoval(Schema):
+    """A subscriber no longer served: delete them, or mark them, in your copy."""
+
+    subscriber_id: str
+    removed: Literal[True] = Field(description="Always true: a removal.")
+    reason: Literal["cancelled", "not_scored"]
+    removed_at: datetime
+    score_date: date = Field(description="Score date of the run that no longer has them.")
+    cancelled_at: datetime | None
+    was_high: bool = Field(description="Whether their last served tier was High.")
+    last: HealthScore = Field(description="Their last served score.")
+
+
+HealthScoreChange = Annotated[HealthScoreUpsert | HealthScoreRemoval, Field(discriminator="removed")]
+
+
+class HealthScoreChanges(Schema):
+    """One page of the change feed.
+
+    Page with next_cursor until it is null; that last page carries next_sync_token: keep it, and pass it as
+    sync_token next time to get exactly what changed since.
+    """
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.CHANGES]})
+
+    data: list[HealthScoreChange]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+    next_sync_token: str | None = Field(
+        description="On the last page only: the token of the state you now have; pass it as sync_token next time."
+    )
+    version: int = Field(description="The served version this sync reads (every page of one sync reads the same).")
 
 
 class RiskTierBand(Schema):
@@ -229,8 +326,12 @@ class Readiness(Schema):
     run_id: str | None = Field(description="The served run; null before the first publish.")
     score_date: date | None
     scored_at: datetime | None
-    age_hours: float | None = Field(description="Hours since the served run was scored.")
-    stale: bool = Field(description="True when no run is served or it is older than C360_SERVED_RUN_MAX_AGE_HOURS.")
+    age_hours: float | None = Field(
+        description="Hours since the served run's score_date ended (midnight UTC after it); negative while that "
+        "day is still going on."
+    )
+    max_age_hours: float = Field(description="The staleness threshold, C360_SERVED_RUN_MAX_AGE_HOURS.")
+    stale: bool = Field(description="True when no run is served or age_hours is above max_age_hours.")
 
 
 # --- webhooks ------------------------------------------------------------------------------------
@@ -242,6 +343,7 @@ class WebhookEventType(StrEnum):
 
     CHURN_RISK_HIGH = "subscriber.churn_risk.high"
     RISK_TIER_CHANGED = "subscriber.risk_tier.changed"
+    SUBSCRIBER_CANCELLED = "subscriber.cancelled"
 
 
 def _url_syntax(value: Any) -> Any:

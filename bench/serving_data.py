@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from c360.serving import state
 from c360.serving.store import Store, served_runs, served_subscribers
 from c360.settings import Settings
 
@@ -56,6 +57,7 @@ def fill(settings: Settings, subscribers: int) -> float:
                     for i in range(start, min(start + _CHUNK, subscribers))
                 ],
             )
+        state.advance(conn, state.lock(conn, now), run_seq=seq, kind="publish", reason=None, now=now)  # serve it
         conn.execute(sa.text("ANALYZE") if store.dialect == "sqlite" else sa.text("ANALYZE served_subscribers"))
     return time.perf_counter() - started
 

@@ -30,6 +30,22 @@ class ConfigError(C360Error):
     exit_code = 2
 
 
+class UsageError(C360Error):
+    """A command or request asked for something that cannot be done as asked (exit 2, like a bad option)."""
+
+    status = 422
+    slug = "usage-error"
+    title = "Cannot be done as asked"
+    exit_code = 2
+
+
+class DateOutOfRange(UsageError):
+    """An --as-of or --score-date outside what is loaded (or scored); nothing was written."""
+
+    slug = "date-out-of-range"
+    title = "Date out of range"
+
+
 class WarehouseUnavailable(C360Error):
     """The warehouse URL is well formed but the warehouse cannot be reached."""
 

@@ -153,7 +153,16 @@ class Settings(BaseSettings):
         2 * 1024 * 1024, ge=1024, description="Largest request body the API reads; a larger one is 413."
     )
     served_run_max_age_hours: float = Field(
-        26.0, gt=0, description="/readyz reports the served run as stale when it was scored longer ago than this."
+        30.0,
+        gt=0,
+        description="/readyz reports the served run as stale when its score_date ended (midnight UTC after it) longer "
+        "ago than this: a daily run scored for yesterday is fresh until 06:00 UTC the day after tomorrow.",
+    )
+    changes_retention_runs: int = Field(
+        60,
+        ge=1,
+        description="Served versions the change feed keeps: a sync token older than that many publishes answers "
+        "410 Gone, and the client resyncs from scratch.",
     )
 
     # --- webhooks ----------------------------------------------------------------------------------

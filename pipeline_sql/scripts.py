@@ -95,6 +95,15 @@ def load_scripts(directory: Path = MIGRATIONS_DIR, variables: dict[str, str] | N
     return sorted(scripts, key=lambda s: s.sort_key)
 
 
+def render_model(relative_path: str) -> str:
+    """A model file of this package rendered (its includes resolved): a query run outside the migrations,
+    such as the publish snapshot, written with the same model files as the procedures."""
+    try:
+        return _environment().get_template(relative_path).render()
+    except jinja2.TemplateError as exc:
+        raise MigrationError(f"{relative_path}: template error: {exc}") from None
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(PACKAGE_DIR),

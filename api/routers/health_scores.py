@@ -1,14 +1,14 @@
-"""Health scores: one subscriber's, its history, the paged list (incremental sync) and batch lookups."""
+"""Health scores: one subscriber's, its history, the paged list, the change feed and batch lookups."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.cache import score_key
-from api.deps import scope, services
+from api.deps import current_key, scope, services
 from api.reads import read
 from api.responses import cached_json, errors, render
 from api.routers.params import IfNoneMatch, IsoDateTime, SubscriberIdPath
@@ -17,11 +17,13 @@ from api.schemas import (
     BatchGetHealthScoresRequest,
     BatchGetHealthScoresResponse,
     HealthScore,
+    HealthScoreChanges,
     HealthScoreHistory,
     HealthScorePage,
     RiskTier,
 )
-from c360.serving import queries
+from c360.serving import feed, queries
+from c360.serving.errors import Forbidden
 
 router = APIRouter(tags=["health-scores"])
 SCORES = scope("scores:read")
@@ -47,7 +49,7 @@ async def get_health_score(
     def produce() -> bytes:
         return render(HealthScore, queries.get_health_score(app.store, run=run, subscriber_id=subscriber_id))
 
-    return await cached_json(app, score_key(run.seq, subscriber_id), produce, if_none_match)
+    return await cached_json(app, score_key(run.key, subscriber_id), produce, if_none_match)
 
 
 @router.get(
@@ -73,7 +75,7 @@ async def get_health_score_history(
         history = queries.get_history(app.store, run=run, subscriber_id=subscriber_id, limit=limit)
         return render(HealthScoreHistory, {"subscriber_id": subscriber_id, "data": history})
 
-    return await cached_json(app, f"history:{run.seq}:{subscriber_id}:{limit}", produce, if_none_match)
+    return await cached_json(app, f"history:{run.key}:{subscriber_id}:{limit}", produce, if_none_match)
 
 
 @router.get(
@@ -93,7 +95,8 @@ async def list_health_scores(
         IsoDateTime | None,
         Query(
             description="Only subscribers whose score, tier or model changed at or after this time (UTC if "
-            "no offset): pass the time of your previous sync."
+            "no offset). A convenience for ad-hoc questions; to keep a copy in sync use "
+            "GET /v1/health-scores/changes, which misses no publish and never depends on clocks."
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 100,
@@ -111,7 +114,7 @@ async def list_health_scores(
     to the end yields every matching subscriber exactly once even if a new run is published meanwhile."""
     app = services(request)
     run = await app.runs.current()
-    key = f"list:{run.seq if run else None}:{risk_tier}:{min_score}:{updated_since}:{limit}:{cursor}"
+    key = f"list:{run.key if run else None}:{risk_tier}:{min_score}:{updated_since}:{limit}:{cursor}"
 
     def produce() -> bytes:
         page = queries.list_health_scores(
@@ -119,6 +122,65 @@ async def list_health_scores(
             risk_tier=risk_tier, min_score=min_score, updated_since=updated_since,
         )  # fmt: skip
         return render(HealthScorePage, {"data": page.data, "next_cursor": page.next_cursor})
+
+    return await cached_json(app, key, produce, if_none_match)
+
+
+_TOKEN_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"  # noqa: S105 - a regex, not a secret
+
+
+@router.get(
+    "/health-scores/changes",
+    operation_id="list_health_score_changes",
+    summary="Sync a copy of the served scores: everything once, then only what changed",
+    response_model=HealthScoreChanges,
+    response_description="One page of changes; the last page carries next_sync_token.",
+    responses=errors(304, 400, 403, 410),
+    openapi_extra=SCORES,
+)
+async def list_health_score_changes(
+    request: Request,
+    sync_token: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            pattern=_TOKEN_PATTERN,
+            description="next_sync_token of your previous sync; omit it for a full sync.",
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 500,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=512, pattern=_TOKEN_PATTERN, description="next_cursor of the previous page of this sync."),
+    ] = None,
+    include: Annotated[
+        Literal["profile"] | None,
+        Query(description="profile: each upsert carries the subscriber's profile (needs profiles:read too)."),
+    ] = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """Without sync_token, every subscriber served now; with one, exactly those whose served score, tier,
+    model or removal changed since it, each once at its latest state. Page with next_cursor to the
+    last page and keep its next_sync_token. Every page of a sync reads the same served version, so a
+    publish while you page is in your next sync, never half in this one. A token older than the
+    retained history (C360_CHANGES_RETENTION_RUNS publishes) or not issued by this API answers 410:
+    sync from scratch."""
+    app = services(request)
+    if include == "profile" and not current_key(request).allows("profiles:read"):
+        raise Forbidden("include=profile needs the profiles:read scope as well as scores:read")
+    run = await app.runs.current()
+    key = f"changes:{run.key if run else None}:{sync_token}:{cursor}:{limit}:{include}"
+
+    def produce() -> bytes:
+        page = feed.read_changes(
+            app.store, run=run, key=app.cursor_key, sync_token=sync_token, cursor=cursor, limit=limit,
+            include_profile=include == "profile",
+        )  # fmt: skip
+        body = {
+            "data": page.data, "next_cursor": page.next_cursor, "next_sync_token": page.next_sync_token,
+            "version": page.version,
+        }  # fmt: skip
+        return render(HealthScoreChanges, body)
 
     return await cached_json(app, key, produce, if_none_match)
 

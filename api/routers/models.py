@@ -32,4 +32,4 @@ async def get_current_model(request: Request, if_none_match: IfNoneMatch = None)
     def produce() -> bytes:
         return render(ChurnModel, queries.get_current_model(app.store, run=run))
 
-    return await cached_json(app, f"model:{run.seq}", produce, if_none_match)
+    return await cached_json(app, f"model:{run.key}", produce, if_none_match)

@@ -14,7 +14,7 @@ from api.reads import read
 from api.responses import conditional, errors, render
 from api.routers.params import IfNoneMatch
 from api.schemas import Liveness, Readiness
-from c360.serving.queries import current_run
+from c360.serving.queries import current_run, day_end
 
 router = APIRouter(tags=["operations"])
 _LIVE = Rendered.of(render(Liveness, {"status": "ok"}))
@@ -43,16 +43,19 @@ async def healthz(if_none_match: IfNoneMatch = None) -> Response:
 )
 async def readyz(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """200 when the serving store answers (503 when not). `stale` is true when no run is served yet or the
-    served run was scored more than C360_SERVED_RUN_MAX_AGE_HOURS (26 h) ago."""
+    served run's score_date ended (midnight UTC after it) more than C360_SERVED_RUN_MAX_AGE_HOURS (30 h)
+    ago: what counts is the day the scores describe, not when they were computed, so a backfill or a
+    rescoring of an old day never looks fresh."""
     app = services(request)
     run = await read(app.store, lambda: current_run(app.store))  # not the cached view: readiness is about now
-    age = (datetime.now(UTC) - run.scored_at).total_seconds() / 3600 if run else None
+    age = (datetime.now(UTC) - day_end(run.score_date)).total_seconds() / 3600 if run else None
     body = {
         "status": "ready",
         "run_id": run.run_id if run else None,
         "score_date": run.score_date if run else None,
         "scored_at": run.scored_at if run else None,
         "age_hours": round(age, 3) if age is not None else None,
+        "max_age_hours": app.settings.served_run_max_age_hours,
         "stale": age is None or age > app.settings.served_run_max_age_hours,
     }
     return conditional(Rendered.of(render(Readiness, body)), if_none_match, "no-cache")

@@ -28,4 +28,4 @@ async def get_risk_tiers(request: Request, if_none_match: IfNoneMatch = None) ->
     the served run. 404 before the first publish."""
     app = services(request)
     run = queries.require_run(await app.runs.current())
-    return await cached_json(app, f"tiers:{run.seq}", lambda: render(RiskTiers, queries.risk_tiers(run)), if_none_match)
+    return await cached_json(app, f"tiers:{run.key}", lambda: render(RiskTiers, queries.risk_tiers(run)), if_none_match)

@@ -1,4 +1,4 @@
-"""``/v1/subscribers/{subscriber_id}``: the 360 profile."""
+"""``/v1/subscribers/{subscriber_id}`` and ``/v1/subscribers/batch-get``: 360 profiles."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from starlette.responses import Response
 
 from api.cache import profile_key
 from api.deps import scope, services
+from api.reads import read
 from api.responses import cached_json, errors, render
 from api.routers.params import IfNoneMatch, SubscriberIdPath
-from api.schemas import SubscriberProfile
+from api.schemas import BatchGetProfilesRequest, BatchGetProfilesResponse, SubscriberProfile
 from c360.serving import queries
 
 router = APIRouter(tags=["subscribers"])
+PROFILES = scope("profiles:read")
 
 
 @router.get(
@@ -22,7 +24,7 @@ router = APIRouter(tags=["subscribers"])
     response_model=SubscriberProfile,
     response_description="The profile, with the served health score.",
     responses=errors(304, 404),
-    openapi_extra=scope("profiles:read"),
+    openapi_extra=PROFILES,
 )
 async def get_subscriber_profile(
     request: Request, subscriber_id: SubscriberIdPath, if_none_match: IfNoneMatch = None
@@ -35,4 +37,29 @@ async def get_subscriber_profile(
     def produce() -> bytes:
         return render(SubscriberProfile, queries.get_profile(app.store, run=run, subscriber_id=subscriber_id))
 
-    return await cached_json(app, profile_key(run.seq, subscriber_id), produce, if_none_match)
+    return await cached_json(app, profile_key(run.key, subscriber_id), produce, if_none_match)
+
+
+@router.post(
+    "/subscribers/batch-get",
+    operation_id="batch_get_subscriber_profiles",
+    summary="Get the 360 profiles of many subscribers",
+    response_model=BatchGetProfilesResponse,
+    response_description="The profiles found, and the unknown ids.",
+    responses=errors(404),
+    openapi_extra=PROFILES,
+)
+async def batch_get_subscriber_profiles(request: Request, body: BatchGetProfilesRequest) -> Response:
+    """Up to 500 ids; duplicates are answered once, in request order. Cancelled subscribers are included
+    (status cancelled, their last score marked removed); ids the served run does not know are in
+    `missing`."""
+    app = services(request)
+    run = queries.require_run(await app.runs.current())
+
+    def produce() -> bytes:
+        data, missing = queries.get_profiles(app.store, run=run, subscriber_ids=body.subscriber_ids)
+        return render(BatchGetProfilesResponse, {"data": data, "missing": missing})
+
+    return Response(
+        await read(app.store, produce), media_type="application/json", headers={"Cache-Control": "no-store"}
+    )

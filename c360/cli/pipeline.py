@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -87,6 +88,7 @@ def pipeline_run(
     warehouse = Warehouse.from_settings()
     with progress_bar("pipeline") as update:
         result = run_pipeline(warehouse, as_of=parse_date(as_of), steps=steps, on_progress=update)
+    published = _publish_day(result.as_of) if until is None else None
     if as_json:
         typer.echo(
             json.dumps(
@@ -98,6 +100,7 @@ def pipeline_run(
                         {"task": s.task, "status": s.status, "seconds": round(s.seconds, 3), "detail": s.detail}
                         for s in result.steps
                     ],
+                    "publish": published,
                 }
             )
         )
@@ -106,21 +109,25 @@ def pipeline_run(
     for step in result.steps:
         table.add_row(step.task, step.status, f"{step.seconds:.2f}", step.detail)
     stdout.print(table)
-    if until is None:
-        _publish_latest()
+    if published is not None:
+        typer.echo(f"publish: {published['message']}")
 
 
-def _publish_latest() -> None:
-    """Publishing is the pipeline's last step: the API serves the run it just scored."""
-    from c360.cli.serving import describe_publish
-    from c360.serving.errors import NothingToPublish
-    from c360.serving.publish import publish
+def _publish_day(as_of: date) -> dict[str, object]:
+    """Publishing is the pipeline's last step, for the day it ran as of: the served run when that day is
+    the newest, a backfill (history only) when a newer day is served."""
+    from c360.serving.publish import describe, publish
     from c360.settings import get_settings
 
-    try:
-        typer.echo(describe_publish(publish(get_settings())))
-    except NothingToPublish:
-        typer.echo("publish: skipped, the warehouse holds no health scores yet")
+    result = publish(get_settings(), score_date=as_of)
+    return {
+        "status": result.status,
+        "run_id": result.run_id,
+        "score_date": result.score_date.isoformat(),
+        "served_score_date": result.served_score_date.isoformat() if result.served_score_date else None,
+        "version": result.version,
+        "message": describe(result),
+    }
 
 
 def pipeline_task(

@@ -70,28 +70,31 @@ def publish(
     score_date: Annotated[
         str | None, typer.Option("--score-date", help="Publish this day's latest run (YYYY-MM-DD); default: latest.")
     ] = None,
+    rollback: Annotated[
+        bool,
+        typer.Option(
+            "--rollback", help="Serve --score-date's run again even though a newer day is served (needs --reason)."
+        ),
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why a rollback is needed (kept with it).")] = None,
 ) -> None:
-    """Copy the latest scoring run and the profile snapshot into the serving store (one transaction)."""
+    """Copy a scoring run and its profile snapshot into the serving store (one transaction).
+
+    A day newer than the served one becomes the served run; an older day is a backfill (score history
+    only, nothing served changes, no webhooks); --rollback serves an older day on purpose."""
     from c360.serving.publish import publish as run
     from c360.settings import get_settings
 
-    result = run(get_settings(), score_date=parse_date(score_date, "--score-date"))
+    result = run(get_settings(), score_date=parse_date(score_date, "--score-date"), rollback=rollback, reason=reason)
     typer.echo(describe_publish(result))
 
 
 def describe_publish(result: object) -> str:
     """One line about a PublishResult."""
-    from c360.serving.publish import PublishResult
+    from c360.serving.publish import PublishResult, describe
 
     assert isinstance(result, PublishResult)
-    if result.status != "published":
-        return f"publish: run {result.run_id} ({result.score_date}) is already published; nothing changed"
-    tiers = ", ".join(f"{t} {result.tiers.get(t, 0):,}" for t in ("High", "Medium", "Low"))
-    previous = f"; previous run {result.previous_run_id}" if result.previous_run_id else ""
-    return (
-        f"publish: run {result.run_id} ({result.score_date}) now served: {result.subscribers:,} subscribers "
-        f"({tiers}) in {result.seconds:.2f} s{previous}"
-    )
+    return f"publish: {describe(result)}"
 
 
 def keys_create(

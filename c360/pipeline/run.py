@@ -3,6 +3,9 @@
 The tasks' procedures are called directly (``CALL``), on either target, with ``as_of`` passed in
 instead of the schedule's ``CURRENT_DATE() - 1``, so any past day can be (re)built. The warehouse is
 opened per step, so a running ``c360 worker`` can interleave its own tasks.
+
+The day is checked (``c360.pipeline.dates``) after the staging steps, which only move what is loaded
+and do not depend on the day, and before the first step that builds anything as of it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from c360.errors import C360Error, PipelineError, QualityCheckFailed
+from c360.pipeline import dates
 from c360.settings import get_settings
 from c360.warehouse import Warehouse, WarehouseConnection
 from pipeline_sql import runtime
@@ -23,6 +27,7 @@ Progress = Callable[[str, int, int], None]
 SUBSCRIBER_STREAM = "SFE_RAW_MEDIA.sfe_subscriber_events_stream"
 CONTENT_STREAM = "SFE_RAW_MEDIA.sfe_content_stream"
 DQ_EXCEPTION = "DQ_CHECK_FAILED"
+AS_OF_EXCEPTION = "AS_OF_OUT_OF_RANGE"
 
 
 def default_as_of() -> date:
@@ -39,6 +44,7 @@ class Step:
     args: Callable[[date, str], list[Any]] = lambda as_of, run_id: []
     stream: str | None = None  # run only when this stream has data, like the task's WHEN
     skip: Callable[[WarehouseConnection], str | None] | None = None  # why not to run now, or None to run
+    purpose: dates.Purpose | None = None  # what it does as of the day (None: staging, independent of it)
 
 
 def _training_args(as_of: date, run_id: str) -> list[Any]:
@@ -62,14 +68,20 @@ def _model_is_current(conn: WarehouseConnection) -> str | None:
 STEPS: list[Step] = [
     Step("sfe_process_subscribers_task", "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS", stream=SUBSCRIBER_STREAM),
     Step("sfe_process_engagement_task", "SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT", stream=CONTENT_STREAM),
-    Step("sfe_daily_build_task", "SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY", lambda as_of, run_id: [as_of, run_id]),
+    Step(
+        "sfe_daily_build_task",
+        "SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY",
+        lambda as_of, run_id: [as_of, run_id],
+        purpose="build",
+    ),
     Step(
         "sfe_weekly_training_task",
         "SFE_ANALYTICS_MEDIA.SFE_TRAIN_CHURN_CLASSIFIER",
         _training_args,
         skip=_model_is_current,
+        purpose="train",
     ),
-    Step("sfe_daily_churn_scoring_task", "SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN", _scoring_args),
+    Step("sfe_daily_churn_scoring_task", "SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN", _scoring_args, purpose="score"),
 ]
 
 
@@ -106,11 +118,15 @@ def run_pipeline(
     as_of = as_of or default_as_of()
     result = PipelineResult(as_of=as_of, run_id=runtime.new_run_id())
     steps = steps if steps is not None else STEPS
+    checked = False
     for i, step in enumerate(steps):
         if on_progress:
             on_progress(step.task, i, len(steps))
         started = time.perf_counter()
         with warehouse.connect() as conn:
+            if step.purpose and not checked:
+                check_as_of(conn, as_of, steps[i:])
+                checked = True
             if step.stream and not runtime.stream_has_data(conn, step.stream):
                 result.steps.append(StepResult(step.task, "skipped", time.perf_counter() - started, "no new data"))
                 continue
@@ -125,6 +141,15 @@ def run_pipeline(
     return result
 
 
+def check_as_of(conn: WarehouseConnection, as_of: date, steps: list[Step]) -> None:
+    """``DateOutOfRange`` unless every step that will run can run as of ``as_of`` (the strictest decides)."""
+    purposes = {s.purpose for s in steps if s.purpose and not (s.skip and s.skip(conn))}
+    for purpose in ("train", "score", "build"):
+        if purpose in purposes:
+            dates.check_day(conn, as_of, purpose)
+            return
+
+
 def call_step(conn: WarehouseConnection, step: Step, as_of: date, run_id: str) -> Any:
     """Call a step's procedure; a failed quality check becomes ``QualityCheckFailed`` naming it."""
     try:
@@ -132,12 +157,16 @@ def call_step(conn: WarehouseConnection, step: Step, as_of: date, run_id: str) -
     except runtime.ProcedureRaised as exc:
         if exc.exception == DQ_EXCEPTION:
             raise_failed_checks(conn, run_id, step.task)
+        if exc.exception == AS_OF_EXCEPTION and step.purpose:
+            dates.check_day(conn, as_of, step.purpose)  # raises with the loaded range in its message
         raise
     except C360Error:
         raise
     except Exception as exc:  # the Snowflake connector's errors
         if "data quality check failed" in str(exc):
             raise_failed_checks(conn, run_id, step.task)
+        if "outside the days with loaded content views" in str(exc) and step.purpose:
+            dates.check_day(conn, as_of, step.purpose)
         raise PipelineError(f"{step.task} failed: {str(exc).strip().splitlines()[0]}") from exc
 
 

@@ -1,25 +1,23 @@
 """Opaque paging cursors for /v1/health-scores: the pinned run and the last subscriber id, signed.
 
-Format: ``base64url(json {"r": run_seq, "a": after_id}) "." base64url(hmac_sha256(payload)[:12])``.
-Pinning the run is what makes paging exactly-once across a publish; the signature turns a tampered
-or truncated cursor into a precise 400 instead of a wrong page.
+A cursor is a signed token (c360.serving.tokens) of ``{"r": run_seq, "a": after_id}``. Pinning the
+run is what makes paging exactly-once across a publish; the signature turns a tampered or truncated
+cursor into a precise 400 instead of a wrong page.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import hmac
-import json
 from dataclasses import dataclass
 
 from c360.errors import ConfigError
+from c360.serving import tokens
 from c360.serving.errors import InvalidRequest
 from c360.settings import Settings
 
 # Development only: outside it, C360_SECRET_KEY must be set (cursor_key refuses this default)
 _DEVELOPMENT_KEY = b"c360-development-cursor-key"
+_KIND = "page"
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,8 @@ class Cursor:
 
 
 def cursor_key(settings: Settings) -> bytes:
-    """The signing key: derived from C360_SECRET_KEY, which only development may leave unset."""
+    """The signing key of cursors and sync tokens: derived from C360_SECRET_KEY, which only development
+    may leave unset."""
     if settings.secret_key is None:
         if settings.env != "development":
             raise ConfigError(f"C360_SECRET_KEY must be set when C360_ENV is {settings.env}")
@@ -41,30 +40,19 @@ def cursor_key(settings: Settings) -> bytes:
 
 def encode(cursor: Cursor, key: bytes) -> str:
     """The cursor as an opaque URL-safe string."""
-    payload = _b64(json.dumps({"r": cursor.run_seq, "a": cursor.after}, separators=(",", ":")).encode())
-    return f"{payload}.{_b64(_sign(payload, key))}"
+    return tokens.sign(_KIND, {"r": cursor.run_seq, "a": cursor.after}, key)
 
 
 def decode(text: str, key: bytes) -> Cursor:
     """The cursor a previous page returned; InvalidRequest for anything else."""
-    payload, _, signature = text.partition(".")
+    data = tokens.verify(_KIND, text, key)
     try:
-        valid = hmac.compare_digest(_unb64(signature), _sign(payload, key))
-        data = json.loads(_unb64(payload)) if valid else None
-    except (binascii.Error, ValueError):
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("a"), str):
-        raise InvalidRequest("cursor is not one this API returned; pass next_cursor from the previous page unchanged")
-    return Cursor(data["r"], data["a"])
-
-
-def _sign(payload: str, key: bytes) -> bytes:
-    return hmac.new(key, payload.encode(), hashlib.sha256).digest()[:12]
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        if data is None or not isinstance(data.get("a"), str):
+            raise ValueError("a")
+        run_seq = tokens.integer(data, "r")
+    except ValueError:
+        raise InvalidRequest(
+            "cursor is not one this API returned; pass next_cursor from the previous page unchanged"
+        ) from None
+    assert run_seq is not None
+    return Cursor(run_seq, data["a"])

@@ -87,6 +87,15 @@ class CursorExpired(ServingError):
     title = "Cursor expired"
 
 
+class SyncTokenExpired(ServingError):
+    """A change-feed sync token this store cannot answer: older than the retained versions, of another store
+    (or deployment), or not one the API issued. The client drops its token and syncs from scratch."""
+
+    status = 410
+    slug = "sync-token-expired"
+    title = "Sync token expired"
+
+
 class PayloadTooLarge(ServingError):
     """The request body is larger than C360_API_MAX_BODY_BYTES."""
 

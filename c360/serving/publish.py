@@ -1,13 +1,21 @@
-"""``c360 publish``: copy a scoring run, with the profile snapshot, into the serving store.
+"""``c360 publish``: copy a scoring run, with its point-in-time profile snapshot, into the serving store.
 
-One serving-store transaction per publish: the new ``served_runs`` row becomes visible, and so
-served, only at commit, so a publish that fails (or is killed) leaves the previous run served.
-Publishing a run that is already in the store changes nothing. Each subscriber's row carries the
-tier it had in the previously served run, which is what tier-change notifications compare.
+What is served only moves forward. A run of a newer day than the served one (or a newer run of the
+same day) becomes the served run: a new version, its change-feed rows and tombstones, its webhook
+events. A run of an older day is a *backfill*: its scores go to the score history (the history
+endpoint shows them) and nothing served changes, no event is sent. Serving an older day on purpose is
+a *rollback* (``rollback=True`` with a reason): a new version serving that run, recorded with the
+reason, its changes in the feed, and no webhook events for a run that is replayed.
+
+One serving-store transaction per publish, serialized by the state row's lock (c360.serving.state):
+the version becomes visible only at commit, so a publish that fails (or is killed) leaves the
+previous run served, and concurrent publishes each compare with the run served before them.
+Publishing a run that is already in the store changes nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -17,12 +25,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from c360 import failpoints
+from c360.errors import UsageError
+from c360.serving import changes, state
 from c360.serving.errors import NothingToPublish
-from c360.serving.snapshot import ScoringRun, latest_run, read_model, read_subscribers, scores_marker
-from c360.serving.store import Store, score_history, served_models, served_runs, served_subscribers, utcnow
+from c360.serving.snapshot import ScoringRun, read_model, read_subscribers, run_of_day
+from c360.serving.store import (
+    Store,
+    score_history,
+    served_changes,
+    served_models,
+    served_runs,
+    served_subscribers,
+    utcnow,
+)
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
@@ -35,99 +52,232 @@ _SUBSCRIBER_COLUMNS = [c.name for c in served_subscribers.columns if c.name not 
 
 @dataclass(frozen=True)
 class PublishResult:
-    """What a publish did."""
+    """What a publish did.
+
+    status: ``published`` (now served), ``rolled back`` (an older run served on purpose), ``backfill``
+    (history only), ``already published`` or ``superseded`` (a newer run of the same day is served).
+    """
 
     run_id: str
     score_date: date
-    status: str  # published | already published
-    subscribers: int = 0
-    tiers: dict[str, int] = field(default_factory=dict)
+    status: str
+    subscribers: int = 0  # profiles written (scored or not)
+    tiers: dict[str, int] = field(default_factory=dict)  # scored subscribers per tier
     previous_run_id: str | None = None
+    served_score_date: date | None = None  # the day served after this publish
+    version: int | None = None
+    changed: int = 0  # subscribers in the change feed for this version (removals included)
+    removed: int = 0
     seconds: float = 0.0
+
+    @property
+    def scored(self) -> int:
+        """Subscribers the run scored."""
+        return sum(self.tiers.values())
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """A scoring run as read from the warehouse, ready to write."""
+
+    run: ScoringRun
+    rows: Sequence[dict[str, Any]]
+    model: dict[str, Any] | None
 
 
 def publish(
     settings: Settings,
     *,
     score_date: date | None = None,
+    rollback: bool = False,
+    reason: str | None = None,
     warehouse: Warehouse | None = None,
     store: Store | None = None,
 ) -> PublishResult:
-    """Publish the latest scoring run (of ``score_date``); NothingToPublish when the warehouse has none."""
+    """Publish the latest scoring run (of ``score_date``); a rollback serves that day's run whatever is newer."""
+    if rollback and (score_date is None or not (reason or "").strip()):
+        raise UsageError("a rollback names the day to serve and why: --score-date DATE --rollback --reason TEXT")
     warehouse = warehouse or Warehouse.from_settings(settings)
     store = store or Store.from_settings(settings)
     with warehouse.connect() as conn:
-        run = latest_run(conn, score_date)
+        run = run_of_day(conn, score_date)
         if run is None:
-            on = f" for {score_date}" if score_date else ""
-            raise NothingToPublish(f"no scoring run in {warehouse.display}{on}: FCT_CUSTOMER_HEALTH_SCORES is empty")
-        if _published(store, run.run_id):
+            raise NothingToPublish(f"no scoring run in {warehouse.display}: FCT_CUSTOMER_HEALTH_SCORES is empty")
+        if not rollback and _published(store, run.run_id):  # the usual repeat: no need to read the snapshot
             return PublishResult(run.run_id, run.score_date, "already published")
-        rows = read_subscribers(conn, run)
-        model = read_model(conn, run.model_version)
-    return write_run(store, settings, run, rows, model)
+        snapshot = _Snapshot(run, read_subscribers(conn, run), read_model(conn, run.model_version))
+    if rollback:
+        return roll_back(store, settings, snapshot.run, snapshot.rows, snapshot.model, reason=str(reason))
+    return write_run(store, settings, snapshot.run, snapshot.rows, snapshot.model)
 
 
 def write_run(
     store: Store, settings: Settings, run: ScoringRun, rows: Sequence[dict[str, Any]], model: dict[str, Any] | None
 ) -> PublishResult:
-    """Write one run's rows and make it the served run, in one transaction."""
-    started = time.perf_counter()
-    now = utcnow()
-    tiers = Counter(str(r["risk_tier"]) for r in rows if r["risk_tier"] is not None)
-    try:
-        with store.write() as conn:
-            previous = conn.execute(sa.select(served_runs).order_by(served_runs.c.seq.desc()).limit(1)).first()
-            seq = _insert_run(conn, settings, run, now, len(rows), tiers, previous.seq if previous else None)
-            for chunk in _chunks(rows, _CHUNK):
-                conn.execute(
-                    served_subscribers.insert(),
-                    [_subscriber_row(r, seq, now) for r in chunk],
-                )
-            if previous is not None:
-                _carry_over(conn, seq, previous.seq)
-            # the webhook events of this publish commit with it, or not at all (see c360.webhooks.outbox)
-            record_events(conn, run_seq=seq, previous_seq=previous.seq if previous else None, now=now)
-            _record_history(conn, seq, run, settings.serving_history_days)
-            if model is not None:
-                conn.execute(served_models.delete().where(served_models.c.model_version == model["model_version"]))
-                conn.execute(served_models.insert().values(**{c.name: model[c.name] for c in served_models.columns}))
-            _prune(conn, seq, settings.serving_keep_runs)
-            # everything is written but nothing is served yet: a crash here must leave the previous run served
-            failpoints.hit("publish.before_commit")
-    except IntegrityError:
-        if _published(store, run.run_id):  # a concurrent publish of the same run won
+    """Write one run: served when it is newer than the served run, else kept as history (a backfill)."""
+    started, now = time.perf_counter(), utcnow()
+    with store.write() as conn:
+        current = state.lock(conn, now)
+        if _seq_of(conn, run.run_id) is not None:  # a concurrent publish of the same run won
             return PublishResult(run.run_id, run.score_date, "already published")
-        raise
+        served = _run_row(conn, current.run_seq)
+        if served is not None and (run.score_date, run.scored_at) <= (served.score_date, served.scored_at):
+            result = _backfill(conn, settings, run, rows, model, served, now)
+        else:
+            result = _serve(conn, settings, current, run, rows, model, served, now, events=True)
+        failpoints.hit("publish.before_commit")  # everything written, nothing served yet
+    return _timed(result, started)
+
+
+def roll_back(
+    store: Store,
+    settings: Settings,
+    run: ScoringRun,
+    rows: Sequence[dict[str, Any]],
+    model: dict[str, Any] | None,
+    *,
+    reason: str,
+) -> PublishResult:
+    """Serve ``run`` again on purpose, whatever is newer: a new version with ``reason``, and no webhook events."""
+    started, now = time.perf_counter(), utcnow()
+    with store.write() as conn:
+        current = state.lock(conn, now)
+        served = _run_row(conn, current.run_seq)
+        if served is not None and served.run_id == run.run_id:
+            return PublishResult(run.run_id, run.score_date, "already published", served_score_date=run.score_date)
+        result = _serve(conn, settings, current, run, rows, model, served, now, events=False, reason=reason)
+        failpoints.hit("publish.before_commit")
+    return _timed(result, started)
+
+
+def _serve(
+    conn: sa.Connection,
+    settings: Settings,
+    current: state.State,
+    run: ScoringRun,
+    rows: Sequence[dict[str, Any]],
+    model: dict[str, Any] | None,
+    served: sa.Row[Any] | None,
+    now: datetime,
+    *,
+    events: bool,
+    reason: str | None = None,
+) -> PublishResult:
+    """Write the run's rows and serve them from a new version, with its changes (and events)."""
+    previous_seq = served.seq if served is not None else None
+    tiers = Counter(str(r["risk_tier"]) for r in rows if r["risk_tier"] is not None)
+    seq = _seq_of(conn, run.run_id)
+    if seq is None:
+        seq = _insert_run(conn, settings, run, now, len(rows), tiers, previous_seq, kind="publish")
+    else:  # a rollback to a run already in the store: its rows again, as read now
+        conn.execute(served_subscribers.delete().where(served_subscribers.c.run_seq == seq))
+        conn.execute(served_runs.update().where(served_runs.c.seq == seq).values(pruned=False))
+    for chunk in _chunks(rows, _CHUNK):
+        conn.execute(served_subscribers.insert(), [_subscriber_row(r, seq, now) for r in chunk])
+    if previous_seq is not None:
+        _carry_over(conn, seq, previous_seq, now)
+    kind = "publish" if events else "rollback"
+    version = state.advance(conn, current, run_seq=seq, kind=kind, reason=reason, now=now)
+    removals = changes.record(
+        conn, version=version, seq=seq, previous_seq=previous_seq, score_date=run.score_date, now=now
+    )
+    if events:  # the webhook events of this publish commit with it, or not at all (see c360.webhooks.outbox)
+        record_events(conn, run_seq=seq, previous_seq=previous_seq, now=now, removals=removals)
+    _record_history(conn, run, rows, settings.serving_history_days)
+    _record_model(conn, model)
+    _prune(conn, version, settings.serving_keep_runs)
+    state.trim_feed(conn, current, version, settings.changes_retention_runs)
+    changed = conn.execute(
+        sa.select(sa.func.count()).select_from(served_changes).where(served_changes.c.version == version)
+    ).scalar_one()
     return PublishResult(
         run.run_id,
         run.score_date,
-        "published",
+        "published" if events else "rolled back",
         subscribers=len(rows),
         tiers=dict(tiers),
-        previous_run_id=previous.run_id if previous else None,
-        seconds=time.perf_counter() - started,
+        previous_run_id=served.run_id if served is not None else None,
+        served_score_date=run.score_date,
+        version=version,
+        changed=int(changed),
+        removed=len(removals),
     )
 
 
-def publish_if_newer(settings: Settings, *, warehouse: Warehouse, store: Store) -> PublishResult | None:
-    """Publish the warehouse's latest run when it was scored after the served one; None when up to date."""
+def _backfill(
+    conn: sa.Connection,
+    settings: Settings,
+    run: ScoringRun,
+    rows: Sequence[dict[str, Any]],
+    model: dict[str, Any] | None,
+    served: sa.Row[Any],
+    now: datetime,
+) -> PublishResult:
+    """A run not newer than the served one: its scores into history (unless a newer run of its day is there)."""
+    tiers = Counter(str(r["risk_tier"]) for r in rows if r["risk_tier"] is not None)
+    if run.score_date == served.score_date:  # the same day, scored earlier than the run served
+        return PublishResult(
+            run.run_id, run.score_date, "superseded", previous_run_id=served.run_id, served_score_date=served.score_date
+        )
+    _insert_run(conn, settings, run, now, len(rows), tiers, None, kind="backfill")
+    _record_history(conn, run, rows, settings.serving_history_days)
+    _record_model(conn, model)
+    return PublishResult(
+        run.run_id,
+        run.score_date,
+        "backfill",
+        subscribers=len(rows),
+        tiers=dict(tiers),
+        previous_run_id=served.run_id,
+        served_score_date=served.score_date,
+    )
+
+
+def _timed(result: PublishResult, started: float) -> PublishResult:
+    return dataclasses.replace(result, seconds=time.perf_counter() - started)
+
+
+def publish_pending(settings: Settings, *, warehouse: Warehouse, store: Store) -> list[PublishResult]:
+    """Publish every day's latest scoring run not yet in the store, oldest day first.
+
+    Older days become backfills and the newest is served, however they were scored (the worker's tasks,
+    ``c360 score``, Snowflake's own task); days before the history kept are left alone.
+    """
+    from c360.serving.queries import current_run
+    from c360.serving.snapshot import latest_runs
+
+    served = current_run(store)
+    since = served.score_date - timedelta(days=settings.serving_history_days) if served else None
     with warehouse.connect() as conn:
-        run = latest_run(conn)
-    if run is None:
-        return None
+        candidates = latest_runs(conn, since=since)
     with store.read() as conn:
-        served = conn.execute(
-            sa.select(served_runs.c.run_id, served_runs.c.scored_at).order_by(served_runs.c.seq.desc()).limit(1)
-        ).first()
-    if served is not None and (served.run_id == run.run_id or served.scored_at >= run.scored_at):
-        return None
-    return publish(settings, score_date=run.score_date, warehouse=warehouse, store=store)
+        known = {
+            row.run_id
+            for row in conn.execute(
+                sa.select(served_runs.c.run_id).where(served_runs.c.run_id.in_([r.run_id for r in candidates]))
+            )
+        }
+    return [
+        publish(settings, score_date=run.score_date, warehouse=warehouse, store=store)
+        for run in sorted(candidates, key=lambda r: (r.score_date, r.scored_at))
+        if run.run_id not in known
+    ]
 
 
 def _published(store: Store, run_id: str) -> bool:
     with store.read() as conn:
-        return conn.execute(sa.select(served_runs.c.seq).where(served_runs.c.run_id == run_id)).first() is not None
+        return _seq_of(conn, run_id) is not None
+
+
+def _seq_of(conn: sa.Connection, run_id: str) -> int | None:
+    seq = conn.execute(sa.select(served_runs.c.seq).where(served_runs.c.run_id == run_id)).scalar()
+    return int(seq) if seq is not None else None
+
+
+def _run_row(conn: sa.Connection, seq: int | None) -> sa.Row[Any] | None:
+    if seq is None:
+        return None
+    return conn.execute(sa.select(served_runs).where(served_runs.c.seq == seq)).first()
 
 
 def _insert_run(
@@ -138,6 +288,8 @@ def _insert_run(
     subscribers: int,
     tiers: Counter[str],
     previous_seq: int | None,
+    *,
+    kind: str,
 ) -> int:
     result = conn.execute(
         served_runs.insert().values(
@@ -153,7 +305,8 @@ def _insert_run(
             high_count=tiers.get("High", 0),
             medium_count=tiers.get("Medium", 0),
             low_count=tiers.get("Low", 0),
-            pruned=False,
+            pruned=kind == "backfill",  # a backfill keeps no subscriber rows, only history
+            kind=kind,
         )
     )
     key = result.inserted_primary_key
@@ -161,7 +314,7 @@ def _insert_run(
     return int(key[0])
 
 
-def _carry_over(conn: sa.Connection, seq: int, previous_seq: int) -> None:
+def _carry_over(conn: sa.Connection, seq: int, previous_seq: int, now: datetime) -> None:
     """previous_risk_tier from the previous run; updated_at kept where score, tier and model are unchanged."""
     cur, prev = served_subscribers, served_subscribers.alias("prev")
     unchanged = sa.and_(
@@ -174,44 +327,63 @@ def _carry_over(conn: sa.Connection, seq: int, previous_seq: int) -> None:
         .where(cur.c.run_seq == seq, prev.c.run_seq == previous_seq, prev.c.subscriber_id == cur.c.subscriber_id)
         .values(
             previous_risk_tier=prev.c.risk_tier,
-            updated_at=sa.case((unchanged, prev.c.updated_at), else_=cur.c.updated_at),
+            updated_at=sa.case(
+                (unchanged, prev.c.updated_at), (cur.c.churn_risk_score.is_(None), None), else_=sa.literal(now)
+            ),
         )
     )
 
 
-def _record_history(conn: sa.Connection, seq: int, run: ScoringRun, keep_days: int) -> None:
-    """The run's scores replace any earlier run's for the same score_date; history past keep_days goes."""
-    s = served_subscribers.c
-    conn.execute(score_history.delete().where(score_history.c.score_date == run.score_date))
-    columns = ["subscriber_id", "score_date", "run_id", "churn_risk_score", "risk_tier", "model_version", "scored_at"]
-    scored = sa.select(
-        s.subscriber_id,
-        s.score_date,
-        sa.literal(run.run_id),
-        s.churn_risk_score,
-        s.risk_tier,
-        s.model_version,
-        s.scored_at,
-    ).where(s.run_seq == seq, s.churn_risk_score.is_not(None))
-    conn.execute(score_history.insert().from_select(columns, scored))
-    cutoff = run.score_date - timedelta(days=keep_days)
-    conn.execute(score_history.delete().where(score_history.c.score_date <= cutoff))
+def _record_history(conn: sa.Connection, run: ScoringRun, rows: Sequence[dict[str, Any]], keep_days: int) -> None:
+    """The run's scores become its day's history, unless a run of that day scored later is there already;
+    history more than keep_days before the newest day goes."""
+    h = score_history.c
+    newer = conn.execute(
+        sa.select(h.run_id).where(h.score_date == run.score_date, h.scored_at > run.scored_at).limit(1)
+    ).first()
+    if newer is None:
+        conn.execute(score_history.delete().where(h.score_date == run.score_date))
+        scored = [r for r in rows if r["churn_risk_score"] is not None]
+        for chunk in _chunks(scored, _CHUNK):
+            conn.execute(
+                score_history.insert(),
+                [
+                    {
+                        "subscriber_id": r["subscriber_id"],
+                        "score_date": r["score_date"],
+                        "run_id": run.run_id,
+                        "churn_risk_score": r["churn_risk_score"],
+                        "risk_tier": r["risk_tier"],
+                        "model_version": r["model_version"],
+                        "scored_at": r["scored_at"],
+                    }
+                    for r in chunk
+                ],
+            )
+    newest = conn.execute(sa.select(sa.func.max(h.score_date))).scalar()
+    if newest is not None:
+        conn.execute(score_history.delete().where(h.score_date <= newest - timedelta(days=keep_days)))
 
 
-def _prune(conn: sa.Connection, seq: int, keep_runs: int) -> None:
-    """Drop the rows of runs older than the newest ``keep_runs`` (their cursors then answer 410)."""
-    kept = sa.select(served_runs.c.seq).order_by(served_runs.c.seq.desc()).limit(keep_runs).subquery()
-    oldest_kept = conn.execute(sa.select(sa.func.min(kept.c.seq))).scalar_one()
+def _record_model(conn: sa.Connection, model: dict[str, Any] | None) -> None:
+    if model is not None:
+        conn.execute(served_models.delete().where(served_models.c.model_version == model["model_version"]))
+        conn.execute(served_models.insert().values(**{c.name: model[c.name] for c in served_models.columns}))
+
+
+def _prune(conn: sa.Connection, version: int, keep_runs: int) -> None:
+    """Drop the rows of runs not served by the newest ``keep_runs`` versions (their cursors then answer 410)."""
+    kept = state.runs_of_recent_versions(conn, version, keep_runs)
     stale = [
         row.seq
         for row in conn.execute(
-            sa.select(served_runs.c.seq).where(served_runs.c.seq < oldest_kept, served_runs.c.pruned.is_(False))
+            sa.select(served_runs.c.seq).where(served_runs.c.seq.not_in(kept), served_runs.c.pruned.is_(False))
         )
     ]
     if stale:
         conn.execute(served_subscribers.delete().where(served_subscribers.c.run_seq.in_(stale)))
         conn.execute(served_runs.update().where(served_runs.c.seq.in_(stale)).values(pruned=True))
-        log.info("pruned the rows of %d run(s) older than run %d", len(stale), oldest_kept)
+        log.info("pruned the rows of %d run(s) no longer among the last %d served", len(stale), keep_runs)
 
 
 def _subscriber_row(row: dict[str, Any], seq: int, now: datetime) -> dict[str, Any]:
@@ -228,7 +400,7 @@ def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict
 
 @dataclass
 class PublishJob:
-    """Worker job: publish the warehouse's newest scoring run once it is newer than the served one.
+    """Worker job: publish each scoring run the warehouse holds and the store does not (``publish_pending``).
 
     This is how publishing stays the last step of scoring however the scoring task ran (the worker's
     scheduler on DuckDB, Snowflake's own task).
@@ -246,14 +418,39 @@ class PublishJob:
         self._store = Store.from_settings(self.settings)
 
     def tick(self) -> None:
-        """Look for a newer run; publish it."""
+        """Look for runs not yet published; publish them."""
+        from c360.serving.snapshot import scores_marker
+
         marker = None
         if self._warehouse.target == "snowflake":
             with self._warehouse.connect() as conn:
                 marker = scores_marker(conn)
             if marker == self._marker:
                 return
-        result = publish_if_newer(self.settings, warehouse=self._warehouse, store=self._store)
+        results = publish_pending(self.settings, warehouse=self._warehouse, store=self._store)
         self._marker = marker  # only once the look succeeded: a failed publish is retried next tick
-        if result is not None and result.status == "published":
-            self.report(f"publish: run {result.run_id} ({result.score_date}), {result.subscribers:,} subscribers")
+        for result in results:
+            if result.status in ("published", "backfill"):
+                self.report(f"publish: {describe(result)}")
+
+
+def describe(result: PublishResult) -> str:
+    """One line about what a publish did, for the CLI and the worker's log."""
+    run = f"run {result.run_id} ({result.score_date})"
+    tiers = ", ".join(f"{t} {result.tiers.get(t, 0):,}" for t in ("High", "Medium", "Low"))
+    counts = f"{result.scored:,} subscribers scored ({tiers}), {result.subscribers:,} profiles"
+    if result.status == "already published":
+        return f"{run} is already published; nothing changed"
+    if result.status == "superseded":
+        return f"{run} is older than the run served for that day ({result.previous_run_id}); nothing changed"
+    if result.status == "backfill":
+        return (
+            f"{run} is a backfill: {result.score_date} is older than the served day {result.served_score_date}, "
+            f"so its scores went to the score history only ({counts}); the served run and webhooks are unchanged"
+        )
+    previous = f"; previous run {result.previous_run_id}" if result.previous_run_id else ""
+    verb = "now served" if result.status == "published" else "rolled back to, now served (no webhook events sent)"
+    return (
+        f"{run} {verb}: {counts}; version {result.version}: {result.changed:,} changed in the feed, "
+        f"{result.removed:,} removed{previous} ({result.seconds:.2f} s)"
+    )

@@ -1,13 +1,15 @@
 """Read services over the serving store: what the API answers, as plain JSON-ready dicts.
 
-Every read names the run it reads (``ServedRun``), so one request never mixes two runs, and a
-paging cursor can keep reading the run it started on after a newer one is published.
+Every read names the served version and run it reads (``ServedRun``), so one request never mixes two
+runs, and a paging cursor can keep reading the run it started on after a newer one is published. A
+subscriber served before and absent from the served run (cancelled, or no longer scored) is answered
+from its tombstone: the last score, with a ``removed`` marker saying why and since when.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,7 +17,16 @@ import sqlalchemy as sa
 from c360.errors import NotFound
 from c360.serving import cursor as cursors
 from c360.serving.errors import CursorExpired, NoServedRun
-from c360.serving.store import Store, score_history, served_models, served_runs, served_subscribers
+from c360.serving.store import (
+    Store,
+    score_history,
+    served_models,
+    served_removals,
+    served_runs,
+    served_subscribers,
+    serving_state,
+    serving_versions,
+)
 
 s = served_subscribers.c
 _HEALTH = (
@@ -24,7 +35,8 @@ _HEALTH = (
 )  # fmt: skip
 _PROFILE = (
     s.status, s.plan, s.signup_date, s.tenure_days, s.lifetime_value, s.demographic_segment, s.profile_as_of,
-    s.articles_viewed, s.total_time_spent, s.distinct_sections, s.days_since_last_read, s.support_tickets_90d,
+    s.cancelled_at, s.articles_viewed, s.total_time_spent, s.distinct_sections, s.days_since_last_read,
+    s.support_tickets_90d,
 )  # fmt: skip
 # The per-request lookups are built once with bind parameters: building and keying a statement per call
 # costs SQLAlchemy more than running it.
@@ -32,15 +44,25 @@ _SEQ: sa.BindParameter[int] = sa.bindparam("seq")
 _ID: sa.BindParameter[str] = sa.bindparam("subscriber_id")
 _SCORE = sa.select(*_HEALTH).where(s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None))
 _SUBSCRIBER = sa.select(*_HEALTH, *_PROFILE).where(s.run_seq == _SEQ, s.subscriber_id == _ID)
-_SCORES = sa.select(*_HEALTH).where(
-    s.run_seq == _SEQ, s.subscriber_id.in_(sa.bindparam("ids", expanding=True)), s.churn_risk_score.is_not(None)
+_IDS: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
+_SCORES = sa.select(*_HEALTH).where(s.run_seq == _SEQ, s.subscriber_id.in_(_IDS), s.churn_risk_score.is_not(None))
+_SUBSCRIBERS = sa.select(*_HEALTH, *_PROFILE).where(s.run_seq == _SEQ, s.subscriber_id.in_(_IDS))
+_TOMBSTONE = sa.select(served_removals.c.removal).where(served_removals.c.subscriber_id == _ID)
+_TOMBSTONES = sa.select(served_removals.c.subscriber_id, served_removals.c.removal).where(
+    served_removals.c.subscriber_id.in_(_IDS)
 )
-_CURRENT = sa.select(served_runs).order_by(served_runs.c.seq.desc()).limit(1)
+_CURRENT = sa.select(
+    served_runs,
+    serving_state.c.version,
+    serving_state.c.store_id,
+    serving_state.c.feed_floor,
+    serving_state.c.updated_at.label("state_at"),
+).join(serving_state, serving_state.c.run_seq == served_runs.c.seq)
 
 
 @dataclass(frozen=True)
 class ServedRun:
-    """A published scoring run."""
+    """A published scoring run, and the version that serves it (0 for a run only pinned by a cursor)."""
 
     seq: int
     run_id: str
@@ -56,6 +78,22 @@ class ServedRun:
     medium_count: int
     low_count: int
     pruned: bool
+    kind: str
+    version: int = 0
+    store_id: str = ""
+    feed_floor: int = 0
+    state_at: datetime | None = None  # last change of the serving state (a backfill changes history, not version)
+
+    @property
+    def key(self) -> str:
+        """Names what a cached response may depend on: the served version and, for history, the last backfill."""
+        stamp = int(self.state_at.timestamp() * 1_000_000) if self.state_at else 0
+        return f"{self.version}.{stamp}"
+
+
+def day_end(day: date) -> datetime:
+    """Midnight UTC after ``day``: when a score_date's data is complete, and staleness starts counting."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -67,7 +105,7 @@ class Page:
 
 
 def current_run(store: Store) -> ServedRun | None:
-    """The served run: the most recently published (None before the first publish)."""
+    """The served run, with its version (None before the first publish)."""
     with store.read() as conn:
         row = conn.execute(_CURRENT).first()
     return ServedRun(**row._asdict()) if row else None
@@ -81,31 +119,60 @@ def require_run(run: ServedRun | None) -> ServedRun:
 
 
 def get_health_score(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:
-    """The subscriber's score in ``run``; NotFound when it has none."""
+    """The subscriber's score in ``run`` (``removed`` false), else their last one from the tombstone; NotFound
+    when they never had one."""
     with store.read() as conn:
         row = conn.execute(_SCORE, {"seq": run.seq, "subscriber_id": subscriber_id}).first()
-    if row is None:
-        raise NotFound(f"subscriber {subscriber_id} has no health score in the run served ({run.score_date})")
-    return row._asdict()
+        tombstone = None if row is not None else conn.execute(_TOMBSTONE, {"subscriber_id": subscriber_id}).scalar()
+    if row is not None:
+        return {**row._asdict(), "removed": False, "removal": None}
+    if tombstone is not None:
+        return last_health(tombstone)
+    raise NotFound(f"subscriber {subscriber_id} has no health score in the run served ({run.score_date})")
 
 
 def get_profile(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:
-    """The 360 profile as of ``run``, with its health score (None when not scored)."""
-    with store.read() as conn:
-        row = conn.execute(_SUBSCRIBER, {"seq": run.seq, "subscriber_id": subscriber_id}).first()
-    if row is None:
+    """The 360 profile as of ``run``, with its health score (the last one, marked removed, when not scored)."""
+    found, _ = get_profiles(store, run=run, subscriber_ids=[subscriber_id])
+    if not found:
         raise NotFound(f"subscriber {subscriber_id} is unknown")
-    v = row._asdict()
+    return found[0]
+
+
+def get_profiles(store: Store, *, run: ServedRun, subscriber_ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Profiles of the given subscribers (duplicates answered once, in request order) and the unknown ids."""
+    wanted = list(dict.fromkeys(subscriber_ids))
+    with store.read() as conn:
+        rows = {row.subscriber_id: row._asdict() for row in conn.execute(_SUBSCRIBERS, {"seq": run.seq, "ids": wanted})}
+        unscored = [i for i in wanted if i in rows and rows[i]["churn_risk_score"] is None]
+        tombstones = dict(conn.execute(_TOMBSTONES, {"ids": unscored}).tuples().all()) if unscored else {}
+    profiles = [profile_of(rows[i], tombstones.get(i)) for i in wanted if i in rows]
+    return profiles, [i for i in wanted if i not in rows]
+
+
+def profile_of(v: dict[str, Any], tombstone: dict[str, Any] | None) -> dict[str, Any]:
+    """A served_subscribers row (health and profile columns) as the API's profile."""
+    if v["churn_risk_score"] is not None:
+        health: dict[str, Any] | None = {c.name: v[c.name] for c in _HEALTH} | {"removed": False, "removal": None}
+    else:
+        health = last_health(tombstone) if tombstone is not None else None
     return {
-        "subscriber_id": subscriber_id,
+        "subscriber_id": v["subscriber_id"],
         **{k: v[k] for k in ("status", "plan", "signup_date", "tenure_days", "lifetime_value", "demographic_segment")},
+        "cancelled_at": v["cancelled_at"],
         "as_of_date": v["profile_as_of"],
         "engagement_30d": {
             k: v[k] for k in ("articles_viewed", "total_time_spent", "distinct_sections", "days_since_last_read")
         },
         "support_tickets_90d": v["support_tickets_90d"],
-        "health": {c.name: v[c.name] for c in _HEALTH} if v["churn_risk_score"] is not None else None,
+        "health": health,
     }
+
+
+def last_health(removal: dict[str, Any]) -> dict[str, Any]:
+    """A tombstone's last health score, with the ``removed`` marker."""
+    marker = {k: removal[k] for k in ("reason", "removed_at", "score_date", "cancelled_at", "was_high")}
+    return {**removal["last"], "removed": True, "removal": marker}
 
 
 def get_history(store: Store, *, run: ServedRun, subscriber_id: str, limit: int) -> list[dict[str, Any]]:
@@ -142,7 +209,9 @@ def list_health_scores(
         return Page([], None)
     else:
         after = None
-    query = sa.select(*_HEALTH).where(s.run_seq == run.seq, s.churn_risk_score.is_not(None))
+    query = sa.select(*_HEALTH, sa.false().label("removed"), sa.null().label("removal")).where(
+        s.run_seq == run.seq, s.churn_risk_score.is_not(None)
+    )
     if risk_tier is not None:
         query = query.where(s.risk_tier == risk_tier)
     if min_score is not None:
@@ -164,7 +233,8 @@ def batch_get(store: Store, *, run: ServedRun, subscriber_ids: list[str]) -> tup
     wanted = list(dict.fromkeys(subscriber_ids))
     with store.read() as conn:
         found = {
-            row.subscriber_id: row._asdict() for row in conn.execute(_SCORES, {"seq": run.seq, "ids": wanted}).all()
+            row.subscriber_id: {**row._asdict(), "removed": False, "removal": None}
+            for row in conn.execute(_SCORES, {"seq": run.seq, "ids": wanted}).all()
         }
     return [found[i] for i in wanted if i in found], [i for i in wanted if i not in found]
 
@@ -202,4 +272,17 @@ def _pinned_run(store: Store, seq: int) -> ServedRun:
         raise CursorExpired(
             "the run this cursor was paging has been replaced by newer runs and dropped; start again without a cursor"
         )
+    return ServedRun(**row._asdict())
+
+
+def run_of_version(store: Store, version: int) -> ServedRun:
+    """The run a version served, with its rows (CursorExpired when retention dropped them)."""
+    with store.read() as conn:
+        row = conn.execute(
+            sa.select(served_runs, serving_versions.c.version)
+            .join(serving_versions, serving_versions.c.run_seq == served_runs.c.seq)
+            .where(serving_versions.c.version == version)
+        ).first()
+    if row is None or row.pruned:
+        raise CursorExpired("the version this cursor was paging has been dropped by retention; start again")
     return ServedRun(**row._asdict())

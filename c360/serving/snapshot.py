@@ -1,7 +1,9 @@
 """What publish reads from the warehouse: the scoring run, its scores with the profile snapshot, its model.
 
-Snowflake-dialect SQL, run through ``WarehouseConnection`` on either target. The profile is computed
-as of the run's score_date: engagement over the 30 days ending that day, tickets over 90 days.
+Snowflake-dialect SQL, run through ``WarehouseConnection`` on either target. The snapshot query is the
+model file ``pipeline_sql/models/serving/served_subscribers.sql``: everything in it is as of the run's
+score_date (profiles from the DIM_SUBSCRIBERS definition computed for that day, engagement over the 30
+days ending that day, tickets over 90 days), whatever day the analytics tables were last built for.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from c360.serving.drivers import readable_drivers
 from c360.warehouse import WarehouseConnection
+from pipeline_sql.scripts import render_model
 
 SCORES = "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES"
 
@@ -24,71 +28,18 @@ ORDER BY scored_at DESC, run_id DESC
 LIMIT 1
 """
 
-_SNAPSHOT = f"""
-WITH scores AS (
-    SELECT subscriber_id, score_date, churn_risk_score, risk_tier, model_version, scored_at, drivers
+# the latest run of each day (scoring a day again replaces it, so normally its only one)
+_LATEST_PER_DAY = f"""
+WITH runs AS (
+    SELECT run_id, MAX(score_date) AS score_date, MAX(model_version) AS model_version, MAX(scored_at) AS scored_at
     FROM {SCORES}
-    WHERE run_id = :run_id
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY scored_at DESC) = 1
-),
-
-profiles AS (
-    SELECT subscriber_id, status, plan, signup_date, tenure_days, lifetime_value, demographic_segment, as_of_date
-    FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY as_of_date DESC) = 1
-),
-
-engagement AS (
-    SELECT
-        subscriber_id,
-        SUM(IFF(activity_date >= DATEADD(day, -29, :as_of::DATE), articles_viewed, 0)) AS articles_viewed,
-        SUM(IFF(activity_date >= DATEADD(day, -29, :as_of::DATE), total_time_spent, 0)) AS total_time_spent,
-        DATEDIFF(day, MAX(activity_date), :as_of::DATE) AS days_since_last_read
-    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-    WHERE activity_date <= :as_of::DATE
-    GROUP BY subscriber_id
-),
-
-sections AS (
-    -- distinct over the whole 30 days, so from the views themselves (the daily fact counts per day)
-    SELECT subscriber_id, COUNT(DISTINCT section) AS distinct_sections
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE event_date >= DATEADD(day, -29, :as_of::DATE) AND event_date <= :as_of::DATE
-    GROUP BY subscriber_id
-),
-
-tickets AS (
-    SELECT subscriber_id, COUNT(DISTINCT ticket_id) AS support_tickets_90d
-    FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS
-    WHERE created_at >= DATEADD(day, -89, :as_of::DATE) AND created_at < DATEADD(day, 1, :as_of::DATE)
-    GROUP BY subscriber_id
-),
-
-subscribers AS (
-    SELECT
-        COALESCE(p.subscriber_id, s.subscriber_id) AS subscriber_id,
-        p.status, p.plan, p.signup_date, p.tenure_days, p.lifetime_value, p.demographic_segment,
-        p.as_of_date AS profile_as_of,
-        s.churn_risk_score, s.risk_tier, s.score_date, s.scored_at, s.model_version, s.drivers
-    FROM profiles AS p
-    FULL OUTER JOIN scores AS s ON s.subscriber_id = p.subscriber_id
-),
-
-final AS (
-    SELECT
-        x.*,
-        COALESCE(e.articles_viewed, 0) AS articles_viewed,
-        COALESCE(e.total_time_spent, 0) AS total_time_spent,
-        COALESCE(sec.distinct_sections, 0) AS distinct_sections,
-        e.days_since_last_read,
-        COALESCE(t.support_tickets_90d, 0) AS support_tickets_90d
-    FROM subscribers AS x
-    LEFT JOIN engagement AS e ON e.subscriber_id = x.subscriber_id
-    LEFT JOIN sections AS sec ON sec.subscriber_id = x.subscriber_id
-    LEFT JOIN tickets AS t ON t.subscriber_id = x.subscriber_id
+    WHERE score_date >= :since
+    GROUP BY run_id
 )
 
-SELECT * FROM final ORDER BY subscriber_id
+SELECT * FROM runs
+QUALIFY ROW_NUMBER() OVER (PARTITION BY score_date ORDER BY scored_at DESC, run_id DESC) = 1
+ORDER BY score_date
 """
 
 _MODEL = """
@@ -110,15 +61,25 @@ class ScoringRun:
     scored_at: datetime
 
 
-def latest_run(conn: WarehouseConnection, score_date: date | None = None) -> ScoringRun | None:
-    """The most recently scored run (of ``score_date``, when given)."""
+def run_of_day(conn: WarehouseConnection, score_date: date | None = None) -> ScoringRun | None:
+    """The latest run of ``score_date`` (default: of the newest day scored); DateOutOfRange for a day never
+    scored, None when nothing is."""
+    from c360.pipeline.dates import check_scored_day
+
     if score_date is None:
-        rows = conn.query(_RUNS.format(where=""))
+        rows = conn.query(_RUNS.format(where=f"WHERE score_date = (SELECT MAX(score_date) FROM {SCORES})"))
     else:
+        check_scored_day(conn, score_date)
         rows = conn.query(_RUNS.format(where="WHERE score_date = :score_date"), {"score_date": score_date})
-    if not rows:
-        return None
-    row = rows[0]
+    return _run(rows[0]) if rows else None
+
+
+def latest_runs(conn: WarehouseConnection, *, since: date | None) -> list[ScoringRun]:
+    """The latest run of each day scored since ``since`` (every day when None), oldest day first."""
+    return [_run(row) for row in conn.query(_LATEST_PER_DAY, {"since": since or date(1, 1, 1)})]
+
+
+def _run(row: dict[str, Any]) -> ScoringRun:
     return ScoringRun(str(row["run_id"]), row["score_date"], str(row["model_version"]), _utc(row["scored_at"]))
 
 
@@ -135,14 +96,25 @@ def scores_marker(conn: WarehouseConnection) -> object:
 
 
 def read_subscribers(conn: WarehouseConnection, run: ScoringRun) -> list[dict[str, Any]]:
-    """Every subscriber of the profile snapshot or the run, with profile and score (None where absent)."""
-    rows = conn.query(_SNAPSHOT, {"run_id": run.run_id, "as_of": run.score_date})
+    """Every subscriber of the profile snapshot or the run, with profile and score (None where absent);
+    drivers in the API's readable form (c360.serving.drivers)."""
+    rows = conn.query(
+        render_model("models/serving/served_subscribers.sql"), {"run_id": run.run_id, "as_of": run.score_date}
+    )
+    labels = feature_labels(conn)
     for row in rows:
-        row["drivers"] = _json(row["drivers"])
+        row["drivers"] = readable_drivers(_json(row["drivers"]), labels)
         row["scored_at"] = _utc(row["scored_at"]) if row["scored_at"] is not None else None
+        row["cancelled_at"] = _utc(row["cancelled_at"]) if row["cancelled_at"] is not None else None
         if row["lifetime_value"] is not None:
             row["lifetime_value"] = float(row["lifetime_value"])
     return rows
+
+
+def feature_labels(conn: WarehouseConnection) -> dict[str, str]:
+    """Each model feature's human label, from SFE_ANALYTICS_MEDIA.FEATURE_LABELS (R__feature_labels.sql)."""
+    rows = conn.query("SELECT feature, label FROM SFE_ANALYTICS_MEDIA.FEATURE_LABELS")
+    return {str(row["feature"]): str(row["label"]) for row in rows}
 
 
 def read_model(conn: WarehouseConnection, model_version: str) -> dict[str, Any] | None:

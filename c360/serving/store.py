@@ -1,8 +1,10 @@
 """The serving store: one SQLAlchemy URL (SQLite beside the warehouse by default, PostgreSQL in production).
 
 Tables are SQLAlchemy Core; ``c360/serving/migrations`` creates them (Alembic, applied by
-``c360 migrate``). Every run's rows are keyed by the run's ``seq``, so switching the served run is
-the commit of a new ``served_runs`` row, and earlier runs stay readable for pinned paging cursors.
+``c360 migrate``). Every run's rows are keyed by the run's ``seq``; which run is served is the one row
+of ``serving_state``, moved by a publish (forward only) or an explicit rollback, each a new *version*.
+Earlier runs stay readable for pinned paging cursors, and ``served_changes`` records, per version, the
+subscribers whose served state changed: the change feed's sync tokens are versions, never clock times.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value is not None else None
 
 
-# One row per published scoring run; the served run is the one with the highest seq.
+# One row per published scoring run (kind: publish, or backfill for a day older than the served one, whose
+# scores go to score_history only); which of them is served is serving_state's.
 served_runs = sa.Table(
     "served_runs",
     metadata,
@@ -60,6 +63,61 @@ served_runs = sa.Table(
     sa.Column("medium_count", sa.Integer, nullable=False),
     sa.Column("low_count", sa.Integer, nullable=False),
     sa.Column("pruned", sa.Boolean, nullable=False),  # its subscriber rows are gone (retention)
+    sa.Column("kind", sa.String(16), nullable=False, server_default="publish"),  # publish | backfill
+)
+
+# The one row saying what is served: the version (moved by every publish of a newer day and every rollback),
+# its run, and the oldest sync token the change feed still answers. Every publish updates this row before
+# anything else, so publishes are serialized by its row lock (PostgreSQL) or the write lock (SQLite).
+serving_state = sa.Table(
+    "serving_state",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # always 1
+    sa.Column("store_id", sa.String(32), nullable=False),  # in every sync token: a token of another store is not ours
+    sa.Column("version", sa.Integer, nullable=False),  # 0 until the first publish
+    sa.Column("run_seq", sa.Integer, sa.ForeignKey("served_runs.seq")),
+    sa.Column("feed_floor", sa.Integer, nullable=False),  # sync tokens older than this answer 410
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every version of the served state: which run it served, how it got there, and why (rollbacks).
+serving_versions = sa.Table(
+    "serving_versions",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("run_seq", sa.Integer, sa.ForeignKey("served_runs.seq"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # publish | rollback
+    sa.Column("previous_version", sa.Integer),
+    sa.Column("reason", sa.String(500)),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The change feed: one row per subscriber whose served state (score, tier, model, or removal) changed in a
+# version, with the state before (prev_*), so a delta over several versions can drop what changed back.
+served_changes = sa.Table(
+    "served_changes",
+    metadata,
+    sa.Column("subscriber_id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("state", sa.String(8), nullable=False),  # served | removed
+    sa.Column("churn_risk_score", sa.Float),
+    sa.Column("risk_tier", sa.String(8)),
+    sa.Column("model_version", sa.String(64)),
+    sa.Column("prev_state", sa.String(8), nullable=False),  # absent | served | removed
+    sa.Column("prev_score", sa.Float),
+    sa.Column("prev_tier", sa.String(8)),
+    sa.Column("prev_model", sa.String(64)),
+    sa.Column("removal", sa.JSON(none_as_null=True)),  # removed: reason, removed_at, score_date, ..., last
+    sa.Index("ix_served_changes_version", "version", "subscriber_id"),  # a delta: a version range, by id
+)
+
+# Tombstones: subscribers served before and absent from the served run, with why and their last score.
+served_removals = sa.Table(
+    "served_removals",
+    metadata,
+    sa.Column("subscriber_id", sa.String(64), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("removal", sa.JSON, nullable=False),  # reason, removed_at, score_date, cancelled_at, was_high, last
 )
 
 # The snapshot of one run: profile (from DIM_SUBSCRIBERS and the facts) and health score per subscriber.
@@ -75,6 +133,7 @@ served_subscribers = sa.Table(
     sa.Column("lifetime_value", sa.Float),
     sa.Column("demographic_segment", sa.String(64)),
     sa.Column("profile_as_of", sa.Date),
+    sa.Column("cancelled_at", UTCDateTime),
     sa.Column("articles_viewed", sa.Integer),
     sa.Column("total_time_spent", sa.Integer),
     sa.Column("distinct_sections", sa.Integer),

@@ -8,8 +8,9 @@ from typing import Any
 
 HIGH_RISK = "subscriber.churn_risk.high"
 TIER_CHANGED = "subscriber.risk_tier.changed"
+CANCELLED = "subscriber.cancelled"
 TEST = "webhook.test"
-SUBSCRIBABLE = (HIGH_RISK, TIER_CHANGED)  # webhook.test goes to one endpoint, on request
+SUBSCRIBABLE = (HIGH_RISK, TIER_CHANGED, CANCELLED)  # webhook.test goes to one endpoint, on request
 
 
 def payload(event_type: str, timestamp: datetime, data: dict[str, Any]) -> str:

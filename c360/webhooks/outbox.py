@@ -10,12 +10,13 @@ messages are unique per (run, subscriber, endpoint, event type), so nothing is e
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from c360.serving.changes import Removal
 from c360.serving.store import served_subscribers, webhook_endpoints, webhook_messages
 from c360.webhooks import events
 
@@ -27,12 +28,21 @@ def new_message_id() -> str:
     return "msg_" + secrets.token_hex(16)
 
 
-def record_events(conn: sa.Connection, *, run_seq: int, previous_seq: int | None, now: datetime) -> int:
-    """Messages for each subscriber whose tier differs from the previous run's; returns how many.
+def record_events(
+    conn: sa.Connection,
+    *,
+    run_seq: int,
+    previous_seq: int | None,
+    now: datetime,
+    removals: Sequence[Removal] = (),
+) -> int:
+    """Messages for each subscriber whose tier differs from the previous run's, and for each served
+    subscriber who cancelled; returns how many.
 
     The first publish into an empty store (``previous_seq`` None) is the baseline: it emits nothing.
     A subscriber scored now but not in the previous run has ``previous_risk_tier`` null (and enters
-    High if it is High). A subscriber no longer scored emits nothing.
+    High if it is High). A subscriber no longer scored emits ``subscriber.cancelled`` when the new run's
+    profile says they cancelled (``removals``, see c360.serving.changes), and nothing otherwise.
     """
     if previous_seq is None:
         return 0
@@ -46,31 +56,57 @@ def record_events(conn: sa.Connection, *, run_seq: int, previous_seq: int | None
         return 0
     written = 0
     batch: list[dict[str, Any]] = []
-    for row in _changes(conn, run_seq, previous_seq):
-        data = {
-            "subscriber_id": row.subscriber_id,
-            "previous_risk_tier": row.previous_risk_tier,
-            "risk_tier": row.risk_tier,
-            "churn_risk_score": row.churn_risk_score,
-            "previous_churn_risk_score": row.previous_churn_risk_score,
-            "score_date": row.score_date.isoformat(),
-            "model_version": row.model_version,
-            "drivers": row.drivers,
-        }
-        kinds = [events.TIER_CHANGED]
-        if row.risk_tier == "High":  # a change into High: the retention campaign's trigger
-            kinds.insert(0, events.HIGH_RISK)
-        for kind in kinds:
-            if subscribed[kind]:
-                body = events.payload(kind, now, data)
-                batch.extend(
-                    _message(endpoint_id, kind, run_seq, row.subscriber_id, body, now)
-                    for endpoint_id in subscribed[kind]
-                )
+    for subscriber_id, kind, data in _events(conn, run_seq, previous_seq, removals, subscribed):
+        body = events.payload(kind, now, data)
+        batch.extend(_message(endpoint_id, kind, run_seq, subscriber_id, body, now) for endpoint_id in subscribed[kind])
         if len(batch) >= _CHUNK:
             written += _insert(conn, batch)
             batch = []
     return written + _insert(conn, batch)
+
+
+def _events(
+    conn: sa.Connection,
+    run_seq: int,
+    previous_seq: int,
+    removals: Sequence[Removal],
+    subscribed: dict[str, list[str]],
+) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    """(subscriber_id, event type, data) of every event of this publish that some endpoint receives."""
+    if subscribed[events.HIGH_RISK] or subscribed[events.TIER_CHANGED]:
+        for row in _changes(conn, run_seq, previous_seq):
+            data = {
+                "subscriber_id": row.subscriber_id,
+                "previous_risk_tier": row.previous_risk_tier,
+                "risk_tier": row.risk_tier,
+                "churn_risk_score": row.churn_risk_score,
+                "previous_churn_risk_score": row.previous_churn_risk_score,
+                "score_date": row.score_date.isoformat(),
+                "model_version": row.model_version,
+                "drivers": row.drivers,
+            }
+            if row.risk_tier == "High" and subscribed[events.HIGH_RISK]:  # the retention campaign's trigger
+                yield row.subscriber_id, events.HIGH_RISK, data
+            if subscribed[events.TIER_CHANGED]:
+                yield row.subscriber_id, events.TIER_CHANGED, data
+    if subscribed[events.CANCELLED]:
+        for removal in removals:
+            if removal.reason == "cancelled":  # win-back campaigns, and the hit rate of High
+                last = removal.detail["last"]
+                yield (
+                    removal.subscriber_id,
+                    events.CANCELLED,
+                    {
+                        "subscriber_id": removal.subscriber_id,
+                        "cancelled_at": removal.detail["cancelled_at"],
+                        "was_high": removal.detail["was_high"],
+                        "churn_risk_score": last["churn_risk_score"],
+                        "risk_tier": last["risk_tier"],
+                        "score_date": last["score_date"],
+                        "model_version": last["model_version"],
+                        "drivers": last["drivers"],
+                    },
+                )
 
 
 def _changes(conn: sa.Connection, run_seq: int, previous_seq: int) -> Iterable[sa.Row[Any]]:

@@ -31,7 +31,9 @@ END;
 $$;
 
 -- sfe_daily_build_task: quality-checked staging -> DIM_SUBSCRIBERS -> FCT_ENGAGEMENT_DAILY, as of a day.
--- A failed check raises dq_check_failed and the steps after it do not run.
+-- A failed check raises dq_check_failed and the steps after it do not run. A day outside the loaded
+-- views (after the last day with any, or before the first) raises as_of_out_of_range before anything
+-- is written, so the scheduled task never builds, and its child never scores, a day with no data.
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(AS_OF DATE, RUN_ID VARCHAR)
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -39,8 +41,17 @@ AS
 $$
 DECLARE
     failed_checks INTEGER DEFAULT 0;
+    first_loaded_day DATE;
+    last_loaded_day DATE;
     dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
+    as_of_out_of_range EXCEPTION (-20003, 'AS_OF is outside the days with loaded content views: nothing was built');
 BEGIN
+    first_loaded_day := (SELECT MIN(event_date) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT);
+    last_loaded_day := (SELECT MAX(event_date) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT);
+    IF (last_loaded_day IS NULL OR AS_OF > last_loaded_day OR AS_OF < first_loaded_day) THEN
+        RAISE as_of_out_of_range;
+    END IF;
+
     {{ checks("models/staging/staging.checks.sql") }}
 
     BEGIN TRANSACTION;

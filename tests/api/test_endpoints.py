@@ -25,9 +25,10 @@ def test_the_profile_joins_dimension_engagement_tickets_and_health(served: Serve
         "plan": "premium",  # PLANS[5 % 3]
         "signup_date": (SCORE_DATE - timedelta(days=40 + 45)).isoformat(),
         "tenure_days": 85,
-        "lifetime_value": 19.98,  # 9.99 * (1 + 5 // 3)
+        "lifetime_value": 29.97,  # signed up 85 days ago: 3 monthly payments of 9.99
         "demographic_segment": "Young Professionals",
         "as_of_date": SCORE_DATE.isoformat(),
+        "cancelled_at": None,
         # 5 reading days: 2..6 articles (20), 120 s each, sections 1, 2, 3, 1, 2; last read 3 days before
         "engagement_30d": {
             "articles_viewed": 20,
@@ -47,7 +48,12 @@ def test_health_score_history_tiers_and_model(served: Served) -> None:
     score = client.get("/v1/subscribers/sub-0002/health-score").json()
     assert set(score) == {
         "subscriber_id", "churn_risk_score", "risk_tier", "previous_risk_tier", "score_date", "scored_at",
-        "model_version", "drivers", "updated_at",
+        "model_version", "drivers", "updated_at", "removed", "removal",
+    }  # fmt: skip
+    assert (score["removed"], score["removal"]) == (False, None)
+    assert score["drivers"][0] == {
+        "feature": "days_since_last_read", "label": "Days since the last article read", "value": 12.0,
+        "contribution": score["churn_risk_score"] / 2, "direction": "increases_risk", "importance": None,
     }  # fmt: skip
     assert (score["score_date"], score["model_version"]) == (SCORE_DATE.isoformat(), MODEL_VERSION)
     history = client.get("/v1/subscribers/sub-0002/health-score/history", params={"limit": 5}).json()

@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from api.app import create_app
-from c360.serving import queries
+from c360.serving import feed, queries
 from c360.serving.cursor import cursor_key
 from c360.serving.store import api_keys, utcnow
 from tests.api.conftest import Served, build, make_settings
@@ -43,6 +43,12 @@ def contract(clean_env: None) -> Iterator[Served]:
     )
     assert page.next_cursor
     served.keys["cursor"] = page.next_cursor
+    changes = feed.read_changes(
+        served.store, run=run, key=cursor_key(served.settings), sync_token=None, cursor=None, limit=3
+    )
+    assert changes.next_cursor
+    served.keys["feed-cursor"] = changes.next_cursor
+    served.keys["sync-token"] = feed.sync_token_of(served.store, cursor_key(served.settings), run.version)
     with served.store.write() as conn:
         conn.execute(
             api_keys.insert().values(
@@ -73,6 +79,10 @@ class ApiKey:
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_meets_its_contract(case: Any, contract: Served) -> None:
     query = case.query or {}
+    is_feed = case.operation.path.endswith("/changes")
     if isinstance(query.get("cursor"), str) and CURSOR.match(query["cursor"]) and len(query["cursor"]) <= 512:
-        query["cursor"] = contract.keys["cursor"]  # a well-formed cursor stays well-formed, and becomes real
+        # a well-formed cursor stays well-formed, and becomes real (each listing issues its own kind)
+        query["cursor"] = contract.keys["feed-cursor" if is_feed else "cursor"]
+    if isinstance(query.get("sync_token"), str) and CURSOR.match(query["sync_token"]):
+        query["sync_token"] = contract.keys["sync-token"]
     case.call_and_validate()

@@ -73,8 +73,9 @@ def test_too_little_history_is_refused_with_a_clear_message(built: Built, home: 
     # 48 days into the data there is only one labelled weekly snapshot
     early = AS_OF - timedelta(days=41)
     result = run_cli("train", "--as-of", early.isoformat())
-    assert result.returncode == 1
-    assert "training needs at least 2" in result.stderr and "labelled weekly snapshot" in result.stderr
+    assert result.returncode == 2  # refused up front: a usage error, nothing written
+    assert f"--as-of {early} is before" in result.stderr and "days of history a train needs" in result.stderr
+    assert "choose a day from" in result.stderr
 
 
 def test_gate_rejects_a_model_trained_on_noise_and_the_current_model_stays(trained: Built, home: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 from c360.errors import QualityCheckFailed
 from c360.pipeline.run import run_pipeline
 from c360.warehouse import Warehouse
+from pipeline_sql.scripts import render_model
 from tests.pipeline.conftest import AS_OF, DATA_STEPS, Built
 
 BOTS = ("bot", "crawler", "spider", "slurp", "headless", "python-requests", "curl/", "wget/")
@@ -195,11 +196,15 @@ def test_a_failing_check_stops_the_steps_after_it(built: Built, tmp_path: Path) 
         assert conn.scalar("SELECT MAX(built_at) FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS") == before  # not rebuilt
 
 
-def test_as_of_builds_a_past_day(built: Built, tmp_path: Path) -> None:
+def test_a_past_day_never_moves_dim_subscribers_back_and_profiles_are_computed_for_any_day(
+    built: Built, tmp_path: Path
+) -> None:
     wh = built.copy(tmp_path)
     past = AS_OF - timedelta(days=30)
-    run_pipeline(wh, as_of=past, steps=DATA_STEPS)
-    dim = rows(wh, "SELECT status, cancelled_at, signup_date, as_of_date FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS")
+    run_pipeline(wh, as_of=past, steps=DATA_STEPS)  # a backfill of the daily build
+    assert rows(wh, "SELECT DISTINCT as_of_date FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS") == [{"as_of_date": AS_OF}]
+    with wh.connect() as conn:  # the one profile definition, as of the past day (what a publish of it reads)
+        dim = conn.query(render_model("models/marts/subscriber_profiles.sql"), {"as_of": past})
     assert {r["as_of_date"] for r in dim} == {past}
     assert all(r["signup_date"] <= past for r in dim)
     assert all(r["cancelled_at"] is None or r["cancelled_at"].date() <= past for r in dim)

@@ -432,7 +432,15 @@ def assert_the_dirt_was_exercised(conn: WarehouseConnection) -> None:
 
 def test_a_failed_quality_check_stops_both_targets_alike(both: Run) -> None:
     # the dirt of the first load without its clean majority: more than 10% of the events are invalid
-    both.load(iter([fx.insert_sql("SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS", fx.dirty_subscriber_events())]))
+    # (the views are loaded, so the build's day is in range and the quality check is what stops it)
+    both.load(
+        iter(
+            [
+                fx.insert_sql("SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS", fx.dirty_subscriber_events()),
+                fx.insert_sql("SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT", fx.content_rows(0)),
+            ]
+        )
+    )
     both.call_all(0, created("TABLE"))
     outcomes = {name: duck for name, _, duck in both.calls}
     assert outcomes["SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY"] == Outcome("raised", "DQ_CHECK_FAILED")

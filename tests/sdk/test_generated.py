@@ -12,6 +12,7 @@ from tests.conftest import REPO
 
 SDK = REPO / "clients" / "python"
 SKIP = {"__pycache__", ".ruff_cache", ".pytest_cache"}
+HAND_WRITTEN = {"c360_client/helpers.py"}  # not generated; `make sdk` leaves it alone
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -42,7 +43,8 @@ def test_committed_sdk_matches_a_fresh_generation(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    fresh, committed = tree(out), tree(SDK)
+    fresh = tree(out)
+    committed = {name: text for name, text in tree(SDK).items() if name not in HAND_WRITTEN}
     assert sorted(fresh) == sorted(committed), "files differ: run `make sdk` and commit clients/python"
     for name, text in fresh.items():
         diff = "".join(difflib.unified_diff(committed[name].splitlines(True), text.splitlines(True), name, name, n=1))

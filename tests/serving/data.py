@@ -2,6 +2,8 @@
 
 Subscriber ``sub-0000`` … ``sub-NNNN``: every tenth is cancelled and not scored (a profile without a
 health score); scores spread over the three tiers; engagement, tickets and a model registry row.
+Profiles come from staged subscription events (a signup, monthly payments, a cancel), as publish
+computes them as of each run's day.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from c360.warehouse import Warehouse
+from c360.warehouse import Warehouse, WarehouseConnection
 
 SCORE_DATE = datetime.now(UTC).date() - timedelta(days=1)  # yesterday: the served run is fresh
 MODEL_VERSION = "churn-2025.11.16"
 PLANS = ("basic", "standard", "premium")
 SEGMENTS = ("Students & Starters", "Young Professionals", "Established Families", "Peak Earners")
+AGE_BANDS = ("18-24", "25-34", "35-44", "45-54")  # DEMOGRAPHIC_SEGMENT_MAP's bands of SEGMENTS
+PRICE = 9.99
 
 
 @dataclass(frozen=True)
@@ -43,24 +47,8 @@ def seed_warehouse(wh: Warehouse, *, subscribers: int = 40, score_date: date = S
     with wh.connect() as conn, conn.transaction():
         for i in range(subscribers):
             signup = score_date - timedelta(days=40 + 9 * i)
-            conn.execute(
-                "INSERT INTO SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS (subscriber_id, as_of_date, status, plan, "
-                "signup_date, cancelled_at, tenure_days, lifetime_value, payments_count, failed_payments_count, "
-                "country, age_band, acquisition_channel, demographic_segment, last_event_at, built_at) VALUES "
-                "(:id, :as_of, :status, :plan, :signup, NULL, :tenure, :ltv, :payments, 0, 'US', '25-34', 'search', "
-                ":segment, :as_of::TIMESTAMP_NTZ, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
-                {
-                    "id": subscriber_id(i),
-                    "as_of": score_date,
-                    "status": "cancelled" if i % 10 == 0 else "active",
-                    "plan": PLANS[i % 3],
-                    "signup": signup,
-                    "tenure": (score_date - signup).days,
-                    "ltv": round(9.99 * (1 + i // 3), 2),
-                    "payments": 1 + i // 3,
-                    "segment": SEGMENTS[i % 4],
-                },
-            )
+            for event in subscription_events(i, signup, score_date):
+                add_subscription_event(conn, event)
             for day in range(i % 6):  # a few reading days, every third day back from score_date
                 conn.execute(
                     "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (subscriber_id, activity_date, "
@@ -155,3 +143,48 @@ def add_scoring_run(
                     "run_id": run_id,
                 },
             )
+
+
+def subscription_events(i: int, signup: date, score_date: date) -> list[dict[str, object]]:
+    """Subscriber i's events: signup, a payment per 30 days since (lifetime value), a cancel if i % 10 == 0
+    (the day before score_date)."""
+    at = datetime.combine(signup, datetime.min.time()) + timedelta(hours=9)
+    sid = subscriber_id(i)
+    events: list[dict[str, object]] = [
+        {
+            "id": f"e-{i}-signup",
+            "subscriber_id": sid,
+            "type": "signup",
+            "at": at,
+            "plan": PLANS[i % 3],
+            "age_band": AGE_BANDS[i % 4],
+        },  # fmt: skip
+    ]
+    for n in range((score_date - signup).days // 30 + 1):
+        events.append({"id": f"e-{i}-pay-{n}", "subscriber_id": sid, "type": "payment", "plan": PLANS[i % 3],
+                       "at": at + timedelta(days=30 * n, minutes=1), "amount": PRICE})  # fmt: skip
+    if i % 10 == 0:
+        events.append({"id": f"e-{i}-cancel", "subscriber_id": sid, "type": "cancel", "plan": PLANS[i % 3],
+                       "at": datetime.combine(score_date, datetime.min.time()) - timedelta(hours=6)})  # fmt: skip
+    return events
+
+
+def add_subscription_event(conn: WarehouseConnection, event: dict[str, object]) -> None:
+    """One valid staged subscription event."""
+    conn.execute(
+        "INSERT INTO SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS (event_id, subscriber_id, event_type, event_timestamp, "
+        "plan, payment_amount, payment_status, currency, country, age_band, acquisition_channel, is_valid, "
+        "invalid_reason, source_load_seq, loaded_at, staged_at) VALUES (:id, :subscriber_id, :type, "
+        ":at::TIMESTAMP_NTZ, :plan, :amount, :status, 'USD', 'US', :age_band, 'search', TRUE, NULL, 1, "
+        "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
+        {
+            "id": event["id"],
+            "subscriber_id": event["subscriber_id"],
+            "type": event["type"],
+            "at": event["at"],
+            "plan": event.get("plan"),
+            "amount": event.get("amount"),
+            "status": "succeeded" if event["type"] == "payment" else None,
+            "age_band": event.get("age_band"),
+        },  # fmt: skip
+    )

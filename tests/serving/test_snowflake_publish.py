@@ -29,7 +29,8 @@ def snowflake(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
         assert warehouse.target == "snowflake"
         with warehouse.connect() as conn:
             for script in load_scripts(variables=template_variables()):
-                if script.name[:4] in ("V001", "V002", "V003", "V005"):  # tables only: no streams or tasks here
+                # tables (and the feature labels) only: no streams or tasks here
+                if script.name[:4] in ("V001", "V002", "V003", "V005") or "feature_labels" in script.name:
                     for statement in script.statements:
                         conn.execute(statement)
         upgrade(configured)

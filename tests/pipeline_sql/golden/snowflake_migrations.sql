@@ -267,7 +267,29 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (
     recorded_at                 TIMESTAMP_NTZ NOT NULL
 );
 
--- R__procedures.sql (checksum cd0f161bc32b, target snowflake)
+-- R__feature_labels.sql (checksum 889084e12097, target snowflake)
+CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (
+    feature  VARCHAR NOT NULL,
+    label    VARCHAR NOT NULL
+);
+INSERT INTO SFE_ANALYTICS_MEDIA.FEATURE_LABELS (feature, label)
+SELECT feature, label
+FROM (
+    SELECT 'engagement_score' AS feature, 'Average daily engagement score (0-100), last 30 days' AS label
+    UNION ALL SELECT 'reads_per_day_30d', 'Articles read per day, last 30 days'
+    UNION ALL SELECT 'engagement_trend', 'Reading trend: last 7 days against the 23 before'
+    UNION ALL SELECT 'days_since_last_read', 'Days since the last article read'
+    UNION ALL SELECT 'support_tickets_count', 'Support tickets, last 90 days'
+    UNION ALL SELECT 'support_tickets_30d', 'Support tickets, last 30 days'
+    UNION ALL SELECT 'cancellation_tickets_30d', 'Cancellation requests to support, last 30 days'
+    UNION ALL SELECT 'subscription_tenure_days', 'Days since signing up'
+    UNION ALL SELECT 'failed_payments_30d', 'Failed payments, last 30 days'
+    UNION ALL SELECT 'downgrades_90d', 'Plan downgrades, last 90 days'
+    UNION ALL SELECT 'plan', 'Subscription plan'
+    UNION ALL SELECT 'acquisition_channel', 'Acquisition channel'
+) AS labels;
+
+-- R__procedures.sql (checksum c6945a6efcd6, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -576,8 +598,17 @@ AS
 $$
 DECLARE
     failed_checks INTEGER DEFAULT 0;
+    first_loaded_day DATE;
+    last_loaded_day DATE;
     dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
+    as_of_out_of_range EXCEPTION (-20003, 'AS_OF is outside the days with loaded content views: nothing was built');
 BEGIN
+    first_loaded_day := (SELECT MIN(event_date) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT);
+    last_loaded_day := (SELECT MAX(event_date) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT);
+    IF (last_loaded_day IS NULL OR AS_OF > last_loaded_day OR AS_OF < first_loaded_day) THEN
+        RAISE as_of_out_of_range;
+    END IF;
+
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'stg_subscriber_events_event_id_unique', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
@@ -632,18 +663,34 @@ BEGIN
     END IF;
 
     BEGIN TRANSACTION;
-    -- DIM_SUBSCRIBERS as of :as_of (the end of that day), rebuilt whole: every subscriber with a valid
--- event by then, their lifecycle state at that moment, enriched from STG_UNIFIED_CUSTOMER.
---   * tenure_days = :as_of - signup_date
---   * lifetime_value = sum of succeeded, valid payments up to :as_of
---   * demographic_segment from DEMOGRAPHIC_SEGMENT_MAP by age band ('Unknown' when unmapped)
-DELETE FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS;
+    -- DIM_SUBSCRIBERS as of :as_of (the end of that day), rebuilt whole from subscriber_profiles.sql.
+--
+-- It only moves forward: a build for a day before the one DIM_SUBSCRIBERS already holds (a backfill)
+-- leaves it as it is, so BI tools keep seeing the newest day and no failed or partial backfill can
+-- leave the dimension as of another day. The DELETE empties the table only for a day at or after the
+-- one it holds (or when it is empty); the INSERT then fills it only if it was emptied. Publishing never
+-- reads this table: it computes the same profiles as of the published run's score_date.
+DELETE FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS
+WHERE :as_of::DATE >= (SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS);
 
 INSERT INTO SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS (
     subscriber_id, as_of_date, status, plan, signup_date, cancelled_at, tenure_days, lifetime_value,
     payments_count, failed_payments_count, country, age_band, acquisition_channel, demographic_segment,
     last_event_at, built_at
 )
+SELECT
+    subscriber_id, as_of_date, status, plan, signup_date, cancelled_at, tenure_days, lifetime_value,
+    payments_count, failed_payments_count, country, age_band, acquisition_channel, demographic_segment,
+    last_event_at, built_at
+FROM (
+-- Every subscriber with a valid subscription event by the end of :as_of, as they were at that moment:
+-- the one definition of a subscriber's profile, read by the DIM_SUBSCRIBERS build and by each publish
+-- (which computes it for the published run's score_date, whatever day DIM_SUBSCRIBERS was last built).
+--   * status: cancelled when the latest lifecycle event (signup/upgrade/downgrade/cancel) is a cancel
+--   * plan: from the latest valid event that carries one
+--   * country, age band, channel: from the latest signup event
+--   * tenure_days = :as_of - signup_date; lifetime_value = succeeded, valid payments up to :as_of
+--   * demographic_segment from DEMOGRAPHIC_SEGMENT_MAP by age band ('Unknown' when unmapped)
 WITH events AS (
     SELECT *
     FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS
@@ -662,6 +709,13 @@ latest_plan AS (
     SELECT subscriber_id, plan
     FROM events
     WHERE plan <> 'unknown'
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
+),
+
+signup AS (
+    SELECT subscriber_id, country, age_band, acquisition_channel
+    FROM events
+    WHERE event_type = 'signup'
     QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
 ),
 
@@ -690,20 +744,23 @@ final AS (
         s.lifetime_value,
         s.payments_count,
         s.failed_payments_count,
-        u.country,
-        u.age_band,
-        u.acquisition_channel,
+        g.country,
+        g.age_band,
+        g.acquisition_channel,
         COALESCE(m.demographic_segment, 'Unknown') AS demographic_segment,
         s.last_event_at,
         CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
     FROM summary AS s
     LEFT JOIN latest_lifecycle AS l ON l.subscriber_id = s.subscriber_id
     LEFT JOIN latest_plan AS p ON p.subscriber_id = s.subscriber_id
-    LEFT JOIN SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER AS u ON u.subscriber_id = s.subscriber_id
-    LEFT JOIN SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP AS m ON m.age_band = u.age_band
+    LEFT JOIN signup AS g ON g.subscriber_id = s.subscriber_id
+    LEFT JOIN SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP AS m ON m.age_band = g.age_band
 )
 
-SELECT * FROM final;
+SELECT * FROM final
+
+) AS profiles
+WHERE NOT EXISTS (SELECT 1 FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS);
 
     COMMIT;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)

@@ -2,14 +2,22 @@
 
 from .batch_get_health_scores_request import BatchGetHealthScoresRequest
 from .batch_get_health_scores_response import BatchGetHealthScoresResponse
+from .batch_get_profiles_request import BatchGetProfilesRequest
+from .batch_get_profiles_response import BatchGetProfilesResponse
 from .churn_model import ChurnModel
 from .churn_model_metrics import ChurnModelMetrics
+from .driver import Driver
+from .driver_direction_type_0 import DriverDirectionType0
 from .engagement import Engagement
 from .events_accepted import EventsAccepted
 from .field_error import FieldError
 from .health_score import HealthScore
+from .health_score_changes import HealthScoreChanges
 from .health_score_history import HealthScoreHistory
 from .health_score_page import HealthScorePage
+from .health_score_removal import HealthScoreRemoval
+from .health_score_removal_reason import HealthScoreRemovalReason
+from .health_score_upsert import HealthScoreUpsert
 from .history_entry import HistoryEntry
 from .list_webhook_messages_status import ListWebhookMessagesStatus
 from .liveness import Liveness
@@ -17,6 +25,8 @@ from .problem import Problem
 from .readiness import Readiness
 from .recover_webhook_endpoint_request import RecoverWebhookEndpointRequest
 from .rejected_event import RejectedEvent
+from .removal import Removal
+from .removal_reason import RemovalReason
 from .risk_tier import RiskTier
 from .risk_tier_band import RiskTierBand
 from .risk_tiers import RiskTiers
@@ -42,14 +52,22 @@ from .webhook_recovery import WebhookRecovery
 __all__ = (
     "BatchGetHealthScoresRequest",
     "BatchGetHealthScoresResponse",
+    "BatchGetProfilesRequest",
+    "BatchGetProfilesResponse",
     "ChurnModel",
     "ChurnModelMetrics",
+    "Driver",
+    "DriverDirectionType0",
     "Engagement",
     "EventsAccepted",
     "FieldError",
     "HealthScore",
+    "HealthScoreChanges",
     "HealthScoreHistory",
     "HealthScorePage",
+    "HealthScoreRemoval",
+    "HealthScoreRemovalReason",
+    "HealthScoreUpsert",
     "HistoryEntry",
     "ListWebhookMessagesStatus",
     "Liveness",
@@ -57,6 +75,8 @@ __all__ = (
     "Readiness",
     "RecoverWebhookEndpointRequest",
     "RejectedEvent",
+    "Removal",
+    "RemovalReason",
     "RiskTier",
     "RiskTierBand",
     "RiskTiers",

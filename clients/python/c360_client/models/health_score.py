@@ -2,18 +2,23 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.risk_tier import RiskTier
+
+if TYPE_CHECKING:
+    from ..models.driver import Driver
+    from ..models.removal import Removal
+
 
 T = TypeVar("T", bound="HealthScore")
 
 
 @_attrs_define
 class HealthScore:
-    """A subscriber's churn risk as of the served scoring run.
+    """A subscriber's churn risk as of the served scoring run (or their last one, when ``removed``).
 
     Attributes:
         subscriber_id (str):
@@ -23,10 +28,12 @@ class HealthScore:
         score_date (datetime.date): Day the score is as of.
         scored_at (datetime.datetime):
         model_version (str):
-        drivers (Any): Top features behind this score, as the scoring run wrote them: a list of {feature, value,
-            contribution (SHAP, on the log-odds scale), direction (increases_risk | decreases_risk)}; a Snowflake scoring
-            run gives {feature, value, importance}.
-        updated_at (datetime.datetime): When score, tier or model last changed: the incremental-sync clock.
+        drivers (list[Driver] | None): Top features behind this score, strongest first.
+        updated_at (datetime.datetime): When score, tier or model last changed. A convenience filter for updated_since;
+            sync with GET /v1/health-scores/changes, whose tokens do not depend on clocks.
+        removed (bool): True: the served run no longer has this subscriber; this is their last score, and removal says
+            why. Only GET /v1/subscribers/{id}/health-score and profiles answer for removed subscribers.
+        removal (None | Removal): Why and since when, when removed; else null.
     """
 
     subscriber_id: str
@@ -36,10 +43,14 @@ class HealthScore:
     score_date: datetime.date
     scored_at: datetime.datetime
     model_version: str
-    drivers: Any
+    drivers: list[Driver] | None
     updated_at: datetime.datetime
+    removed: bool
+    removal: None | Removal
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.removal import Removal  # noqa: PLC0415
+
         subscriber_id = self.subscriber_id
 
         churn_risk_score = self.churn_risk_score
@@ -58,9 +69,25 @@ class HealthScore:
 
         model_version = self.model_version
 
-        drivers = self.drivers
+        drivers: list[dict[str, Any]] | None
+        if isinstance(self.drivers, list):
+            drivers = []
+            for drivers_type_0_item_data in self.drivers:
+                drivers_type_0_item = drivers_type_0_item_data.to_dict()
+                drivers.append(drivers_type_0_item)
+
+        else:
+            drivers = self.drivers
 
         updated_at = self.updated_at.isoformat()
+
+        removed = self.removed
+
+        removal: dict[str, Any] | None
+        if isinstance(self.removal, Removal):
+            removal = self.removal.to_dict()
+        else:
+            removal = self.removal
 
         field_dict: dict[str, Any] = {}
 
@@ -75,6 +102,8 @@ class HealthScore:
                 "model_version": model_version,
                 "drivers": drivers,
                 "updated_at": updated_at,
+                "removed": removed,
+                "removal": removal,
             }
         )
 
@@ -82,6 +111,9 @@ class HealthScore:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.driver import Driver  # noqa: PLC0415
+        from ..models.removal import Removal  # noqa: PLC0415
+
         d = dict(src_dict)
         subscriber_id = d.pop("subscriber_id")
 
@@ -110,9 +142,44 @@ class HealthScore:
 
         model_version = d.pop("model_version")
 
-        drivers = d.pop("drivers")
+        def _parse_drivers(data: object) -> list[Driver] | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                drivers_type_0 = []
+                _drivers_type_0 = data
+                for drivers_type_0_item_data in _drivers_type_0:
+                    drivers_type_0_item = Driver.from_dict(drivers_type_0_item_data)
+
+                    drivers_type_0.append(drivers_type_0_item)
+
+                return drivers_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[Driver] | None, data)
+
+        drivers = _parse_drivers(d.pop("drivers"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        removed = d.pop("removed")
+
+        def _parse_removal(data: object) -> None | Removal:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                removal_type_0 = Removal.from_dict(data)
+
+                return removal_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Removal, data)
+
+        removal = _parse_removal(d.pop("removal"))
 
         health_score = cls(
             subscriber_id=subscriber_id,
@@ -124,6 +191,8 @@ class HealthScore:
             model_version=model_version,
             drivers=drivers,
             updated_at=updated_at,
+            removed=removed,
+            removal=removal,
         )
 
         return health_score

@@ -18,8 +18,10 @@ class Readiness:
         run_id (None | str): The served run; null before the first publish.
         score_date (datetime.date | None):
         scored_at (datetime.datetime | None):
-        age_hours (float | None): Hours since the served run was scored.
-        stale (bool): True when no run is served or it is older than C360_SERVED_RUN_MAX_AGE_HOURS.
+        age_hours (float | None): Hours since the served run's score_date ended (midnight UTC after it); negative while
+            that day is still going on.
+        max_age_hours (float): The staleness threshold, C360_SERVED_RUN_MAX_AGE_HOURS.
+        stale (bool): True when no run is served or age_hours is above max_age_hours.
     """
 
     status: Literal["ready"]
@@ -27,6 +29,7 @@ class Readiness:
     score_date: datetime.date | None
     scored_at: datetime.datetime | None
     age_hours: float | None
+    max_age_hours: float
     stale: bool
 
     def to_dict(self) -> dict[str, Any]:
@@ -50,6 +53,8 @@ class Readiness:
         age_hours: float | None
         age_hours = self.age_hours
 
+        max_age_hours = self.max_age_hours
+
         stale = self.stale
 
         field_dict: dict[str, Any] = {}
@@ -61,6 +66,7 @@ class Readiness:
                 "score_date": score_date,
                 "scored_at": scored_at,
                 "age_hours": age_hours,
+                "max_age_hours": max_age_hours,
                 "stale": stale,
             }
         )
@@ -118,6 +124,8 @@ class Readiness:
 
         age_hours = _parse_age_hours(d.pop("age_hours"))
 
+        max_age_hours = d.pop("max_age_hours")
+
         stale = d.pop("stale")
 
         readiness = cls(
@@ -126,6 +134,7 @@ class Readiness:
             score_date=score_date,
             scored_at=scored_at,
             age_hours=age_hours,
+            max_age_hours=max_age_hours,
             stale=stale,
         )
 

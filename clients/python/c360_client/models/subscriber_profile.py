@@ -26,11 +26,13 @@ class SubscriberProfile:
         tenure_days (int | None):
         lifetime_value (float | None): Sum of successful payments.
         demographic_segment (None | str):
-        as_of_date (datetime.date | None): Day of the DIM_SUBSCRIBERS build this profile comes from.
+        as_of_date (datetime.date | None): Day the profile is as of: the served run's score_date.
+        cancelled_at (datetime.datetime | None): When they cancelled; null while active.
         engagement_30d (Engagement): Reading over the 30 days ending on the profile's score_date (from
             FCT_ENGAGEMENT_DAILY).
         support_tickets_90d (int): Support tickets opened in the 90 days ending on score_date.
-        health (HealthScore | None): The served health score; null when this run did not score them.
+        health (HealthScore | None): The served health score; their last one (removed true) when the served run no
+            longer scores them; null when never scored.
     """
 
     subscriber_id: str
@@ -41,6 +43,7 @@ class SubscriberProfile:
     lifetime_value: float | None
     demographic_segment: None | str
     as_of_date: datetime.date | None
+    cancelled_at: datetime.datetime | None
     engagement_30d: Engagement
     support_tickets_90d: int
     health: HealthScore | None
@@ -77,6 +80,12 @@ class SubscriberProfile:
         else:
             as_of_date = self.as_of_date
 
+        cancelled_at: None | str
+        if isinstance(self.cancelled_at, datetime.datetime):
+            cancelled_at = self.cancelled_at.isoformat()
+        else:
+            cancelled_at = self.cancelled_at
+
         engagement_30d = self.engagement_30d.to_dict()
 
         support_tickets_90d = self.support_tickets_90d
@@ -99,6 +108,7 @@ class SubscriberProfile:
                 "lifetime_value": lifetime_value,
                 "demographic_segment": demographic_segment,
                 "as_of_date": as_of_date,
+                "cancelled_at": cancelled_at,
                 "engagement_30d": engagement_30d,
                 "support_tickets_90d": support_tickets_90d,
                 "health": health,
@@ -180,6 +190,21 @@ class SubscriberProfile:
 
         as_of_date = _parse_as_of_date(d.pop("as_of_date"))
 
+        def _parse_cancelled_at(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                cancelled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return cancelled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        cancelled_at = _parse_cancelled_at(d.pop("cancelled_at"))
+
         engagement_30d = Engagement.from_dict(d.pop("engagement_30d"))
 
         support_tickets_90d = d.pop("support_tickets_90d")
@@ -208,6 +233,7 @@ class SubscriberProfile:
             lifetime_value=lifetime_value,
             demographic_segment=demographic_segment,
             as_of_date=as_of_date,
+            cancelled_at=cancelled_at,
             engagement_30d=engagement_30d,
             support_tickets_90d=support_tickets_90d,
             health=health,

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class WebhookEventType(StrEnum):
+    SUBSCRIBER_CANCELLED = "subscriber.cancelled"
     SUBSCRIBER_CHURN_RISK_HIGH = "subscriber.churn_risk.high"
     SUBSCRIBER_RISK_TIER_CHANGED = "subscriber.risk_tier.changed"
 

@@ -142,7 +142,9 @@ def sync_detailed(
             GET /v1/risk-tiers.
         min_score (float | Unset): Only scores at or above this.
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
-            changed at or after this time (UTC if no offset): pass the time of your previous sync.
+            changed at or after this time (UTC if no offset). A convenience for ad-hoc questions; to
+            keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
+            depends on clocks.
         limit (int | Unset): Page size. Default: 100.
         cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
@@ -194,7 +196,9 @@ def sync(
             GET /v1/risk-tiers.
         min_score (float | Unset): Only scores at or above this.
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
-            changed at or after this time (UTC if no offset): pass the time of your previous sync.
+            changed at or after this time (UTC if no offset). A convenience for ad-hoc questions; to
+            keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
+            depends on clocks.
         limit (int | Unset): Page size. Default: 100.
         cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
@@ -241,7 +245,9 @@ async def asyncio_detailed(
             GET /v1/risk-tiers.
         min_score (float | Unset): Only scores at or above this.
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
-            changed at or after this time (UTC if no offset): pass the time of your previous sync.
+            changed at or after this time (UTC if no offset). A convenience for ad-hoc questions; to
+            keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
+            depends on clocks.
         limit (int | Unset): Page size. Default: 100.
         cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
@@ -291,7 +297,9 @@ async def asyncio(
             GET /v1/risk-tiers.
         min_score (float | Unset): Only scores at or above this.
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
-            changed at or after this time (UTC if no offset): pass the time of your previous sync.
+            changed at or after this time (UTC if no offset). A convenience for ad-hoc questions; to
+            keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
+            depends on clocks.
         limit (int | Unset): Page size. Default: 100.
         cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is

@@ -74,7 +74,9 @@ def sync_detailed(
     """Can the API serve
 
      200 when the serving store answers (503 when not). `stale` is true when no run is served yet or the
-    served run was scored more than C360_SERVED_RUN_MAX_AGE_HOURS (26 h) ago.
+    served run's score_date ended (midnight UTC after it) more than C360_SERVED_RUN_MAX_AGE_HOURS (30 h)
+    ago: what counts is the day the scores describe, not when they were computed, so a backfill or a
+    rescoring of an old day never looks fresh.
 
     Args:
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
@@ -107,7 +109,9 @@ def sync(
     """Can the API serve
 
      200 when the serving store answers (503 when not). `stale` is true when no run is served yet or the
-    served run was scored more than C360_SERVED_RUN_MAX_AGE_HOURS (26 h) ago.
+    served run's score_date ended (midnight UTC after it) more than C360_SERVED_RUN_MAX_AGE_HOURS (30 h)
+    ago: what counts is the day the scores describe, not when they were computed, so a backfill or a
+    rescoring of an old day never looks fresh.
 
     Args:
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
@@ -135,7 +139,9 @@ async def asyncio_detailed(
     """Can the API serve
 
      200 when the serving store answers (503 when not). `stale` is true when no run is served yet or the
-    served run was scored more than C360_SERVED_RUN_MAX_AGE_HOURS (26 h) ago.
+    served run's score_date ended (midnight UTC after it) more than C360_SERVED_RUN_MAX_AGE_HOURS (30 h)
+    ago: what counts is the day the scores describe, not when they were computed, so a backfill or a
+    rescoring of an old day never looks fresh.
 
     Args:
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
@@ -166,7 +172,9 @@ async def asyncio(
     """Can the API serve
 
      200 when the serving store answers (503 when not). `stale` is true when no run is served yet or the
-    served run was scored more than C360_SERVED_RUN_MAX_AGE_HOURS (26 h) ago.
+    served run's score_date ended (midnight UTC after it) more than C360_SERVED_RUN_MAX_AGE_HOURS (30 h)
+    ago: what counts is the day the scores describe, not when they were computed, so a backfill or a
+    rescoring of an old day never looks fresh.
 
     Args:
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is

@@ -1,0 +1,223 @@
+"""The change feed (``GET /v1/health-scores/changes``): a full sync, then deltas named by sync tokens.
+
+Modelled on Microsoft Graph delta queries and Google Calendar sync tokens. A sync reads one served
+*version* from its first page to its last (the page cursors carry it), so a publish that lands while a
+client pages changes nothing it reads; the last page hands out a sync token naming that version. A
+token is a version, never a clock time: the next sync returns exactly the subscribers whose served
+state differs between the token's version and the version now served, each once, at its latest state,
+from the change rows ``c360.serving.changes`` records with every version.
+
+* no token: every subscriber served now (an upsert each);
+* a token: upserts (served now, with another score, tier or model than at the token, or not served
+  then) and removals (served at the token, not now); a change undone in between is no change.
+A token older than the versions kept (C360_CHANGES_RETENTION_RUNS), from another store, or not signed
+by this deployment answers 410 (SyncTokenExpired): the client drops it and syncs from scratch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from c360.serving import queries, state, tokens
+from c360.serving.errors import CursorExpired, InvalidRequest, SyncTokenExpired
+from c360.serving.queries import ServedRun
+from c360.serving.store import Store, served_changes, served_subscribers
+
+_SYNC, _PAGE = "sync", "feed-page"
+_RESYNC = "drop it and sync from scratch (call without sync_token)"
+
+s = served_subscribers.c
+_FULL_COLUMNS = (
+    s.subscriber_id, s.churn_risk_score, s.risk_tier, s.previous_risk_tier, s.score_date, s.scored_at,
+    s.model_version, s.drivers, s.updated_at,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One page: changes ordered by subscriber_id, the next page's cursor, or (last page) the next token."""
+
+    data: list[dict[str, Any]]
+    next_cursor: str | None
+    next_sync_token: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class _Position:
+    version: int  # the version this sync reads
+    since: int | None  # the token's version (None: a full sync)
+    after: str | None  # the last subscriber_id returned
+
+
+def read_changes(
+    store: Store,
+    *,
+    run: ServedRun | None,
+    key: bytes,
+    sync_token: str | None,
+    cursor: str | None,
+    limit: int,
+    include_profile: bool = False,
+) -> FeedPage:
+    """One page of the feed; ``run`` is the served run as the API sees it (its version is the one read)."""
+    with store.read() as conn:
+        now = state.read(conn)
+    position = _position(now, run, key, sync_token, cursor)
+    if position.version == 0:  # nothing published yet: nothing to send, and a token to start from
+        return FeedPage([], None, _token(now.store_id, 0, key), 0)
+    pinned = (
+        run if run is not None and run.version == position.version else queries.run_of_version(store, position.version)
+    )
+    if position.since is None:
+        rows = _full_page(store, pinned, position.after, limit)
+    else:
+        rows = _delta_page(store, pinned, position, limit)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if include_profile:
+        _attach_profiles(store, pinned, rows)
+    if more:
+        after = rows[-1]["subscriber_id"]
+        payload = {"v": position.version, "t": position.since, "a": after, "s": now.store_id}
+        return FeedPage(rows, tokens.sign(_PAGE, payload, key), None, position.version)
+    return FeedPage(rows, None, _token(now.store_id, position.version, key), position.version)
+
+
+def sync_token_of(store: Store, key: bytes, version: int) -> str:
+    """The sync token of ``version`` of this store (tests and tools start a delta from a known version)."""
+    with store.read() as conn:
+        return _token(state.read(conn).store_id, version, key)
+
+
+def _token(store_id: str, version: int, key: bytes) -> str:
+    return tokens.sign(_SYNC, {"s": store_id, "v": version}, key)
+
+
+def _position(
+    now: state.State, run: ServedRun | None, key: bytes, sync_token: str | None, cursor: str | None
+) -> _Position:
+    """Where this page reads: from the cursor (which wins over a repeated sync_token), else a new sync."""
+    if cursor is not None:
+        payload = tokens.verify(_PAGE, cursor, key)
+        try:
+            if payload is None or payload.get("s") != now.store_id or not isinstance(payload.get("a"), str):
+                raise ValueError("cursor")
+            version, since = tokens.integer(payload, "v"), tokens.integer(payload, "t", optional=True)
+        except ValueError:
+            raise InvalidRequest(
+                "cursor is not one the change feed returned; pass next_cursor from the previous page unchanged"
+            ) from None
+        assert version is not None
+        if since is not None:
+            _check_since(now, since)
+        return _Position(version, since, payload["a"])
+    version = run.version if run is not None else now.version
+    if sync_token is None:
+        return _Position(version, None, None)
+    payload = tokens.verify(_SYNC, sync_token, key)
+    if payload is None:
+        raise SyncTokenExpired(f"sync_token is not a token this API issued; {_RESYNC}")
+    if payload.get("s") != now.store_id:
+        raise SyncTokenExpired(f"sync_token was issued by another serving store; {_RESYNC}")
+    try:
+        since = tokens.integer(payload, "v")
+    except ValueError:
+        raise SyncTokenExpired(f"sync_token is not a token this API issued; {_RESYNC}") from None
+    assert since is not None
+    _check_since(now, since)
+    return _Position(max(version, since), since, None)
+
+
+def _check_since(now: state.State, since: int) -> None:
+    if since < now.feed_floor:
+        raise SyncTokenExpired(
+            f"sync_token names version {since}, older than the changes kept (from version {now.feed_floor}, "
+            f"C360_CHANGES_RETENTION_RUNS); {_RESYNC}"
+        )
+    if since > now.version:
+        raise SyncTokenExpired(f"sync_token names version {since}, newer than this store's {now.version}; {_RESYNC}")
+
+
+def _full_page(store: Store, run: ServedRun, after: str | None, limit: int) -> list[dict[str, Any]]:
+    query = sa.select(*_FULL_COLUMNS).where(s.run_seq == run.seq, s.churn_risk_score.is_not(None))
+    if after is not None:
+        query = query.where(s.subscriber_id > after)
+    with store.read() as conn:
+        rows = conn.execute(query.order_by(s.subscriber_id).limit(limit + 1)).all()
+    return [_upsert(row._asdict()) for row in rows]
+
+
+def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -> list[dict[str, Any]]:
+    """Subscribers whose state at ``position.version`` differs from their state at ``position.since``."""
+    c = served_changes.c
+    window = sa.select(
+        c.subscriber_id, sa.func.min(c.version).label("first"), sa.func.max(c.version).label("last")
+    ).where(c.version > position.since, c.version <= position.version)
+    if position.after is not None:
+        window = window.where(c.subscriber_id > position.after)
+    win = window.group_by(c.subscriber_id).subquery("win")
+    first, last = served_changes.alias("first"), served_changes.alias("last")
+    was_served, is_served = first.c.prev_state == "served", last.c.state == "served"
+    changed = sa.or_(
+        was_served != is_served,
+        sa.and_(
+            is_served,
+            sa.or_(
+                first.c.prev_score.is_distinct_from(last.c.churn_risk_score),
+                first.c.prev_tier.is_distinct_from(last.c.risk_tier),
+                first.c.prev_model.is_distinct_from(last.c.model_version),
+            ),
+        ),
+    )
+    query = (
+        sa.select(win.c.subscriber_id, last.c.state, last.c.removal)
+        .select_from(
+            win.join(first, sa.and_(first.c.subscriber_id == win.c.subscriber_id, first.c.version == win.c.first)).join(
+                last, sa.and_(last.c.subscriber_id == win.c.subscriber_id, last.c.version == win.c.last)
+            )
+        )
+        .where(changed)
+        .order_by(win.c.subscriber_id)
+        .limit(limit + 1)
+    )
+    with store.read() as conn:
+        changes = conn.execute(query).all()
+        served_ids = [row.subscriber_id for row in changes if row.state == "served"]
+        scores = {
+            row.subscriber_id: row._asdict()
+            for row in conn.execute(
+                sa.select(*_FULL_COLUMNS).where(s.run_seq == run.seq, s.subscriber_id.in_(served_ids))
+            )
+        } if served_ids else {}  # fmt: skip
+    if len(scores) != len(served_ids):  # the rows of the pinned run went (retention) while paging
+        raise CursorExpired(f"the version this sync was reading has been dropped by retention; {_RESYNC}")
+    return [_upsert(scores[row.subscriber_id]) if row.state == "served" else _removal(row) for row in changes]
+
+
+def _upsert(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "removed": False, "removal": None, "profile": None}
+
+
+def _removal(row: sa.Row[Any]) -> dict[str, Any]:
+    detail = row.removal
+    return {
+        "subscriber_id": row.subscriber_id,
+        "removed": True,
+        **{k: detail[k] for k in ("reason", "removed_at", "score_date", "cancelled_at", "was_high")},
+        "last": {**detail["last"], "removed": False, "removal": None},
+    }
+
+
+def _attach_profiles(store: Store, run: ServedRun, rows: list[dict[str, Any]]) -> None:
+    ids = [row["subscriber_id"] for row in rows if not row["removed"]]
+    if not ids:
+        return
+    profiles, _ = queries.get_profiles(store, run=run, subscriber_ids=ids)
+    by_id = {profile["subscriber_id"]: profile for profile in profiles}
+    for row in rows:
+        if not row["removed"]:
+            row["profile"] = by_id.get(row["subscriber_id"])

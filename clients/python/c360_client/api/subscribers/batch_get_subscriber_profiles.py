@@ -1,0 +1,224 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.batch_get_profiles_request import BatchGetProfilesRequest
+from ...models.batch_get_profiles_response import BatchGetProfilesResponse
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: BatchGetProfilesRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/subscribers/batch-get",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> BatchGetProfilesResponse | Problem | None:
+    if response.status_code == 200:
+        response_200 = BatchGetProfilesResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[BatchGetProfilesResponse | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BatchGetProfilesRequest,
+) -> Response[BatchGetProfilesResponse | Problem]:
+    """Get the 360 profiles of many subscribers
+
+     Up to 500 ids; duplicates are answered once, in request order. Cancelled subscribers are included
+    (status cancelled, their last score marked removed); ids the served run does not know are in
+    `missing`.
+
+    Scope: `profiles:read`.
+
+    Args:
+        body (BatchGetProfilesRequest): Subscribers whose profiles to fetch; a duplicate id is
+            answered once.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchGetProfilesResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: BatchGetProfilesRequest,
+) -> BatchGetProfilesResponse | Problem | None:
+    """Get the 360 profiles of many subscribers
+
+     Up to 500 ids; duplicates are answered once, in request order. Cancelled subscribers are included
+    (status cancelled, their last score marked removed); ids the served run does not know are in
+    `missing`.
+
+    Scope: `profiles:read`.
+
+    Args:
+        body (BatchGetProfilesRequest): Subscribers whose profiles to fetch; a duplicate id is
+            answered once.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchGetProfilesResponse | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: BatchGetProfilesRequest,
+) -> Response[BatchGetProfilesResponse | Problem]:
+    """Get the 360 profiles of many subscribers
+
+     Up to 500 ids; duplicates are answered once, in request order. Cancelled subscribers are included
+    (status cancelled, their last score marked removed); ids the served run does not know are in
+    `missing`.
+
+    Scope: `profiles:read`.
+
+    Args:
+        body (BatchGetProfilesRequest): Subscribers whose profiles to fetch; a duplicate id is
+            answered once.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[BatchGetProfilesResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: BatchGetProfilesRequest,
+) -> BatchGetProfilesResponse | Problem | None:
+    """Get the 360 profiles of many subscribers
+
+     Up to 500 ids; duplicates are answered once, in request order. Cancelled subscribers are included
+    (status cancelled, their last score marked removed); ids the served run does not know are in
+    `missing`.
+
+    Scope: `profiles:read`.
+
+    Args:
+        body (BatchGetProfilesRequest): Subscribers whose profiles to fetch; a duplicate id is
+            answered once.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        BatchGetProfilesResponse | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RemovalReason(StrEnum):
+    CANCELLED = "cancelled"
+    NOT_SCORED = "not_scored"
+
+    def __str__(self) -> str:
+        return str(self.value)

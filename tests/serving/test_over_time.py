@@ -1,0 +1,203 @@
+"""The served state over time: forward-only publishes, backfills, rollbacks, removals, point-in-time
+profiles, up-front date checks and serialized publishes (each reproduces a defect of issue 10)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from c360.serving import feed, queries
+from c360.serving.publish import describe, publish, write_run
+from c360.serving.snapshot import ScoringRun
+from c360.serving.store import Store, served_runs, serving_versions, webhook_messages
+from c360.settings import Settings
+from c360.warehouse import Warehouse
+from c360.webhooks import endpoints
+from tests.conftest import run_cli
+from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, add_subscription_event
+
+CANCELLED, HIGH = "subscriber.cancelled", "subscriber.churn_risk.high"
+EVERY_EVENT = [HIGH, "subscriber.risk_tier.changed", CANCELLED]
+
+
+def served(store: Store) -> queries.ServedRun:
+    run = queries.current_run(store)
+    assert run is not None
+    return run
+
+
+def messages(store: Store) -> list[sa.Row[object]]:
+    with store.read() as conn:
+        return list(conn.execute(sa.select(webhook_messages).order_by(webhook_messages.c.seq)))
+
+
+def endpoint(serving: Settings, store: Store) -> str:
+    settings = serving.model_copy(update={"webhook_allow_private_urls": True})
+    created, _ = endpoints.create(store, settings, url="http://127.0.0.1:9/hook", event_types=EVERY_EVENT)
+    return created.id
+
+
+def test_a_backfill_goes_to_history_and_leaves_the_served_run_and_webhooks_alone(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    endpoint(serving, store)
+    old_day = SCORE_DATE - timedelta(days=3)
+    add_scoring_run(wh, "run-old", {k: 0.99 for k in published.scored}, score_date=old_day)  # all High, long ago
+    result = run_cli("publish", "--score-date", old_day.isoformat())
+    assert result.returncode == 0, result.stderr
+    assert "backfill" in result.stdout and f"served day {SCORE_DATE}" in result.stdout
+    run = served(store)
+    assert (run.run_id, run.score_date, run.version) == ("run-1", SCORE_DATE, 1)
+    assert messages(store) == []  # no tier changes computed against the past
+    history = queries.get_history(store, run=run, subscriber_id="sub-0001", limit=5)
+    assert [(h["score_date"], h["run_id"]) for h in history] == [(SCORE_DATE, "run-1"), (old_day, "run-old")]
+    assert queries.get_health_score(store, run=run, subscriber_id="sub-0001")["churn_risk_score"] == pytest.approx(
+        published.scored["sub-0001"]
+    )
+
+
+def test_a_run_scored_earlier_for_the_served_day_does_not_replace_it(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    earlier = served(store).scored_at - timedelta(hours=5)  # e.g. a slow worker publishing a stale run
+    result = write_run(store, serving, ScoringRun("run-early", SCORE_DATE, "m", earlier), [], None)
+    assert result.status == "superseded" and served(store).run_id == "run-1"
+    assert "older than the run served for that day" in describe(result)
+
+
+def test_a_rollback_needs_a_reason_serves_the_older_day_and_sends_no_events(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    endpoint(serving, store)
+    new_day = SCORE_DATE + timedelta(days=1)
+    add_scoring_run(wh, "run-2", {k: 0.95 for k in published.scored}, score_date=new_day)
+    assert publish(serving).status == "published"
+    events_after_run_2 = len(messages(store))
+    assert events_after_run_2 > 0
+    refused = run_cli("publish", "--score-date", SCORE_DATE.isoformat(), "--rollback")
+    assert refused.returncode == 2 and "--reason" in refused.stderr, refused.stderr
+    done = run_cli("publish", "--score-date", SCORE_DATE.isoformat(), "--rollback", "--reason", "run-2 used bad data")
+    assert done.returncode == 0 and "rolled back" in done.stdout, done.stderr
+    run = served(store)
+    assert (run.run_id, run.score_date, run.version) == ("run-1", SCORE_DATE, 3)
+    with store.read() as conn:
+        log = conn.execute(sa.select(serving_versions).order_by(serving_versions.c.version)).all()
+    assert [(v.version, v.kind, v.reason) for v in log] == [
+        (1, "publish", None), (2, "publish", None), (3, "rollback", "run-2 used bad data"),
+    ]  # fmt: skip
+    assert len(messages(store)) == events_after_run_2  # a replayed run sends nothing
+    some = next(iter(published.scored))
+    assert queries.get_health_score(store, run=run, subscriber_id=some)["churn_risk_score"] == pytest.approx(
+        published.scored[some]
+    )
+
+
+def test_a_cancelled_subscriber_keeps_a_tombstone_a_profile_an_event_and_a_feed_removal(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    endpoint(serving, store)
+    key = b"k"
+    token = feed.sync_token_of(store, key, 1)
+    day = SCORE_DATE + timedelta(days=1)
+    cancel_at = datetime.combine(day, datetime.min.time()) + timedelta(hours=8)
+    with wh.connect() as conn:  # sub-0001 (0.37, High) cancels; sub-0002 is simply not scored
+        add_subscription_event(conn, {"id": "cx", "subscriber_id": "sub-0001", "type": "cancel", "at": cancel_at})
+    scores = {k: v for k, v in published.scored.items() if k not in ("sub-0001", "sub-0002")}
+    add_scoring_run(wh, "run-2", scores, score_date=day)
+    result = publish(serving)
+    assert (result.status, result.removed) == ("published", 2)
+    run = served(store)
+
+    health = queries.get_health_score(store, run=run, subscriber_id="sub-0001")
+    assert health["removed"] is True and health["churn_risk_score"] == pytest.approx(0.37)
+    assert health["risk_tier"] == "High" and health["score_date"] == SCORE_DATE.isoformat()
+    assert health["removal"]["reason"] == "cancelled" and health["removal"]["was_high"] is True
+    assert health["removal"]["score_date"] == day.isoformat()
+    assert queries.get_health_score(store, run=run, subscriber_id="sub-0002")["removal"]["reason"] == "not_scored"
+    profile = queries.get_profile(store, run=run, subscriber_id="sub-0001")
+    assert profile["status"] == "cancelled" and profile["cancelled_at"].replace(tzinfo=None) == cancel_at
+    assert profile["health"]["removed"] is True
+
+    cancelled = [m for m in messages(store) if m.event_type == CANCELLED]
+    assert [m.subscriber_id for m in cancelled] == ["sub-0001"]  # not_scored is no cancellation
+    data = json.loads(cancelled[0].payload)["data"]
+    assert (data["was_high"], data["risk_tier"], data["score_date"]) == (True, "High", SCORE_DATE.isoformat())
+    assert data["drivers"][0]["label"]
+
+    page = feed.read_changes(store, run=run, key=key, sync_token=token, cursor=None, limit=100)
+    removals = {row["subscriber_id"]: row for row in page.data if row["removed"]}
+    assert set(removals) == {"sub-0001", "sub-0002"}
+    assert removals["sub-0001"]["reason"] == "cancelled" and removals["sub-0001"]["last"]["risk_tier"] == "High"
+    assert page.next_sync_token is not None
+    again = feed.read_changes(store, run=run, key=key, sync_token=page.next_sync_token, cursor=None, limit=100)
+    assert again.data == []  # seen once
+
+
+def test_profiles_are_as_of_the_published_day_whatever_dim_subscribers_was_built_for(
+    serving: Settings, store: Store, wh: Warehouse, seeded: Expected
+) -> None:
+    with wh.connect() as conn:  # what a failed run as of a past day used to leave behind
+        conn.execute(
+            "UPDATE SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS SET as_of_date = '2026-01-01', lifetime_value = 0, "
+            "tenure_days = 1"
+        )
+    publish(serving)
+    profile = queries.get_profile(store, run=served(store), subscriber_id="sub-0005")
+    assert profile["as_of_date"] == SCORE_DATE
+    assert profile["tenure_days"] == 85 and profile["lifetime_value"] == pytest.approx(29.97)
+
+
+def test_dates_are_checked_before_anything_is_written(serving: Settings, store: Store, published: Expected) -> None:
+    never = SCORE_DATE - timedelta(days=2)
+    result = run_cli("publish", "--score-date", never.isoformat())
+    assert result.returncode == 2
+    assert "no scoring run of that day" in result.stderr and f"{SCORE_DATE} .. {SCORE_DATE}" in result.stderr
+    future = SCORE_DATE + timedelta(days=30)
+    scored = run_cli("score", "--as-of", future.isoformat())
+    assert scored.returncode == 2 and "in the future" in scored.stderr, scored.stderr
+    ancient = run_cli("pipeline", "run", "--as-of", "1999-01-01")
+    assert ancient.returncode == 2 and "choose a day from" in ancient.stderr, ancient.stderr
+    assert served(store).version == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
+def test_concurrent_publishes_each_compare_with_the_run_served_before_them(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    endpoint(serving, store)
+    low = {k: 0.01 for k in published.scored}
+    days = [SCORE_DATE + timedelta(days=n) for n in range(1, 7)]
+    for n, day in enumerate(days, start=2):  # sub-0003 is High from the first new day on, the rest stay Low
+        add_scoring_run(wh, f"run-{n}", {**low, "sub-0003": 0.9}, score_date=day)
+    barrier = threading.Barrier(len(days))
+    failures: list[BaseException] = []
+
+    def go(day: object) -> None:
+        try:
+            barrier.wait()
+            publish(serving, score_date=day)  # type: ignore[arg-type]
+        except BaseException as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=go, args=(day,)) for day in days]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with store.read() as conn:
+        versions = conn.execute(sa.select(serving_versions).order_by(serving_versions.c.version)).all()
+        runs = {r.seq: r for r in conn.execute(sa.select(served_runs))}
+    chain = [v for v in versions if v.kind == "publish"]
+    for before, after in itertools.pairwise(chain):  # each publish compared with the one served before it
+        assert runs[after.run_seq].previous_seq == before.run_seq
+    served_days = [runs[v.run_seq].score_date for v in chain]
+    assert served_days == sorted(served_days)  # forward only; the older days that lost the race are backfills
+    assert served(store).score_date == days[-1]
+    high = [m for m in messages(store) if m.event_type == HIGH]
+    assert [m.subscriber_id for m in high] == ["sub-0003"]  # entered High once, whatever the interleaving
