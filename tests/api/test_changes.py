@@ -6,11 +6,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
-import pytest
 
 from c360.serving import tokens
 from c360.serving.cursor import cursor_key

@@ -93,9 +93,9 @@ def test_daily_task_runs_at_its_cron_time_and_a_missed_run_once(warehouse: Wareh
     ingest(warehouse, [events(tmp_path / "e.jsonl", 10)])
     with warehouse.connect() as conn:  # a view yesterday: the build's day (CURRENT_DATE() - 1) has data
         conn.execute(
-            "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT (event_id, subscriber_id, article_id, section, event_timestamp, "
-            "event_date, time_spent_seconds, engagement_score, source_load_seq, staged_at) VALUES ('v1', 's1', 'a1', "
-            "'news', CURRENT_DATE() - 1, CURRENT_DATE() - 1, 60, 50, 1, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)"
+            "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT (event_id, subscriber_id, article_id, section, "
+            "event_timestamp, event_date, time_spent_seconds, engagement_score, source_load_seq, staged_at) "
+            "VALUES ('v1', 's1', 'a1', 'news', CURRENT_DATE() - 1, CURRENT_DATE() - 1, 60, 50, 1, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)"
         )
     clock = Clock(datetime(2026, 11, 25, 2, 0))
     scheduler = Scheduler(warehouse, clock=clock)

@@ -158,7 +158,7 @@ def subscription_events(i: int, signup: date, score_date: date) -> list[dict[str
             "at": at,
             "plan": PLANS[i % 3],
             "age_band": AGE_BANDS[i % 4],
-        },  # fmt: skip
+        },
     ]
     for n in range((score_date - signup).days // 30 + 1):
         events.append({"id": f"e-{i}-pay-{n}", "subscriber_id": sid, "type": "payment", "plan": PLANS[i % 3],
@@ -186,5 +186,5 @@ def add_subscription_event(conn: WarehouseConnection, event: dict[str, object]) 
             "amount": event.get("amount"),
             "status": "succeeded" if event["type"] == "payment" else None,
             "age_band": event.get("age_band"),
-        },  # fmt: skip
+        },
     )
