@@ -95,7 +95,8 @@ def test_daily_task_runs_at_its_cron_time_and_a_missed_run_once(warehouse: Wareh
         conn.execute(
             "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT (event_id, subscriber_id, article_id, section, "
             "event_timestamp, event_date, time_spent_seconds, engagement_score, source_load_seq, staged_at) "
-            "VALUES ('v1', 's1', 'a1', 'news', CURRENT_DATE() - 1, CURRENT_DATE() - 1, 60, 50, 1, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)"
+            "VALUES ('v1', 's1', 'a1', 'news', CURRENT_DATE() - 1, CURRENT_DATE() - 1, 60, 50, 1, "
+            "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)"
         )
     clock = Clock(datetime(2026, 11, 25, 2, 0))
     scheduler = Scheduler(warehouse, clock=clock)
