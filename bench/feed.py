@@ -79,7 +79,9 @@ def prepare(home: Path, n: int, share: float) -> tuple[dict[str, str], str, str,
 
 def delta(client: httpx.Client, token: str) -> tuple[list[float], list[dict[str, Any]]]:
     """One delta sync: per-page seconds and every change."""
-    timings, changes, params = [], [], {"sync_token": token, "limit": PAGE}
+    timings: list[float] = []
+    changes: list[dict[str, Any]] = []
+    params: dict[str, str | int] = {"sync_token": token, "limit": PAGE}
     while True:
         started = time.perf_counter()
         response = client.get("/v1/health-scores/changes", params=params)

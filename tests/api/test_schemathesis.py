@@ -48,6 +48,7 @@ def contract(clean_env: None) -> Iterator[Served]:
     )
     assert changes.next_cursor
     served.keys["feed-cursor"] = changes.next_cursor
+    assert run is not None
     served.keys["sync-token"] = feed.sync_token_of(served.store, cursor_key(served.settings), run.version)
     with served.store.write() as conn:
         conn.execute(

@@ -7,6 +7,7 @@ import itertools
 import json
 import threading
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -31,7 +32,7 @@ def served(store: Store) -> queries.ServedRun:
     return run
 
 
-def messages(store: Store) -> list[sa.Row[object]]:
+def messages(store: Store) -> list[sa.Row[Any]]:
     with store.read() as conn:
         return list(conn.execute(sa.select(webhook_messages).order_by(webhook_messages.c.seq)))
 
