@@ -172,15 +172,12 @@ async def list_health_score_changes(
     key = f"changes:{run.key if run else None}:{sync_token}:{cursor}:{limit}:{include}"
 
     def produce() -> bytes:
-        page = feed.read_changes(
+        # the page is assembled from the health scores rendered at publish (c360.serving.rendered): at hundreds
+        # of scores per page, validating each through the response model again would cost more than the read
+        return feed.read_changes(
             app.store, run=run, key=app.cursor_key, sync_token=sync_token, cursor=cursor, limit=limit,
             include_profile=include == "profile",
-        )  # fmt: skip
-        body = {
-            "data": page.data, "next_cursor": page.next_cursor, "next_sync_token": page.next_sync_token,
-            "version": page.version,
-        }  # fmt: skip
-        return render(HealthScoreChanges, body)
+        ).body()  # fmt: skip
 
     return await cached_json(app, key, produce, if_none_match)
 

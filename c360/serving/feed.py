@@ -16,6 +16,7 @@ by this deployment answers 410 (SyncTokenExpired): the client drops it and syncs
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,26 +25,41 @@ import sqlalchemy as sa
 from c360.serving import queries, state, tokens
 from c360.serving.errors import CursorExpired, InvalidRequest, SyncTokenExpired
 from c360.serving.queries import ServedRun
+from c360.serving.rendered import to_json
 from c360.serving.store import Store, served_changes, served_subscribers
 
 _SYNC, _PAGE = "sync", "feed-page"
 _RESYNC = "drop it and sync from scratch (call without sync_token)"
 
 s = served_subscribers.c
-_FULL_COLUMNS = (
-    s.subscriber_id, s.churn_risk_score, s.risk_tier, s.previous_risk_tier, s.score_date, s.scored_at,
-    s.model_version, s.drivers, s.updated_at,
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class FeedPage:
-    """One page: changes ordered by subscriber_id, the next page's cursor, or (last page) the next token."""
+    """One page: changes ordered by subscriber_id (each as the API's JSON), the next page's cursor, or (last
+    page) the next token."""
 
-    data: list[dict[str, Any]]
+    items: list[bytes]
     next_cursor: str | None
     next_sync_token: str | None
     version: int
+
+    @property
+    def data(self) -> list[dict[str, Any]]:
+        """The changes as plain values (tools and tests)."""
+        return [json.loads(item) for item in self.items]
+
+    def body(self) -> bytes:
+        """The page as the API answers it (the HealthScoreChanges schema)."""
+        tail = {"next_cursor": self.next_cursor, "next_sync_token": self.next_sync_token, "version": self.version}
+        return b'{"data":[' + b",".join(self.items) + b"]," + to_json(tail)[1:]
+
+
+@dataclass(frozen=True)
+class _Change:
+    subscriber_id: str
+    json: bytes  # the change as the API's JSON
+    removed: bool
 
 
 @dataclass(frozen=True)
@@ -78,13 +94,11 @@ def read_changes(
         rows = _delta_page(store, pinned, position, limit)
     more = len(rows) > limit
     rows = rows[:limit]
-    if include_profile:
-        _attach_profiles(store, pinned, rows)
+    items = _with_profiles(store, pinned, rows) if include_profile else [row.json for row in rows]
     if more:
-        after = rows[-1]["subscriber_id"]
-        payload = {"v": position.version, "t": position.since, "a": after, "s": now.store_id}
-        return FeedPage(rows, tokens.sign(_PAGE, payload, key), None, position.version)
-    return FeedPage(rows, None, _token(now.store_id, position.version, key), position.version)
+        payload = {"v": position.version, "t": position.since, "a": rows[-1].subscriber_id, "s": now.store_id}
+        return FeedPage(items, tokens.sign(_PAGE, payload, key), None, position.version)
+    return FeedPage(items, None, _token(now.store_id, position.version, key), position.version)
 
 
 def sync_token_of(store: Store, key: bytes, version: int) -> str:
@@ -142,24 +156,25 @@ def _check_since(now: state.State, since: int) -> None:
         raise SyncTokenExpired(f"sync_token names version {since}, newer than this store's {now.version}; {_RESYNC}")
 
 
-def _full_page(store: Store, run: ServedRun, after: str | None, limit: int) -> list[dict[str, Any]]:
-    query = sa.select(*_FULL_COLUMNS).where(s.run_seq == run.seq, s.churn_risk_score.is_not(None))
-    if after is not None:
-        query = query.where(s.subscriber_id > after)
-    with store.read() as conn:
-        rows = conn.execute(query.order_by(s.subscriber_id).limit(limit + 1)).all()
-    return [_upsert(row._asdict()) for row in rows]
+_FULL = (
+    sa.select(s.subscriber_id, s.health_json)
+    .where(s.run_seq == sa.bindparam("seq"), s.churn_risk_score.is_not(None), s.subscriber_id > sa.bindparam("after"))
+    .order_by(s.subscriber_id)
+    .limit(sa.bindparam("limit"))
+)
 
 
-def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -> list[dict[str, Any]]:
-    """Subscribers whose state at ``position.version`` differs from their state at ``position.since``."""
+def _delta_query() -> sa.Select[Any]:
+    """Per subscriber changed in (since, version]: their first change's state before and their last change's
+    state, kept when they differ. Built once, with bind parameters."""
     c = served_changes.c
-    window = sa.select(
-        c.subscriber_id, sa.func.min(c.version).label("first"), sa.func.max(c.version).label("last")
-    ).where(c.version > position.since, c.version <= position.version)
-    if position.after is not None:
-        window = window.where(c.subscriber_id > position.after)
-    win = window.group_by(c.subscriber_id).subquery("win")
+    win = (
+        sa.select(c.subscriber_id, sa.func.min(c.version).label("first"), sa.func.max(c.version).label("last"))
+        .where(c.version > sa.bindparam("since"), c.version <= sa.bindparam("version"))
+        .where(c.subscriber_id > sa.bindparam("after"))
+        .group_by(c.subscriber_id)
+        .subquery("win")
+    )
     first, last = served_changes.alias("first"), served_changes.alias("last")
     was_served, is_served = first.c.prev_state == "served", last.c.state == "served"
     changed = sa.or_(
@@ -173,51 +188,68 @@ def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -
             ),
         ),
     )
-    query = (
-        sa.select(win.c.subscriber_id, last.c.state, last.c.removal)
+    rendered = served_subscribers.alias("rendered")  # the upsert's JSON, in the pinned run
+    return (
+        sa.select(win.c.subscriber_id, last.c.state, last.c.removal, rendered.c.health_json)
         .select_from(
-            win.join(first, sa.and_(first.c.subscriber_id == win.c.subscriber_id, first.c.version == win.c.first)).join(
-                last, sa.and_(last.c.subscriber_id == win.c.subscriber_id, last.c.version == win.c.last)
+            win.join(first, sa.and_(first.c.subscriber_id == win.c.subscriber_id, first.c.version == win.c.first))
+            .join(last, sa.and_(last.c.subscriber_id == win.c.subscriber_id, last.c.version == win.c.last))
+            .outerjoin(
+                rendered,
+                sa.and_(rendered.c.run_seq == sa.bindparam("seq"), rendered.c.subscriber_id == win.c.subscriber_id),
             )
         )
         .where(changed)
         .order_by(win.c.subscriber_id)
-        .limit(limit + 1)
+        .limit(sa.bindparam("limit"))
     )
+
+
+_DELTA = _delta_query()
+
+
+def _full_page(store: Store, run: ServedRun, after: str | None, limit: int) -> list[_Change]:
     with store.read() as conn:
-        changes = conn.execute(query).all()
-        served_ids = [row.subscriber_id for row in changes if row.state == "served"]
-        scores = {
-            row.subscriber_id: row._asdict()
-            for row in conn.execute(
-                sa.select(*_FULL_COLUMNS).where(s.run_seq == run.seq, s.subscriber_id.in_(served_ids))
-            )
-        } if served_ids else {}  # fmt: skip
-    if len(scores) != len(served_ids):  # the rows of the pinned run went (retention) while paging
+        rows = conn.execute(_FULL, {"seq": run.seq, "after": after or "", "limit": limit + 1}).all()
+    return [_upsert(row.subscriber_id, row.health_json) for row in rows]
+
+
+def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -> list[_Change]:
+    """Subscribers whose state at ``position.version`` differs from their state at ``position.since``."""
+    params = {
+        "since": position.since, "version": position.version, "after": position.after or "", "seq": run.seq,
+        "limit": limit + 1,
+    }  # fmt: skip
+    with store.read() as conn:
+        rows = conn.execute(_DELTA, params).all()
+    if any(row.state == "served" and row.health_json is None for row in rows):
+        # the rows of the pinned run went (retention) while paging
         raise CursorExpired(f"the version this sync was reading has been dropped by retention; {_RESYNC}")
-    return [_upsert(scores[row.subscriber_id]) if row.state == "served" else _removal(row) for row in changes]
+    return [_upsert(row.subscriber_id, row.health_json) if row.state == "served" else _removal(row) for row in rows]
 
 
-def _upsert(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row, "removed": False, "removal": None, "profile": None}
+def _upsert(subscriber_id: str, health: str) -> _Change:
+    # HealthScoreUpsert: the stored health score, and no profile
+    return _Change(subscriber_id, health[:-1].encode() + b',"profile":null}', False)
 
 
-def _removal(row: sa.Row[Any]) -> dict[str, Any]:
+def _removal(row: sa.Row[Any]) -> _Change:
     detail = row.removal
-    return {
+    removal = {
         "subscriber_id": row.subscriber_id,
         "removed": True,
         **{k: detail[k] for k in ("reason", "removed_at", "score_date", "cancelled_at", "was_high")},
         "last": {**detail["last"], "removed": False, "removal": None},
     }
+    return _Change(row.subscriber_id, to_json(removal), True)
 
 
-def _attach_profiles(store: Store, run: ServedRun, rows: list[dict[str, Any]]) -> None:
-    ids = [row["subscriber_id"] for row in rows if not row["removed"]]
-    if not ids:
-        return
-    profiles, _ = queries.get_profiles(store, run=run, subscriber_ids=ids)
+def _with_profiles(store: Store, run: ServedRun, rows: list[_Change]) -> list[bytes]:
+    """Each upsert with the subscriber's profile as of ``run`` (include=profile)."""
+    ids = [row.subscriber_id for row in rows if not row.removed]
+    profiles, _ = queries.get_profiles(store, run=run, subscriber_ids=ids) if ids else ([], [])
     by_id = {profile["subscriber_id"]: profile for profile in profiles}
-    for row in rows:
-        if not row["removed"]:
-            row["profile"] = by_id.get(row["subscriber_id"])
+    return [
+        row.json if row.removed else row.json[: -len(b"null}")] + to_json(by_id.get(row.subscriber_id)) + b"}"
+        for row in rows
+    ]

@@ -30,6 +30,7 @@ from c360 import failpoints
 from c360.errors import UsageError
 from c360.serving import changes, state
 from c360.serving.errors import NothingToPublish
+from c360.serving.rendered import health_json
 from c360.serving.snapshot import ScoringRun, read_model, read_subscribers, run_of_day
 from c360.serving.store import (
     Store,
@@ -47,7 +48,11 @@ from c360.webhooks.outbox import record_events
 log = logging.getLogger(__name__)
 
 _CHUNK = 5_000
-_SUBSCRIBER_COLUMNS = [c.name for c in served_subscribers.columns if c.name not in ("run_seq", "previous_risk_tier")]
+_SUBSCRIBER_COLUMNS = [
+    c.name
+    for c in served_subscribers.columns
+    if c.name not in ("run_seq", "previous_risk_tier", "updated_at", "health_json")
+]
 
 
 @dataclass(frozen=True)
@@ -172,10 +177,9 @@ def _serve(
     else:  # a rollback to a run already in the store: its rows again, as read now
         conn.execute(served_subscribers.delete().where(served_subscribers.c.run_seq == seq))
         conn.execute(served_runs.update().where(served_runs.c.seq == seq).values(pruned=False))
+    previous = _previous_scores(conn, previous_seq)
     for chunk in _chunks(rows, _CHUNK):
-        conn.execute(served_subscribers.insert(), [_subscriber_row(r, seq, now) for r in chunk])
-    if previous_seq is not None:
-        _carry_over(conn, seq, previous_seq, now)
+        conn.execute(served_subscribers.insert(), [_subscriber_row(r, seq, now, previous) for r in chunk])
     kind = "publish" if events else "rollback"
     version = state.advance(conn, current, run_seq=seq, kind=kind, reason=reason, now=now)
     removals = changes.record(
@@ -314,24 +318,15 @@ def _insert_run(
     return int(key[0])
 
 
-def _carry_over(conn: sa.Connection, seq: int, previous_seq: int, now: datetime) -> None:
-    """previous_risk_tier from the previous run; updated_at kept where score, tier and model are unchanged."""
-    cur, prev = served_subscribers, served_subscribers.alias("prev")
-    unchanged = sa.and_(
-        prev.c.churn_risk_score == cur.c.churn_risk_score,
-        prev.c.risk_tier == cur.c.risk_tier,
-        prev.c.model_version == cur.c.model_version,
+def _previous_scores(conn: sa.Connection, previous_seq: int | None) -> dict[str, sa.Row[Any]]:
+    """Score, tier, model and updated_at of each subscriber the previous run scored (by id)."""
+    if previous_seq is None:
+        return {}
+    s = served_subscribers.c
+    query = sa.select(s.subscriber_id, s.churn_risk_score, s.risk_tier, s.model_version, s.updated_at).where(
+        s.run_seq == previous_seq, s.churn_risk_score.is_not(None)
     )
-    conn.execute(
-        cur.update()
-        .where(cur.c.run_seq == seq, prev.c.run_seq == previous_seq, prev.c.subscriber_id == cur.c.subscriber_id)
-        .values(
-            previous_risk_tier=prev.c.risk_tier,
-            updated_at=sa.case(
-                (unchanged, prev.c.updated_at), (cur.c.churn_risk_score.is_(None), None), else_=sa.literal(now)
-            ),
-        )
-    )
+    return {row.subscriber_id: row for row in conn.execute(query)}
 
 
 def _record_history(conn: sa.Connection, run: ScoringRun, rows: Sequence[dict[str, Any]], keep_days: int) -> None:
@@ -386,10 +381,22 @@ def _prune(conn: sa.Connection, version: int, keep_runs: int) -> None:
         log.info("pruned the rows of %d run(s) no longer among the last %d served", len(stale), keep_runs)
 
 
-def _subscriber_row(row: dict[str, Any], seq: int, now: datetime) -> dict[str, Any]:
+def _subscriber_row(row: dict[str, Any], seq: int, now: datetime, previous: dict[str, sa.Row[Any]]) -> dict[str, Any]:
+    """The row to insert: previous_risk_tier from the previous run, updated_at kept from it where score, tier
+    and model are unchanged (else now), and the health score rendered once (c360.serving.rendered)."""
     values = {c: row.get(c) for c in _SUBSCRIBER_COLUMNS}
-    # updated_at starts as "changed now"; _carry_over keeps the previous run's where nothing changed
-    values.update(run_seq=seq, updated_at=now if row["churn_risk_score"] is not None else None)
+    values["run_seq"] = seq
+    if row["churn_risk_score"] is None:
+        return values | {"previous_risk_tier": None, "updated_at": None, "health_json": None}
+    before = previous.get(row["subscriber_id"])
+    unchanged = before is not None and (before.churn_risk_score, before.risk_tier, before.model_version) == (
+        row["churn_risk_score"],
+        row["risk_tier"],
+        row["model_version"],
+    )
+    values["previous_risk_tier"] = before.risk_tier if before is not None else None
+    values["updated_at"] = before.updated_at if unchanged and before is not None else now
+    values["health_json"] = health_json(values)
     return values
 
 

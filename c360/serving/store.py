@@ -147,6 +147,7 @@ served_subscribers = sa.Table(
     sa.Column("model_version", sa.String(64)),
     sa.Column("drivers", sa.JSON(none_as_null=True)),
     sa.Column("updated_at", UTCDateTime),  # when score, tier or model last changed (incremental sync)
+    sa.Column("health_json", sa.Text),  # the health score as the API renders it (c360.serving.rendered), at publish
     sa.Index("ix_served_subscribers_tier", "run_seq", "risk_tier", "subscriber_id"),
 )
 

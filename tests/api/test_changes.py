@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 
+from api.schemas import HealthScoreChanges
 from c360.serving import tokens
 from c360.serving.cursor import cursor_key
 from c360.serving.publish import publish
@@ -40,6 +41,7 @@ class CrmCopy:
     def get(self, params: dict[str, Any]) -> dict[str, Any]:
         response = self.client.get("/v1/health-scores/changes", params=params)
         assert response.status_code == 200, response.text
+        HealthScoreChanges.model_validate_json(response.content)  # the page assembled from stored JSON holds
         body: dict[str, Any] = response.json()
         return body
 
@@ -130,6 +132,15 @@ def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_st
     assert cancelled <= set(expected_removals)
     crm.sync()
     assert crm.rows == served_state(crm.client)  # and nothing more to send
+
+
+def test_an_upsert_is_the_health_score_the_api_renders(served: Served) -> None:
+    client = served.client()
+    body = client.get("/v1/health-scores/changes", params={"limit": 1000}).json()
+    assert len(body["data"]) == len(served.expected.scored)
+    for change in body["data"][:10]:
+        one = client.get(f"/v1/subscribers/{change['subscriber_id']}/health-score").json()
+        assert {k: v for k, v in change.items() if k != "profile"} == one and change["profile"] is None
 
 
 def test_removals_in_the_feed_say_why_with_the_last_score(servers: Servers) -> None:

@@ -25,6 +25,7 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("served_runs", sa.Column("kind", sa.String(16), nullable=False, server_default="publish"))
     op.add_column("served_subscribers", sa.Column("cancelled_at", sa.DateTime))
+    op.add_column("served_subscribers", sa.Column("health_json", sa.Text))
     op.create_table(
         "serving_state",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -87,6 +88,7 @@ def downgrade() -> None:
     for table in ("served_removals", "served_changes", "serving_versions", "serving_state"):
         op.drop_table(table)
     with op.batch_alter_table("served_subscribers") as batch:
+        batch.drop_column("health_json")
         batch.drop_column("cancelled_at")
     with op.batch_alter_table("served_runs") as batch:
         batch.drop_column("kind")
