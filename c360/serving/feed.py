@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import pydantic_core
 import sqlalchemy as sa
 
 from c360.serving import queries, state, tokens
@@ -190,7 +191,13 @@ def _delta_query() -> sa.Select[Any]:
     )
     rendered = served_subscribers.alias("rendered")  # the upsert's JSON, in the pinned run
     return (
-        sa.select(win.c.subscriber_id, last.c.state, last.c.removal, rendered.c.health_json)
+        # the removal as its stored text: parsed only for the removals, not for every row
+        sa.select(
+            win.c.subscriber_id,
+            last.c.state,
+            sa.cast(last.c.removal, sa.Text).label("removal"),
+            rendered.c.health_json,
+        )
         .select_from(
             win.join(first, sa.and_(first.c.subscriber_id == win.c.subscriber_id, first.c.version == win.c.first))
             .join(last, sa.and_(last.c.subscriber_id == win.c.subscriber_id, last.c.version == win.c.last))
@@ -221,11 +228,16 @@ def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -
         "limit": limit + 1,
     }  # fmt: skip
     with store.read() as conn:
-        rows = conn.execute(_DELTA, params).all()
-    if any(row.state == "served" and row.health_json is None for row in rows):
-        # the rows of the pinned run went (retention) while paging
-        raise CursorExpired(f"the version this sync was reading has been dropped by retention; {_RESYNC}")
-    return [_upsert(row.subscriber_id, row.health_json) if row.state == "served" else _removal(row) for row in rows]
+        rows = conn.execute(_DELTA, params).tuples().all()
+    changes = []
+    for subscriber_id, now_state, removal, health in rows:
+        if now_state != "served":
+            changes.append(_removal(subscriber_id, pydantic_core.from_json(removal)))
+        elif health is None:  # the rows of the pinned run went (retention) while paging
+            raise CursorExpired(f"the version this sync was reading has been dropped by retention; {_RESYNC}")
+        else:
+            changes.append(_upsert(subscriber_id, health))
+    return changes
 
 
 def _upsert(subscriber_id: str, health: str) -> _Change:
@@ -233,15 +245,14 @@ def _upsert(subscriber_id: str, health: str) -> _Change:
     return _Change(subscriber_id, health[:-1].encode() + b',"profile":null}', False)
 
 
-def _removal(row: sa.Row[Any]) -> _Change:
-    detail = row.removal
+def _removal(subscriber_id: str, detail: dict[str, Any]) -> _Change:
     removal = {
-        "subscriber_id": row.subscriber_id,
+        "subscriber_id": subscriber_id,
         "removed": True,
         **{k: detail[k] for k in ("reason", "removed_at", "score_date", "cancelled_at", "was_high")},
         "last": {**detail["last"], "removed": False, "removal": None},
     }
-    return _Change(row.subscriber_id, to_json(removal), True)
+    return _Change(subscriber_id, to_json(removal), True)
 
 
 def _with_profiles(store: Store, run: ServedRun, rows: list[_Change]) -> list[bytes]:

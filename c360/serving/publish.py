@@ -131,6 +131,8 @@ def write_run(
         else:
             result = _serve(conn, settings, current, run, rows, model, served, now, events=True)
         failpoints.hit("publish.before_commit")  # everything written, nothing served yet
+    if result.version is not None:
+        store.refresh_statistics()
     return _timed(result, started)
 
 
@@ -390,9 +392,9 @@ def _subscriber_row(row: dict[str, Any], seq: int, now: datetime, previous: dict
         return values | {"previous_risk_tier": None, "updated_at": None, "health_json": None}
     before = previous.get(row["subscriber_id"])
     unchanged = before is not None and (before.churn_risk_score, before.risk_tier, before.model_version) == (
-        row["churn_risk_score"],
-        row["risk_tier"],
-        row["model_version"],
+        values["churn_risk_score"],
+        values["risk_tier"],
+        values["model_version"],
     )
     values["previous_risk_tier"] = before.risk_tier if before is not None else None
     values["updated_at"] = before.updated_at if unchanged and before is not None else now
