@@ -20,7 +20,7 @@ from c360.settings import Settings
 from c360.warehouse import Warehouse
 from c360.webhooks import endpoints
 from tests.conftest import run_cli
-from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, add_subscription_event
+from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, add_subscription_event, seed_warehouse
 
 CANCELLED, HIGH = "subscriber.cancelled", "subscriber.churn_risk.high"
 EVERY_EVENT = [HIGH, "subscriber.risk_tier.changed", CANCELLED]
@@ -202,3 +202,30 @@ def test_concurrent_publishes_each_compare_with_the_run_served_before_them(
     assert served(store).score_date == days[-1]
     high = [m for m in messages(store) if m.event_type == HIGH]
     assert [m.subscriber_id for m in high] == ["sub-0003"]  # entered High once, whatever the interleaving
+
+
+def test_drivers_have_one_shape_whichever_target_scored(serving: Settings, store: Store, wh: Warehouse) -> None:
+    from api.schemas import HealthScore
+
+    seed_warehouse(wh, subscribers=3)
+    day = SCORE_DATE + timedelta(days=1)
+    snowflake_drivers = [  # what the Snowflake scoring task writes: model-wide importance, no attribution
+        {"feature": "READS_PER_DAY_30D", "value": 0.4, "importance": 0.31},
+        {"feature": "plan", "value": "basic", "importance": 0.08},
+    ]
+    with wh.connect() as conn:
+        conn.execute(
+            "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES (subscriber_id, score_date, churn_risk_score, "
+            "risk_tier, model_version, scored_at, drivers, run_id) SELECT 'sub-0001', :day, 0.4, 'High', 'sf-model', "
+            "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, PARSE_JSON(:drivers), 'run-sf'",
+            {"day": day, "drivers": json.dumps(snowflake_drivers)},
+        )
+    publish(serving)
+    run = served(store)
+    embedded = HealthScore.model_validate(queries.get_health_score(store, run=run, subscriber_id="sub-0001"))
+    assert [d.model_dump() for d in embedded.drivers or []] == [
+        {"feature": "reads_per_day_30d", "label": "Articles read per day, last 30 days", "value": 0.4,
+         "contribution": None, "direction": None, "importance": 0.31},
+        {"feature": "plan", "label": "Subscription plan", "value": "basic", "contribution": None, "direction": None,
+         "importance": 0.08},
+    ]  # fmt: skip
