@@ -42,7 +42,8 @@ demo: install
 	$(C360) status
 	@$(MAKE) --no-print-directory demo-serve
 
-# The demo ends by serving: a fresh demo key, the URL, three curl lines that work (the last one asks for the
+# The demo ends by serving: a fresh demo key, the URL, four curl lines that work (the third is the change feed,
+# a CRM's sync; the last one asks for the
 # riskiest subscriber's profile), then the API in the foreground (Ctrl-C stops it). Before any scoring run is
 # published the curls answer an empty list and 404 problems that say so.
 demo-serve: install
