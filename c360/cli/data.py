@@ -22,7 +22,13 @@ def register(app: typer.Typer) -> None:
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the source files to.")],
     scale: Annotated[float, typer.Option(help="1 = the reference volume (25,000 subscribers).")] = 1.0,
-    days: Annotated[int, typer.Option(help="Days of history, ending at --as-of.")] = 90,
+    days: Annotated[
+        int,
+        typer.Option(
+            help="Days of history, ending at --as-of. Training needs at least 100; the default gives an 8-week "
+            "out-of-sample walk-forward backtest on the ground truth's weekly dates (docs/model.md)."
+        ),
+    ] = 184,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same files.")] = 0,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last day of data (YYYY-MM-DD); default yesterday.")

@@ -58,7 +58,9 @@ END;
 $$;
 
 -- The churn model's training set, as of a day: the labelled weekly snapshots (as_of - 35, as_of - 42,
--- ...; at most 26 of them, none before 29 days of engagement history exist). Called by training.
+-- ...; at most 26 of them), from 89 days into the engagement history, so that every 90-day feature sees
+-- its whole window as it does at scoring (no drift of the data's making), when that leaves the 6
+-- snapshots the purged split needs; from 29 days (full 30-day windows) when it does not. Called by training.
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET(AS_OF DATE, RUN_ID VARCHAR)
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -75,7 +77,12 @@ BEGIN
     -- 35 = 5 weeks: the latest weekly date whose 30-day label window ends on or before as_of
     last_snapshot := (SELECT DATEADD(day, -35, :as_of::DATE));
     first_snapshot := (
-        SELECT GREATEST(DATEADD(day, 29, MIN(activity_date)), DATEADD(day, -7 * 25, :last_snapshot::DATE))
+        SELECT GREATEST(
+            DATEADD(
+                day, IFF(DATEDIFF(day, MIN(activity_date), :last_snapshot::DATE) >= 89 + 35, 89, 29), MIN(activity_date)
+            ),
+            DATEADD(day, -7 * 25, :last_snapshot::DATE)
+        )
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
     );
 

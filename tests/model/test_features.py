@@ -68,16 +68,26 @@ def test_snapshots_are_weekly_and_labels_complete(training: tuple[Warehouse, Pat
     assert all(d + timedelta(days=30) <= AS_OF for d in dates)
 
 
-def test_split_is_80_20_by_date_latest_dates_are_the_test_set(training: tuple[Warehouse, Path]) -> None:
+def test_split_is_purged_80_20_by_date_latest_dates_are_the_test_set(training: tuple[Warehouse, Path]) -> None:
+    from c360.model.history import loaded_range, training_window
+
     rows = training_rows(training[0])
     by_date: dict[date, set[str]] = {}
     for (_, day), row in rows.items():
         by_date.setdefault(day, set()).add(row["split"])
     dates = sorted(by_date)
-    assert all(len(splits) == 1 for splits in by_date.values())  # a date is wholly train or wholly test
+    assert all(len(splits) == 1 for splits in by_date.values())  # a date is wholly on one side
     test_dates = [d for d in dates if by_date[d] == {"test"}]
-    assert len(test_dates) == -(-len(dates) // 5)  # ceil(20 %) of the dates
+    purged = [d for d in dates if by_date[d] == {"purged"}]
+    assert len(test_dates) == max(1, round(0.2 * (len(dates) - 4)))  # 20 % of the dates left after the purge
     assert test_dates == dates[-len(test_dates) :]
+    assert purged == dates[-len(test_dates) - 4 : -len(test_dates)]  # the four weekly dates before the test set
+    # the Python mirror of SFE_BUILD_TRAINING_SET's window (used by `backtest --train`) agrees with it
+    with training[0].connect() as conn:
+        loaded = loaded_range(conn)
+    assert loaded is not None
+    window = training_window(loaded[0], AS_OF)
+    assert (window.first_snapshot, window.last_snapshot, window.snapshots) == (dates[0], dates[-1], len(dates))
 
 
 def test_labels_follow_the_cancellations_in_staging(training: tuple[Warehouse, Path]) -> None:

@@ -14,8 +14,12 @@
 -- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
 -- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
 --
--- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
--- are the test set (the reference design's split); NULL for unlabelled rows.
+-- split: train / test / purged, 80/20 by date among the labelled snapshots, purged: the test set is the
+-- latest k dates, k the count closest to 20 % of the dates that remain once the purged ones are set
+-- aside (at least 1); a training snapshot w is kept only when its label window closed by the first test
+-- snapshot t (w + 30 <= t), so no cancellation is labelled in both sets. The snapshots between are
+-- 'purged' (FLOOR(29 / :snapshot_every_days) of them: 4 on the weekly grid) and used by nothing.
+-- NULL for unlabelled rows.
 WITH snapshots AS (
     SELECT DISTINCT activity_date AS snapshot_date
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
@@ -177,6 +181,12 @@ labelled_dates AS (
     FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
 ),
 
+test_window AS (
+    SELECT MIN(snapshot_date) AS test_start
+    FROM labelled_dates
+    WHERE recency <= GREATEST(1, ROUND(0.2 * (dates - FLOOR(29 / :snapshot_every_days))))
+),
+
 final AS (
     SELECT
         l.subscriber_id,
@@ -201,14 +211,15 @@ final AS (
         l.churned,
         CASE
             WHEN l.churned IS NULL THEN NULL
-            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
-            ELSE 'train'
+            WHEN l.snapshot_date >= w.test_start THEN 'test'
+            WHEN DATEADD(day, 30, l.snapshot_date) <= w.test_start THEN 'train'
+            ELSE 'purged'
         END AS split,
         :run_id AS run_id,
         CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
     FROM labelled AS l
     CROSS JOIN reading_history AS h
-    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+    CROSS JOIN test_window AS w
 )
 
 SELECT * FROM final

@@ -267,7 +267,248 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (
     recorded_at                 TIMESTAMP_NTZ NOT NULL
 );
 
--- R__procedures.sql (checksum cd0f161bc32b, target snowflake)
+-- V006__model_lifecycle.sql (checksum b2dd0d7c89ed, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE (
+    model_version               VARCHAR NOT NULL,
+    check_name                  VARCHAR NOT NULL,
+    passed                      BOOLEAN NOT NULL,
+    value                       FLOAT,                   -- the candidate's number (AUC, AUC difference, error)
+    threshold                   FLOAT,                   -- what it was compared with
+    detail                      VARCHAR NOT NULL,        -- the comparison in words, with its numbers
+    recorded_at                 TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE (
+    score_date                  DATE NOT NULL,
+    model_version               VARCHAR NOT NULL,
+    metric                      VARCHAR NOT NULL,
+    name                        VARCHAR NOT NULL,
+    value                       FLOAT NOT NULL,
+    run_id                      VARCHAR NOT NULL,
+    recorded_at                 TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.MODEL_ALERTS (
+    alert_id                    VARCHAR NOT NULL,        -- kind:model_version:score_date:subject
+    kind                        VARCHAR NOT NULL,
+    model_version               VARCHAR NOT NULL,
+    score_date                  DATE NOT NULL,
+    subject                     VARCHAR NOT NULL,        -- the feature, or roc_auc
+    value                       FLOAT NOT NULL,
+    threshold                   FLOAT NOT NULL,
+    run_id                      VARCHAR NOT NULL,
+    recorded_at                 TIMESTAMP_NTZ NOT NULL
+);
+
+-- R__model_monitoring.sql (checksum 7095935f2483, target snowflake)
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(
+    AS_OF DATE, RUN_ID VARCHAR, PSI_LIMIT FLOAT DEFAULT 0.25, MIN_AUC FLOAT DEFAULT 0.80
+)
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    alerts_before INTEGER DEFAULT 0;
+    new_alerts INTEGER DEFAULT 0;
+    failed_checks INTEGER DEFAULT 0;
+    dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
+BEGIN
+    BEGIN TRANSACTION;
+    -- FCT_MODEL_PERFORMANCE as of :as_of: the realised performance of every score date whose 30-day window
+-- has closed by :as_of and that has no rows yet (a daily run backfills what closed since the last one).
+-- The label is the snapshot query's: a valid cancel on days score_date + 1 .. + 30.
+-- ROC AUC is the Mann-Whitney form with tied scores at their average rank; deciles are NTILE(10) by
+-- score, ties in subscriber order (c360.model.metrics.calibration_by_decile).
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE (
+    score_date, model_version, metric, name, value, run_id, recorded_at
+)
+WITH pending AS (
+    SELECT DISTINCT score_date
+    FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES
+    WHERE DATEADD(day, 30, score_date) <= :as_of::DATE
+        AND score_date NOT IN (SELECT score_date FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE)
+),
+
+scores AS (
+    SELECT h.score_date, h.model_version, h.subscriber_id, h.churn_risk_score AS p, h.risk_tier
+    FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES AS h
+    INNER JOIN pending AS d ON d.score_date = h.score_date
+),
+
+cancelled AS (
+    SELECT DISTINCT s.score_date, s.subscriber_id
+    FROM scores AS s
+    INNER JOIN SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS AS e
+        ON e.subscriber_id = s.subscriber_id
+        AND e.event_timestamp >= DATEADD(day, 1, s.score_date)
+        AND e.event_timestamp < DATEADD(day, 31, s.score_date)
+    WHERE e.is_valid AND e.event_type = 'cancel'
+),
+
+outcomes AS (
+    SELECT s.*, IFF(c.subscriber_id IS NULL, 0, 1)::FLOAT AS y
+    FROM scores AS s
+    LEFT JOIN cancelled AS c ON c.score_date = s.score_date AND c.subscriber_id = s.subscriber_id
+),
+
+ranked AS (
+    SELECT
+        o.*,
+        RANK() OVER (PARTITION BY o.score_date, o.model_version ORDER BY o.p)
+            + (COUNT(*) OVER (PARTITION BY o.score_date, o.model_version, o.p) - 1) / 2.0 AS score_rank,
+        NTILE(10) OVER (PARTITION BY o.score_date, o.model_version ORDER BY o.p, o.subscriber_id) AS decile
+    FROM outcomes AS o
+),
+
+totals AS (
+    SELECT
+        score_date,
+        model_version,
+        COUNT(*)::FLOAT AS n,
+        SUM(y) AS positives,
+        SUM(y * score_rank) AS positive_rank_sum,
+        AVG((p - y) * (p - y)) AS brier,
+        AVG(p) AS mean_predicted
+    FROM ranked
+    GROUP BY score_date, model_version
+),
+
+deciles AS (
+    SELECT score_date, model_version, decile, COUNT(*)::FLOAT AS n, AVG(p) AS predicted, AVG(y) AS observed
+    FROM ranked
+    GROUP BY score_date, model_version, decile
+),
+
+tiers AS (
+    SELECT score_date, model_version, risk_tier, COUNT(*)::FLOAT AS n, AVG(y) AS observed
+    FROM ranked
+    GROUP BY score_date, model_version, risk_tier
+),
+
+summary AS (
+    SELECT
+        t.score_date,
+        t.model_version,
+        t.n,
+        t.positives,
+        t.positives / t.n AS base_rate,
+        IFF(
+            t.positives > 0 AND t.positives < t.n,
+            (t.positive_rank_sum - t.positives * (t.positives + 1) / 2) / (t.positives * (t.n - t.positives)),
+            NULL
+        ) AS roc_auc,
+        t.brier,
+        t.mean_predicted,
+        (
+            SELECT SUM(d.n * ABS(d.predicted - d.observed)) / SUM(d.n)
+            FROM deciles AS d
+            WHERE d.score_date = t.score_date AND d.model_version = t.model_version
+        ) AS calibration_error,
+        (
+            SELECT MAX(d.observed)
+            FROM deciles AS d
+            WHERE d.score_date = t.score_date AND d.model_version = t.model_version AND d.decile = 10
+        ) / NULLIF(t.positives / t.n, 0) AS top_decile_lift
+    FROM totals AS t
+),
+
+long AS (
+    SELECT score_date, model_version, 'rows' AS metric, 'all' AS name, n AS value FROM summary
+    UNION ALL SELECT score_date, model_version, 'positives', 'all', positives FROM summary
+    UNION ALL SELECT score_date, model_version, 'base_rate', 'all', base_rate FROM summary
+    UNION ALL SELECT score_date, model_version, 'roc_auc', 'all', roc_auc FROM summary
+    UNION ALL SELECT score_date, model_version, 'brier', 'all', brier FROM summary
+    UNION ALL SELECT score_date, model_version, 'mean_predicted', 'all', mean_predicted FROM summary
+    UNION ALL SELECT score_date, model_version, 'calibration_error', 'all', calibration_error FROM summary
+    UNION ALL SELECT score_date, model_version, 'top_decile_lift', 'all', top_decile_lift FROM summary
+    UNION ALL SELECT score_date, model_version, 'decile_rows', decile::VARCHAR, n FROM deciles
+    UNION ALL SELECT score_date, model_version, 'decile_predicted', decile::VARCHAR, predicted FROM deciles
+    UNION ALL SELECT score_date, model_version, 'decile_observed', decile::VARCHAR, observed FROM deciles
+    UNION ALL SELECT score_date, model_version, 'tier_rows', risk_tier, n FROM tiers
+    UNION ALL SELECT score_date, model_version, 'tier_precision', risk_tier, observed FROM tiers
+),
+
+final AS (
+    SELECT score_date, model_version, metric, name, value, :run_id AS run_id, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
+    FROM long
+    WHERE value IS NOT NULL
+)
+
+SELECT * FROM final;
+
+    COMMIT;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_model_performance_grain_unique', 'fct_model_performance', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT score_date, model_version, metric, name
+        FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+        GROUP BY score_date, model_version, metric, name
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_model_performance_window_closed', 'fct_model_performance', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT score_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+        WHERE DATEADD(day, 30, score_date) > :as_of::DATE
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_model_performance_value_ranges', 'fct_model_performance', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT score_date, metric, name
+        FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+        WHERE (metric IN ('roc_auc', 'base_rate', 'brier', 'mean_predicted', 'calibration_error', 'decile_predicted',
+                'decile_observed', 'tier_precision') AND value NOT BETWEEN 0 AND 1)
+            OR (metric IN ('rows', 'positives', 'decile_rows', 'tier_rows', 'top_decile_lift') AND value < 0)
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+
+    alerts_before := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS);
+    BEGIN TRANSACTION;
+    -- MODEL_ALERTS as of :as_of: a feature whose PSI on a score date up to :as_of is above :psi_limit
+-- (FCT_SCORING_MONITOR), or a realised ROC AUC not above the deploy gate :min_auc (FCT_MODEL_PERFORMANCE).
+-- An alert already raised (same alert_id) is not raised again.
+INSERT INTO SFE_ANALYTICS_MEDIA.MODEL_ALERTS (
+    alert_id, kind, model_version, score_date, subject, value, threshold, run_id, recorded_at
+)
+WITH drift AS (
+    SELECT 'feature_drift' AS kind, model_version, score_date, name AS subject, value, :psi_limit::FLOAT AS threshold
+    FROM SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR
+    WHERE metric = 'psi' AND value > :psi_limit::FLOAT AND score_date <= :as_of::DATE
+),
+
+realised AS (
+    SELECT
+        'realised_auc_below_gate' AS kind, model_version, score_date, 'roc_auc' AS subject, value,
+        :min_auc::FLOAT AS threshold
+    FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+    WHERE metric = 'roc_auc' AND name = 'all' AND value <= :min_auc::FLOAT
+),
+
+found AS (
+    SELECT
+        kind || ':' || model_version || ':' || TO_VARCHAR(score_date) || ':' || subject AS alert_id,
+        kind, model_version, score_date, subject, value, threshold
+    FROM (SELECT * FROM drift UNION ALL SELECT * FROM realised) AS candidates
+),
+
+final AS (
+    SELECT f.*, :run_id AS run_id, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
+    FROM found AS f
+    WHERE f.alert_id NOT IN (SELECT alert_id FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS)
+)
+
+SELECT * FROM final;
+
+    COMMIT;
+    new_alerts := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS) - :alerts_before;
+    RETURN 'model monitored as of ' || AS_OF::VARCHAR || ': ' || new_alerts::VARCHAR || ' new alert(s)';
+END;
+$$;
+
+-- R__procedures.sql (checksum 80f49659e822, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -846,7 +1087,12 @@ BEGIN
     -- 35 = 5 weeks: the latest weekly date whose 30-day label window ends on or before as_of
     last_snapshot := (SELECT DATEADD(day, -35, :as_of::DATE));
     first_snapshot := (
-        SELECT GREATEST(DATEADD(day, 29, MIN(activity_date)), DATEADD(day, -7 * 25, :last_snapshot::DATE))
+        SELECT GREATEST(
+            DATEADD(
+                day, IFF(DATEDIFF(day, MIN(activity_date), :last_snapshot::DATE) >= 89 + 35, 89, 29), MIN(activity_date)
+            ),
+            DATEADD(day, -7 * 25, :last_snapshot::DATE)
+        )
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
     );
 
@@ -876,8 +1122,12 @@ INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING (
 -- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
 -- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
 --
--- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
--- are the test set (the reference design's split); NULL for unlabelled rows.
+-- split: train / test / purged, 80/20 by date among the labelled snapshots, purged: the test set is the
+-- latest k dates, k the count closest to 20 % of the dates that remain once the purged ones are set
+-- aside (at least 1); a training snapshot w is kept only when its label window closed by the first test
+-- snapshot t (w + 30 <= t), so no cancellation is labelled in both sets. The snapshots between are
+-- 'purged' (FLOOR(29 / :snapshot_every_days) of them: 4 on the weekly grid) and used by nothing.
+-- NULL for unlabelled rows.
 WITH snapshots AS (
     SELECT DISTINCT activity_date AS snapshot_date
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
@@ -1039,6 +1289,12 @@ labelled_dates AS (
     FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
 ),
 
+test_window AS (
+    SELECT MIN(snapshot_date) AS test_start
+    FROM labelled_dates
+    WHERE recency <= GREATEST(1, ROUND(0.2 * (dates - FLOOR(29 / :snapshot_every_days))))
+),
+
 final AS (
     SELECT
         l.subscriber_id,
@@ -1063,14 +1319,15 @@ final AS (
         l.churned,
         CASE
             WHEN l.churned IS NULL THEN NULL
-            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
-            ELSE 'train'
+            WHEN l.snapshot_date >= w.test_start THEN 'test'
+            WHEN DATEADD(day, 30, l.snapshot_date) <= w.test_start THEN 'train'
+            ELSE 'purged'
         END AS split,
         :run_id AS run_id,
         CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
     FROM labelled AS l
     CROSS JOIN reading_history AS h
-    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+    CROSS JOIN test_window AS w
 )
 
 SELECT * FROM final
@@ -1091,7 +1348,7 @@ SELECT * FROM final
         SELECT subscriber_id, snapshot_date
         FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
         WHERE churned IS NULL
-            OR split NOT IN ('train', 'test')
+            OR split NOT IN ('train', 'test', 'purged')
             OR DATEADD(day, 30, snapshot_date) > :as_of::DATE
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
@@ -1105,6 +1362,16 @@ SELECT * FROM final
             FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
         ) AS windows
         WHERE test_start <= train_end
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_training_purged', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT t.subscriber_id, t.snapshot_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING AS t
+        CROSS JOIN (
+            SELECT MIN(snapshot_date) AS test_start FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'test'
+        ) AS w
+        WHERE t.split = 'train' AND DATEADD(day, 30, t.snapshot_date) > w.test_start
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_churn_training_value_ranges', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
@@ -1172,8 +1439,12 @@ INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES (
 -- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
 -- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
 --
--- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
--- are the test set (the reference design's split); NULL for unlabelled rows.
+-- split: train / test / purged, 80/20 by date among the labelled snapshots, purged: the test set is the
+-- latest k dates, k the count closest to 20 % of the dates that remain once the purged ones are set
+-- aside (at least 1); a training snapshot w is kept only when its label window closed by the first test
+-- snapshot t (w + 30 <= t), so no cancellation is labelled in both sets. The snapshots between are
+-- 'purged' (FLOOR(29 / :snapshot_every_days) of them: 4 on the weekly grid) and used by nothing.
+-- NULL for unlabelled rows.
 WITH snapshots AS (
     SELECT DISTINCT activity_date AS snapshot_date
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
@@ -1335,6 +1606,12 @@ labelled_dates AS (
     FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
 ),
 
+test_window AS (
+    SELECT MIN(snapshot_date) AS test_start
+    FROM labelled_dates
+    WHERE recency <= GREATEST(1, ROUND(0.2 * (dates - FLOOR(29 / :snapshot_every_days))))
+),
+
 final AS (
     SELECT
         l.subscriber_id,
@@ -1359,14 +1636,15 @@ final AS (
         l.churned,
         CASE
             WHEN l.churned IS NULL THEN NULL
-            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
-            ELSE 'train'
+            WHEN l.snapshot_date >= w.test_start THEN 'test'
+            WHEN DATEADD(day, 30, l.snapshot_date) <= w.test_start THEN 'train'
+            ELSE 'purged'
         END AS split,
         :run_id AS run_id,
         CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
     FROM labelled AS l
     CROSS JOIN reading_history AS h
-    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+    CROSS JOIN test_window AS w
 )
 
 SELECT * FROM final
