@@ -100,7 +100,7 @@ class Settings(BaseSettings):
         "(the deploy gate still decides whether it replaces the current model).",
     )
     model_max_drivers: int = Field(
-        5, ge=1, le=12, description="Top features (by |SHAP value|) stored as each score's drivers."
+        5, ge=1, le=16, description="Top features (by |SHAP value|) stored as each score's drivers."
     )
     model_threads: int = Field(
         1,

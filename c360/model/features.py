@@ -45,6 +45,20 @@ FEATURES: tuple[Feature, ...] = (
     Feature("subscription_tenure_days", "numeric", "Days subscribed", -1),
     Feature("failed_payments_30d", "numeric", "Failed payments, last 30 days", 1),
     Feature("downgrades_90d", "numeric", "Plan downgrades, last 90 days", 1),
+    Feature("days_since_failed_payment", "numeric", "Days since the last failed payment (90: none in 90 days)", -1),
+    Feature("failed_payments_decayed", "numeric", "Failed payments, recent ones weighing more (10-day half-life)", 1),
+    Feature(
+        "days_since_cancellation_ticket",
+        "numeric",
+        "Days since the last cancellation request (90: none in 90 days)",
+        -1,
+    ),
+    Feature(
+        "cancellation_tickets_decayed",
+        "numeric",
+        "Cancellation requests, recent ones weighing more (10-day half-life)",
+        1,
+    ),
     Feature("plan", "categorical", "Plan"),
     Feature("acquisition_channel", "categorical", "Acquisition channel"),
 )
@@ -61,6 +75,8 @@ INTEGER_FEATURES: frozenset[str] = frozenset(
         "subscription_tenure_days",
         "failed_payments_30d",
         "downgrades_90d",
+        "days_since_failed_payment",
+        "days_since_cancellation_ticket",
     }
 )
 

@@ -238,7 +238,8 @@ BEGIN
         ARRAY_CONSTRUCT(
             'engagement_score', 'reads_per_day_30d', 'engagement_trend', 'days_since_last_read',
             'support_tickets_count', 'support_tickets_30d', 'cancellation_tickets_30d', 'subscription_tenure_days',
-            'failed_payments_30d', 'downgrades_90d', 'plan', 'acquisition_channel'
+            'failed_payments_30d', 'downgrades_90d', 'days_since_failed_payment', 'failed_payments_decayed',
+            'days_since_cancellation_ticket', 'cancellation_tickets_decayed', 'plan', 'acquisition_channel'
         ),
         COUNT_IF(t.split = 'train'),
         COUNT_IF(t.split = 'test'),
@@ -303,7 +304,11 @@ BEGIN
                 'SUPPORT_TICKETS_COUNT', support_tickets_count, 'SUPPORT_TICKETS_30D', support_tickets_30d,
                 'CANCELLATION_TICKETS_30D', cancellation_tickets_30d,
                 'SUBSCRIPTION_TENURE_DAYS', subscription_tenure_days, 'FAILED_PAYMENTS_30D', failed_payments_30d,
-                'DOWNGRADES_90D', downgrades_90d, 'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
+                'DOWNGRADES_90D', downgrades_90d, 'DAYS_SINCE_FAILED_PAYMENT', days_since_failed_payment,
+                'FAILED_PAYMENTS_DECAYED', failed_payments_decayed,
+                'DAYS_SINCE_CANCELLATION_TICKET', days_since_cancellation_ticket,
+                'CANCELLATION_TICKETS_DECAYED', cancellation_tickets_decayed,
+                'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
             ) AS input
         FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
         WHERE snapshot_date = :AS_OF

@@ -18,6 +18,7 @@ from tests.model.conftest import AS_OF, LATEST_LABELLED, Built, using_home
 FEATURES = (
     "engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count, "
     "support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d, "
+    "days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed, "
     "plan, acquisition_channel"
 )
 
@@ -197,3 +198,39 @@ def test_scoring_features_of_a_day_are_its_training_features(training: tuple[War
         assert row["churned"] is None and row["split"] is None
         expected = {k: v for k, v in trained_on[subscriber].items() if k not in ("churned", "split", "snapshot_date")}
         assert {k: v for k, v in row.items() if k not in ("churned", "split")} == expected
+
+
+def test_recency_features_follow_the_failed_payments_and_cancellation_requests(
+    training: tuple[Warehouse, Path],
+) -> None:
+    """Days since the latest (90: none in 90 days) and the count decayed by half every 10 days, recomputed here."""
+    warehouse = training[0]
+    rows = training_rows(warehouse)
+    with warehouse.connect() as conn:
+        failed = conn.query(
+            "SELECT subscriber_id, event_timestamp AS at FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS "
+            "WHERE is_valid AND event_type = 'payment' AND payment_status = 'failed'"
+        )
+        requests = conn.query(
+            "SELECT subscriber_id, created_at AS at FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS "
+            "WHERE category = 'cancellation' "
+            "QUALIFY ROW_NUMBER() OVER (PARTITION BY ticket_id ORDER BY load_seq DESC) = 1"
+        )
+
+    def by_subscriber(events: list[dict[str, Any]]) -> dict[str, list[date]]:
+        out: dict[str, list[date]] = {}
+        for e in events:
+            out.setdefault(e["subscriber_id"], []).append(e["at"].date())
+        return out
+
+    checked = 0
+    for source, days_name, decayed_name in (
+        (by_subscriber(failed), "days_since_failed_payment", "failed_payments_decayed"),
+        (by_subscriber(requests), "days_since_cancellation_ticket", "cancellation_tickets_decayed"),
+    ):
+        for (subscriber, day), row in rows.items():
+            ages = [(day - d).days for d in source.get(subscriber, []) if 0 <= (day - d).days <= 89]
+            assert row[days_name] == (min(ages) if ages else 90)
+            assert row[decayed_name] == pytest.approx(sum(0.5 ** (a / 10) for a in ages), abs=1e-6)
+            checked += bool(ages)
+    assert checked > 100  # enough rows with a recent event to mean something

@@ -67,7 +67,21 @@ subscription AS (
             AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
         ) AS failed_payments_30d,
         COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
-            AS downgrades_90d
+            AS downgrades_90d,
+        -- recency: an old failed payment weighs less than a fresh one (half-life 10 days, last 90 days)
+        MAX(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            e.event_timestamp::DATE,
+            NULL
+        )) AS last_failed_payment_date,
+        -- rounded: a sum of floats depends on the order rows arrive in; 6 decimals do not
+        ROUND(SUM(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            POWER(0.5, DATEDIFF(day, e.event_timestamp::DATE, s.snapshot_date) / 10.0),
+            0
+        )), 6)::FLOAT AS failed_payments_decayed
     FROM snapshots AS s
     INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
     GROUP BY s.snapshot_date, e.subscriber_id
@@ -106,7 +120,11 @@ support AS (
         COUNT(*) AS tickets_90d,
         COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
         COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
-            AS cancellation_tickets_30d
+            AS cancellation_tickets_30d,
+        MAX(IFF(t.category = 'cancellation', t.created_at::DATE, NULL)) AS last_cancellation_ticket_date,
+        ROUND(SUM(IFF(
+            t.category = 'cancellation', POWER(0.5, DATEDIFF(day, t.created_at::DATE, s.snapshot_date) / 10.0), 0
+        )), 6)::FLOAT AS cancellation_tickets_decayed
     FROM snapshots AS s
     INNER JOIN tickets AS t
         ON t.created_at < DATEADD(day, 1, s.snapshot_date)
@@ -134,6 +152,8 @@ active AS (
         b.acquisition_channel,
         b.failed_payments_30d,
         b.downgrades_90d,
+        b.last_failed_payment_date,
+        b.failed_payments_decayed,
         COALESCE(p.plan, 'unknown') AS plan
     FROM lifecycle AS l
     INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
@@ -155,7 +175,9 @@ rates AS (
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
         COALESCE(t.tickets_90d, 0) AS tickets_90d,
         COALESCE(t.tickets_30d, 0) AS tickets_30d,
-        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d,
+        t.last_cancellation_ticket_date,
+        COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
@@ -206,6 +228,12 @@ final AS (
         l.tenure_days AS subscription_tenure_days,
         l.failed_payments_30d,
         l.downgrades_90d,
+        -- 90: none in the last 90 days
+        COALESCE(DATEDIFF(day, l.last_failed_payment_date, l.snapshot_date), 90) AS days_since_failed_payment,
+        l.failed_payments_decayed,
+        COALESCE(DATEDIFF(day, l.last_cancellation_ticket_date, l.snapshot_date), 90)
+            AS days_since_cancellation_ticket,
+        l.cancellation_tickets_decayed,
         l.plan,
         l.acquisition_channel,
         l.churned,

@@ -42,4 +42,8 @@ WHERE engagement_score NOT BETWEEN 0 AND 100
     OR support_tickets_30d > support_tickets_count
     OR cancellation_tickets_30d > support_tickets_30d
     OR failed_payments_30d < 0
-    OR downgrades_90d < 0;
+    OR downgrades_90d < 0
+    OR days_since_failed_payment NOT BETWEEN 0 AND 90
+    OR days_since_cancellation_ticket NOT BETWEEN 0 AND 90
+    OR failed_payments_decayed < 0
+    OR cancellation_tickets_decayed < 0;

@@ -113,7 +113,9 @@ long AS (
 ),
 
 final AS (
-    SELECT score_date, model_version, metric, name, value, :run_id AS run_id, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
+    SELECT
+        score_date, model_version, metric, name, value, :run_id AS run_id,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
     FROM long
     WHERE value IS NOT NULL
 )

@@ -267,7 +267,7 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (
     recorded_at                 TIMESTAMP_NTZ NOT NULL
 );
 
--- V006__model_lifecycle.sql (checksum b2dd0d7c89ed, target snowflake)
+-- V006__model_lifecycle.sql (checksum 2199c9149514, target snowflake)
 CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE (
     model_version               VARCHAR NOT NULL,
     check_name                  VARCHAR NOT NULL,
@@ -297,21 +297,34 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.MODEL_ALERTS (
     run_id                      VARCHAR NOT NULL,
     recorded_at                 TIMESTAMP_NTZ NOT NULL
 );
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN days_since_failed_payment NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN failed_payments_decayed FLOAT;
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN days_since_cancellation_ticket NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN cancellation_tickets_decayed FLOAT;
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN days_since_failed_payment NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN failed_payments_decayed FLOAT;
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN days_since_cancellation_ticket NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN cancellation_tickets_decayed FLOAT;
 
--- R__model_monitoring.sql (checksum 7095935f2483, target snowflake)
+-- R__model_monitoring.sql (checksum 02af2ce8fe61, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(
-    AS_OF DATE, RUN_ID VARCHAR, PSI_LIMIT FLOAT DEFAULT 0.25, MIN_AUC FLOAT DEFAULT 0.80
+    AS_OF DATE, RUN_ID VARCHAR, PSI_LIMIT FLOAT DEFAULT NULL, MIN_AUC FLOAT DEFAULT NULL
 )
 RETURNS VARCHAR
 LANGUAGE SQL
 AS
 $$
 DECLARE
+    drift_limit FLOAT;
+    auc_gate FLOAT;
     alerts_before INTEGER DEFAULT 0;
     new_alerts INTEGER DEFAULT 0;
     failed_checks INTEGER DEFAULT 0;
     dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
 BEGIN
+    drift_limit := (SELECT COALESCE(:psi_limit, 0.25));
+    auc_gate := (SELECT COALESCE(:min_auc, 0.80));
+
     BEGIN TRANSACTION;
     -- FCT_MODEL_PERFORMANCE as of :as_of: the realised performance of every score date whose 30-day window
 -- has closed by :as_of and that has no rows yet (a daily run backfills what closed since the last one).
@@ -428,7 +441,9 @@ long AS (
 ),
 
 final AS (
-    SELECT score_date, model_version, metric, name, value, :run_id AS run_id, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
+    SELECT
+        score_date, model_version, metric, name, value, :run_id AS run_id,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
     FROM long
     WHERE value IS NOT NULL
 )
@@ -467,24 +482,24 @@ SELECT * FROM final;
 
     alerts_before := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS);
     BEGIN TRANSACTION;
-    -- MODEL_ALERTS as of :as_of: a feature whose PSI on a score date up to :as_of is above :psi_limit
--- (FCT_SCORING_MONITOR), or a realised ROC AUC not above the deploy gate :min_auc (FCT_MODEL_PERFORMANCE).
+    -- MODEL_ALERTS as of :as_of: a feature whose PSI on a score date up to :as_of is above :drift_limit
+-- (FCT_SCORING_MONITOR), or a realised ROC AUC not above the deploy gate :auc_gate (FCT_MODEL_PERFORMANCE).
 -- An alert already raised (same alert_id) is not raised again.
 INSERT INTO SFE_ANALYTICS_MEDIA.MODEL_ALERTS (
     alert_id, kind, model_version, score_date, subject, value, threshold, run_id, recorded_at
 )
 WITH drift AS (
-    SELECT 'feature_drift' AS kind, model_version, score_date, name AS subject, value, :psi_limit::FLOAT AS threshold
+    SELECT 'feature_drift' AS kind, model_version, score_date, name AS subject, value, :drift_limit::FLOAT AS threshold
     FROM SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR
-    WHERE metric = 'psi' AND value > :psi_limit::FLOAT AND score_date <= :as_of::DATE
+    WHERE metric = 'psi' AND value > :drift_limit::FLOAT AND score_date <= :as_of::DATE
 ),
 
 realised AS (
     SELECT
         'realised_auc_below_gate' AS kind, model_version, score_date, 'roc_auc' AS subject, value,
-        :min_auc::FLOAT AS threshold
+        :auc_gate::FLOAT AS threshold
     FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
-    WHERE metric = 'roc_auc' AND name = 'all' AND value <= :min_auc::FLOAT
+    WHERE metric = 'roc_auc' AND name = 'all' AND value <= :auc_gate::FLOAT
 ),
 
 found AS (
@@ -508,7 +523,7 @@ SELECT * FROM final;
 END;
 $$;
 
--- R__procedures.sql (checksum 80f49659e822, target snowflake)
+-- R__procedures.sql (checksum 8451217d2720, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1104,7 +1119,9 @@ DELETE FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING;
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING (
     subscriber_id, snapshot_date, engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read,
     support_tickets_count, support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days,
-    failed_payments_30d, downgrades_90d, plan, acquisition_channel, churned, split, run_id, built_at
+    failed_payments_30d, downgrades_90d, days_since_failed_payment, failed_payments_decayed,
+    days_since_cancellation_ticket, cancellation_tickets_decayed, plan, acquisition_channel, churned, split, run_id,
+    built_at
 )
 -- The churn model's one definition of its inputs: one row per subscriber active at the end of each
 -- snapshot date, with the features (docs/model.md) and the 30-day label. Training (FCT_CHURN_TRAINING)
@@ -1175,7 +1192,21 @@ subscription AS (
             AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
         ) AS failed_payments_30d,
         COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
-            AS downgrades_90d
+            AS downgrades_90d,
+        -- recency: an old failed payment weighs less than a fresh one (half-life 10 days, last 90 days)
+        MAX(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            e.event_timestamp::DATE,
+            NULL
+        )) AS last_failed_payment_date,
+        -- rounded: a sum of floats depends on the order rows arrive in; 6 decimals do not
+        ROUND(SUM(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            POWER(0.5, DATEDIFF(day, e.event_timestamp::DATE, s.snapshot_date) / 10.0),
+            0
+        )), 6)::FLOAT AS failed_payments_decayed
     FROM snapshots AS s
     INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
     GROUP BY s.snapshot_date, e.subscriber_id
@@ -1214,7 +1245,11 @@ support AS (
         COUNT(*) AS tickets_90d,
         COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
         COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
-            AS cancellation_tickets_30d
+            AS cancellation_tickets_30d,
+        MAX(IFF(t.category = 'cancellation', t.created_at::DATE, NULL)) AS last_cancellation_ticket_date,
+        ROUND(SUM(IFF(
+            t.category = 'cancellation', POWER(0.5, DATEDIFF(day, t.created_at::DATE, s.snapshot_date) / 10.0), 0
+        )), 6)::FLOAT AS cancellation_tickets_decayed
     FROM snapshots AS s
     INNER JOIN tickets AS t
         ON t.created_at < DATEADD(day, 1, s.snapshot_date)
@@ -1242,6 +1277,8 @@ active AS (
         b.acquisition_channel,
         b.failed_payments_30d,
         b.downgrades_90d,
+        b.last_failed_payment_date,
+        b.failed_payments_decayed,
         COALESCE(p.plan, 'unknown') AS plan
     FROM lifecycle AS l
     INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
@@ -1263,7 +1300,9 @@ rates AS (
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
         COALESCE(t.tickets_90d, 0) AS tickets_90d,
         COALESCE(t.tickets_30d, 0) AS tickets_30d,
-        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d,
+        t.last_cancellation_ticket_date,
+        COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
@@ -1314,6 +1353,12 @@ final AS (
         l.tenure_days AS subscription_tenure_days,
         l.failed_payments_30d,
         l.downgrades_90d,
+        -- 90: none in the last 90 days
+        COALESCE(DATEDIFF(day, l.last_failed_payment_date, l.snapshot_date), 90) AS days_since_failed_payment,
+        l.failed_payments_decayed,
+        COALESCE(DATEDIFF(day, l.last_cancellation_ticket_date, l.snapshot_date), 90)
+            AS days_since_cancellation_ticket,
+        l.cancellation_tickets_decayed,
         l.plan,
         l.acquisition_channel,
         l.churned,
@@ -1386,6 +1431,10 @@ SELECT * FROM final
             OR cancellation_tickets_30d > support_tickets_30d
             OR failed_payments_30d < 0
             OR downgrades_90d < 0
+            OR days_since_failed_payment NOT BETWEEN 0 AND 90
+            OR days_since_cancellation_ticket NOT BETWEEN 0 AND 90
+            OR failed_payments_decayed < 0
+            OR cancellation_tickets_decayed < 0
     ) AS failing;
     failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
     IF (failed_checks > 0) THEN
@@ -1421,7 +1470,9 @@ WHERE snapshot_date = :as_of::DATE;
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES (
     subscriber_id, snapshot_date, engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read,
     support_tickets_count, support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days,
-    failed_payments_30d, downgrades_90d, plan, acquisition_channel, churned, split, run_id, built_at
+    failed_payments_30d, downgrades_90d, days_since_failed_payment, failed_payments_decayed,
+    days_since_cancellation_ticket, cancellation_tickets_decayed, plan, acquisition_channel, churned, split, run_id,
+    built_at
 )
 -- The churn model's one definition of its inputs: one row per subscriber active at the end of each
 -- snapshot date, with the features (docs/model.md) and the 30-day label. Training (FCT_CHURN_TRAINING)
@@ -1492,7 +1543,21 @@ subscription AS (
             AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
         ) AS failed_payments_30d,
         COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
-            AS downgrades_90d
+            AS downgrades_90d,
+        -- recency: an old failed payment weighs less than a fresh one (half-life 10 days, last 90 days)
+        MAX(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            e.event_timestamp::DATE,
+            NULL
+        )) AS last_failed_payment_date,
+        -- rounded: a sum of floats depends on the order rows arrive in; 6 decimals do not
+        ROUND(SUM(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            POWER(0.5, DATEDIFF(day, e.event_timestamp::DATE, s.snapshot_date) / 10.0),
+            0
+        )), 6)::FLOAT AS failed_payments_decayed
     FROM snapshots AS s
     INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
     GROUP BY s.snapshot_date, e.subscriber_id
@@ -1531,7 +1596,11 @@ support AS (
         COUNT(*) AS tickets_90d,
         COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
         COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
-            AS cancellation_tickets_30d
+            AS cancellation_tickets_30d,
+        MAX(IFF(t.category = 'cancellation', t.created_at::DATE, NULL)) AS last_cancellation_ticket_date,
+        ROUND(SUM(IFF(
+            t.category = 'cancellation', POWER(0.5, DATEDIFF(day, t.created_at::DATE, s.snapshot_date) / 10.0), 0
+        )), 6)::FLOAT AS cancellation_tickets_decayed
     FROM snapshots AS s
     INNER JOIN tickets AS t
         ON t.created_at < DATEADD(day, 1, s.snapshot_date)
@@ -1559,6 +1628,8 @@ active AS (
         b.acquisition_channel,
         b.failed_payments_30d,
         b.downgrades_90d,
+        b.last_failed_payment_date,
+        b.failed_payments_decayed,
         COALESCE(p.plan, 'unknown') AS plan
     FROM lifecycle AS l
     INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
@@ -1580,7 +1651,9 @@ rates AS (
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
         COALESCE(t.tickets_90d, 0) AS tickets_90d,
         COALESCE(t.tickets_30d, 0) AS tickets_30d,
-        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d,
+        t.last_cancellation_ticket_date,
+        COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
@@ -1631,6 +1704,12 @@ final AS (
         l.tenure_days AS subscription_tenure_days,
         l.failed_payments_30d,
         l.downgrades_90d,
+        -- 90: none in the last 90 days
+        COALESCE(DATEDIFF(day, l.last_failed_payment_date, l.snapshot_date), 90) AS days_since_failed_payment,
+        l.failed_payments_decayed,
+        COALESCE(DATEDIFF(day, l.last_cancellation_ticket_date, l.snapshot_date), 90)
+            AS days_since_cancellation_ticket,
+        l.cancellation_tickets_decayed,
         l.plan,
         l.acquisition_channel,
         l.churned,
@@ -1684,6 +1763,10 @@ SELECT * FROM final
                 OR subscription_tenure_days < 0
                 OR support_tickets_30d > support_tickets_count
                 OR cancellation_tickets_30d > support_tickets_30d
+                OR days_since_failed_payment NOT BETWEEN 0 AND 90
+                OR days_since_cancellation_ticket NOT BETWEEN 0 AND 90
+                OR failed_payments_decayed < 0
+                OR cancellation_tickets_decayed < 0
                 OR churned IS NOT NULL
             )
     ) AS failing;
@@ -1807,7 +1890,8 @@ BEGIN
         ARRAY_CONSTRUCT(
             'engagement_score', 'reads_per_day_30d', 'engagement_trend', 'days_since_last_read',
             'support_tickets_count', 'support_tickets_30d', 'cancellation_tickets_30d', 'subscription_tenure_days',
-            'failed_payments_30d', 'downgrades_90d', 'plan', 'acquisition_channel'
+            'failed_payments_30d', 'downgrades_90d', 'days_since_failed_payment', 'failed_payments_decayed',
+            'days_since_cancellation_ticket', 'cancellation_tickets_decayed', 'plan', 'acquisition_channel'
         ),
         COUNT_IF(t.split = 'train'),
         COUNT_IF(t.split = 'test'),
@@ -1867,7 +1951,11 @@ BEGIN
                 'SUPPORT_TICKETS_COUNT', support_tickets_count, 'SUPPORT_TICKETS_30D', support_tickets_30d,
                 'CANCELLATION_TICKETS_30D', cancellation_tickets_30d,
                 'SUBSCRIPTION_TENURE_DAYS', subscription_tenure_days, 'FAILED_PAYMENTS_30D', failed_payments_30d,
-                'DOWNGRADES_90D', downgrades_90d, 'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
+                'DOWNGRADES_90D', downgrades_90d, 'DAYS_SINCE_FAILED_PAYMENT', days_since_failed_payment,
+                'FAILED_PAYMENTS_DECAYED', failed_payments_decayed,
+                'DAYS_SINCE_CANCELLATION_TICKET', days_since_cancellation_ticket,
+                'CANCELLATION_TICKETS_DECAYED', cancellation_tickets_decayed,
+                'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
             ) AS input
         FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
         WHERE snapshot_date = :AS_OF
@@ -1942,12 +2030,13 @@ BEGIN
 END;
 $$;
 
--- R__tasks.sql (checksum debc692b9326, target snowflake)
+-- R__tasks.sql (checksum f13deb9df2ba, target snowflake)
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_subscribers_task SUSPEND;
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_build_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_weekly_training_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task SUSPEND;
 CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_subscribers_task
     WAREHOUSE = SFE_C360_WH
     SCHEDULE = '1 MINUTE'
@@ -1975,6 +2064,13 @@ AS
     CALL SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
         DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.3, 0.1
     );
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task
+    WAREHOUSE = SFE_C360_WH
+    AFTER SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(
+        DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.25, 0.8
+    );
 CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task
     WAREHOUSE = SFE_C360_WH
     SCHEDULE = 'USING CRON 0 1 * * 0 UTC'
@@ -1984,12 +2080,13 @@ AS
         DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.8, 0.3
     );
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task RESUME;
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task RESUME;
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_engagement_task RESUME;
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task RESUME;
 
--- R__views.sql (checksum 4513289398c6, target snowflake)
+-- R__views.sql (checksum 48f17f264bd0, target snowflake)
 CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_SUBSCRIBER_360 AS
 WITH engagement_30d AS (
     SELECT
@@ -2062,6 +2159,7 @@ CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN AS
 SELECT
     engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
     support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed,
     plan, acquisition_channel, churned
 FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
 WHERE split = 'train';
@@ -2069,6 +2167,7 @@ CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST AS
 SELECT
     engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
     support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed,
     plan, acquisition_channel, churned
 FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
 WHERE split = 'test';
