@@ -54,8 +54,8 @@ def template_variables(target: Target = "snowflake") -> dict[str, str]:
 
     Snowflake's tasks run on their own, so the thresholds they pass to the model's procedures are fixed
     when the tasks are created: changing C360_RISK_TIER_*, C360_MODEL_MIN_TEST_AUC or C360_MODEL_PSI_ALERT
-    changes R__tasks.sql's checksum, and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks pass NULL and the
-    native procedures read the settings when they run.
+    changes R__tasks.sql's checksum, and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks
+    pass NULL and the native procedures read the settings when they run (SFE_MONITOR_MODEL: its defaults).
     """
     settings = get_settings()
     values = {"task_warehouse": settings.snowflake_task_warehouse}
