@@ -33,6 +33,12 @@ def generate(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last day of data (YYYY-MM-DD); default yesterday.")
     ] = None,
+    drift: Annotated[
+        str | None,
+        typer.Option(
+            "--drift", help="product-change@N: the churn drivers change on day N of the window (a drifting world)."
+        ),
+    ] = None,
 ) -> None:
     """Write synthetic subscription events (JSON lines), content views (CSV) and support tickets (Parquet)."""
     from c360.pipeline.run import default_as_of
@@ -41,10 +47,14 @@ def generate(
     day = parse_date(as_of) or default_as_of()
     try:
         with progress_bar("generating") as update:
-            result = run(out, scale=scale, days=days, seed=seed, as_of=day, on_progress=update)
+            result = run(out, scale=scale, days=days, seed=seed, as_of=day, on_progress=update, drift=drift)
     except ValueError as exc:
         raise SourceFileError(str(exc)) from None
-    table = Table("file", "rows", title=f"generated in {out} (scale {scale:g}, {days} days to {day}, seed {seed})")
+    table = Table(
+        "file",
+        "rows",
+        title=f"generated in {out} (scale {scale:g}, {days} days to {day}, seed {seed}{', ' + drift if drift else ''})",
+    )
     for key, path in result.files.items():
         table.add_row(str(path), f"{result.counts.get(key, 0):,}")
     stdout.print(table)
