@@ -144,35 +144,43 @@ def run_series(
         raise BacktestError("backtests run on the embedded warehouse (C360_WAREHOUSE_URL=duckdb:///...)")
     results = []
     with warehouse.connect() as conn:
-        assert isinstance(conn, DuckDBConnection)
         loaded = loaded_range(conn)
-        if loaded is None:
-            raise BacktestError("the warehouse holds no engagement data; run `c360 pipeline run` first")
-        known_until = loaded[1]
-        latest = known_until - timedelta(days=LABEL_DAYS)
-        late = [d for d in days if d > latest]
-        if late:
-            raise BacktestError(
-                f"no complete 30-day window after {late[0]}: the warehouse holds data up to {known_until}, so the "
-                f"latest day a backtest can score is {latest}"
-            )
-        for day in days:
-            choice = choose_model(conn, day, settings, train=train)
+    if loaded is None:
+        raise BacktestError("the warehouse holds no engagement data; run `c360 pipeline run` first")
+    known_until = loaded[1]
+    latest = known_until - timedelta(days=LABEL_DAYS)
+    late = [d for d in days if d > latest]
+    if late:
+        raise BacktestError(
+            f"no complete 30-day window after {late[0]}: the warehouse holds data up to {known_until}, so the "
+            f"latest day a backtest can score is {latest}"
+        )
+    for day in days:  # the warehouse is opened per day, and not while a model trains
+        with warehouse.connect() as conn:
+            assert isinstance(conn, DuckDBConnection)
             rows = read_snapshot(conn, day, known_until)
-            truth = _truth(ground_truth, day, rows.subscriber_id, strict_truth) if ground_truth else None
-            results.append(_measure(day, rows, choice, truth, settings.risk_tier_high))
+            if train:
+                window = require_history(conn, day)
+                training = read_training_window(conn, day, window.first_snapshot, window.last_snapshot)
+            else:
+                choice = choose_model(conn, day, settings)
+        if train:
+            choice = trained_choice(training, day, settings)
+        truth = _truth(ground_truth, day, rows.subscriber_id, strict_truth) if ground_truth else None
+        results.append(_measure(day, rows, choice, truth, settings.risk_tier_high))
     return results
 
 
-def choose_model(conn: DuckDBConnection, as_of: date, settings: Settings, *, train: bool) -> ModelChoice:
-    """The newest deployed model trained on data up to ``as_of``; one trained as of it; or the current one."""
-    if train:
-        from c360.model.train import fit, utcnow
+def trained_choice(rows: Snapshots, as_of: date, settings: Settings) -> ModelChoice:
+    """A model trained on the training set as of ``as_of`` (not registered)."""
+    from c360.model.train import fit, utcnow
 
-        window = require_history(conn, as_of)
-        rows = read_training_window(conn, as_of, window.first_snapshot, window.last_snapshot)
-        trained = fit(rows, trained_at=utcnow(), threads=settings.model_threads, high_threshold=settings.risk_tier_high)
-        return ModelChoice(trained.model, trained.model.version, as_of, "trained", out_of_sample=True)
+    trained = fit(rows, trained_at=utcnow(), threads=settings.model_threads, high_threshold=settings.risk_tier_high)
+    return ModelChoice(trained.model, trained.model.version, as_of, "trained", out_of_sample=True)
+
+
+def choose_model(conn: DuckDBConnection, as_of: date, settings: Settings) -> ModelChoice:
+    """The newest deployed model trained on data up to ``as_of``, or else the current one (in sample)."""
     entry = registry.newest_trained_by(conn, as_of)
     if entry is not None:
         model = load(registry.artifact_path(entry, settings.home), entry.artifact_sha256)

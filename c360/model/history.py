@@ -82,5 +82,5 @@ def require_history(conn: WarehouseConnection, as_of: date) -> TrainingWindow:
         f"training as of {as_of} needs {MIN_SNAPSHOTS} labelled weekly snapshots (one to train on, "
         f"{PURGED_SNAPSHOTS} purged, one to test on), i.e. {MIN_DAYS} days of data from {needed_from}; the "
         f"warehouse holds {(last - first).days + 1} days, {first} to {last}, which gives {window.snapshots}: "
-        f"load more history (`c360 generate --days 180`) or train as of a later day"
+        f"load more history (`c360 generate --days 184`) or train as of a later day"
     )
