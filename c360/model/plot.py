@@ -128,10 +128,11 @@ def shap_summary_plot(
 
 def psi_plot(path: Path, days: list[date], psi: dict[str, list[float]], *, title: str) -> Path:
     """PSI of each feature against its model's training population, per backtest day."""
-    figure, axes = plt.subplots(figsize=(9, 5), dpi=110)
+    figure, axes = plt.subplots(figsize=(11, 5), dpi=110)
     x = np.array(days, dtype="datetime64[D]")
-    for name, values in sorted(psi.items(), key=lambda kv: -max(kv[1])):
-        axes.plot(x, values, marker="o", markersize=3, label=name)
+    colours = plt.get_cmap("tab20")
+    for i, (name, values) in enumerate(sorted(psi.items(), key=lambda kv: -max(kv[1]))):
+        axes.plot(x, values, marker="o", markersize=3, label=name, color=colours(i % 20))
     axes.axhline(PSI_WATCH, color="orange", linestyle=":", linewidth=1, label=f"{PSI_WATCH} worth a look")
     axes.axhline(PSI_SHIFT, color="red", linestyle="--", linewidth=1, label=f"{PSI_SHIFT} shifted (alert)")
     axes.set_ylim(0, max(PSI_SHIFT * 1.2, max((max(v) for v in psi.values()), default=0) * 1.1))
@@ -139,7 +140,7 @@ def psi_plot(path: Path, days: list[date], psi: dict[str, list[float]], *, title
     axes.set_ylabel("population stability index")
     axes.set_title(title, fontsize=10)
     axes.grid(True, alpha=0.3)
-    axes.legend(fontsize=7, ncol=2, loc="upper left")
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the lines, never over them
     figure.autofmt_xdate()
     return _save(figure, path)
 
