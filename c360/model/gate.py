@@ -157,6 +157,9 @@ def bootstrap_difference(
         if sample.all() or not sample.any():
             continue
         differences.append(auc(sample, p_a[rows]) - auc(sample, p_b[rows]))
+    if not differences:  # every resample drew a single class: no interval, only the point difference
+        point = auc(y, p_a) - auc(y, p_b)
+        return point, point
     tail = (1 - CONFIDENCE) / 2 * 100
     low, high = np.percentile(differences, [tail, 100 - tail])
     return float(low), float(high)

@@ -12,7 +12,7 @@ def write_plots(results: list[Backtest], directory: Path) -> list[Path]:
     """Reliability, gains/lift and SHAP summary of the last day; PSI (and, for a series, AUC) per day."""
     last = results[-1]
     stem = f"backtest-{last.as_of}"
-    title = f"{last.as_of} ({last.sample}), {last.model_version}"
+    title = f"{last.as_of} ({last.sample})\n{last.model_version}"
     paths = [
         reliability_plot(
             directory / f"{stem}-reliability.png",
