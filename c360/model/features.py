@@ -191,14 +191,19 @@ def categories_of(rows: Snapshots) -> dict[str, list[str]]:
     return {name: sorted({str(v) for v in rows.columns[name]}) for name in CATEGORICAL}
 
 
+def specs(names: Sequence[str]) -> tuple[Feature, ...]:
+    """The Feature of each name, in order (a model's own feature list)."""
+    return tuple(_BY_NAME[name] for name in names)
+
+
 def matrix(rows: Snapshots, categories: dict[str, list[str]], features: Sequence[str] | None = None) -> F64:
     """The model's input matrix: numeric features as they are, categories as codes (-1: unseen in training).
 
     ``features``: a model's own feature list (an older model may use fewer); default all of FEATURES.
     """
-    specs = FEATURES if features is None else tuple(_BY_NAME[name] for name in features)
-    out = np.empty((len(rows), len(specs)), dtype=np.float64)
-    for j, feature in enumerate(specs):
+    chosen = FEATURES if features is None else specs(features)
+    out = np.empty((len(rows), len(chosen)), dtype=np.float64)
+    for j, feature in enumerate(chosen):
         values = rows.columns[feature.name]
         if feature.kind == "numeric":
             out[:, j] = values.astype(np.float64)

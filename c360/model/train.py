@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -28,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 
 from c360.model.artifact import Calibration, ChurnModel
 from c360.model.errors import ModelError, TrainingDataError
-from c360.model.features import CATEGORICAL, FEATURE_NAMES, FEATURES, Snapshots, categories_of, matrix
+from c360.model.features import FEATURE_NAMES, FEATURES, Snapshots, categories_of, matrix, specs
 from c360.model.history import MIN_SNAPSHOTS, PURGED_SNAPSHOTS
 from c360.model.metrics import auc, classification_metrics
 from c360.model.monitor import reference_bins
@@ -93,17 +94,35 @@ class Split:
         )
 
 
-def fit(rows: Snapshots, *, trained_at: datetime, threads: int, high_threshold: float) -> Trained:
-    """Train, calibrate and evaluate on a training set (FCT_CHURN_TRAINING rows)."""
+def fit(
+    rows: Snapshots,
+    *,
+    trained_at: datetime,
+    threads: int,
+    high_threshold: float,
+    features: Sequence[str] = FEATURE_NAMES,
+) -> Trained:
+    """Train, calibrate and evaluate on a training set (FCT_CHURN_TRAINING rows).
+
+    ``features``: all of FEATURES by default; a subset reproduces a model of an earlier feature set.
+    """
     train, test, split = _split(rows)
     categories = categories_of(train)
-    x, y = matrix(train, categories), _labels(train)
+    x, y = matrix(train, categories, features), _labels(train)
     held_out = calibration_mask(train.subscriber_id)
     _require_classes(y[~held_out], "the rows the model is fitted on", MIN_POSITIVES)
     _require_classes(y[held_out], "the calibration slice", 1)
-    params = {**HYPERPARAMETERS, "num_threads": threads}
+    chosen = specs(features)
+    params = {
+        **HYPERPARAMETERS,
+        "num_threads": threads,
+        "monotone_constraints": [f.monotone for f in chosen],
+    }
     dataset = lgb.Dataset(
-        x[~held_out], y[~held_out], feature_name=list(FEATURE_NAMES), categorical_feature=list(CATEGORICAL)
+        x[~held_out],
+        y[~held_out],
+        feature_name=list(features),
+        categorical_feature=[f.name for f in chosen if f.kind == "categorical"],
     )
     booster = lgb.train(params, dataset, num_boost_round=ROUNDS)
     calibration = platt(np.asarray(booster.predict(x[held_out], raw_score=True)), y[held_out])
@@ -112,19 +131,19 @@ def fit(rows: Snapshots, *, trained_at: datetime, threads: int, high_threshold: 
         version=version_name(trained_at, booster_text, calibration),
         booster_text=booster_text,
         trees=booster.dump_model(),
-        features=list(FEATURE_NAMES),
+        features=list(features),
         categories=categories,
         calibration=calibration,
         reference=reference_bins(train),
         params={**params, "rounds": ROUNDS},
     )
-    x_test, y_test = matrix(test, categories), _labels(test)
+    x_test, y_test = matrix(test, categories, features), _labels(test)
     _check_explainer(model, booster, x_test)
     probability = model.probability(x_test)
     metrics = classification_metrics(y_test, probability, high_threshold)
     contributions, _ = model.contributions(x_test)
     mean_abs = np.abs(contributions).mean(axis=0)
-    importance = sorted(zip(FEATURE_NAMES, mean_abs.tolist(), strict=True), key=lambda kv: -kv[1])
+    importance = sorted(zip(features, mean_abs.tolist(), strict=True), key=lambda kv: -kv[1])
     train_dates, test_dates = train.dates(), test.dates()
     return Trained(
         model=model,
