@@ -30,12 +30,14 @@ def register(app: typer.Typer) -> None:
 def train(as_of: Annotated[str | None, AS_OF] = None) -> None:
     """Build the training set and train the churn model; it becomes current only if it passes the deploy gate."""
     from c360.model.errors import ModelRejected
+    from c360.model.history import PURGED_SNAPSHOTS, SNAPSHOT_EVERY_DAYS
     from c360.model.service import train_model
 
     outcome = train_model(Warehouse.from_settings(), as_of=parse_date(as_of))
     entry = outcome.entry
     table = Table("", "", title=f"{entry.model_version} ({entry.status})", show_header=False)
-    last_train = entry.test_window_start - timedelta(days=7)  # weekly snapshots: the one before the test set
+    # weekly snapshots; the ones whose labels reach into the test snapshot's are purged
+    last_train = entry.test_window_start - timedelta(days=SNAPSHOT_EVERY_DAYS * (PURGED_SNAPSHOTS + 1))
     table.add_row("trained on", f"{entry.train_rows:,} rows, snapshots {entry.data_window_start} to {last_train}")
     table.add_row(
         "tested on", f"{entry.test_rows:,} rows, snapshots {entry.test_window_start} to {entry.data_window_end}"
