@@ -71,7 +71,6 @@ def backtest(work: Path) -> dict[str, Any]:
         as_of=BACKTEST_DAY,
         settings=settings,
         ground_truth=work / "src" / "ground_truth.parquet",
-        plot=work / "calibration.png",
     )
     return {
         "day": str(result.as_of),

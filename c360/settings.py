@@ -74,8 +74,33 @@ class Settings(BaseSettings):
         description="Deploy gate: a newly trained churn model becomes current only with a test ROC AUC above this; "
         "otherwise it is recorded as rejected and the current model stays.",
     )
+    model_max_calibration_error: float = Field(
+        0.02,
+        gt=0,
+        le=1,
+        description="Deploy gate: a candidate's calibration error on the test set (mean |predicted - observed| over "
+        "deciles of predicted risk, weighted by rows) must not exceed this.",
+    )
+    model_gate_bootstrap: int = Field(
+        200,
+        ge=20,
+        le=10000,
+        description="Deploy gate: bootstrap resamples of the test rows for the confidence interval of the "
+        "candidate's ROC AUC minus the current model's (95 %); the candidate is refused when the whole interval "
+        "is below 0.",
+    )
+    model_psi_alert: float = Field(
+        0.25,
+        gt=0,
+        description="Outcome monitoring: a feature whose PSI on a score date is above this raises a MODEL_ALERTS row.",
+    )
+    model_retrain_on_alert: bool = Field(
+        False,
+        description="Outcome monitoring: when `c360 monitor` raises a new alert, train a candidate as of that day "
+        "(the deploy gate still decides whether it replaces the current model).",
+    )
     model_max_drivers: int = Field(
-        5, ge=1, le=12, description="Top features (by |SHAP value|) stored as each score's drivers."
+        5, ge=1, le=16, description="Top features (by |SHAP value|) stored as each score's drivers."
     )
     model_threads: int = Field(
         1,

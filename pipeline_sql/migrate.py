@@ -53,9 +53,9 @@ def template_variables(target: Target = "snowflake") -> dict[str, str]:
     """Jinja variables of the migration scripts.
 
     Snowflake's tasks run on their own, so the thresholds they pass to the model's procedures are fixed
-    when the tasks are created: changing C360_RISK_TIER_* or C360_MODEL_MIN_TEST_AUC changes R__tasks.sql's
-    checksum, and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks pass NULL and the
-    native procedures read the settings when they run.
+    when the tasks are created: changing C360_RISK_TIER_*, C360_MODEL_MIN_TEST_AUC or C360_MODEL_PSI_ALERT
+    changes R__tasks.sql's checksum, and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks
+    pass NULL and the native procedures read the settings when they run (SFE_MONITOR_MODEL: its defaults).
     """
     settings = get_settings()
     values = {"task_warehouse": settings.snowflake_task_warehouse}
@@ -63,6 +63,7 @@ def template_variables(target: Target = "snowflake") -> dict[str, str]:
         "risk_tier_high": settings.risk_tier_high,
         "risk_tier_medium": settings.risk_tier_medium,
         "model_min_test_auc": settings.model_min_test_auc,
+        "model_psi_alert": settings.model_psi_alert,
     }
     for name, value in thresholds.items():
         values[name] = repr(float(value)) if target == "snowflake" else "NULL"

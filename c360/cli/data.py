@@ -22,10 +22,22 @@ def register(app: typer.Typer) -> None:
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the source files to.")],
     scale: Annotated[float, typer.Option(help="1 = the reference volume (25,000 subscribers).")] = 1.0,
-    days: Annotated[int, typer.Option(help="Days of history, ending at --as-of.")] = 90,
+    days: Annotated[
+        int,
+        typer.Option(
+            help="Days of history, ending at --as-of. Training needs at least 100; the default gives an 8-week "
+            "out-of-sample walk-forward backtest on the ground truth's weekly dates (docs/model.md)."
+        ),
+    ] = 184,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same files.")] = 0,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last day of data (YYYY-MM-DD); default yesterday.")
+    ] = None,
+    drift: Annotated[
+        str | None,
+        typer.Option(
+            "--drift", help="product-change@N: the churn drivers change on day N of the window (a drifting world)."
+        ),
     ] = None,
 ) -> None:
     """Write synthetic subscription events (JSON lines), content views (CSV) and support tickets (Parquet)."""
@@ -35,10 +47,14 @@ def generate(
     day = parse_date(as_of) or default_as_of()
     try:
         with progress_bar("generating") as update:
-            result = run(out, scale=scale, days=days, seed=seed, as_of=day, on_progress=update)
+            result = run(out, scale=scale, days=days, seed=seed, as_of=day, on_progress=update, drift=drift)
     except ValueError as exc:
         raise SourceFileError(str(exc)) from None
-    table = Table("file", "rows", title=f"generated in {out} (scale {scale:g}, {days} days to {day}, seed {seed})")
+    table = Table(
+        "file",
+        "rows",
+        title=f"generated in {out} (scale {scale:g}, {days} days to {day}, seed {seed}{', ' + drift if drift else ''})",
+    )
     for key, path in result.files.items():
         table.add_row(str(path), f"{result.counts.get(key, 0):,}")
     stdout.print(table)

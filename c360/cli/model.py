@@ -1,34 +1,43 @@
-"""Commands for the churn model: ``train``, ``score``, ``backtest``."""
+"""Commands for the churn model: ``train``, ``score``, ``backtest`` (cli/backtest.py), ``monitor``, ``models list``."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
-from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
+from c360.cli.backtest import backtest
 from c360.cli.options import AS_OF, parse_date
 from c360.cli.progress import stdout
 from c360.warehouse import Warehouse
+
+models_app = typer.Typer(help="The churn model registry.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     app.command("train")(train)
     app.command("score")(score)
     app.command("backtest")(backtest)
+    app.command("monitor")(monitor)
+    app.add_typer(models_app, name="models")
+    models_app.command("list")(models_list)
 
 
 def train(as_of: Annotated[str | None, AS_OF] = None) -> None:
     """Build the training set and train the churn model; it becomes current only if it passes the deploy gate."""
     from c360.model.errors import ModelRejected
+    from c360.model.history import PURGED_SNAPSHOTS, SNAPSHOT_EVERY_DAYS
     from c360.model.service import train_model
 
     outcome = train_model(Warehouse.from_settings(), as_of=parse_date(as_of))
     entry = outcome.entry
     table = Table("", "", title=f"{entry.model_version} ({entry.status})", show_header=False)
-    last_train = entry.test_window_start - timedelta(days=7)  # weekly snapshots: the one before the test set
+    # weekly snapshots; the ones whose labels reach into the test snapshot's are purged
+    last_train = entry.test_window_start - timedelta(days=SNAPSHOT_EVERY_DAYS * (PURGED_SNAPSHOTS + 1))
     table.add_row("trained on", f"{entry.train_rows:,} rows, snapshots {entry.data_window_start} to {last_train}")
     table.add_row(
         "tested on", f"{entry.test_rows:,} rows, snapshots {entry.test_window_start} to {entry.data_window_end}"
@@ -49,40 +58,48 @@ def score(as_of: Annotated[str | None, AS_OF] = None) -> None:
     typer.echo(score_subscribers(Warehouse.from_settings(), as_of=parse_date(as_of)))
 
 
-def backtest(
-    as_of: Annotated[
-        str, typer.Option("--as-of", help="Past day to score (YYYY-MM-DD), 30 days before the data ends.")
-    ],
-    ground_truth: Annotated[
-        Path | None,
-        typer.Option("--ground-truth", help="The generator's ground_truth.parquet: adds the oracle's AUC."),
-    ] = None,
-    plot: Annotated[
-        Path | None, typer.Option("--plot", help="Calibration plot PNG (default: <C360_HOME>/reports/).")
-    ] = None,
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of a table.")] = False,
 ) -> None:
-    """Score a past day with the current model and compare with the cancellations that followed."""
-    from c360.model.backtest import run_backtest
+    """Every registered model, newest first, with the deploy gate's decision and its numbers."""
+    from c360.model.lifecycle import list_models
+
+    records = list_models(warehouse=Warehouse.from_settings())
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in records], indent=1))
+        return
+    table = Table("model", "status", "as of", "test AUC", "cal. err", title="churn models (newest first)")
+    for record in records:
+        e = record.entry
+        error = e.metrics.get("calibration_error")
+        table.add_row(
+            e.model_version,
+            e.status,
+            str(e.as_of_date),
+            f"{e.metrics.get('roc_auc', float('nan')):.4f}",
+            "" if error is None else f"{error:.4f}",
+        )
+    Console(width=max(stdout.width, 100)).print(table)
+    for record in records:
+        typer.echo(f"{record.entry.model_version} ({record.entry.status}): {record.entry.message}")
+        for c in record.checks:
+            typer.echo(f"  {'pass' if c.passed else 'FAIL'} {c.name}: {c.detail}")
+
+
+def monitor(
+    as_of: Annotated[str | None, AS_OF] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
+) -> None:
+    """Outcome monitoring: realised performance of score dates whose 30 days have passed, drift and AUC alerts."""
+    from c360.model.outcomes import monitor_model
     from c360.settings import get_settings
 
-    day = parse_date(as_of)
-    assert day is not None
-    warehouse = Warehouse.from_settings()
-    result = run_backtest(warehouse, as_of=day, ground_truth=ground_truth, plot=plot, settings=get_settings())
-    summary = Table("metric", "model", "oracle", title=f"backtest as of {day} ({result.sample})")
-    summary.add_row("rows", f"{result.rows:,}", f"{result.oracle_rows:,}" if result.oracle_auc is not None else "")
-    summary.add_row("cancelled within 30 days", f"{result.positives:,} ({result.metrics['base_rate']:.2%})", "")
-    oracle = f"{result.oracle_auc:.4f}" if result.oracle_auc is not None else "n/a"
-    summary.add_row("ROC AUC", f"{result.metrics['roc_auc']:.4f}", oracle)
-    if result.oracle_auc is not None:
-        summary.add_row("model / oracle (same rows)", f"{result.oracle_ratio:.3f}", "")
-    summary.add_row("PR AUC", f"{result.metrics['pr_auc']:.4f}", "")
-    summary.add_row("Brier score", f"{result.metrics['brier']:.5f}", "")
-    high = f"{result.metrics['precision_at_high']:.3f} / {result.metrics['recall_at_high']:.3f}"
-    summary.add_row("High tier precision / recall", high, "")
-    stdout.print(summary)
-    deciles = Table("decile", "rows", "predicted", "observed", title="calibration by decile of predicted risk")
-    for d in result.deciles:
-        deciles.add_row(str(d.decile), f"{d.rows:,}", f"{d.predicted:.4f}", f"{d.observed:.4f}")
-    stdout.print(deciles)
-    typer.echo(f"model {result.model_version}; calibration plot: {result.plot}")
+    outcome = monitor_model(warehouse=Warehouse.from_settings(), settings=get_settings(), as_of=parse_date(as_of))
+    if as_json:
+        typer.echo(json.dumps(outcome.to_dict(), indent=1))
+        return
+    typer.echo(outcome.result)
+    for alert in outcome.new_alerts:
+        typer.echo(f"alert {alert.kind}: {alert.message} ({alert.model_version})")
+    if outcome.retrained:
+        typer.echo(f"retrained: {outcome.retrained}")

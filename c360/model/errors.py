@@ -20,12 +20,28 @@ class NoCurrentModel(ModelError):
     title = "No current churn model"
 
 
+class ModelNotFound(ModelError):
+    """No registered model has that version."""
+
+    status = 404
+    slug = "model-not-found"
+    title = "Churn model not found"
+
+
 class TrainingDataError(ModelError):
     """The training set cannot train a model: too few rows or snapshots, or a single class."""
 
     status = 422
     slug = "training-data-error"
     title = "Training set unusable"
+
+
+class InsufficientHistory(TrainingDataError):
+    """The warehouse holds too little history to train (checked before any work, naming the loaded range)."""
+
+    slug = "insufficient-history"
+    title = "Not enough history to train"
+    exit_code = 2
 
 
 class ModelRejected(ModelError):

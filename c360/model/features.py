@@ -7,6 +7,7 @@ read-only. docs/model.md defines each feature.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -44,10 +45,25 @@ FEATURES: tuple[Feature, ...] = (
     Feature("subscription_tenure_days", "numeric", "Days subscribed", -1),
     Feature("failed_payments_30d", "numeric", "Failed payments, last 30 days", 1),
     Feature("downgrades_90d", "numeric", "Plan downgrades, last 90 days", 1),
+    Feature("days_since_failed_payment", "numeric", "Days since the last failed payment (90: none in 90 days)", -1),
+    Feature("failed_payments_decayed", "numeric", "Failed payments, recent ones weighing more (10-day half-life)", 1),
+    Feature(
+        "days_since_cancellation_ticket",
+        "numeric",
+        "Days since the last cancellation request (90: none in 90 days)",
+        -1,
+    ),
+    Feature(
+        "cancellation_tickets_decayed",
+        "numeric",
+        "Cancellation requests, recent ones weighing more (10-day half-life)",
+        1,
+    ),
     Feature("plan", "categorical", "Plan"),
     Feature("acquisition_channel", "categorical", "Acquisition channel"),
 )
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+_BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}
 CATEGORICAL: tuple[str, ...] = tuple(f.name for f in FEATURES if f.kind == "categorical")
 # integer-valued numeric features: their driver values are shown as integers
 INTEGER_FEATURES: frozenset[str] = frozenset(
@@ -59,6 +75,8 @@ INTEGER_FEATURES: frozenset[str] = frozenset(
         "subscription_tenure_days",
         "failed_payments_30d",
         "downgrades_90d",
+        "days_since_failed_payment",
+        "days_since_cancellation_ticket",
     }
 )
 
@@ -121,6 +139,20 @@ def read_snapshot(conn: DuckDBConnection, snapshot_date: date, known_until: date
     return _read(conn, sql, params, labelled=True)
 
 
+def read_training_window(conn: DuckDBConnection, as_of: date, first_snapshot: date, last_snapshot: date) -> Snapshots:
+    """The training set SFE_BUILD_TRAINING_SET would build as of ``as_of``, computed on the fly (nothing
+    written): a backtest's model trained as of a past day."""
+    params = {
+        "as_of": as_of,
+        "first_snapshot": first_snapshot,
+        "last_snapshot": last_snapshot,
+        "snapshot_every_days": 7,
+        "run_id": "backtest",
+    }
+    sql = f"SELECT * FROM ({snapshot_query()}) AS snapshot ORDER BY snapshot_date, subscriber_id"
+    return _read(conn, sql, params, labelled=True)
+
+
 @cache
 def snapshot_query() -> str:
     """The snapshot SELECT of the migrations: pipeline_sql/models/marts/churn_snapshots.sql (plain SQL)."""
@@ -159,10 +191,19 @@ def categories_of(rows: Snapshots) -> dict[str, list[str]]:
     return {name: sorted({str(v) for v in rows.columns[name]}) for name in CATEGORICAL}
 
 
-def matrix(rows: Snapshots, categories: dict[str, list[str]]) -> F64:
-    """The model's input matrix: numeric features as they are, categories as codes (-1: unseen in training)."""
-    out = np.empty((len(rows), len(FEATURES)), dtype=np.float64)
-    for j, feature in enumerate(FEATURES):
+def specs(names: Sequence[str]) -> tuple[Feature, ...]:
+    """The Feature of each name, in order (a model's own feature list)."""
+    return tuple(_BY_NAME[name] for name in names)
+
+
+def matrix(rows: Snapshots, categories: dict[str, list[str]], features: Sequence[str] | None = None) -> F64:
+    """The model's input matrix: numeric features as they are, categories as codes (-1: unseen in training).
+
+    ``features``: a model's own feature list (an older model may use fewer); default all of FEATURES.
+    """
+    chosen = FEATURES if features is None else specs(features)
+    out = np.empty((len(rows), len(chosen)), dtype=np.float64)
+    for j, feature in enumerate(chosen):
         values = rows.columns[feature.name]
         if feature.kind == "numeric":
             out[:, j] = values.astype(np.float64)

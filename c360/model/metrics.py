@@ -27,12 +27,16 @@ class Decile:
 
 
 def classification_metrics(y: Labels, p: F64, high_threshold: float) -> dict[str, float]:
-    """ROC AUC, PR AUC (average precision), Brier score and the High tier's precision and recall."""
+    """ROC AUC, PR AUC (average precision), Brier score, calibration error, top-decile lift and the High
+    tier's precision and recall."""
     if len(y) == 0 or y.all() or not y.any():
         raise ValueError("metrics need both cancelled and retained subscribers")
     flagged = p >= high_threshold
     hits = int((flagged & y).sum())
+    deciles = calibration_by_decile(y, p)
     return {
+        "calibration_error": calibration_error(deciles),
+        "top_decile_lift": deciles[-1].observed / float(y.mean()),
         "roc_auc": auc(y, p),
         "pr_auc": average_precision(y, p),
         "brier": float(np.mean((p - y) ** 2)),
@@ -78,3 +82,9 @@ def calibration_by_decile(y: Labels, p: F64, bins: int = 10) -> list[Decile]:
         for i, part in enumerate(np.array_split(order, bins))
         if len(part)
     ]
+
+
+def calibration_error(deciles: list[Decile]) -> float:
+    """Expected calibration error: mean |predicted - observed| over the deciles, weighted by their rows."""
+    rows = sum(d.rows for d in deciles)
+    return sum(d.rows * abs(d.predicted - d.observed) for d in deciles) / rows if rows else 0.0

@@ -67,6 +67,8 @@ def drift(reference: Reference, rows: Snapshots) -> dict[str, float]:
     """PSI of every feature of ``rows`` against the training reference."""
     out: dict[str, float] = {}
     for feature in FEATURES:
+        if feature.name not in reference:  # a feature added after that model was trained
+            continue
         ref = reference[feature.name]
         values = rows.columns[feature.name]
         if feature.kind == "numeric":

@@ -22,24 +22,35 @@ MODELS_DIR = "models"  # under C360_HOME: models/<model_version>/model.json
 def train_churn_classifier(
     conn: DuckDBConnection, as_of: date, run_id: str, min_test_auc: float | None = None, tier_high: float | None = None
 ) -> str:
-    """SFE_TRAIN_CHURN_CLASSIFIER: training set, LightGBM + Platt, test metrics, the deploy gate."""
-    from c360.model.artifact import save
+    """SFE_TRAIN_CHURN_CLASSIFIER: training set, LightGBM + Platt, test metrics, the deploy gate (gate.py)."""
+    from c360.model import gate
+    from c360.model.artifact import load, save
     from c360.model.features import read_training_set
+    from c360.model.history import require_history
     from c360.model.train import ALGORITHM, fit, utcnow
 
     settings = get_settings()
-    gate_auc = settings.model_min_test_auc if min_test_auc is None else float(min_test_auc)
+    limits = gate.Limits(
+        min_test_auc=settings.model_min_test_auc if min_test_auc is None else float(min_test_auc),
+        max_calibration_error=settings.model_max_calibration_error,
+        bootstrap=settings.model_gate_bootstrap,
+    )
     high = settings.risk_tier_high if tier_high is None else float(tier_high)
+    require_history(conn, as_of)  # before any work: a clear message naming the loaded range
     runtime.call(conn, BUILD_TRAINING_SET, [as_of, run_id])
     trained_at = utcnow()
     trained = fit(read_training_set(conn), trained_at=trained_at, threads=settings.model_threads, high_threshold=high)
     path, digest = save(trained.model, settings.home / MODELS_DIR)
     previous = registry.current(conn)
-    accepted = registry.gate(trained.metrics["roc_auc"], gate_auc)
+    current_model = None
+    if previous is not None and previous.artifact_uri:
+        current_model = load(registry.artifact_path(previous, settings.home), previous.artifact_sha256)
+    decision = gate.decide(trained, current_model, limits)
+    message = f"{decision.message(previous.model_version if previous else None)}; split: {trained.split.describe()}"
     entry = registry.Entry(
         model_version=trained.model.version,
         trained_at=trained_at,
-        status="current" if accepted else "rejected",
+        status="current" if decision.accepted else "rejected",
         algorithm=ALGORITHM,
         as_of_date=as_of,
         data_window_start=trained.train_start,
@@ -48,13 +59,13 @@ def train_churn_classifier(
         features=trained.model.features,
         train_rows=trained.train_rows,
         test_rows=trained.test_rows,
-        metrics=trained.metrics,
+        metrics={**trained.metrics, "baseline_roc_auc": trained.baseline_auc},
         artifact_uri=path.relative_to(settings.home).as_posix(),
         artifact_sha256=digest,
-        message=registry.decision_message(trained.metrics["roc_auc"], gate_auc, previous),
+        message=message,
         run_id=run_id,
     )
-    registry.record(conn, entry, trained.importance)
+    registry.record(conn, entry, trained.importance, on_record=lambda: gate.record(conn, entry.model_version, decision))
     return f"{entry.model_version}: {entry.message}"
 
 

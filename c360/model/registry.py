@@ -1,14 +1,17 @@
 """CHURN_MODEL_REGISTRY: every trained model with its test metrics, the deploy gate, the current model.
 
-At most one row is ``current``: the model that scores. A candidate becomes current only when its test
-ROC AUC is above the gate (``C360_MODEL_MIN_TEST_AUC``, the reference design's 0.80); otherwise it is
-recorded as ``rejected`` with its metrics and the reason, and the current model stays. The queries are
+At most one row is ``current``: the model that scores. A candidate becomes current only when it passes
+the deploy gate (gate.py: test ROC AUC above ``C360_MODEL_MIN_TEST_AUC``, not worse than the current
+model on the same rows, above the one-feature baseline, calibrated); otherwise it is recorded as
+``rejected`` with its metrics and the reason, and the current model stays. CHURN_MODEL_GATE keeps the
+numbers of every check. The queries are
 Snowflake SQL, so the CLI reads the registry the same way on both targets.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -47,20 +50,6 @@ class Entry:
     run_id: str
 
 
-def gate(test_auc: float, min_test_auc: float) -> bool:
-    """The deploy gate: strictly above the minimum test ROC AUC."""
-    return test_auc > min_test_auc
-
-
-def decision_message(test_auc: float, min_test_auc: float, current: Entry | None) -> str:
-    """The gate's decision in words, naming the model that stays or is replaced."""
-    if gate(test_auc, min_test_auc):
-        replaced = f"replaces {current.model_version}" if current else "the first current model"
-        return f"test ROC AUC {test_auc:.4f} > {min_test_auc:.2f}: deployed, {replaced}"
-    stays = f"{current.model_version} stays current" if current else "there is no current model, so scoring stops"
-    return f"test ROC AUC {test_auc:.4f} is not above the deploy gate {min_test_auc:.2f}: rejected, {stays}"
-
-
 def current(conn: WarehouseConnection) -> Entry | None:
     """The current model's entry, if any."""
     return _one(conn, "WHERE status = 'current'", {})
@@ -69,6 +58,28 @@ def current(conn: WarehouseConnection) -> Entry | None:
 def latest(conn: WarehouseConnection) -> Entry | None:
     """The most recently trained model, whatever its status."""
     return _one(conn, "", {})
+
+
+def newest_trained_by(conn: WarehouseConnection, day: date) -> Entry | None:
+    """The newest deployed model (current or retired) whose training data ended on or before ``day``:
+    one that never saw an outcome after it (walk-forward backtests)."""
+    return _one(
+        conn,
+        "WHERE status IN ('current', 'retired') AND as_of_date <= :day AND artifact_uri IS NOT NULL",
+        {"day": day},
+        order="as_of_date DESC, trained_at DESC",
+    )
+
+
+def all_entries(conn: WarehouseConnection) -> list[Entry]:
+    """Every registered model, newest first."""
+    rows = conn.query(f"SELECT {_COLUMNS} FROM {REGISTRY} ORDER BY trained_at DESC, model_version DESC")
+    return [_entry(row) for row in rows]
+
+
+def of_version(conn: WarehouseConnection, model_version: str) -> Entry | None:
+    """One model by its version."""
+    return _one(conn, "WHERE model_version = :v", {"v": model_version})
 
 
 def of_run(conn: WarehouseConnection, run_id: str) -> Entry | None:
@@ -91,9 +102,17 @@ def require_current(conn: WarehouseConnection) -> Entry:
     raise NoCurrentModel(f"no current churn model ({why}); train one with `c360 train`")
 
 
-def record(conn: WarehouseConnection, entry: Entry, importance: list[tuple[str, float]]) -> None:
-    """Insert ``entry`` (retiring the previous current model when it is current) and its feature importance."""
+def record(
+    conn: WarehouseConnection,
+    entry: Entry,
+    importance: list[tuple[str, float]],
+    on_record: Callable[[], None] | None = None,
+) -> None:
+    """Insert ``entry`` (retiring the previous current model when it is current), its feature importance and
+    whatever ``on_record`` writes (the gate's checks), in one transaction."""
     with conn.transaction():
+        if on_record is not None:
+            on_record()
         if entry.status == "current":
             conn.execute(f"UPDATE {REGISTRY} SET status = 'retired' WHERE status = 'current'")
         conn.execute(
@@ -118,11 +137,12 @@ def artifact_path(entry: Entry, home: Path) -> Path:
     return home / entry.artifact_uri
 
 
-def _one(conn: WarehouseConnection, where: str, params: dict[str, Any]) -> Entry | None:
-    rows = conn.query(f"SELECT {_COLUMNS} FROM {REGISTRY} {where} ORDER BY trained_at DESC LIMIT 1", params)
-    if not rows:
-        return None
-    row = rows[0]
+def _one(conn: WarehouseConnection, where: str, params: dict[str, Any], order: str = "trained_at DESC") -> Entry | None:
+    rows = conn.query(f"SELECT {_COLUMNS} FROM {REGISTRY} {where} ORDER BY {order} LIMIT 1", params)
+    return _entry(rows[0]) if rows else None
+
+
+def _entry(row: dict[str, Any]) -> Entry:
     row["features"] = _json(row["features"])
     row["metrics"] = _json(row["metrics"])
     return Entry(**row)

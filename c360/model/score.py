@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from c360.model import monitor, registry
 from c360.model.artifact import ChurnModel, load, sigmoid
-from c360.model.features import FEATURES, INTEGER_FEATURES, Snapshots, matrix, read_scoring_features
+from c360.model.features import INTEGER_FEATURES, Feature, Snapshots, matrix, read_scoring_features, specs
 from c360.warehouse import DuckDBConnection
 from pipeline_sql import runtime
 
@@ -81,14 +81,15 @@ def score_day(
     entry, model = current_model(conn, home)  # before any work: no model, no features to build
     runtime.call(conn, BUILD_FEATURES, [score_date, run_id])
     rows = read_scoring_features(conn, score_date)
-    contributions, base = model.contributions(matrix(rows, model.categories))
+    # the model's own features: a model trained before a feature was added still scores
+    contributions, base = model.contributions(matrix(rows, model.categories, model.features))
     # the score is the base value plus the contributions: drivers add up to it by construction
     scores = sigmoid(base + contributions.sum(axis=1))
     risk = tiers(scores, high, medium)
     summary = monitor.summarize(model.reference, rows, scores, risk)
     run = Written(score_date, run_id, entry.model_version, datetime.now(UTC).replace(tzinfo=None))
     with conn.transaction():
-        _write_scores(conn, run, rows, scores, risk, drivers(rows, contributions, max_drivers))
+        _write_scores(conn, run, rows, scores, risk, drivers(rows, contributions, max_drivers, specs(model.features)))
         monitor.record(
             conn,
             run_id=run_id,
@@ -100,7 +101,7 @@ def score_day(
     return Scored(score_date, run_id, entry.model_version, summary)
 
 
-def drivers(rows: Snapshots, contributions: F64, max_drivers: int) -> pa.Table:
+def drivers(rows: Snapshots, contributions: F64, max_drivers: int, features: tuple[Feature, ...]) -> pa.Table:
     """Each row's top features by |contribution|, long format: (row, rank, feature, value, contribution)."""
     k = min(max_drivers, contributions.shape[1])
     order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :k]
@@ -111,20 +112,20 @@ def drivers(rows: Snapshots, contributions: F64, max_drivers: int) -> pa.Table:
     row, feature, contribution = row[keep], feature[keep], contribution[keep]
     value_num = np.full(len(row), np.nan)
     value_text = np.full(len(row), None, dtype=object)
-    for j, spec in enumerate(FEATURES):
+    for j, spec in enumerate(features):
         at = feature == j
         values = rows.columns[spec.name][row[at]]
         if spec.kind == "numeric":
             value_num[at] = values.astype(np.float64)
         else:
             value_text[at] = values.astype(str)
-    names = np.array([f.name for f in FEATURES], dtype=object)
+    names = np.array([f.name for f in features], dtype=object)
     return pa.table(
         {
             "row_number": row,
             "driver_rank": np.arange(len(row)) - np.searchsorted(row, row),  # position within the row
             "feature": names[feature],
-            "is_integer": np.array([f.name in INTEGER_FEATURES for f in FEATURES])[feature],
+            "is_integer": np.array([f.name in INTEGER_FEATURES for f in features])[feature],
             "value_num": pa.array(value_num, from_pandas=True),
             "value_text": pa.array(value_text, type=pa.string()),
             "contribution": contribution,

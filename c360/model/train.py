@@ -1,7 +1,8 @@
 """Training: LightGBM on the train split, Platt scaling on held-out subscribers, metrics on the test split.
 
-* Split (from the SQL): the latest 20 % of the weekly snapshot dates are the test set, never seen in
-  fitting or calibration; the model deployed is exactly the one those metrics describe.
+* Split (from the SQL): purged, 80/20 by date: the latest ~20 % of the weekly snapshot dates are the test
+  set, never seen in fitting or calibration, and the snapshots whose label windows reach into the test
+  snapshot's are dropped; the model deployed is exactly the one those metrics describe.
 * Calibration: one subscriber in five of the training snapshots (by a hash of the id, so the same
   subscriber never sits on both sides) is held out; Platt scaling is fitted on the booster's raw scores
   there. Platt (not isotonic) because it is affine in log-odds: the SHAP drivers stay exact (artifact.py).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -27,8 +29,9 @@ from sklearn.linear_model import LogisticRegression
 
 from c360.model.artifact import Calibration, ChurnModel
 from c360.model.errors import ModelError, TrainingDataError
-from c360.model.features import CATEGORICAL, FEATURE_NAMES, FEATURES, Snapshots, categories_of, matrix
-from c360.model.metrics import classification_metrics
+from c360.model.features import FEATURE_NAMES, FEATURES, Snapshots, categories_of, matrix, specs
+from c360.model.history import MIN_SNAPSHOTS, PURGED_SNAPSHOTS
+from c360.model.metrics import auc, classification_metrics
 from c360.model.monitor import reference_bins
 
 F64 = NDArray[np.float64]
@@ -52,6 +55,7 @@ CALIBRATION_EVERY = 5  # one subscriber in five of the training snapshots calibr
 MIN_TRAIN_ROWS = 500
 MIN_POSITIVES = 20  # cancellations among the rows the booster is fitted on
 ALGORITHM = "lightgbm+platt"
+BASELINE_FEATURE = "reads_per_day_30d"  # the one-feature baseline a model must beat (the audit's: 0.818)
 
 
 @dataclass(frozen=True)
@@ -66,19 +70,59 @@ class Trained:
     test_start: date
     test_end: date
     importance: list[tuple[str, float]]  # features by mean |SHAP| on the test split, largest first
+    split: Split
+    test_set: Snapshots
+    test_probability: F64
+    baseline_auc: float  # the one-feature baseline (BASELINE_FEATURE alone) on the test split
 
 
-def fit(rows: Snapshots, *, trained_at: datetime, threads: int, high_threshold: float) -> Trained:
-    """Train, calibrate and evaluate on a training set (FCT_CHURN_TRAINING rows)."""
-    train, test = _split(rows)
+@dataclass(frozen=True)
+class Split:
+    """What the purged 80/20 split by date used: snapshot dates per side."""
+
+    train_dates: int
+    purged_dates: int
+    test_dates: int
+
+    def describe(self) -> str:
+        """E.g. "4 training / 1 test snapshot dates (80/20), 4 purged"."""
+        used = self.train_dates + self.test_dates
+        share = round(100 * self.train_dates / used) if used else 0
+        return (
+            f"{self.train_dates} training / {self.test_dates} test snapshot dates ({share}/{100 - share}), "
+            f"{self.purged_dates} purged"
+        )
+
+
+def fit(
+    rows: Snapshots,
+    *,
+    trained_at: datetime,
+    threads: int,
+    high_threshold: float,
+    features: Sequence[str] = FEATURE_NAMES,
+) -> Trained:
+    """Train, calibrate and evaluate on a training set (FCT_CHURN_TRAINING rows).
+
+    ``features``: all of FEATURES by default; a subset reproduces a model of an earlier feature set.
+    """
+    train, test, split = _split(rows)
     categories = categories_of(train)
-    x, y = matrix(train, categories), _labels(train)
+    x, y = matrix(train, categories, features), _labels(train)
     held_out = calibration_mask(train.subscriber_id)
     _require_classes(y[~held_out], "the rows the model is fitted on", MIN_POSITIVES)
     _require_classes(y[held_out], "the calibration slice", 1)
-    params = {**HYPERPARAMETERS, "num_threads": threads}
+    chosen = specs(features)
+    params = {
+        **HYPERPARAMETERS,
+        "num_threads": threads,
+        "monotone_constraints": [f.monotone for f in chosen],
+    }
     dataset = lgb.Dataset(
-        x[~held_out], y[~held_out], feature_name=list(FEATURE_NAMES), categorical_feature=list(CATEGORICAL)
+        x[~held_out],
+        y[~held_out],
+        feature_name=list(features),
+        categorical_feature=[f.name for f in chosen if f.kind == "categorical"],
     )
     booster = lgb.train(params, dataset, num_boost_round=ROUNDS)
     calibration = platt(np.asarray(booster.predict(x[held_out], raw_score=True)), y[held_out])
@@ -87,18 +131,19 @@ def fit(rows: Snapshots, *, trained_at: datetime, threads: int, high_threshold: 
         version=version_name(trained_at, booster_text, calibration),
         booster_text=booster_text,
         trees=booster.dump_model(),
-        features=list(FEATURE_NAMES),
+        features=list(features),
         categories=categories,
         calibration=calibration,
         reference=reference_bins(train),
         params={**params, "rounds": ROUNDS},
     )
-    x_test, y_test = matrix(test, categories), _labels(test)
+    x_test, y_test = matrix(test, categories, features), _labels(test)
     _check_explainer(model, booster, x_test)
-    metrics = classification_metrics(y_test, model.probability(x_test), high_threshold)
+    probability = model.probability(x_test)
+    metrics = classification_metrics(y_test, probability, high_threshold)
     contributions, _ = model.contributions(x_test)
     mean_abs = np.abs(contributions).mean(axis=0)
-    importance = sorted(zip(FEATURE_NAMES, mean_abs.tolist(), strict=True), key=lambda kv: -kv[1])
+    importance = sorted(zip(features, mean_abs.tolist(), strict=True), key=lambda kv: -kv[1])
     train_dates, test_dates = train.dates(), test.dates()
     return Trained(
         model=model,
@@ -109,7 +154,17 @@ def fit(rows: Snapshots, *, trained_at: datetime, threads: int, high_threshold: 
         test_start=test_dates[0],
         test_end=test_dates[-1],
         importance=importance,
+        split=split,
+        test_set=test,
+        test_probability=probability,
+        baseline_auc=baseline_auc(train, test),
     )
+
+
+def baseline_auc(train: Snapshots, test: Snapshots) -> float:
+    """Test ROC AUC of the one-feature baseline: BASELINE_FEATURE alone, its direction taken from training."""
+    sign = 1.0 if auc(_labels(train), train.columns[BASELINE_FEATURE].astype(np.float64)) >= 0.5 else -1.0
+    return auc(_labels(test), sign * test.columns[BASELINE_FEATURE].astype(np.float64))
 
 
 def _check_explainer(model: ChurnModel, booster: lgb.Booster, x: F64) -> None:
@@ -120,21 +175,22 @@ def _check_explainer(model: ChurnModel, booster: lgb.Booster, x: F64) -> None:
         raise ModelError(f"the SHAP tables differ from LightGBM's scores by {worst:g}: a LightGBM format change?")
 
 
-def _split(rows: Snapshots) -> tuple[Snapshots, Snapshots]:
+def _split(rows: Snapshots) -> tuple[Snapshots, Snapshots, Split]:
+    """The SQL's purged split (churn_snapshots.sql): train and test rows; purged rows are dropped."""
     if rows.churned is None or rows.split is None:
         raise TrainingDataError("the training set has rows without a label; rebuild it with `c360 train`")
-    dates = rows.dates()
-    if len(dates) < 2:
-        raise TrainingDataError(
-            f"the training set has {len(dates)} labelled weekly snapshot(s); training needs at least 2 (one to "
-            "train on, one to test): load more history (snapshots start 29 days into the data, labels need 30 "
-            "days after them)"
-        )
     train, test = rows.where(rows.split == "train"), rows.where(rows.split == "test")
+    purged = rows.where(rows.split == "purged")
+    split = Split(len(train.dates()), len(purged.dates()), len(test.dates()))
+    if split.train_dates < 1 or split.test_dates < 1:
+        raise TrainingDataError(
+            f"the training set has {len(rows.dates())} labelled weekly snapshot(s) ({split.describe()}); training "
+            f"needs at least {MIN_SNAPSHOTS}: one to train on, {PURGED_SNAPSHOTS} purged, one to test on"
+        )
     if len(train) < MIN_TRAIN_ROWS:
         raise TrainingDataError(f"the training split has {len(train)} rows; training needs at least {MIN_TRAIN_ROWS}")
     _require_classes(_labels(test), "the test split", 1)
-    return train, test
+    return train, test, split
 
 
 def _labels(rows: Snapshots) -> NDArray[np.bool_]:

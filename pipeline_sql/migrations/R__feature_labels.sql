@@ -21,4 +21,8 @@ FROM (
     UNION ALL SELECT 'downgrades_90d', 'Plan downgrades, last 90 days'
     UNION ALL SELECT 'plan', 'Subscription plan'
     UNION ALL SELECT 'acquisition_channel', 'Acquisition channel'
+    UNION ALL SELECT 'days_since_failed_payment', 'Days since the last failed payment (90: none in 90 days)'
+    UNION ALL SELECT 'failed_payments_decayed', 'Failed payments, recent ones weighing more (10-day half-life)'
+    UNION ALL SELECT 'days_since_cancellation_ticket', 'Days since the last cancellation request (90: none in 90 days)'
+    UNION ALL SELECT 'cancellation_tickets_decayed', 'Cancellation requests, recent ones weighing more (10-day half-life)'
 ) AS labels;

@@ -69,7 +69,9 @@ END;
 $$;
 
 -- The churn model's training set, as of a day: the labelled weekly snapshots (as_of - 35, as_of - 42,
--- ...; at most 26 of them, none before 29 days of engagement history exist). Called by training.
+-- ...; at most 26 of them), from 89 days into the engagement history, so that every 90-day feature sees
+-- its whole window as it does at scoring (no drift of the data's making), when that leaves the 6
+-- snapshots the purged split needs; from 29 days (full 30-day windows) when it does not. Called by training.
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET(AS_OF DATE, RUN_ID VARCHAR)
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -86,7 +88,12 @@ BEGIN
     -- 35 = 5 weeks: the latest weekly date whose 30-day label window ends on or before as_of
     last_snapshot := (SELECT DATEADD(day, -35, :as_of::DATE));
     first_snapshot := (
-        SELECT GREATEST(DATEADD(day, 29, MIN(activity_date)), DATEADD(day, -7 * 25, :last_snapshot::DATE))
+        SELECT GREATEST(
+            DATEADD(
+                day, IFF(DATEDIFF(day, MIN(activity_date), :last_snapshot::DATE) >= 89 + 35, 89, 29), MIN(activity_date)
+            ),
+            DATEADD(day, -7 * 25, :last_snapshot::DATE)
+        )
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
     );
 
@@ -242,7 +249,8 @@ BEGIN
         ARRAY_CONSTRUCT(
             'engagement_score', 'reads_per_day_30d', 'engagement_trend', 'days_since_last_read',
             'support_tickets_count', 'support_tickets_30d', 'cancellation_tickets_30d', 'subscription_tenure_days',
-            'failed_payments_30d', 'downgrades_90d', 'plan', 'acquisition_channel'
+            'failed_payments_30d', 'downgrades_90d', 'days_since_failed_payment', 'failed_payments_decayed',
+            'days_since_cancellation_ticket', 'cancellation_tickets_decayed', 'plan', 'acquisition_channel'
         ),
         COUNT_IF(t.split = 'train'),
         COUNT_IF(t.split = 'test'),
@@ -307,7 +315,11 @@ BEGIN
                 'SUPPORT_TICKETS_COUNT', support_tickets_count, 'SUPPORT_TICKETS_30D', support_tickets_30d,
                 'CANCELLATION_TICKETS_30D', cancellation_tickets_30d,
                 'SUBSCRIPTION_TENURE_DAYS', subscription_tenure_days, 'FAILED_PAYMENTS_30D', failed_payments_30d,
-                'DOWNGRADES_90D', downgrades_90d, 'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
+                'DOWNGRADES_90D', downgrades_90d, 'DAYS_SINCE_FAILED_PAYMENT', days_since_failed_payment,
+                'FAILED_PAYMENTS_DECAYED', failed_payments_decayed,
+                'DAYS_SINCE_CANCELLATION_TICKET', days_since_cancellation_ticket,
+                'CANCELLATION_TICKETS_DECAYED', cancellation_tickets_decayed,
+                'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
             ) AS input
         FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
         WHERE snapshot_date = :AS_OF

@@ -6,6 +6,7 @@ ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_build_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_weekly_training_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task SUSPEND;
 
 -- Every minute, when new subscription events arrived.
 CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_subscribers_task
@@ -43,6 +44,16 @@ AS
         DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), {{ risk_tier_high }}, {{ risk_tier_medium }}
     );
 
+-- After scoring: realised performance of every score date whose 30 days have passed, and the alerts
+-- (drift above the PSI limit, realised ROC AUC not above the deploy gate).
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task
+    WAREHOUSE = {{ task_warehouse }}
+    AFTER SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(
+        DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), {{ model_psi_alert }}, {{ model_min_test_auc }}
+    );
+
 -- Sundays at 01:00 UTC: rebuild the training set as of yesterday and train; the deploy gate decides
 -- whether the new model replaces the current one.
 CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task
@@ -55,6 +66,7 @@ AS
     );
 
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task RESUME;
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task RESUME;
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_engagement_task RESUME;

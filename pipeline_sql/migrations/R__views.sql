@@ -84,6 +84,7 @@ CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN AS
 SELECT
     engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
     support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed,
     plan, acquisition_channel, churned
 FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
 WHERE split = 'train';
@@ -92,6 +93,7 @@ CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST AS
 SELECT
     engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
     support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed,
     plan, acquisition_channel, churned
 FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
 WHERE split = 'test';

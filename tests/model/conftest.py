@@ -1,7 +1,7 @@
 """A small generated warehouse, built once per session; tests copy it (and a trained copy) into their home.
 
-Scale 0.1 (2,500 subscribers, four labelled weekly snapshots) is the smallest at which the model's test
-AUC sits reliably above the 0.80 gate, so the tests see the real model, not a toy.
+Scale 0.1 (2,500 subscribers) is the smallest at which the model's test AUC sits reliably above the 0.80
+gate, so the tests see the real model, not a toy.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pipeline_sql.migrate import migrate
 AS_OF = date(2026, 11, 24)
 LATEST_LABELLED = AS_OF - timedelta(days=35)  # the newest weekly snapshot with a complete 30-day label
 SCALE = 0.1
+DAYS = 130  # ten labelled weekly snapshots: 5 to train on, 4 purged, 1 to test on; 100 days to train
 SEED = 7
 DATA_TASKS = ("sfe_process_subscribers_task", "sfe_process_engagement_task", "sfe_daily_build_task")
 DATA_STEPS = [s for s in STEPS if s.task in DATA_TASKS]  # the warehouse only: no model yet
@@ -68,7 +69,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Generated, ingested and built up to the daily analytics; no model yet."""
     root = tmp_path_factory.mktemp("model-built")
     sources = root / "sources"
-    generate(sources, scale=SCALE, days=90, seed=SEED, as_of=AS_OF)
+    generate(sources, scale=SCALE, days=DAYS, seed=SEED, as_of=AS_OF)
     home = root / "home"
     with using_home(home) as settings:
         warehouse = Warehouse.from_settings(settings)

@@ -18,6 +18,7 @@ from tests.model.conftest import AS_OF, LATEST_LABELLED, Built, using_home
 FEATURES = (
     "engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count, "
     "support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d, "
+    "days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed, "
     "plan, acquisition_channel"
 )
 
@@ -68,16 +69,26 @@ def test_snapshots_are_weekly_and_labels_complete(training: tuple[Warehouse, Pat
     assert all(d + timedelta(days=30) <= AS_OF for d in dates)
 
 
-def test_split_is_80_20_by_date_latest_dates_are_the_test_set(training: tuple[Warehouse, Path]) -> None:
+def test_split_is_purged_80_20_by_date_latest_dates_are_the_test_set(training: tuple[Warehouse, Path]) -> None:
+    from c360.model.history import loaded_range, training_window
+
     rows = training_rows(training[0])
     by_date: dict[date, set[str]] = {}
     for (_, day), row in rows.items():
         by_date.setdefault(day, set()).add(row["split"])
     dates = sorted(by_date)
-    assert all(len(splits) == 1 for splits in by_date.values())  # a date is wholly train or wholly test
+    assert all(len(splits) == 1 for splits in by_date.values())  # a date is wholly on one side
     test_dates = [d for d in dates if by_date[d] == {"test"}]
-    assert len(test_dates) == -(-len(dates) // 5)  # ceil(20 %) of the dates
+    purged = [d for d in dates if by_date[d] == {"purged"}]
+    assert len(test_dates) == max(1, round(0.2 * (len(dates) - 4)))  # 20 % of the dates left after the purge
     assert test_dates == dates[-len(test_dates) :]
+    assert purged == dates[-len(test_dates) - 4 : -len(test_dates)]  # the four weekly dates before the test set
+    # the Python mirror of SFE_BUILD_TRAINING_SET's window (used by `backtest --train`) agrees with it
+    with training[0].connect() as conn:
+        loaded = loaded_range(conn)
+    assert loaded is not None
+    window = training_window(loaded[0], AS_OF)
+    assert (window.first_snapshot, window.last_snapshot, window.snapshots) == (dates[0], dates[-1], len(dates))
 
 
 def test_labels_follow_the_cancellations_in_staging(training: tuple[Warehouse, Path]) -> None:
@@ -187,3 +198,39 @@ def test_scoring_features_of_a_day_are_its_training_features(training: tuple[War
         assert row["churned"] is None and row["split"] is None
         expected = {k: v for k, v in trained_on[subscriber].items() if k not in ("churned", "split", "snapshot_date")}
         assert {k: v for k, v in row.items() if k not in ("churned", "split")} == expected
+
+
+def test_recency_features_follow_the_failed_payments_and_cancellation_requests(
+    training: tuple[Warehouse, Path],
+) -> None:
+    """Days since the latest (90: none in 90 days) and the count decayed by half every 10 days, recomputed here."""
+    warehouse = training[0]
+    rows = training_rows(warehouse)
+    with warehouse.connect() as conn:
+        failed = conn.query(
+            "SELECT subscriber_id, event_timestamp AS at FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS "
+            "WHERE is_valid AND event_type = 'payment' AND payment_status = 'failed'"
+        )
+        requests = conn.query(
+            "SELECT subscriber_id, created_at AS at FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS "
+            "WHERE category = 'cancellation' "
+            "QUALIFY ROW_NUMBER() OVER (PARTITION BY ticket_id ORDER BY load_seq DESC) = 1"
+        )
+
+    def by_subscriber(events: list[dict[str, Any]]) -> dict[str, list[date]]:
+        out: dict[str, list[date]] = {}
+        for e in events:
+            out.setdefault(e["subscriber_id"], []).append(e["at"].date())
+        return out
+
+    checked = 0
+    for source, days_name, decayed_name in (
+        (by_subscriber(failed), "days_since_failed_payment", "failed_payments_decayed"),
+        (by_subscriber(requests), "days_since_cancellation_ticket", "cancellation_tickets_decayed"),
+    ):
+        for (subscriber, day), row in rows.items():
+            ages = [(day - d).days for d in source.get(subscriber, []) if 0 <= (day - d).days <= 89]
+            assert row[days_name] == (min(ages) if ages else 90)
+            assert row[decayed_name] == pytest.approx(sum(0.5 ** (a / 10) for a in ages), abs=1e-6)
+            checked += bool(ages)
+    assert checked > 100  # enough rows with a recent event to mean something

@@ -89,7 +89,7 @@ def test_drivers_add_up_with_the_base_value_to_the_score(
     trained: Built, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     warehouse = trained.copy(home)
-    monkeypatch.setenv("C360_MODEL_MAX_DRIVERS", "12")  # every feature: the complete SHAP decomposition
+    monkeypatch.setenv("C360_MODEL_MAX_DRIVERS", "16")  # every feature: the complete SHAP decomposition
     assert run_cli("score", "--as-of", AS_OF.isoformat()).returncode == 0
     with warehouse.connect() as conn:
         entry = registry.require_current(conn)
@@ -99,7 +99,7 @@ def test_drivers_add_up_with_the_base_value_to_the_score(
         drivers = json.loads(row["drivers"])
         contributions = [d["contribution"] for d in drivers]
         logit = math.log(row["churn_risk_score"] / (1 - row["churn_risk_score"]))
-        assert base + sum(contributions) == pytest.approx(logit, abs=12 * 5e-5)  # 4-decimal rounding
+        assert base + sum(contributions) == pytest.approx(logit, abs=16 * 5e-5)  # 4-decimal rounding
         assert [abs(c) for c in contributions] == sorted((abs(c) for c in contributions), reverse=True)
         for d in drivers:
             assert d["feature"] in FEATURE_NAMES
@@ -204,3 +204,52 @@ def test_psi_is_near_zero_for_the_training_population_and_flags_a_shift(trained:
     assert shifted["days_since_last_read"] > monitor.PSI_SHIFT
     assert shifted["plan"] > monitor.PSI_SHIFT
     assert shifted["engagement_score"] < 1e-9
+
+
+# the feature set before the recency features: a model trained then must still score after the upgrade
+FEATURES_OF_2026_11 = [
+    "engagement_score",
+    "reads_per_day_30d",
+    "engagement_trend",
+    "days_since_last_read",
+    "support_tickets_count",
+    "support_tickets_30d",
+    "cancellation_tickets_30d",
+    "subscription_tenure_days",
+    "failed_payments_30d",
+    "downgrades_90d",
+    "plan",
+    "acquisition_channel",
+]
+
+
+def test_a_model_of_an_earlier_feature_set_still_scores(trained: Built, home: Path) -> None:
+    from dataclasses import replace
+
+    from c360.model.artifact import save
+    from c360.model.features import read_training_set
+    from c360.model.train import fit, utcnow
+
+    warehouse = trained.copy(home)
+    with warehouse.connect() as conn:
+        assert isinstance(conn, DuckDBConnection)
+        old = fit(
+            read_training_set(conn), trained_at=utcnow(), threads=1, high_threshold=0.3, features=FEATURES_OF_2026_11
+        )
+        path, digest = save(old.model, home / "models")
+        current = registry.require_current(conn)
+        entry = replace(
+            current,
+            model_version=old.model.version,
+            trained_at=utcnow(),
+            features=old.model.features,
+            artifact_uri=path.relative_to(home).as_posix(),
+            artifact_sha256=digest,
+        )
+        registry.record(conn, entry, old.importance)
+    assert len(old.model.features) == 12 < len(FEATURE_NAMES)
+    result = run_cli("score", "--as-of", AS_OF.isoformat())
+    assert result.returncode == 0, result.stderr
+    assert old.model.version in result.stdout
+    named = {d["feature"] for row in scores_of(warehouse) for d in json.loads(row["drivers"])}
+    assert named and named <= set(FEATURES_OF_2026_11)

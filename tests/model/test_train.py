@@ -68,14 +68,44 @@ def test_a_single_class_is_refused_with_a_clear_message(trained: Built) -> None:
         fit(nobody_left, trained_at=utcnow(), threads=1, high_threshold=0.3)
 
 
-def test_too_little_history_is_refused_with_a_clear_message(built: Built, home: Path) -> None:
-    built.copy(home)
-    # 48 days into the data there is only one labelled weekly snapshot
-    early = AS_OF - timedelta(days=41)
+def test_too_little_history_is_refused_up_front_naming_the_loaded_range(built: Built, home: Path) -> None:
+    warehouse = built.copy(home)
+    with warehouse.connect() as conn:
+        first, last = conn.query(
+            "SELECT MIN(activity_date) AS a, MAX(activity_date) AS b FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY"
+        )[0].values()
+    # 98 days into the data: five weekly snapshots between day 29 and as_of - 35; the purged split needs six
+    early = first + timedelta(days=98)
     result = run_cli("train", "--as-of", early.isoformat())
-    assert result.returncode == 2  # refused up front: a usage error, nothing written
-    assert f"--as-of {early} is before" in result.stderr and "days of history a train needs" in result.stderr
-    assert "choose a day from" in result.stderr
+    assert result.returncode == 2, result.stderr
+    assert f"training as of {early} needs 6 labelled weekly snapshots" in result.stderr
+    assert f"{first} to {last}" in result.stderr and "4 purged" in result.stderr
+    assert not entries(warehouse)  # nothing was built or trained
+    with warehouse.connect() as conn:
+        assert conn.scalar("SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING") == 0
+
+
+def test_the_split_purges_exactly_the_snapshots_whose_labels_overlap_the_test_snapshot(trained: Built) -> None:
+    warehouse = Warehouse.from_settings(Settings(home=trained.home))
+    with warehouse.connect() as conn:
+        by_date = conn.query(
+            "SELECT snapshot_date, MIN(split) AS split, COUNT(DISTINCT split) AS splits "
+            "FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING GROUP BY snapshot_date ORDER BY snapshot_date"
+        )
+        entry = registry.current(conn)
+    assert all(row["splits"] == 1 for row in by_date)  # a date is wholly on one side
+    splits = {row["snapshot_date"]: row["split"] for row in by_date}
+    test_start = min(d for d, s in splits.items() if s == "test")
+    overlapping = {d for d in splits if d < test_start and d + timedelta(days=30) > test_start}
+    assert {d for d, s in splits.items() if s == "purged"} == overlapping
+    assert len(overlapping) == 4  # the four weekly snapshots before the test date
+    assert {d for d, s in splits.items() if s == "train"} == {d for d in splits if d + timedelta(days=30) <= test_start}
+    train_dates = sum(s == "train" for s in splits.values())
+    test_dates = sum(s == "test" for s in splits.values())
+    assert (train_dates, test_dates) == (5, 1)  # ten dates: 5 + 1 after the purge, the closest to 80/20
+    assert entry is not None and "split: 5 training / 1 test snapshot dates (83/17), 4 purged" in entry.message
+    # no test cancellation is also a training label: every training label window closed by the test date
+    assert max(d for d, s in splits.items() if s == "train") + timedelta(days=30) <= test_start
 
 
 def test_gate_rejects_a_model_trained_on_noise_and_the_current_model_stays(trained: Built, home: Path) -> None:
@@ -95,7 +125,7 @@ def test_gate_rejects_a_model_trained_on_noise_and_the_current_model_stays(train
         )
     result = run_cli("train", "--as-of", AS_OF.isoformat())
     assert result.returncode == 3, result.stderr
-    assert "is not above the deploy gate 0.80: rejected" in result.stdout
+    assert "is not above the deploy gate 0.80" in result.stdout and ": rejected" in result.stdout
     assert f"{current_before[0]['model_version']} stays current" in result.stdout
     after = entries(warehouse)
     rejected = after[-1]
@@ -117,3 +147,24 @@ def test_a_better_model_replaces_the_current_one(trained: Built, home: Path) -> 
     with using_home(home), warehouse.connect() as conn:
         entry = registry.current(conn)
     assert entry is not None and f"replaces {entries(warehouse)[0]['model_version']}" in entry.message
+
+
+@pytest.mark.parametrize(
+    ("days", "first_offset", "snapshots"),
+    [
+        (100, 29, 6),  # the minimum: 1 to train on, 4 purged, 1 to test on
+        (130, 29, 10),  # the tests' data: 90-day windows would leave too few snapshots
+        (184, 89, 9),  # `c360 generate`'s default: full 90-day windows, 4 / 4 / 1 (80/20)
+        (400, 189, 26),  # a long history: the latest 26 weekly snapshots
+    ],
+)
+def test_training_window_starts_where_every_feature_window_is_full_when_it_can(
+    days: int, first_offset: int, snapshots: int
+) -> None:
+    from c360.model.history import training_window
+
+    first_day = AS_OF - timedelta(days=days - 1)
+    window = training_window(first_day, AS_OF)
+    assert window.last_snapshot == AS_OF - timedelta(days=35) and window.snapshots == snapshots
+    assert (window.first_snapshot - first_day).days >= first_offset
+    assert (window.first_snapshot - first_day).days < first_offset + 7

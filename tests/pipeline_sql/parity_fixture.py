@@ -347,6 +347,20 @@ def health_scores() -> list[Row]:
         for sub, score, tier in scores
     ]
     rows.append({**rows[1], "score_date": date(2025, 2, 22), "churn_risk_score": 0.9, "risk_tier": "High"})
+    # a score date whose 30-day window has closed by the builds (2025-01-26 .. 2025-02-24 holds the 20 February
+    # cancels): outcome monitoring measures it; two subscribers share a score (a tie in the AUC's ranks)
+    for i, sub in enumerate(SUBSCRIBERS):
+        score = 0.35 if i in (3, 9) else round(0.02 + (i * 7 % 24) / 48, 4)
+        tier = "High" if score >= 0.3 else "Medium" if score >= 0.1 else "Low"
+        rows.append(
+            {
+                **rows[0],
+                "subscriber_id": sub,
+                "score_date": date(2025, 1, 25),
+                "churn_risk_score": score,
+                "risk_tier": tier,
+            }
+        )
     return rows
 
 

@@ -400,6 +400,16 @@ def test_every_transformation_gives_the_same_tables_on_both_targets(both: Run) -
     raised = [(name, duck.value) for name, _, duck in both.calls if duck.kind == "raised"]
     assert not missed, f"steps never run: {missed}; calls that raised: {raised}; extend parity_fixture"
     assert_the_dirt_was_exercised(both.duck)
+    # outcome monitoring measured the closed score date, cancellations included (so its ROC AUC too)
+    realised = {
+        r["metric"]: r["value"]
+        for r in both.duck.query(
+            "SELECT metric, value FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE WHERE name = 'all' "
+            "AND score_date = '2025-01-25'"
+        )
+    }
+    assert realised["rows"] == len(fx.SUBSCRIBERS) and 0 < realised["positives"] < realised["rows"]
+    assert 0 <= realised["roc_auc"] <= 1
 
 
 INVALID_REASONS = {

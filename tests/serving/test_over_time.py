@@ -229,3 +229,14 @@ def test_drivers_have_one_shape_whichever_target_scored(serving: Settings, store
         {"feature": "plan", "label": "Subscription plan", "value": "basic", "contribution": None, "direction": None,
          "importance": 0.08},
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_every_model_feature_has_a_label_for_people(wh: Warehouse) -> None:
+    from c360.model.features import FEATURES
+    from c360.serving.snapshot import feature_labels
+
+    with wh.connect() as conn:
+        labels = feature_labels(conn)
+    assert sorted(f.name for f in FEATURES if f.name not in labels) == []
+    assert all(label and label[0].isupper() for label in labels.values())

@@ -556,3 +556,44 @@ def test_learnability_helpers_recover_labels(run: GenerateResult) -> None:
     assert len(f["y"]) == len(labels) and f["y"].sum() == sum(labels.to_pylist())
     assert set(f["plan"]) <= {"basic", "standard", "premium"}
     assert (f["reads30"] >= f["reads7"]).all() and (f["recency"] >= 0).all()
+
+
+def test_a_product_change_drift_changes_the_churn_from_its_day_on(tmp_path: Path) -> None:
+    """Before the drift day the world is the same (same random draws); from it on, other cancellations."""
+    kwargs: dict[str, Any] = {"scale": 0.05, "days": 60, "seed": 2, "as_of": AS_OF}
+    plain = generate(tmp_path / "plain", **kwargs)
+    drifted = generate(tmp_path / "drift", drift="product-change@30", **kwargs)
+    drift_day = AS_OF - datetime.timedelta(days=59) + datetime.timedelta(days=30)
+
+    def cancels(result: GenerateResult) -> tuple[set[str], set[str]]:
+        before: set[str] = set()
+        after: set[str] = set()
+        for line in result.files["subscription_events"].read_text().splitlines():
+            try:
+                event = json.loads(line)
+            except json.JSONDecodeError:  # the generator's deliberate dirt
+                continue
+            if (
+                not isinstance(event, dict)
+                or event.get("event_type") != "cancel"
+                or not isinstance(event.get("event_timestamp"), str)
+            ):
+                continue
+            day = datetime.date.fromisoformat(event["event_timestamp"][:10])
+            (before if day < drift_day else after).add(event["subscriber_id"])
+        return before, after
+
+    (plain_before, plain_after), (drift_before, drift_after) = cancels(plain), cancels(drifted)
+    assert plain_before == drift_before and plain_before
+    assert plain_after != drift_after
+    truth_plain = pq.read_table(plain.files["ground_truth"])["true_churn_prob_30d"].to_numpy()
+    truth_drift = pq.read_table(drifted.files["ground_truth"])["true_churn_prob_30d"].to_numpy()
+    assert len(truth_plain) != len(truth_drift) or not np.allclose(truth_plain, truth_drift)
+
+
+@pytest.mark.parametrize("drift", ["product-change", "product-change@0", "product-change@60", "price@10"])
+def test_a_bad_drift_is_refused_naming_the_rule(tmp_path: Path, drift: str) -> None:
+    with pytest.raises(
+        ValueError, match=r"drift must be <kind>@<day> with kind one of product-change and day in 1\.\.59"
+    ):
+        generate(tmp_path / "x", scale=0.02, days=60, seed=1, as_of=AS_OF, drift=drift)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from c360.sources.synth.hazard import DRIFTS
 from c360.sources.synth.simulate import Simulation
 
 MIN_DAYS: Final = 35  # the first weekly snapshot needs 28 days of history and a week to land in
@@ -53,6 +54,19 @@ def _validate(scale: float, days: int, seed: int, as_of: object) -> None:
         raise ValueError(f"as_of must be a date in {MIN_YEAR}..{MAX_YEAR}, got {as_of.isoformat()}")
 
 
+def parse_drift(drift: str | None, days: int) -> tuple[str, int] | None:
+    """``"<kind>@<day>"`` as (kind, day), or ValueError naming the kinds and the range of days."""
+    if drift is None:
+        return None
+    kind, _, day = drift.partition("@")
+    if kind not in DRIFTS or not day.isdigit() or not 1 <= int(day) < days:
+        raise ValueError(
+            f"drift must be <kind>@<day> with kind one of {', '.join(sorted(DRIFTS))} and day in 1..{days - 1} "
+            f"(days into the window), got {drift!r}"
+        )
+    return kind, int(day)
+
+
 def generate(
     out_dir: Path,
     *,
@@ -61,15 +75,19 @@ def generate(
     seed: int = 0,
     as_of: datetime.date,
     on_progress: Callable[[str, int, int], None] | None = None,
+    drift: str | None = None,
 ) -> GenerateResult:
     """Write the three source files and the ground truth for the `days` days ending at `as_of`.
 
     Deterministic: the same arguments give byte-identical files. on_progress(step, done, total) is called
     once per simulated day (step "simulate", burn-in included) and per written file (step "write").
+    drift="product-change@N": the churn drivers change on day N of the window (day 0 = the first day), in
+    the data and in the ground truth alike (hazard.PRODUCT_CHANGE).
     """
     _validate(scale, days, seed, as_of)
+    parsed = parse_drift(drift, days)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     as_of_day = (as_of - _EPOCH).days
-    result = Simulation(out, float(scale), int(days), int(seed), as_of_day).run(on_progress)
+    result = Simulation(out, float(scale), int(days), int(seed), as_of_day, parsed).run(on_progress)
     return GenerateResult(files=result.files, counts=result.counts, oracle_auc=result.oracle_auc)

@@ -19,6 +19,8 @@ probability 1 - exp(-h):
         + B_PLAN[plan] + B_CHANNEL[acquisition channel] + u_i,   u_i ~ N(0, U_SD) never observed
 
 (the m's average the latent rate over days on or after signup, so they mirror the observable features).
+With a drift (``generate(drift="product-change@N")``) the coefficients are those of PRODUCT_CHANGE from
+the N-th day of the window on (Population.drift_day): the true process, and so the oracle, change.
 Tickets are Poisson(TICKET_BASE_RATE * exp(TICKET_DROP_GAIN * ln((e+eps)/(r+eps)) + TICKET_U_GAIN * u_i)).
 churn_probability() gives the ground truth P(cancel in w+1..w+30 | everything known at the end of w).
 """
@@ -26,6 +28,7 @@ churn_probability() gives the ground truth P(cancel in w+1..w+30 | everything kn
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -41,6 +44,41 @@ _CHUNK: Final = 32_768  # subscribers per block in the 30-day expectation, bound
 _B_PLAN: Final[F64] = np.asarray(P.B_PLAN, dtype=np.float64)
 _B_CHANNEL: Final[F64] = np.asarray(P.B_CHANNEL, dtype=np.float64)
 _W_CAT: Final[F64] = np.asarray(P.CATEGORY_WEIGHTS, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Regime:
+    """The hazard's coefficients (see the module docstring)."""
+
+    level: float
+    drop: float
+    tickets: float
+    cancel_ticket: float
+    failed: float
+    plan: F64
+    channel: F64
+
+
+BASE: Final = Regime(P.B_LEVEL, P.B_DROP, P.B_TICKETS, P.B_CANCEL_TICKET, P.B_FAILED, _B_PLAN, _B_CHANNEL)
+# A product change: a redesign makes reading habits matter less, billing retries rescue most failed
+# payments, support gets worse, and a price rise on the basic plan drives its subscribers away.
+PRODUCT_CHANGE: Final = Regime(
+    level=0.25,
+    drop=0.3,
+    tickets=1.0,
+    cancel_ticket=3.0,
+    failed=0.8,
+    plan=np.asarray((0.9, 0.0, -0.3), dtype=np.float64),
+    channel=_B_CHANNEL,
+)
+DRIFTS: Final = {"product-change": PRODUCT_CHANGE}
+
+
+def regime(pop: Population, day: int) -> Regime:
+    """The coefficients in force on ``day``."""
+    return pop.drift_regime if day >= pop.drift_day else BASE
+
+
 CANCEL_CAT: Final = P.CATEGORIES.index("cancellation")
 BILLING_CAT: Final = P.CATEGORIES.index("billing")
 
@@ -96,13 +134,14 @@ def _static_eta(pop: Population, idx: IDX, day: int, onset_known_until: int | No
     m7 = mean_rate(pop, idx, day - 7, day - 1, onset_known_until)
     m23 = mean_rate(pop, idx, day - 30, day - 8, onset_known_until)
     tenure = (day - pop.signup_day[idx]).astype(np.float64)
+    r = regime(pop, day)
     return (
         P.B0
-        + P.B_LEVEL * np.log((P.REF_RATE + eps) / (m30 + eps))
-        + P.B_DROP * np.log((m23 + eps) / (m7 + eps))
+        + r.level * np.log((P.REF_RATE + eps) / (m30 + eps))
+        + r.drop * np.log((m23 + eps) / (m7 + eps))
         + P.B_NEW * np.exp(-tenure / P.NEW_TAU_DAYS)
-        + _B_PLAN[pop.plan[idx]]
-        + _B_CHANNEL[pop.channel[idx]]
+        + r.plan[pop.plan[idx]]
+        + r.channel[pop.channel[idx]]
         + pop.u[idx]
     )
 
@@ -110,11 +149,12 @@ def _static_eta(pop: Population, idx: IDX, day: int, onset_known_until: int | No
 def log_hazard(pop: Population, idx: IDX, day: int) -> F64:
     """eta_i(day) from the history up to the end of day-1 (call before day's events are recorded)."""
     recency = np.minimum(day - pop.last_read[idx], P.RECENCY_CAP).astype(np.float64)
+    r = regime(pop, day)
     history: F64 = (
         P.B_RECENCY * recency
-        + P.B_TICKETS * pop.tix30[idx]
-        + P.B_CANCEL_TICKET * (pop.ctix30[idx] > 0)
-        + P.B_FAILED * pop.fail30[idx]
+        + r.tickets * pop.tix30[idx]
+        + r.cancel_ticket * (pop.ctix30[idx] > 0)
+        + r.failed * pop.fail30[idx]
     )
     return _static_eta(pop, idx, day) + history
 
@@ -171,12 +211,13 @@ def _probability_block(pop: Population, idx: IDX, w: int) -> F64:
         t = w + k
         rate = read_rate(pop, idx, t, onset_known_until=w)
         known = WINDOW - k  # ages 0..30-k of the end-of-w history are still inside t's window
-        base = np.exp(_static_eta(pop, idx, t, w) + P.B_TICKETS * tix[known] + P.B_FAILED * fails[known])
-        base *= np.exp(cum_tix * math.expm1(P.B_TICKETS))
+        r = regime(pop, t)
+        base = np.exp(_static_eta(pop, idx, t, w) + r.tickets * tix[known] + r.failed * fails[known])
+        base *= np.exp(cum_tix * math.expm1(r.tickets))
         for c in (0, 1):
             has_ctix = np.maximum(c, ctix[known] > 0)
             for f in (0, 1):
-                h = base * np.exp(P.B_CANCEL_TICKET * has_ctix + P.B_FAILED * f)
+                h = base * np.exp(r.cancel_ticket * has_ctix + r.failed * f)
                 dist[c, f] *= np.exp(-h * recency_term)
         _advance(dist, -np.expm1(-rate))
         lam = ticket_rate(pop, idx, rate)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,6 +52,9 @@ class Population:
         self.tix_ring: NDArray[np.int8] = np.zeros((WINDOW, cap), np.int8)
         self.ctix_ring: NDArray[np.int8] = np.zeros((WINDOW, cap), np.int8)
         self.fail_ring: NDArray[np.int8] = np.zeros((WINDOW, cap), np.int8)
+        # a drift of the churn process: from drift_day on, the hazard's coefficients are drift_regime
+        self.drift_day: int = int(NEVER)
+        self.drift_regime: Any = None
 
     @property
     def capacity(self) -> int:
@@ -91,6 +94,7 @@ class Population:
             setattr(out, name, getattr(self, name)[idx])
         for name in _RING_FIELDS:
             setattr(out, name, getattr(self, name)[:, idx])
+        out.drift_day, out.drift_regime = self.drift_day, self.drift_regime
         return out
 
     def add(self, rng: np.random.Generator, signup_day: NDArray[np.int32], first_day: int) -> NDArray[np.intp]:

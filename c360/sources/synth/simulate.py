@@ -57,7 +57,9 @@ class Outputs:
 class Simulation:
     """Owns the population, the random streams and the output logs for one generate() call."""
 
-    def __init__(self, out_dir: Path, scale: float, days: int, seed: int, as_of_day: int) -> None:
+    def __init__(
+        self, out_dir: Path, scale: float, days: int, seed: int, as_of_day: int, drift: tuple[str, int] | None = None
+    ) -> None:
         """Set up windows and independent random streams (one per concern, so dirt never shifts data)."""
         self.as_of = as_of_day
         self.start = as_of_day - days + 1
@@ -66,6 +68,9 @@ class Simulation:
         streams = np.random.SeedSequence([seed, 0xC360]).spawn(len(_STREAMS))
         self.rng = {name: np.random.default_rng(s) for name, s in zip(_STREAMS, streams, strict=True)}
         self.pop = Population(int(self.target * 1.6) + 64)
+        if drift is not None:  # the churn drivers change on day drift[1] of the window (day 0 = the first)
+            self.pop.drift_regime = H.DRIFTS[drift[0]]
+            self.pop.drift_day = self.start + drift[1]
         self.events = EventLog()
         self.tickets = TicketLog()
         self.truth = TruthLog()

@@ -14,8 +14,12 @@
 -- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
 -- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
 --
--- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
--- are the test set (the reference design's split); NULL for unlabelled rows.
+-- split: train / test / purged, 80/20 by date among the labelled snapshots, purged: the test set is the
+-- latest k dates, k the count closest to 20 % of the dates that remain once the purged ones are set
+-- aside (at least 1); a training snapshot w is kept only when its label window closed by the first test
+-- snapshot t (w + 30 <= t), so no cancellation is labelled in both sets. The snapshots between are
+-- 'purged' (FLOOR(29 / :snapshot_every_days) of them: 4 on the weekly grid) and used by nothing.
+-- NULL for unlabelled rows.
 WITH snapshots AS (
     SELECT DISTINCT activity_date AS snapshot_date
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
@@ -63,7 +67,21 @@ subscription AS (
             AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
         ) AS failed_payments_30d,
         COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
-            AS downgrades_90d
+            AS downgrades_90d,
+        -- recency: an old failed payment weighs less than a fresh one (half-life 10 days, last 90 days)
+        MAX(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            e.event_timestamp::DATE,
+            NULL
+        )) AS last_failed_payment_date,
+        -- rounded: a sum of floats depends on the order rows arrive in; 6 decimals do not
+        ROUND(SUM(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            POWER(0.5, DATEDIFF(day, e.event_timestamp::DATE, s.snapshot_date) / 10.0),
+            0
+        )), 6)::FLOAT AS failed_payments_decayed
     FROM snapshots AS s
     INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
     GROUP BY s.snapshot_date, e.subscriber_id
@@ -102,7 +120,11 @@ support AS (
         COUNT(*) AS tickets_90d,
         COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
         COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
-            AS cancellation_tickets_30d
+            AS cancellation_tickets_30d,
+        MAX(IFF(t.category = 'cancellation', t.created_at::DATE, NULL)) AS last_cancellation_ticket_date,
+        ROUND(SUM(IFF(
+            t.category = 'cancellation', POWER(0.5, DATEDIFF(day, t.created_at::DATE, s.snapshot_date) / 10.0), 0
+        )), 6)::FLOAT AS cancellation_tickets_decayed
     FROM snapshots AS s
     INNER JOIN tickets AS t
         ON t.created_at < DATEADD(day, 1, s.snapshot_date)
@@ -130,6 +152,8 @@ active AS (
         b.acquisition_channel,
         b.failed_payments_30d,
         b.downgrades_90d,
+        b.last_failed_payment_date,
+        b.failed_payments_decayed,
         COALESCE(p.plan, 'unknown') AS plan
     FROM lifecycle AS l
     INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
@@ -151,7 +175,9 @@ rates AS (
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
         COALESCE(t.tickets_90d, 0) AS tickets_90d,
         COALESCE(t.tickets_30d, 0) AS tickets_30d,
-        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d,
+        t.last_cancellation_ticket_date,
+        COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
@@ -177,6 +203,12 @@ labelled_dates AS (
     FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
 ),
 
+test_window AS (
+    SELECT MIN(snapshot_date) AS test_start
+    FROM labelled_dates
+    WHERE recency <= GREATEST(1, ROUND(0.2 * (dates - FLOOR(29 / :snapshot_every_days))))
+),
+
 final AS (
     SELECT
         l.subscriber_id,
@@ -196,19 +228,26 @@ final AS (
         l.tenure_days AS subscription_tenure_days,
         l.failed_payments_30d,
         l.downgrades_90d,
+        -- 90: none in the last 90 days
+        COALESCE(DATEDIFF(day, l.last_failed_payment_date, l.snapshot_date), 90) AS days_since_failed_payment,
+        l.failed_payments_decayed,
+        COALESCE(DATEDIFF(day, l.last_cancellation_ticket_date, l.snapshot_date), 90)
+            AS days_since_cancellation_ticket,
+        l.cancellation_tickets_decayed,
         l.plan,
         l.acquisition_channel,
         l.churned,
         CASE
             WHEN l.churned IS NULL THEN NULL
-            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
-            ELSE 'train'
+            WHEN l.snapshot_date >= w.test_start THEN 'test'
+            WHEN DATEADD(day, 30, l.snapshot_date) <= w.test_start THEN 'train'
+            ELSE 'purged'
         END AS split,
         :run_id AS run_id,
         CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
     FROM labelled AS l
     CROSS JOIN reading_history AS h
-    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+    CROSS JOIN test_window AS w
 )
 
 SELECT * FROM final

@@ -27,5 +27,9 @@ WHERE snapshot_date = :as_of::DATE
         OR subscription_tenure_days < 0
         OR support_tickets_30d > support_tickets_count
         OR cancellation_tickets_30d > support_tickets_30d
+        OR days_since_failed_payment NOT BETWEEN 0 AND 90
+        OR days_since_cancellation_ticket NOT BETWEEN 0 AND 90
+        OR failed_payments_decayed < 0
+        OR cancellation_tickets_decayed < 0
         OR churned IS NOT NULL
     );

@@ -267,7 +267,46 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (
     recorded_at                 TIMESTAMP_NTZ NOT NULL
 );
 
--- R__feature_labels.sql (checksum 889084e12097, target snowflake)
+-- V006__model_lifecycle.sql (checksum 2199c9149514, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE (
+    model_version               VARCHAR NOT NULL,
+    check_name                  VARCHAR NOT NULL,
+    passed                      BOOLEAN NOT NULL,
+    value                       FLOAT,                   -- the candidate's number (AUC, AUC difference, error)
+    threshold                   FLOAT,                   -- what it was compared with
+    detail                      VARCHAR NOT NULL,        -- the comparison in words, with its numbers
+    recorded_at                 TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE (
+    score_date                  DATE NOT NULL,
+    model_version               VARCHAR NOT NULL,
+    metric                      VARCHAR NOT NULL,
+    name                        VARCHAR NOT NULL,
+    value                       FLOAT NOT NULL,
+    run_id                      VARCHAR NOT NULL,
+    recorded_at                 TIMESTAMP_NTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.MODEL_ALERTS (
+    alert_id                    VARCHAR NOT NULL,        -- kind:model_version:score_date:subject
+    kind                        VARCHAR NOT NULL,
+    model_version               VARCHAR NOT NULL,
+    score_date                  DATE NOT NULL,
+    subject                     VARCHAR NOT NULL,        -- the feature, or roc_auc
+    value                       FLOAT NOT NULL,
+    threshold                   FLOAT NOT NULL,
+    run_id                      VARCHAR NOT NULL,
+    recorded_at                 TIMESTAMP_NTZ NOT NULL
+);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN days_since_failed_payment NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN failed_payments_decayed FLOAT;
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN days_since_cancellation_ticket NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING ADD COLUMN cancellation_tickets_decayed FLOAT;
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN days_since_failed_payment NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN failed_payments_decayed FLOAT;
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN days_since_cancellation_ticket NUMBER(38, 0);
+ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN cancellation_tickets_decayed FLOAT;
+
+-- R__feature_labels.sql (checksum bab7fa039372, target snowflake)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (
     feature  VARCHAR NOT NULL,
     label    VARCHAR NOT NULL
@@ -287,9 +326,230 @@ FROM (
     UNION ALL SELECT 'downgrades_90d', 'Plan downgrades, last 90 days'
     UNION ALL SELECT 'plan', 'Subscription plan'
     UNION ALL SELECT 'acquisition_channel', 'Acquisition channel'
+    UNION ALL SELECT 'days_since_failed_payment', 'Days since the last failed payment (90: none in 90 days)'
+    UNION ALL SELECT 'failed_payments_decayed', 'Failed payments, recent ones weighing more (10-day half-life)'
+    UNION ALL SELECT 'days_since_cancellation_ticket', 'Days since the last cancellation request (90: none in 90 days)'
+    UNION ALL SELECT 'cancellation_tickets_decayed', 'Cancellation requests, recent ones weighing more (10-day half-life)'
 ) AS labels;
 
--- R__procedures.sql (checksum c6945a6efcd6, target snowflake)
+-- R__model_monitoring.sql (checksum 02af2ce8fe61, target snowflake)
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(
+    AS_OF DATE, RUN_ID VARCHAR, PSI_LIMIT FLOAT DEFAULT NULL, MIN_AUC FLOAT DEFAULT NULL
+)
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    drift_limit FLOAT;
+    auc_gate FLOAT;
+    alerts_before INTEGER DEFAULT 0;
+    new_alerts INTEGER DEFAULT 0;
+    failed_checks INTEGER DEFAULT 0;
+    dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
+BEGIN
+    drift_limit := (SELECT COALESCE(:psi_limit, 0.25));
+    auc_gate := (SELECT COALESCE(:min_auc, 0.80));
+
+    BEGIN TRANSACTION;
+    -- FCT_MODEL_PERFORMANCE as of :as_of: the realised performance of every score date whose 30-day window
+-- has closed by :as_of and that has no rows yet (a daily run backfills what closed since the last one).
+-- The label is the snapshot query's: a valid cancel on days score_date + 1 .. + 30.
+-- ROC AUC is the Mann-Whitney form with tied scores at their average rank; deciles are NTILE(10) by
+-- score, ties in subscriber order (c360.model.metrics.calibration_by_decile).
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE (
+    score_date, model_version, metric, name, value, run_id, recorded_at
+)
+WITH pending AS (
+    SELECT DISTINCT score_date
+    FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES
+    WHERE DATEADD(day, 30, score_date) <= :as_of::DATE
+        AND score_date NOT IN (SELECT score_date FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE)
+),
+
+scores AS (
+    SELECT h.score_date, h.model_version, h.subscriber_id, h.churn_risk_score AS p, h.risk_tier
+    FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES AS h
+    INNER JOIN pending AS d ON d.score_date = h.score_date
+),
+
+cancelled AS (
+    SELECT DISTINCT s.score_date, s.subscriber_id
+    FROM scores AS s
+    INNER JOIN SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS AS e
+        ON e.subscriber_id = s.subscriber_id
+        AND e.event_timestamp >= DATEADD(day, 1, s.score_date)
+        AND e.event_timestamp < DATEADD(day, 31, s.score_date)
+    WHERE e.is_valid AND e.event_type = 'cancel'
+),
+
+outcomes AS (
+    SELECT s.*, IFF(c.subscriber_id IS NULL, 0, 1)::FLOAT AS y
+    FROM scores AS s
+    LEFT JOIN cancelled AS c ON c.score_date = s.score_date AND c.subscriber_id = s.subscriber_id
+),
+
+ranked AS (
+    SELECT
+        o.*,
+        RANK() OVER (PARTITION BY o.score_date, o.model_version ORDER BY o.p)
+            + (COUNT(*) OVER (PARTITION BY o.score_date, o.model_version, o.p) - 1) / 2.0 AS score_rank,
+        NTILE(10) OVER (PARTITION BY o.score_date, o.model_version ORDER BY o.p, o.subscriber_id) AS decile
+    FROM outcomes AS o
+),
+
+totals AS (
+    SELECT
+        score_date,
+        model_version,
+        COUNT(*)::FLOAT AS n,
+        SUM(y) AS positives,
+        SUM(y * score_rank) AS positive_rank_sum,
+        AVG((p - y) * (p - y)) AS brier,
+        AVG(p) AS mean_predicted
+    FROM ranked
+    GROUP BY score_date, model_version
+),
+
+deciles AS (
+    SELECT score_date, model_version, decile, COUNT(*)::FLOAT AS n, AVG(p) AS predicted, AVG(y) AS observed
+    FROM ranked
+    GROUP BY score_date, model_version, decile
+),
+
+tiers AS (
+    SELECT score_date, model_version, risk_tier, COUNT(*)::FLOAT AS n, AVG(y) AS observed
+    FROM ranked
+    GROUP BY score_date, model_version, risk_tier
+),
+
+summary AS (
+    SELECT
+        t.score_date,
+        t.model_version,
+        t.n,
+        t.positives,
+        t.positives / t.n AS base_rate,
+        IFF(
+            t.positives > 0 AND t.positives < t.n,
+            (t.positive_rank_sum - t.positives * (t.positives + 1) / 2) / (t.positives * (t.n - t.positives)),
+            NULL
+        ) AS roc_auc,
+        t.brier,
+        t.mean_predicted,
+        (
+            SELECT SUM(d.n * ABS(d.predicted - d.observed)) / SUM(d.n)
+            FROM deciles AS d
+            WHERE d.score_date = t.score_date AND d.model_version = t.model_version
+        ) AS calibration_error,
+        (
+            SELECT MAX(d.observed)
+            FROM deciles AS d
+            WHERE d.score_date = t.score_date AND d.model_version = t.model_version AND d.decile = 10
+        ) / NULLIF(t.positives / t.n, 0) AS top_decile_lift
+    FROM totals AS t
+),
+
+long AS (
+    SELECT score_date, model_version, 'rows' AS metric, 'all' AS name, n AS value FROM summary
+    UNION ALL SELECT score_date, model_version, 'positives', 'all', positives FROM summary
+    UNION ALL SELECT score_date, model_version, 'base_rate', 'all', base_rate FROM summary
+    UNION ALL SELECT score_date, model_version, 'roc_auc', 'all', roc_auc FROM summary
+    UNION ALL SELECT score_date, model_version, 'brier', 'all', brier FROM summary
+    UNION ALL SELECT score_date, model_version, 'mean_predicted', 'all', mean_predicted FROM summary
+    UNION ALL SELECT score_date, model_version, 'calibration_error', 'all', calibration_error FROM summary
+    UNION ALL SELECT score_date, model_version, 'top_decile_lift', 'all', top_decile_lift FROM summary
+    UNION ALL SELECT score_date, model_version, 'decile_rows', decile::VARCHAR, n FROM deciles
+    UNION ALL SELECT score_date, model_version, 'decile_predicted', decile::VARCHAR, predicted FROM deciles
+    UNION ALL SELECT score_date, model_version, 'decile_observed', decile::VARCHAR, observed FROM deciles
+    UNION ALL SELECT score_date, model_version, 'tier_rows', risk_tier, n FROM tiers
+    UNION ALL SELECT score_date, model_version, 'tier_precision', risk_tier, observed FROM tiers
+),
+
+final AS (
+    SELECT
+        score_date, model_version, metric, name, value, :run_id AS run_id,
+        CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
+    FROM long
+    WHERE value IS NOT NULL
+)
+
+SELECT * FROM final;
+
+    COMMIT;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_model_performance_grain_unique', 'fct_model_performance', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT score_date, model_version, metric, name
+        FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+        GROUP BY score_date, model_version, metric, name
+        HAVING COUNT(*) > 1
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_model_performance_window_closed', 'fct_model_performance', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT score_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+        WHERE DATEADD(day, 30, score_date) > :as_of::DATE
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_model_performance_value_ranges', 'fct_model_performance', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT score_date, metric, name
+        FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+        WHERE (metric IN ('roc_auc', 'base_rate', 'brier', 'mean_predicted', 'calibration_error', 'decile_predicted',
+                'decile_observed', 'tier_precision') AND value NOT BETWEEN 0 AND 1)
+            OR (metric IN ('rows', 'positives', 'decile_rows', 'tier_rows', 'top_decile_lift') AND value < 0)
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+
+    alerts_before := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS);
+    BEGIN TRANSACTION;
+    -- MODEL_ALERTS as of :as_of: a feature whose PSI on a score date up to :as_of is above :drift_limit
+-- (FCT_SCORING_MONITOR), or a realised ROC AUC not above the deploy gate :auc_gate (FCT_MODEL_PERFORMANCE).
+-- An alert already raised (same alert_id) is not raised again.
+INSERT INTO SFE_ANALYTICS_MEDIA.MODEL_ALERTS (
+    alert_id, kind, model_version, score_date, subject, value, threshold, run_id, recorded_at
+)
+WITH drift AS (
+    SELECT 'feature_drift' AS kind, model_version, score_date, name AS subject, value, :drift_limit::FLOAT AS threshold
+    FROM SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR
+    WHERE metric = 'psi' AND value > :drift_limit::FLOAT AND score_date <= :as_of::DATE
+),
+
+realised AS (
+    SELECT
+        'realised_auc_below_gate' AS kind, model_version, score_date, 'roc_auc' AS subject, value,
+        :auc_gate::FLOAT AS threshold
+    FROM SFE_ANALYTICS_MEDIA.FCT_MODEL_PERFORMANCE
+    WHERE metric = 'roc_auc' AND name = 'all' AND value <= :auc_gate::FLOAT
+),
+
+found AS (
+    SELECT
+        kind || ':' || model_version || ':' || TO_VARCHAR(score_date) || ':' || subject AS alert_id,
+        kind, model_version, score_date, subject, value, threshold
+    FROM (SELECT * FROM drift UNION ALL SELECT * FROM realised) AS candidates
+),
+
+final AS (
+    SELECT f.*, :run_id AS run_id, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS recorded_at
+    FROM found AS f
+    WHERE f.alert_id NOT IN (SELECT alert_id FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS)
+)
+
+SELECT * FROM final;
+
+    COMMIT;
+    new_alerts := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS) - :alerts_before;
+    RETURN 'model monitored as of ' || AS_OF::VARCHAR || ': ' || new_alerts::VARCHAR || ' new alert(s)';
+END;
+$$;
+
+-- R__procedures.sql (checksum 043ef000cca8, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -903,7 +1163,12 @@ BEGIN
     -- 35 = 5 weeks: the latest weekly date whose 30-day label window ends on or before as_of
     last_snapshot := (SELECT DATEADD(day, -35, :as_of::DATE));
     first_snapshot := (
-        SELECT GREATEST(DATEADD(day, 29, MIN(activity_date)), DATEADD(day, -7 * 25, :last_snapshot::DATE))
+        SELECT GREATEST(
+            DATEADD(
+                day, IFF(DATEDIFF(day, MIN(activity_date), :last_snapshot::DATE) >= 89 + 35, 89, 29), MIN(activity_date)
+            ),
+            DATEADD(day, -7 * 25, :last_snapshot::DATE)
+        )
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
     );
 
@@ -915,7 +1180,9 @@ DELETE FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING;
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING (
     subscriber_id, snapshot_date, engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read,
     support_tickets_count, support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days,
-    failed_payments_30d, downgrades_90d, plan, acquisition_channel, churned, split, run_id, built_at
+    failed_payments_30d, downgrades_90d, days_since_failed_payment, failed_payments_decayed,
+    days_since_cancellation_ticket, cancellation_tickets_decayed, plan, acquisition_channel, churned, split, run_id,
+    built_at
 )
 -- The churn model's one definition of its inputs: one row per subscriber active at the end of each
 -- snapshot date, with the features (docs/model.md) and the 30-day label. Training (FCT_CHURN_TRAINING)
@@ -933,8 +1200,12 @@ INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING (
 -- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
 -- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
 --
--- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
--- are the test set (the reference design's split); NULL for unlabelled rows.
+-- split: train / test / purged, 80/20 by date among the labelled snapshots, purged: the test set is the
+-- latest k dates, k the count closest to 20 % of the dates that remain once the purged ones are set
+-- aside (at least 1); a training snapshot w is kept only when its label window closed by the first test
+-- snapshot t (w + 30 <= t), so no cancellation is labelled in both sets. The snapshots between are
+-- 'purged' (FLOOR(29 / :snapshot_every_days) of them: 4 on the weekly grid) and used by nothing.
+-- NULL for unlabelled rows.
 WITH snapshots AS (
     SELECT DISTINCT activity_date AS snapshot_date
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
@@ -982,7 +1253,21 @@ subscription AS (
             AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
         ) AS failed_payments_30d,
         COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
-            AS downgrades_90d
+            AS downgrades_90d,
+        -- recency: an old failed payment weighs less than a fresh one (half-life 10 days, last 90 days)
+        MAX(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            e.event_timestamp::DATE,
+            NULL
+        )) AS last_failed_payment_date,
+        -- rounded: a sum of floats depends on the order rows arrive in; 6 decimals do not
+        ROUND(SUM(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            POWER(0.5, DATEDIFF(day, e.event_timestamp::DATE, s.snapshot_date) / 10.0),
+            0
+        )), 6)::FLOAT AS failed_payments_decayed
     FROM snapshots AS s
     INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
     GROUP BY s.snapshot_date, e.subscriber_id
@@ -1021,7 +1306,11 @@ support AS (
         COUNT(*) AS tickets_90d,
         COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
         COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
-            AS cancellation_tickets_30d
+            AS cancellation_tickets_30d,
+        MAX(IFF(t.category = 'cancellation', t.created_at::DATE, NULL)) AS last_cancellation_ticket_date,
+        ROUND(SUM(IFF(
+            t.category = 'cancellation', POWER(0.5, DATEDIFF(day, t.created_at::DATE, s.snapshot_date) / 10.0), 0
+        )), 6)::FLOAT AS cancellation_tickets_decayed
     FROM snapshots AS s
     INNER JOIN tickets AS t
         ON t.created_at < DATEADD(day, 1, s.snapshot_date)
@@ -1049,6 +1338,8 @@ active AS (
         b.acquisition_channel,
         b.failed_payments_30d,
         b.downgrades_90d,
+        b.last_failed_payment_date,
+        b.failed_payments_decayed,
         COALESCE(p.plan, 'unknown') AS plan
     FROM lifecycle AS l
     INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
@@ -1070,7 +1361,9 @@ rates AS (
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
         COALESCE(t.tickets_90d, 0) AS tickets_90d,
         COALESCE(t.tickets_30d, 0) AS tickets_30d,
-        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d,
+        t.last_cancellation_ticket_date,
+        COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
@@ -1096,6 +1389,12 @@ labelled_dates AS (
     FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
 ),
 
+test_window AS (
+    SELECT MIN(snapshot_date) AS test_start
+    FROM labelled_dates
+    WHERE recency <= GREATEST(1, ROUND(0.2 * (dates - FLOOR(29 / :snapshot_every_days))))
+),
+
 final AS (
     SELECT
         l.subscriber_id,
@@ -1115,19 +1414,26 @@ final AS (
         l.tenure_days AS subscription_tenure_days,
         l.failed_payments_30d,
         l.downgrades_90d,
+        -- 90: none in the last 90 days
+        COALESCE(DATEDIFF(day, l.last_failed_payment_date, l.snapshot_date), 90) AS days_since_failed_payment,
+        l.failed_payments_decayed,
+        COALESCE(DATEDIFF(day, l.last_cancellation_ticket_date, l.snapshot_date), 90)
+            AS days_since_cancellation_ticket,
+        l.cancellation_tickets_decayed,
         l.plan,
         l.acquisition_channel,
         l.churned,
         CASE
             WHEN l.churned IS NULL THEN NULL
-            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
-            ELSE 'train'
+            WHEN l.snapshot_date >= w.test_start THEN 'test'
+            WHEN DATEADD(day, 30, l.snapshot_date) <= w.test_start THEN 'train'
+            ELSE 'purged'
         END AS split,
         :run_id AS run_id,
         CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
     FROM labelled AS l
     CROSS JOIN reading_history AS h
-    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+    CROSS JOIN test_window AS w
 )
 
 SELECT * FROM final
@@ -1148,7 +1454,7 @@ SELECT * FROM final
         SELECT subscriber_id, snapshot_date
         FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
         WHERE churned IS NULL
-            OR split NOT IN ('train', 'test')
+            OR split NOT IN ('train', 'test', 'purged')
             OR DATEADD(day, 30, snapshot_date) > :as_of::DATE
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
@@ -1164,6 +1470,16 @@ SELECT * FROM final
         WHERE test_start <= train_end
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_churn_training_purged', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        SELECT t.subscriber_id, t.snapshot_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING AS t
+        CROSS JOIN (
+            SELECT MIN(snapshot_date) AS test_start FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'test'
+        ) AS w
+        WHERE t.split = 'train' AND DATEADD(day, 30, t.snapshot_date) > w.test_start
+    ) AS failing;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_churn_training_value_ranges', 'fct_churn_training', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
         SELECT subscriber_id, snapshot_date
@@ -1176,6 +1492,10 @@ SELECT * FROM final
             OR cancellation_tickets_30d > support_tickets_30d
             OR failed_payments_30d < 0
             OR downgrades_90d < 0
+            OR days_since_failed_payment NOT BETWEEN 0 AND 90
+            OR days_since_cancellation_ticket NOT BETWEEN 0 AND 90
+            OR failed_payments_decayed < 0
+            OR cancellation_tickets_decayed < 0
     ) AS failing;
     failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
     IF (failed_checks > 0) THEN
@@ -1211,7 +1531,9 @@ WHERE snapshot_date = :as_of::DATE;
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES (
     subscriber_id, snapshot_date, engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read,
     support_tickets_count, support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days,
-    failed_payments_30d, downgrades_90d, plan, acquisition_channel, churned, split, run_id, built_at
+    failed_payments_30d, downgrades_90d, days_since_failed_payment, failed_payments_decayed,
+    days_since_cancellation_ticket, cancellation_tickets_decayed, plan, acquisition_channel, churned, split, run_id,
+    built_at
 )
 -- The churn model's one definition of its inputs: one row per subscriber active at the end of each
 -- snapshot date, with the features (docs/model.md) and the 30-day label. Training (FCT_CHURN_TRAINING)
@@ -1229,8 +1551,12 @@ INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES (
 -- the label reads only cancels in days w + 1 .. w + 30, and is NULL until that window has passed by
 -- :as_of. A snapshot date needs engagement data on that day (a missing day's load is not scored).
 --
--- split: train / test, 80/20 by date among the labelled snapshots: the latest CEIL(20 %) of the dates
--- are the test set (the reference design's split); NULL for unlabelled rows.
+-- split: train / test / purged, 80/20 by date among the labelled snapshots, purged: the test set is the
+-- latest k dates, k the count closest to 20 % of the dates that remain once the purged ones are set
+-- aside (at least 1); a training snapshot w is kept only when its label window closed by the first test
+-- snapshot t (w + 30 <= t), so no cancellation is labelled in both sets. The snapshots between are
+-- 'purged' (FLOOR(29 / :snapshot_every_days) of them: 4 on the weekly grid) and used by nothing.
+-- NULL for unlabelled rows.
 WITH snapshots AS (
     SELECT DISTINCT activity_date AS snapshot_date
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
@@ -1278,7 +1604,21 @@ subscription AS (
             AND e.event_timestamp >= DATEADD(day, -29, s.snapshot_date)
         ) AS failed_payments_30d,
         COUNT_IF(e.event_type = 'downgrade' AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date))
-            AS downgrades_90d
+            AS downgrades_90d,
+        -- recency: an old failed payment weighs less than a fresh one (half-life 10 days, last 90 days)
+        MAX(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            e.event_timestamp::DATE,
+            NULL
+        )) AS last_failed_payment_date,
+        -- rounded: a sum of floats depends on the order rows arrive in; 6 decimals do not
+        ROUND(SUM(IFF(
+            e.event_type = 'payment' AND e.payment_status = 'failed'
+            AND e.event_timestamp >= DATEADD(day, -89, s.snapshot_date),
+            POWER(0.5, DATEDIFF(day, e.event_timestamp::DATE, s.snapshot_date) / 10.0),
+            0
+        )), 6)::FLOAT AS failed_payments_decayed
     FROM snapshots AS s
     INNER JOIN events AS e ON e.event_timestamp < DATEADD(day, 1, s.snapshot_date)
     GROUP BY s.snapshot_date, e.subscriber_id
@@ -1317,7 +1657,11 @@ support AS (
         COUNT(*) AS tickets_90d,
         COUNT_IF(t.created_at >= DATEADD(day, -29, s.snapshot_date)) AS tickets_30d,
         COUNT_IF(t.category = 'cancellation' AND t.created_at >= DATEADD(day, -29, s.snapshot_date))
-            AS cancellation_tickets_30d
+            AS cancellation_tickets_30d,
+        MAX(IFF(t.category = 'cancellation', t.created_at::DATE, NULL)) AS last_cancellation_ticket_date,
+        ROUND(SUM(IFF(
+            t.category = 'cancellation', POWER(0.5, DATEDIFF(day, t.created_at::DATE, s.snapshot_date) / 10.0), 0
+        )), 6)::FLOAT AS cancellation_tickets_decayed
     FROM snapshots AS s
     INNER JOIN tickets AS t
         ON t.created_at < DATEADD(day, 1, s.snapshot_date)
@@ -1345,6 +1689,8 @@ active AS (
         b.acquisition_channel,
         b.failed_payments_30d,
         b.downgrades_90d,
+        b.last_failed_payment_date,
+        b.failed_payments_decayed,
         COALESCE(p.plan, 'unknown') AS plan
     FROM lifecycle AS l
     INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
@@ -1366,7 +1712,9 @@ rates AS (
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
         COALESCE(t.tickets_90d, 0) AS tickets_90d,
         COALESCE(t.tickets_30d, 0) AS tickets_30d,
-        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d
+        COALESCE(t.cancellation_tickets_30d, 0) AS cancellation_tickets_30d,
+        t.last_cancellation_ticket_date,
+        COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
@@ -1392,6 +1740,12 @@ labelled_dates AS (
     FROM (SELECT DISTINCT snapshot_date FROM labelled WHERE churned IS NOT NULL) AS d
 ),
 
+test_window AS (
+    SELECT MIN(snapshot_date) AS test_start
+    FROM labelled_dates
+    WHERE recency <= GREATEST(1, ROUND(0.2 * (dates - FLOOR(29 / :snapshot_every_days))))
+),
+
 final AS (
     SELECT
         l.subscriber_id,
@@ -1411,19 +1765,26 @@ final AS (
         l.tenure_days AS subscription_tenure_days,
         l.failed_payments_30d,
         l.downgrades_90d,
+        -- 90: none in the last 90 days
+        COALESCE(DATEDIFF(day, l.last_failed_payment_date, l.snapshot_date), 90) AS days_since_failed_payment,
+        l.failed_payments_decayed,
+        COALESCE(DATEDIFF(day, l.last_cancellation_ticket_date, l.snapshot_date), 90)
+            AS days_since_cancellation_ticket,
+        l.cancellation_tickets_decayed,
         l.plan,
         l.acquisition_channel,
         l.churned,
         CASE
             WHEN l.churned IS NULL THEN NULL
-            WHEN d.recency <= CEIL(0.2 * d.dates) THEN 'test'
-            ELSE 'train'
+            WHEN l.snapshot_date >= w.test_start THEN 'test'
+            WHEN DATEADD(day, 30, l.snapshot_date) <= w.test_start THEN 'train'
+            ELSE 'purged'
         END AS split,
         :run_id AS run_id,
         CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
     FROM labelled AS l
     CROSS JOIN reading_history AS h
-    LEFT JOIN labelled_dates AS d ON d.snapshot_date = l.snapshot_date
+    CROSS JOIN test_window AS w
 )
 
 SELECT * FROM final
@@ -1463,6 +1824,10 @@ SELECT * FROM final
                 OR subscription_tenure_days < 0
                 OR support_tickets_30d > support_tickets_count
                 OR cancellation_tickets_30d > support_tickets_30d
+                OR days_since_failed_payment NOT BETWEEN 0 AND 90
+                OR days_since_cancellation_ticket NOT BETWEEN 0 AND 90
+                OR failed_payments_decayed < 0
+                OR cancellation_tickets_decayed < 0
                 OR churned IS NOT NULL
             )
     ) AS failing;
@@ -1586,7 +1951,8 @@ BEGIN
         ARRAY_CONSTRUCT(
             'engagement_score', 'reads_per_day_30d', 'engagement_trend', 'days_since_last_read',
             'support_tickets_count', 'support_tickets_30d', 'cancellation_tickets_30d', 'subscription_tenure_days',
-            'failed_payments_30d', 'downgrades_90d', 'plan', 'acquisition_channel'
+            'failed_payments_30d', 'downgrades_90d', 'days_since_failed_payment', 'failed_payments_decayed',
+            'days_since_cancellation_ticket', 'cancellation_tickets_decayed', 'plan', 'acquisition_channel'
         ),
         COUNT_IF(t.split = 'train'),
         COUNT_IF(t.split = 'test'),
@@ -1646,7 +2012,11 @@ BEGIN
                 'SUPPORT_TICKETS_COUNT', support_tickets_count, 'SUPPORT_TICKETS_30D', support_tickets_30d,
                 'CANCELLATION_TICKETS_30D', cancellation_tickets_30d,
                 'SUBSCRIPTION_TENURE_DAYS', subscription_tenure_days, 'FAILED_PAYMENTS_30D', failed_payments_30d,
-                'DOWNGRADES_90D', downgrades_90d, 'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
+                'DOWNGRADES_90D', downgrades_90d, 'DAYS_SINCE_FAILED_PAYMENT', days_since_failed_payment,
+                'FAILED_PAYMENTS_DECAYED', failed_payments_decayed,
+                'DAYS_SINCE_CANCELLATION_TICKET', days_since_cancellation_ticket,
+                'CANCELLATION_TICKETS_DECAYED', cancellation_tickets_decayed,
+                'PLAN', plan, 'ACQUISITION_CHANNEL', acquisition_channel
             ) AS input
         FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES
         WHERE snapshot_date = :AS_OF
@@ -1721,12 +2091,13 @@ BEGIN
 END;
 $$;
 
--- R__tasks.sql (checksum debc692b9326, target snowflake)
+-- R__tasks.sql (checksum f13deb9df2ba, target snowflake)
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_subscribers_task SUSPEND;
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_build_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_weekly_training_task SUSPEND;
+ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task SUSPEND;
 CREATE OR REPLACE TASK SFE_STG_MEDIA.sfe_process_subscribers_task
     WAREHOUSE = SFE_C360_WH
     SCHEDULE = '1 MINUTE'
@@ -1754,6 +2125,13 @@ AS
     CALL SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
         DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.3, 0.1
     );
+CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task
+    WAREHOUSE = SFE_C360_WH
+    AFTER SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
+AS
+    CALL SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(
+        DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.25, 0.8
+    );
 CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task
     WAREHOUSE = SFE_C360_WH
     SCHEDULE = 'USING CRON 0 1 * * 0 UTC'
@@ -1763,12 +2141,13 @@ AS
         DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), 0.8, 0.3
     );
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_weekly_training_task RESUME;
+ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task RESUME;
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_subscribers_task RESUME;
 ALTER TASK SFE_STG_MEDIA.sfe_process_engagement_task RESUME;
 ALTER TASK SFE_ANALYTICS_MEDIA.sfe_daily_build_task RESUME;
 
--- R__views.sql (checksum 4513289398c6, target snowflake)
+-- R__views.sql (checksum 48f17f264bd0, target snowflake)
 CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_SUBSCRIBER_360 AS
 WITH engagement_30d AS (
     SELECT
@@ -1841,6 +2220,7 @@ CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN AS
 SELECT
     engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
     support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed,
     plan, acquisition_channel, churned
 FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
 WHERE split = 'train';
@@ -1848,6 +2228,7 @@ CREATE OR REPLACE VIEW SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST AS
 SELECT
     engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
     support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d, downgrades_90d,
+    days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket, cancellation_tickets_decayed,
     plan, acquisition_channel, churned
 FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING
 WHERE split = 'test';
