@@ -287,6 +287,76 @@ class ChurnModel(Schema):
     data_window_end: date
 
 
+class GateCheck(Schema):
+    """One check of the deploy gate, with its numbers."""
+
+    check: str = Field(description="auc_above_gate, not_worse_than_current, beats_baseline, calibration, …")
+    passed: bool
+    value: float | None = Field(description="The candidate's number (AUC, AUC difference, calibration error).")
+    threshold: float | None = Field(description="What it was compared with.")
+    detail: str = Field(description="The comparison in words.")
+
+
+class RegisteredModel(Schema):
+    """A model of the registry and the gate decision that gave it its status."""
+
+    model_version: str
+    status: str = Field(description="current, retired or rejected.")
+    algorithm: str
+    trained_at: datetime
+    as_of_date: date
+    data_window_start: date
+    test_window_start: date
+    data_window_end: date
+    train_rows: int
+    test_rows: int
+    features: list[str]
+    metrics: dict[str, float | None] = Field(description="Held-out test metrics (null: undefined).")
+    decision: str = Field(description="The registry's message: why it was deployed or refused.")
+    gate: list[GateCheck] = Field(description="Every check of the gate (empty for models decided before it).")
+
+
+class RegisteredModels(Schema):
+    """Every registered model, newest first, as of the last publish."""
+
+    data: list[RegisteredModel]
+
+
+class DecileOutcome(Schema):
+    """Predicted against observed churn in one decile of predicted risk (10: riskiest)."""
+
+    decile: float | None = None
+    rows: float | None = None
+    predicted: float | None = None
+    observed: float | None = None
+
+
+class TierOutcome(Schema):
+    """How many of a tier there were and how many cancelled within 30 days (precision)."""
+
+    rows: float | None = None
+    precision: float | None = None
+
+
+class ScoreDateOutcome(Schema):
+    """Realised performance of one score date's scores, once its 30-day window closed."""
+
+    score_date: date
+    model_version: str
+    metrics: dict[str, float | None] = Field(
+        description="rows, positives, base_rate, roc_auc, brier, mean_predicted, calibration_error, top_decile_lift."
+    )
+    deciles: list[DecileOutcome]
+    tiers: dict[str, TierOutcome] = Field(description="By tier: High, Medium, Low.")
+
+
+class ModelPerformance(Schema):
+    """A model's realised performance per closed score date, oldest first (from FCT_MODEL_PERFORMANCE)."""
+
+    model_version: str
+    data: list[ScoreDateOutcome]
+
+
 class SubscriptionEventBatch(Schema):
     """Subscription events to ingest; each must be a JSON object and is validated on its own
     against the SubscriptionEvent schema (extra keys are kept)."""

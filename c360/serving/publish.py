@@ -31,11 +31,12 @@ from c360.errors import UsageError
 from c360.serving import changes, state
 from c360.serving.errors import NothingToPublish
 from c360.serving.rendered import health_json
-from c360.serving.snapshot import ScoringRun, read_model, read_subscribers, run_of_day
+from c360.serving.snapshot import ModelLifecycle, ScoringRun, read_lifecycle, read_model, read_subscribers, run_of_day
 from c360.serving.store import (
     Store,
     score_history,
     served_changes,
+    served_model_lifecycle,
     served_models,
     served_runs,
     served_subscribers,
@@ -88,6 +89,7 @@ class _Snapshot:
     run: ScoringRun
     rows: Sequence[dict[str, Any]]
     model: dict[str, Any] | None
+    lifecycle: list[ModelLifecycle]
 
 
 def publish(
@@ -110,19 +112,37 @@ def publish(
             raise NothingToPublish(f"no scoring run in {warehouse.display}: FCT_CUSTOMER_HEALTH_SCORES is empty")
         if not rollback and _published(store, run.run_id):  # the usual repeat: no need to read the snapshot
             return PublishResult(run.run_id, run.score_date, "already published")
-        snapshot = _Snapshot(run, read_subscribers(conn, run), read_model(conn, run.model_version))
+        rows, model = read_subscribers(conn, run), read_model(conn, run.model_version)
+    snapshot = _Snapshot(run, rows, model, read_lifecycle(warehouse))
     if rollback:
-        return roll_back(store, settings, snapshot.run, snapshot.rows, snapshot.model, reason=str(reason))
-    return write_run(store, settings, snapshot.run, snapshot.rows, snapshot.model)
+        return roll_back(
+            store,
+            settings,
+            snapshot.run,
+            snapshot.rows,
+            snapshot.model,
+            reason=str(reason),
+            lifecycle=snapshot.lifecycle,
+        )
+    return write_run(store, settings, snapshot.run, snapshot.rows, snapshot.model, lifecycle=snapshot.lifecycle)
 
 
 def write_run(
-    store: Store, settings: Settings, run: ScoringRun, rows: Sequence[dict[str, Any]], model: dict[str, Any] | None
+    store: Store,
+    settings: Settings,
+    run: ScoringRun,
+    rows: Sequence[dict[str, Any]],
+    model: dict[str, Any] | None,
+    *,
+    lifecycle: list[ModelLifecycle] | None = None,
 ) -> PublishResult:
-    """Write one run: served when it is newer than the served run, else kept as history (a backfill)."""
+    """Write one run: served when it is newer than the served run, else kept as history (a backfill); with
+    the model lifecycle the warehouse shows (None: leave it as it is)."""
     started, now = time.perf_counter(), utcnow()
     with store.write() as conn:
         current = state.lock(conn, now)
+        if lifecycle is not None:
+            _record_lifecycle(conn, lifecycle, now)
         if _seq_of(conn, run.run_id) is not None:  # a concurrent publish of the same run won
             return PublishResult(run.run_id, run.score_date, "already published")
         served = _run_row(conn, current.run_seq)
@@ -144,11 +164,14 @@ def roll_back(
     model: dict[str, Any] | None,
     *,
     reason: str,
+    lifecycle: list[ModelLifecycle] | None = None,
 ) -> PublishResult:
     """Serve ``run`` again on purpose, whatever is newer: a new version with ``reason``, and no webhook events."""
     started, now = time.perf_counter(), utcnow()
     with store.write() as conn:
         current = state.lock(conn, now)
+        if lifecycle is not None:
+            _record_lifecycle(conn, lifecycle, now)
         served = _run_row(conn, current.run_seq)
         if served is not None and served.run_id == run.run_id:
             return PublishResult(run.run_id, run.score_date, "already published", served_score_date=run.score_date)
@@ -366,6 +389,25 @@ def _record_model(conn: sa.Connection, model: dict[str, Any] | None) -> None:
     if model is not None:
         conn.execute(served_models.delete().where(served_models.c.model_version == model["model_version"]))
         conn.execute(served_models.insert().values(**{c.name: model[c.name] for c in served_models.columns}))
+
+
+def _record_lifecycle(conn: sa.Connection, lifecycle: list[ModelLifecycle], now: datetime) -> None:
+    """The models and their realised performance, as the warehouse shows them now, replace the store's."""
+    conn.execute(served_model_lifecycle.delete())
+    if lifecycle:
+        conn.execute(
+            served_model_lifecycle.insert(),
+            [
+                {
+                    "model_version": m.model_version,
+                    "trained_at": m.trained_at,
+                    "model": m.model,
+                    "performance": m.performance,
+                    "published_at": now,
+                }
+                for m in lifecycle
+            ],
+        )
 
 
 def _prune(conn: sa.Connection, version: int, keep_runs: int) -> None:

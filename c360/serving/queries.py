@@ -20,6 +20,7 @@ from c360.serving.errors import CursorExpired, NoServedRun
 from c360.serving.store import (
     Store,
     score_history,
+    served_model_lifecycle,
     served_models,
     served_removals,
     served_runs,
@@ -286,3 +287,20 @@ def run_of_version(store: Store, version: int) -> ServedRun:
     if row is None or row.pruned:
         raise CursorExpired("the version this cursor was paging has been dropped by retention; start again")
     return ServedRun(**row._asdict())
+
+
+def list_models(store: Store) -> list[dict[str, Any]]:
+    """Every registered model with its gate decision, newest first (as of the last publish)."""
+    m = served_model_lifecycle.c
+    with store.read() as conn:
+        return [row.model for row in conn.execute(sa.select(m.model).order_by(m.trained_at.desc(), m.model_version))]
+
+
+def model_performance(store: Store, *, model_version: str) -> dict[str, Any]:
+    """A model's realised performance per closed score date; NotFound for a model not registered."""
+    m = served_model_lifecycle.c
+    with store.read() as conn:
+        found = conn.execute(sa.select(m.performance).where(m.model_version == model_version)).first()
+    if found is None:
+        raise NotFound(f"model {model_version} is not in the model registry (as of the last publish)")
+    return {"model_version": model_version, "data": found.performance}

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from c360.serving.drivers import readable_drivers
-from c360.warehouse import WarehouseConnection
+from c360.warehouse import Warehouse, WarehouseConnection
 from pipeline_sql.scripts import render_model
 
 SCORES = "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES"
@@ -137,3 +137,31 @@ def _json(value: Any) -> Any:
 def _utc(value: datetime) -> datetime:
     # TIMESTAMP_NTZ values in the warehouse are UTC (the session time zone is pinned to UTC)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ModelLifecycle:
+    """One registered model as the API serves it: its record and its realised performance."""
+
+    model_version: str
+    trained_at: datetime
+    model: dict[str, Any]  # c360.model.lifecycle.ModelRecord.to_dict()
+    performance: list[dict[str, Any]]  # PerformanceRecord.to_dict() per closed score date, oldest first
+
+
+def read_lifecycle(warehouse: Warehouse) -> list[ModelLifecycle]:
+    """Every registered model with its gate decision and realised performance (c360.model.lifecycle)."""
+    from c360.model import lifecycle
+
+    return [
+        ModelLifecycle(
+            record.entry.model_version,
+            _utc(record.entry.trained_at),
+            record.to_dict(),
+            [
+                p.to_dict()
+                for p in lifecycle.model_performance(warehouse=warehouse, model_version=record.entry.model_version)
+            ],
+        )
+        for record in {r.entry.model_version: r for r in reversed(lifecycle.list_models(warehouse=warehouse))}.values()
+    ]  # one per version (the newest registration), newest model last

@@ -180,6 +180,18 @@ served_models = sa.Table(
     sa.Column("test_rows", sa.Integer, nullable=False),
 )
 
+# The model lifecycle as the warehouse last showed it at a publish: every registered model with its gate
+# decision (c360.model.lifecycle.ModelRecord) and its realised performance per closed score date.
+served_model_lifecycle = sa.Table(
+    "served_model_lifecycle",
+    metadata,
+    sa.Column("model_version", sa.String(64), primary_key=True),
+    sa.Column("trained_at", UTCDateTime, nullable=False),
+    sa.Column("model", sa.JSON, nullable=False),  # ModelRecord.to_dict()
+    sa.Column("performance", sa.JSON, nullable=False),  # [PerformanceRecord.to_dict()], oldest score date first
+    sa.Column("published_at", UTCDateTime, nullable=False),
+)
+
 # API keys: only a SHA-256 of the key is stored; key_id is the lookup prefix printed in the key.
 api_keys = sa.Table(
     "api_keys",

@@ -13,7 +13,7 @@ from tests.conftest import REPO
 OPERATIONS = {
     "get_subscriber_profile", "get_health_score", "get_health_score_history", "list_health_scores",
     "batch_get_health_scores", "list_health_score_changes", "batch_get_subscriber_profiles", "get_risk_tiers",
-    "get_current_model", "ingest_subscription_events",
+    "get_current_model", "list_models", "get_model_performance", "ingest_subscription_events",
     "get_liveness", "get_readiness", "get_metrics",
     "create_webhook_endpoint", "list_webhook_endpoints", "get_webhook_endpoint", "update_webhook_endpoint",
     "delete_webhook_endpoint", "rotate_webhook_endpoint_secret", "send_test_webhook", "list_webhook_messages",

@@ -1,4 +1,4 @@
-"""The served state over time: versions, the change feed, tombstones, backfills, cancelled_at.
+"""The served state over time: versions, the change feed, tombstones, backfills, cancelled_at; the model lifecycle.
 
 Revision ID: 0003
 Revises: 0002
@@ -65,6 +65,14 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("removal", sa.JSON, nullable=False),
     )
+    op.create_table(
+        "served_model_lifecycle",
+        sa.Column("model_version", sa.String(64), primary_key=True),
+        sa.Column("trained_at", sa.DateTime, nullable=False),
+        sa.Column("model", sa.JSON, nullable=False),
+        sa.Column("performance", sa.JSON, nullable=False),
+        sa.Column("published_at", sa.DateTime, nullable=False),
+    )
     _initial_state()
 
 
@@ -85,7 +93,7 @@ def _initial_state() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_served_changes_version", "served_changes")
-    for table in ("served_removals", "served_changes", "serving_versions", "serving_state"):
+    for table in ("served_model_lifecycle", "served_removals", "served_changes", "serving_versions", "serving_state"):
         op.drop_table(table)
     with op.batch_alter_table("served_subscribers") as batch:
         batch.drop_column("health_json")

@@ -6,11 +6,13 @@ from .batch_get_profiles_request import BatchGetProfilesRequest
 from .batch_get_profiles_response import BatchGetProfilesResponse
 from .churn_model import ChurnModel
 from .churn_model_metrics import ChurnModelMetrics
+from .decile_outcome import DecileOutcome
 from .driver import Driver
 from .driver_direction_type_0 import DriverDirectionType0
 from .engagement import Engagement
 from .events_accepted import EventsAccepted
 from .field_error import FieldError
+from .gate_check import GateCheck
 from .health_score import HealthScore
 from .health_score_changes import HealthScoreChanges
 from .health_score_history import HealthScoreHistory
@@ -21,20 +23,28 @@ from .health_score_upsert import HealthScoreUpsert
 from .history_entry import HistoryEntry
 from .list_webhook_messages_status import ListWebhookMessagesStatus
 from .liveness import Liveness
+from .model_performance import ModelPerformance
 from .problem import Problem
 from .readiness import Readiness
 from .recover_webhook_endpoint_request import RecoverWebhookEndpointRequest
+from .registered_model import RegisteredModel
+from .registered_model_metrics import RegisteredModelMetrics
+from .registered_models import RegisteredModels
 from .rejected_event import RejectedEvent
 from .removal import Removal
 from .removal_reason import RemovalReason
 from .risk_tier import RiskTier
 from .risk_tier_band import RiskTierBand
 from .risk_tiers import RiskTiers
+from .score_date_outcome import ScoreDateOutcome
+from .score_date_outcome_metrics import ScoreDateOutcomeMetrics
+from .score_date_outcome_tiers import ScoreDateOutcomeTiers
 from .subscriber_profile import SubscriberProfile
 from .subscription_event import SubscriptionEvent
 from .subscription_event_batch import SubscriptionEventBatch
 from .subscription_event_batch_events_item import SubscriptionEventBatchEventsItem
 from .subscription_event_event_type import SubscriptionEventEventType
+from .tier_outcome import TierOutcome
 from .webhook_attempt import WebhookAttempt
 from .webhook_attempt_list import WebhookAttemptList
 from .webhook_endpoint import WebhookEndpoint
@@ -56,11 +66,13 @@ __all__ = (
     "BatchGetProfilesResponse",
     "ChurnModel",
     "ChurnModelMetrics",
+    "DecileOutcome",
     "Driver",
     "DriverDirectionType0",
     "Engagement",
     "EventsAccepted",
     "FieldError",
+    "GateCheck",
     "HealthScore",
     "HealthScoreChanges",
     "HealthScoreHistory",
@@ -71,20 +83,28 @@ __all__ = (
     "HistoryEntry",
     "ListWebhookMessagesStatus",
     "Liveness",
+    "ModelPerformance",
     "Problem",
     "Readiness",
     "RecoverWebhookEndpointRequest",
+    "RegisteredModel",
+    "RegisteredModelMetrics",
+    "RegisteredModels",
     "RejectedEvent",
     "Removal",
     "RemovalReason",
     "RiskTier",
     "RiskTierBand",
     "RiskTiers",
+    "ScoreDateOutcome",
+    "ScoreDateOutcomeMetrics",
+    "ScoreDateOutcomeTiers",
     "SubscriberProfile",
     "SubscriptionEvent",
     "SubscriptionEventBatch",
     "SubscriptionEventBatchEventsItem",
     "SubscriptionEventEventType",
+    "TierOutcome",
     "WebhookAttempt",
     "WebhookAttemptList",
     "WebhookEndpoint",
