@@ -214,6 +214,29 @@ def _delta_query() -> sa.Select[Any]:
 
 _DELTA = _delta_query()
 
+# The usual delta, a token of the version just before the served one: that version's change rows are the
+# net changes already (each was recorded because it differs from the version before), in id order by index.
+_rendered = served_subscribers.alias("rendered")
+_ONE_VERSION = (
+    sa.select(
+        served_changes.c.subscriber_id,
+        served_changes.c.state,
+        sa.cast(served_changes.c.removal, sa.Text).label("removal"),
+        _rendered.c.health_json,
+    )
+    .select_from(
+        served_changes.outerjoin(
+            _rendered,
+            sa.and_(
+                _rendered.c.run_seq == sa.bindparam("seq"), _rendered.c.subscriber_id == served_changes.c.subscriber_id
+            ),
+        )
+    )
+    .where(served_changes.c.version == sa.bindparam("version"), served_changes.c.subscriber_id > sa.bindparam("after"))
+    .order_by(served_changes.c.subscriber_id)
+    .limit(sa.bindparam("limit"))
+)
+
 
 def _full_page(store: Store, run: ServedRun, after: str | None, limit: int) -> list[_Change]:
     with store.read() as conn:
@@ -227,8 +250,10 @@ def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -
         "since": position.since, "version": position.version, "after": position.after or "", "seq": run.seq,
         "limit": limit + 1,
     }  # fmt: skip
+    assert position.since is not None
+    query = _ONE_VERSION if position.since == position.version - 1 else _DELTA
     with store.read() as conn:
-        rows = conn.execute(_DELTA, params).tuples().all()
+        rows = conn.execute(query, params).tuples().all()
     changes = []
     for subscriber_id, now_state, removal, health in rows:
         if now_state != "served":

@@ -88,6 +88,8 @@ def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_st
     crm = CrmCopy(served.client())
     crm.sync()  # the full sync of run-1
     assert crm.rows == served_state(crm.client)
+    lazy = CrmCopy(served.client(), limit=5)  # syncs every third publish: its deltas span several versions
+    lazy.sync()
     rnd = random.Random(10)
     world = dict(served.expected.scored)  # who the warehouse scores, and how
     cancelled: set[str] = set()
@@ -128,6 +130,9 @@ def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_st
         after = served_state(crm.client)
         expected_removals.update(set(before) - set(after))
         assert crm.rows == after, f"after publish {n}"
+        if n % 3 == 0:
+            lazy.sync()
+            assert lazy.rows == after, f"lazy sync after publish {n}"
     assert expected_removals and crm.removals == expected_removals  # every removal seen, exactly once
     assert cancelled <= set(expected_removals)
     crm.sync()
