@@ -11,10 +11,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api import examples
+from c360.instants import to_utc
 from c360.serving.events import SUBSCRIBER_ID_PATTERN
 from c360.webhooks import ssrf
 from c360.webhooks.errors import InvalidEndpointUrl
@@ -414,7 +415,7 @@ class RecoverWebhookEndpointRequest(Schema):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.WEBHOOK_RECOVER]})
 
-    since: Annotated[datetime, BeforeValidator(_iso_text)] = Field(
+    since: Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(to_utc)] = Field(
         description="Failed messages created at or after this time (UTC if no offset)."
     )
 

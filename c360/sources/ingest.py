@@ -22,7 +22,17 @@ import pyarrow as pa
 
 from c360.errors import C360Error, SourceFileError
 from c360.sources.formats import CONTENT_ENGAGEMENT, RAW_TEXT_LIMIT, SUBSCRIPTION_EVENTS, Source, source_for
-from c360.sources.readers import Parsed, Reject, csv_select, inspect_csv, read_jsonl, read_parquet
+from c360.sources.readers import (
+    Parsed,
+    Reject,
+    clip,
+    csv_select,
+    inspect_csv,
+    payload_problem,
+    read_jsonl,
+    read_parquet,
+)
+from c360.text import clean
 from c360.warehouse import DuckDBConnection, Warehouse, WarehouseConnection
 
 Status = Literal["loaded", "skipped", "failed"]
@@ -100,13 +110,20 @@ def load_payloads(conn: WarehouseConnection, payloads: Sequence[str], *, batch_i
     )
     if done:
         return LoadResult(path, source.name, "skipped", load_id=str(done), message=f"batch {batch_id} already loaded")
-    rows = pa.table(
-        {
-            "source_row": pa.array(range(1, len(payloads) + 1), pa.int64()),
-            "payload": pa.array(list(payloads), pa.string()),
-        }
-    )
-    return _Load(conn, path, source, batch_id, size=sum(len(p) for p in payloads)).parsed(Parsed(rows))
+    numbers: list[int] = []
+    good: list[str] = []
+    rejects: list[Reject] = []
+    for number, payload in enumerate(payloads, start=1):
+        # the API judged these already; one stored before that (or by another writer) is set aside here
+        # with its reason instead of failing the load, and so the inbox, for every event after it
+        reason = payload_problem(payload)
+        if reason:
+            rejects.append(Reject(number, clip(clean(payload)), reason))
+        else:
+            numbers.append(number)
+            good.append(payload)
+    rows = pa.table({"source_row": pa.array(numbers, pa.int64()), "payload": pa.array(good, pa.string())})
+    return _Load(conn, path, source, batch_id, size=sum(len(p) for p in payloads)).parsed(Parsed(rows, rejects))
 
 
 def file_checksum(path: Path) -> str:

@@ -107,3 +107,31 @@ def test_with_the_worker_running_posted_events_reach_staging(serving: Settings, 
         worker.terminate()
         _, stderr = worker.communicate(timeout=30)
     assert "inbox: 2 event(s) moved" in stderr
+
+
+def test_an_event_no_warehouse_can_store_is_set_aside_and_the_inbox_moves_on(
+    serving: Settings, store: Store, wh: Warehouse
+) -> None:
+    # issue 11 #1: an inbox row with a lone surrogate failed every later move until deleted by hand
+    bad = json.loads(events("api-sub-5", 1)[0])
+    # stored before the API refused such events
+    inbox.accept(store, payloads=[json.dumps({**bad, "note": "\ud800"})], key_id="k1")
+    inbox.accept(store, payloads=events("api-sub-6", 2), key_id="k1")
+    inbox.InboxJob(serving).tick()
+    assert sorted(str(r["event_id"]) for r in raw_rows(wh)) == ["api-sub-6-e0", "api-sub-6-e1"]
+    assert inbox.pending(store) == 0
+    with wh.connect() as conn:
+        errors = conn.query("SELECT source, source_row, reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS")
+    reason = "note: contains a lone surrogate (U+D800) at position 0"
+    assert errors == [{"source": "subscription_events", "source_row": 1, "reason": reason}]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_event_stamped_before_1900_in_utc_is_staged_invalid(serving: Settings, store: Store, wh: Warehouse) -> None:
+    # issue 11 #5: 0001-01-01T00:00:00+14:00 was staged as valid, with a BC date
+    event = {**json.loads(events("api-sub-7", 1)[0]), "event_timestamp": "0001-01-01T00:00:00+14:00"}
+    inbox.accept(store, payloads=[json.dumps(event)], key_id="k1")
+    inbox.InboxJob(serving).tick()
+    with wh.connect() as conn:
+        staged = conn.query("SELECT is_valid, invalid_reason FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS")
+    assert staged == [{"is_valid": False, "invalid_reason": "event_timestamp before 1900"}]

@@ -330,3 +330,20 @@ def test_cli_reports_each_file_and_fails_when_one_failed(warehouse: Warehouse, t
     assert "error: 1 of 2 file(s) not loaded" in proc.stderr and "views.csv is empty" in proc.stderr
     assert "loaded" in proc.stdout and "failed" in proc.stdout
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 1
+
+
+def test_jsonl_lines_with_a_lone_surrogate_or_nul_are_rejected_and_the_rest_loads(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    # issue 11 #1/#2: one "\ud800" failed the whole file (TransactionException, exit 70); NUL reached PostgreSQL
+    path = tmp_path / "events.jsonl"
+    lines = [event(1), event(2, note="\ud800"), event(3, plan="prem\u0000ium"), event(4, **{"k\ud800": 1}), event(5)]
+    path.write_text("\n".join(lines) + "\n")
+    result = only(ingest(warehouse, [path]))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 2, 3)
+    reasons = {r["source_row"]: r["reason"] for r in rejects(warehouse)}
+    assert reasons == {
+        2: "note: contains a lone surrogate (U+D800) at position 0",
+        3: "plan: contains a NUL character (U+0000) at position 4",
+        4: "a key of the object contains a lone surrogate (U+D800) at position 1",
+    }

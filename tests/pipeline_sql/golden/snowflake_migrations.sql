@@ -267,7 +267,7 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (
     recorded_at                 TIMESTAMP_NTZ NOT NULL
 );
 
--- R__procedures.sql (checksum cd0f161bc32b, target snowflake)
+-- R__procedures.sql (checksum 900c9d6ff465, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -277,8 +277,8 @@ BEGIN
     BEGIN TRANSACTION;
     -- STG_SUBSCRIBER_EVENTS: the subscription events of the stream, typed and validated, one row per event_id.
 -- Rules (from the reference design):
---   * timestamps parsed with their offset and converted to UTC; unparseable or more than a day after
---     the load time: invalid
+--   * timestamps parsed with their offset and converted to UTC; unparseable, before 1900 or more than a
+--     day after the load time: invalid
 --   * payments need payment_amount > 0
 --   * invalid events are kept with is_valid = FALSE and the reason, never propagated further
 --   * duplicates: the latest event_timestamp wins (then the latest load)
@@ -330,6 +330,8 @@ USING (
                     OR event_type NOT IN ('signup', 'upgrade', 'downgrade', 'cancel', 'payment')
                     THEN 'unknown event_type'
                 WHEN event_timestamp IS NULL THEN 'unparseable event_timestamp'
+                -- e.g. 0001-01-01T00:00:00+14:00, a BC instant in UTC (the API refuses the same, c360.instants)
+                WHEN event_timestamp < '1900-01-01'::TIMESTAMP_NTZ THEN 'event_timestamp before 1900'
                 WHEN event_timestamp > DATEADD(day, 1, loaded_at) THEN 'event_timestamp in the future'
                 WHEN event_type = 'payment' AND (payment_amount IS NULL OR payment_amount <= 0)
                     THEN 'non-positive payment_amount'
