@@ -53,3 +53,31 @@ def clean(text: str) -> str:
 def clean_optional(text: str | None) -> str | None:
     """``clean`` for a nullable column."""
     return None if text is None else clean(text)
+
+
+def screen_rows(
+    rows: Sequence[Mapping[str, Any]], *, key: str, lengths: Mapping[str, int] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows fit for a store: strings cleaned and clipped to their column's length (``lengths``), and a row
+    whose ``key`` cannot be stored as it is set aside.
+
+    Returns the rows kept and one reason per row set aside (naming the column, never the value).
+    """
+    lengths = lengths or {}
+    kept: list[dict[str, Any]] = []
+    set_aside: list[str] = []
+    for row in rows:
+        identity = row.get(key)
+        reason = problem(identity) if isinstance(identity, str) else None
+        if isinstance(identity, str) and key in lengths and len(identity) > lengths[key]:
+            reason = f"longer than {lengths[key]} characters"
+        if reason:
+            set_aside.append(f"{key}: {reason}")
+            continue
+        kept.append({k: _fit(v, lengths.get(k)) if isinstance(v, str) else v for k, v in row.items()})
+    return kept, set_aside
+
+
+def _fit(text: str, length: int | None) -> str:
+    text = clean(text)
+    return text if length is None or len(text) <= length else text[: length - 1] + "…"

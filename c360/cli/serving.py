@@ -88,9 +88,13 @@ def describe_publish(result: object) -> str:
         return f"publish: run {result.run_id} ({result.score_date}) is already published; nothing changed"
     tiers = ", ".join(f"{t} {result.tiers.get(t, 0):,}" for t in ("High", "Medium", "Low"))
     previous = f"; previous run {result.previous_run_id}" if result.previous_run_id else ""
+    aside = ""
+    if result.set_aside:
+        reasons = "; ".join(sorted(set(result.set_aside))[:5])
+        aside = f"\n{len(result.set_aside):,} subscriber row(s) set aside, not served: {reasons}"
     return (
         f"publish: run {result.run_id} ({result.score_date}) now served: {result.subscribers:,} subscribers "
-        f"({tiers}) in {result.seconds:.2f} s{previous}"
+        f"({tiers}) in {result.seconds:.2f} s{previous}{aside}"
     )
 
 

@@ -24,12 +24,16 @@ from c360.serving.errors import NothingToPublish
 from c360.serving.snapshot import ScoringRun, latest_run, read_model, read_subscribers, scores_marker
 from c360.serving.store import Store, score_history, served_models, served_runs, served_subscribers, utcnow
 from c360.settings import Settings
+from c360.text import screen_rows
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
 
 log = logging.getLogger(__name__)
 
 _CHUNK = 5_000
+_LENGTHS = {
+    c.name: c.type.length for c in served_subscribers.columns if isinstance(c.type, sa.String) and c.type.length
+}
 _SUBSCRIBER_COLUMNS = [c.name for c in served_subscribers.columns if c.name not in ("run_seq", "previous_risk_tier")]
 
 
@@ -44,6 +48,7 @@ class PublishResult:
     tiers: dict[str, int] = field(default_factory=dict)
     previous_run_id: str | None = None
     seconds: float = 0.0
+    set_aside: list[str] = field(default_factory=list)  # why rows the store cannot hold were left out
 
 
 def publish(
@@ -74,6 +79,10 @@ def write_run(
     """Write one run's rows and make it the served run, in one transaction."""
     started = time.perf_counter()
     now = utcnow()
+    # no NUL, lone surrogate or over-long text reaches the store (one such value failed the whole publish)
+    rows, set_aside = screen_rows(rows, key="subscriber_id", lengths=_LENGTHS)
+    if set_aside:
+        log.warning("publish: %d subscriber row(s) set aside: %s", len(set_aside), "; ".join(set_aside[:5]))
     tiers = Counter(str(r["risk_tier"]) for r in rows if r["risk_tier"] is not None)
     try:
         with store.write() as conn:
@@ -107,6 +116,7 @@ def write_run(
         tiers=dict(tiers),
         previous_run_id=previous.run_id if previous else None,
         seconds=time.perf_counter() - started,
+        set_aside=set_aside,
     )
 
 

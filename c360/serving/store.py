@@ -284,7 +284,12 @@ def _create_engine(raw: str) -> sa.Engine:
         raise ConfigError(f"C360_SERVING_URL must be sqlite:///path or postgresql+psycopg://..., not {backend}://")
     # pydantic-core's JSON parser (Rust) reads the JSON columns (drivers) several times faster than
     # json.loads: a batch-get of 100 scores spent a quarter of its time there.
-    options: dict[str, Any] = {"pool_pre_ping": backend == "postgresql", "json_deserializer": pydantic_core.from_json}
+    options: dict[str, Any] = {
+        "pool_pre_ping": backend == "postgresql",
+        "json_deserializer": pydantic_core.from_json,
+        # a failing statement's message must never print its parameters: subscriber rows, payloads, secrets
+        "hide_parameters": True,
+    }
     if backend == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": 15}

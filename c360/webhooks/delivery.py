@@ -26,7 +26,7 @@ from functools import partial
 from sqlalchemy.exc import SQLAlchemyError
 
 from c360 import failpoints
-from c360.errors import C360Error
+from c360.errors import C360Error, summary
 from c360.serving.store import Store, utcnow
 from c360.settings import Settings
 from c360.webhooks import signing
@@ -170,7 +170,7 @@ class Engine:
         except (C360Error, SQLAlchemyError) as exc:
             self._finished[:0] = outcomes  # recorded by a later round; their leases outlast a short outage
             self._released[:0] = released
-            message = exc.message if isinstance(exc, C360Error) else str(exc).splitlines()[0]
+            message = exc.message if isinstance(exc, C360Error) else summary(exc)
             if self._store_failures == 0:
                 log.warning("webhooks: the serving store failed (%s); retrying with backoff", message)
             self._store_failures += 1
@@ -243,17 +243,19 @@ class Engine:
                 self._released.append(claim)
 
     async def _attempt(self, sender: Sender, message: Claimed) -> Outcome:
+        """Sign, send and judge one attempt; never raises, so every claim ends as a recorded outcome."""
         attempted_at = utcnow()
         try:
             headers = signing.headers(message.endpoint.keys, message.id, int(time.time()), message.body)
             answer = await sender.send(message.endpoint.url, message.body, headers)
+            retry_after = retry_after_seconds(answer.retry_after) if answer.status_code in (429, 503) else None
+            return Outcome(
+                message, attempted_at, answer.latency_ms, answer.status_code, answer.response, answer.error,
+                retry_after,
+            )  # fmt: skip
         except Exception as exc:  # a bug, not the receiver: record a failed attempt all the same
-            log.error("webhooks: attempt of %s failed", message.id, exc_info=exc)
+            log.error("webhooks: attempt of %s failed: %s", message.id, summary(exc))
             return Outcome(message, attempted_at, 0.0, error=f"internal error: {type(exc).__name__}")
-        retry_after = retry_after_seconds(answer.retry_after) if answer.status_code in (429, 503) else None
-        return Outcome(
-            message, attempted_at, answer.latency_ms, answer.status_code, answer.response, answer.error, retry_after
-        )
 
     async def _sleep(self, seconds: float) -> None:
         if not self._wake.is_set():

@@ -167,3 +167,24 @@ def test_the_worker_job_publishes_each_newer_run_once(
     add_scoring_run(wh, "run-2", seeded.scored, score_date=SCORE_DATE + timedelta(days=1))
     job.tick()
     assert served(store).run_id == "run-2" and len(reports) == 2
+
+
+def test_a_value_no_store_can_hold_is_cleaned_or_its_row_set_aside_and_the_run_published(
+    serving: Settings, store: Store, seeded: Expected
+) -> None:
+    # issue 11 #2: "prem\x00ium" failed every publish to PostgreSQL, and the error printed ten subscribers' rows
+    warehouse = Warehouse.from_settings(serving)
+    with warehouse.connect() as conn:
+        dim = "UPDATE SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS SET"
+        conn.execute(f"{dim} plan = 'prem' || chr(0) || 'ium' WHERE subscriber_id = 'sub-0007'")
+        conn.execute(f"{dim} subscriber_id = 'sub-0008' || chr(0) WHERE subscriber_id = 'sub-0008'")
+        conn.execute(f"{dim} demographic_segment = repeat('x', 100)")
+    cli = run_cli("publish")
+    assert cli.returncode == 0, cli.stderr
+    assert "1 subscriber row(s) set aside" in cli.stdout
+    assert "subscriber_id: contains a NUL character (U+0000) at position 8" in cli.stdout
+    assert "sub-0008" not in cli.stdout + cli.stderr  # no subscriber data in messages
+    run = served(store)
+    profile = queries.get_profile(store, run=run, subscriber_id="sub-0007")
+    assert profile["plan"] == "prem\ufffdium" and profile["demographic_segment"] == "x" * 63 + "…"
+    assert run.subscribers == len(seeded.ids)  # sub-0008's score is served; its unstorable profile is not

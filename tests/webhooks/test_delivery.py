@@ -270,3 +270,39 @@ def test_queued_claims_never_outlive_their_lease_and_are_given_back_on_stop(hook
         receiver.close()
     assert {(r.status, r.attempts) for r in rows} == {("delivered", 1)}
     assert sorted(receiver.ids()) == sorted(r.id for r in rows)  # each sent exactly once
+
+
+def test_a_receiver_answering_nul_and_surrogate_bytes_cannot_stop_deliveries(hooks: Hooks) -> None:
+    # issue 11 #3: on PostgreSQL a 500 with a NUL in its body made every round fail, forever
+    hostile = Receiver(lambda _: web.Response(status=500, body=b"bad\x00body \xed\xa0\x80 end")).start()
+    healthy = Receiver().start()
+    try:
+        hostile_id, _ = hooks.endpoint(hostile.url)
+        healthy_id, _ = hooks.endpoint(healthy.url)
+        churn(hooks, 3)
+        with hooks.engine():
+            rows = hooks.settled(12)
+        assert {r.status for r in rows if r.endpoint_id == healthy_id} == {"delivered"}
+        failed = [r for r in rows if r.endpoint_id == hostile_id]
+        assert {(r.status, r.attempts) for r in failed} == {("failed", 4)}
+        attempt = hooks.attempts(failed[0].id)[0]
+        assert attempt.status_code == 500 and attempt.response == "bad\ufffdbody \ufffd\ufffd\ufffd end"
+    finally:
+        hostile.close()
+        healthy.close()
+
+
+@pytest.mark.parametrize("retry_after", ["²", "١٢", "9" * 40, "Mon, 01 Jan 99999 00:00:00 GMT", "-5", "1e9"])
+def test_an_unreadable_retry_after_is_ignored_not_a_stuck_message(hooks: Hooks, retry_after: str) -> None:
+    # issue 11 #4: "²".isdigit() is true and float("²") raises: the lane died, the message stayed pending forever
+    receiver = Receiver(lambda _: web.Response(status=429, headers={"Retry-After": retry_after})).start()
+    try:
+        hooks.endpoint(receiver.url)
+        churn(hooks, 2)
+        with hooks.engine() as engine:
+            rows = hooks.settled(4)
+            assert sum(engine._held.values()) == 0  # nothing left counted as in flight
+        assert {(r.status, r.attempts) for r in rows} == {("failed", 4)}
+        assert all(a.status_code == 429 for r in rows for a in hooks.attempts(r.id))
+    finally:
+        receiver.close()
