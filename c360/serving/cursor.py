@@ -14,12 +14,11 @@ import hmac
 import json
 from dataclasses import dataclass
 
-from c360.errors import ConfigError
 from c360.serving.errors import InvalidRequest
 from c360.settings import Settings
+from c360.text import problem
 
-# Development only: outside it, C360_SECRET_KEY must be set (cursor_key refuses this default)
-_DEVELOPMENT_KEY = b"c360-development-cursor-key"
+MAX_RUN_SEQ = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,8 @@ class Cursor:
 
 
 def cursor_key(settings: Settings) -> bytes:
-    """The signing key: derived from C360_SECRET_KEY, which only development may leave unset."""
-    if settings.secret_key is None:
-        if settings.env != "development":
-            raise ConfigError(f"C360_SECRET_KEY must be set when C360_ENV is {settings.env}")
-        return _DEVELOPMENT_KEY
-    return hashlib.sha256(b"c360-cursor:" + settings.secret_key.get_secret_value().encode()).digest()
+    """The signing key: derived from C360_SECRET_KEY (checked by the settings class)."""
+    return hashlib.sha256(b"c360-cursor:" + settings.master_key.encode()).digest()
 
 
 def encode(cursor: Cursor, key: bytes) -> str:
@@ -53,9 +48,19 @@ def decode(text: str, key: bytes) -> Cursor:
         data = json.loads(_unb64(payload)) if valid else None
     except (binascii.Error, ValueError):
         data = None
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("a"), str):
+    if not isinstance(data, dict) or not _in_range(data.get("r")) or not _id_like(data.get("a")):
+        # a signed cursor can still be bad when signed with the (public) development key
         raise InvalidRequest("cursor is not one this API returned; pass next_cursor from the previous page unchanged")
     return Cursor(data["r"], data["a"])
+
+
+def _in_range(run_seq: object) -> bool:
+    # served_runs.seq is a 32-bit INTEGER in PostgreSQL: a larger number fails the query, not the page
+    return isinstance(run_seq, int) and not isinstance(run_seq, bool) and 0 <= run_seq <= MAX_RUN_SEQ
+
+
+def _id_like(after: object) -> bool:
+    return isinstance(after, str) and len(after) <= 64 and problem(after) is None
 
 
 def _sign(payload: str, key: bytes) -> bytes:
