@@ -109,6 +109,9 @@ def build_services(settings: Settings) -> Services:
         metrics=metrics,
         run_collector=ServedRunCollector(served_scored_at, metrics.hit_ratio),
         cursor_key=cursor_key(settings),
+        auth_failures=RateLimiter(
+            limit=settings.api_auth_failure_limit, window=settings.api_rate_limit_window, redis=redis
+        ),
     )
 
 

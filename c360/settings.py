@@ -134,6 +134,12 @@ class Settings(BaseSettings):
     api_rate_limit: int = Field(
         600, ge=0, description="Requests one API key may make per rate-limit window; 0 turns rate limiting off."
     )
+    api_auth_failure_limit: int = Field(
+        60,
+        ge=0,
+        description="Failed authentications (no key, or a malformed, unknown or revoked one) one client address may "
+        "make per rate-limit window; past it the address is answered 429 without a key lookup. 0 turns it off.",
+    )
     api_rate_limit_window: int = Field(60, ge=1, description="Length of the rate-limit window, in seconds.")
     api_cache_size: int = Field(
         50_000,

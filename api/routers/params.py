@@ -18,10 +18,11 @@ SubscriberIdPath = Annotated[
         examples=[SUBSCRIBER_ID],
     ),
 ]
+MAX_IF_NONE_MATCH = 1024
 IfNoneMatch = Annotated[
     str | None,
     Header(
-        max_length=1024,
+        max_length=MAX_IF_NONE_MATCH,
         description="An ETag of an earlier response to this request: the answer is 304 while it is current.",
     ),
 ]
