@@ -67,9 +67,13 @@ JOB_NAMES = ("tasks", "inbox", "publish", "webhooks")
 
 
 def build_jobs(
-    settings: Settings, report: Callable[[str], None] = log.info, only: frozenset[str] | None = None
+    settings: Settings,
+    report: Callable[[str], None] = log.info,
+    only: frozenset[str] | None = None,
+    *,
+    once: bool = False,
 ) -> list[Job]:
-    """The worker's jobs for this configuration (``only``: just these, by name)."""
+    """The worker's jobs for this configuration (``only``: just these, by name; ``once``: for one pass)."""
     from pipeline_sql.migrate import ensure_migrated
 
     wanted = frozenset(JOB_NAMES) if only is None else only
@@ -99,7 +103,7 @@ def build_jobs(
     if "webhooks" in wanted:
         from c360.webhooks.job import WebhookJob
 
-        jobs.append(WebhookJob(settings, report=report))
+        jobs.append(WebhookJob(settings, report=report, once=once))
     return jobs
 
 

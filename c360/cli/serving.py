@@ -84,10 +84,16 @@ def publish(
     ] = None,
 ) -> None:
     """Copy the latest scoring run and the profile snapshot into the serving store (one transaction)."""
+    from c360.serving.migrate import require_migrated
     from c360.serving.publish import publish as run
     from c360.settings import get_settings
+    from c360.warehouse import Warehouse
+    from pipeline_sql.migrate import ensure_migrated
 
-    result = run(get_settings(), score_date=parse_date(score_date, "--score-date"))
+    settings = get_settings()
+    ensure_migrated(Warehouse.from_settings(settings))  # both ends migrated, or a precise error naming the fix
+    require_migrated(settings)
+    result = run(settings, score_date=parse_date(score_date, "--score-date"))
     typer.echo(describe_publish(result))
 
 

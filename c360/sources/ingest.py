@@ -88,11 +88,34 @@ def ingest(
             if not isinstance(exc, SourceFileError):
                 raise
             result = LoadResult(path, source or "?", "failed", message=exc.message)
+            _record_failure(warehouse, path, source, exc.message)
         seconds = (datetime.now(UTC) - started).total_seconds()
         results.append(LoadResult(**{**result.__dict__, "seconds": seconds}))
     if on_progress:
         on_progress("done", len(paths), len(paths))
     return results
+
+
+def _record_failure(warehouse: Warehouse, path: Path, source: str | None, reason: str) -> None:
+    """A file refused whole, in RAW_LOAD_HISTORY (status failed) with its reason in RAW_LOAD_ERRORS (no row)."""
+    try:
+        name = source_for(path, source).name
+    except SourceFileError:
+        name = source or "unknown"
+    load_id, now = uuid.uuid4().hex, datetime.now(UTC).replace(tzinfo=None)
+    with warehouse.connect() as conn, conn.transaction():
+        conn.execute(
+            "INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_HISTORY (load_id, source, source_file, file_checksum, file_bytes, "
+            "rows_read, rows_loaded, rows_rejected, status, started_at, finished_at) "
+            "VALUES (:load_id, :source, :file, :checksum, :bytes, 0, 0, 0, 'failed', :now, :now)",
+            {"load_id": load_id, "source": name, "file": str(path), "checksum": file_checksum(path),
+             "bytes": path.stat().st_size, "now": now},
+        )  # fmt: skip
+        conn.execute(
+            "INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_ERRORS (load_id, source, source_file, source_row, raw_text, reason, "
+            "rejected_at) VALUES (:load_id, :source, :file, NULL, NULL, :reason, :now)",
+            {"load_id": load_id, "source": name, "file": str(path), "reason": clean(reason), "now": now},
+        )
 
 
 def load_payloads(conn: WarehouseConnection, payloads: Sequence[str], *, batch_id: str, origin: str) -> LoadResult:
@@ -275,9 +298,11 @@ class _Load:
             )
             rejects = _csv_rejects(native)
             _refuse_truncated_csv(self.path, layout.ends_with_newline, rejects)
-            first, last, loaded = native.execute(
+            # fetchall, not fetchone: DuckDB keeps a result that was not read to its end open, and the next
+            # statement on the connection (with no rows loaded, registering the rejects) then fails
+            ((first, last, loaded),) = native.execute(
                 f"SELECT MIN(rowid), MAX(rowid), COUNT(*) FROM {table} WHERE load_id = ?", [self.load_id]
-            ).fetchone() or (None, None, 0)
+            ).fetchall()
             if loaded and last - first + 1 != loaded:
                 raise C360Error(f"{self.path}: the loaded rows' rowids are not consecutive; nothing was loaded")
             if loaded:

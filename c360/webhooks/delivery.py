@@ -80,6 +80,13 @@ class Engine:
 
     def run_forever(self) -> None:
         """Run the engine's loop (uvloop when installed) in this thread until ``stop()``."""
+        self._run_in_loop(until_idle=False)
+
+    def run_until_idle(self) -> None:
+        """Deliver what is due now (retries due later are left for later), then return: ``worker --once``."""
+        self._run_in_loop(until_idle=True)
+
+    def _run_in_loop(self, *, until_idle: bool) -> None:
         try:
             import uvloop
 
@@ -87,7 +94,7 @@ class Engine:
         except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
             factory = None
         with asyncio.Runner(loop_factory=factory) as runner:
-            runner.run(self.run())
+            runner.run(self.run(until_idle=until_idle))
 
     def stop(self) -> None:
         """Ask the engine to finish the attempts in flight, record them and return (from any thread)."""
@@ -102,8 +109,9 @@ class Engine:
             totals, self._totals = self._totals, Recorded()
         return totals
 
-    async def run(self) -> None:
-        """The loop: round, start the claimed attempts, wait; until stopped and nothing is in flight."""
+    async def run(self, *, until_idle: bool = False) -> None:
+        """The loop: round, start the claimed attempts, wait; until stopped and nothing is in flight (with
+        ``until_idle``, also once a round claimed nothing and nothing is queued or in flight)."""
         self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         self._lanes.clear()
         self._held.clear()
@@ -124,9 +132,11 @@ class Engine:
                     if stopping:
                         self._release_queued()
                     room = self._room(stopping)
-                    if self._finished or self._released or room.total > 0:
-                        await self._round(db, room)
-                    if stopping and not self._tasks and not self._finished and not self._released:
+                    claimed = await self._round(db, room) if self._finished or self._released or room.total else 0
+                    idle = not self._tasks and not self._finished and not self._released
+                    if idle and until_idle and not claimed and not any(self._queues.values()):
+                        self._stop_requested.set()
+                    if stopping and idle:
                         return
                     await self._sleep(settings.webhook_poll_interval)
         finally:
@@ -148,7 +158,8 @@ class Engine:
             endpoints.setdefault(endpoint_id, default - held)
         return Room(total, endpoints, default)
 
-    async def _round(self, db: ThreadPoolExecutor, room: Room) -> None:
+    async def _round(self, db: ThreadPoolExecutor, room: Room) -> int:
+        """Record, release, claim; returns how many messages were claimed (-1: the store failed)."""
         outcomes, self._finished = self._finished, []
         released, self._released = self._released, []
         if outcomes:
@@ -178,7 +189,7 @@ class Engine:
             deadline = time.monotonic() + backoff
             while time.monotonic() < deadline and not self._stop_requested.is_set():
                 await asyncio.sleep(min(0.5, deadline - time.monotonic()))
-            return
+            return -1
         if self._store_failures:
             log.warning("webhooks: the serving store answers again")
             self._store_failures = 0
@@ -192,6 +203,7 @@ class Engine:
             self._held[claim.endpoint.id] += 1
             self._queues.setdefault(claim.endpoint.id, deque()).append((send_by, claim))
         self._pump()
+        return len(claimed)
 
     def _pump(self) -> None:
         """Start lanes for queued messages, up to each endpoint's and the overall limit."""

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from c360.errors import SourceFileError
+from c360.pipeline.status import summarize
 from c360.sources.ingest import LoadResult, ingest
 from c360.warehouse import Warehouse
 from tests.conftest import run_cli
@@ -54,6 +55,11 @@ def rejects(wh: Warehouse) -> list[dict[str, Any]]:
         return conn.query(
             "SELECT source, source_row, raw_text, reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS ORDER BY source_row"
         )
+
+
+def file_refused(source: str, message: str) -> dict[str, Any]:
+    """The reject row of a file refused whole: no row number, no raw text, the reason."""
+    return {"source": source, "source_row": None, "raw_text": None, "reason": message}
 
 
 # --- JSON lines ---------------------------------------------------------------------------------
@@ -109,8 +115,8 @@ def test_jsonl_file_errors_load_nothing(warehouse: Warehouse, tmp_path: Path, co
     path.write_bytes(content)
     result = only(ingest(warehouse, [path]))
     assert result.status == "failed" and message in result.message and str(path) in result.message
-    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY") == 0
-    assert rejects(warehouse) == []
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY WHERE status = 'loaded'") == 0
+    assert rejects(warehouse) == [file_refused("subscription_events", result.message)]  # recorded, with why
 
 
 def test_truncated_jsonl_loads_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -207,7 +213,7 @@ def test_truncated_csv_loads_nothing(warehouse: Warehouse, tmp_path: Path) -> No
     result = only(ingest(warehouse, [path]))
     assert result.status == "failed" and "looks truncated" in result.message
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
-    assert rejects(warehouse) == []
+    assert rejects(warehouse) == [file_refused("content_engagement", result.message)]
 
 
 def test_binary_file_named_csv_is_refused(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -347,3 +353,39 @@ def test_jsonl_lines_with_a_lone_surrogate_or_nul_are_rejected_and_the_rest_load
         3: "plan: contains a NUL character (U+0000) at position 4",
         4: "a key of the object contains a lone surrogate (U+D800) at position 1",
     }
+
+
+def test_a_csv_whose_every_record_is_rejected_loads_none_and_says_why(warehouse: Warehouse, tmp_path: Path) -> None:
+    # issue 11 #12: this crashed with ResourceInUseException (exit 70)
+    path = tmp_path / "views.csv"
+    path.write_text(f"{HEADER}\na,b\nc,d,e\n")
+    proc = run_cli("ingest", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+    assert [r["source_row"] for r in rejects(warehouse)] == [2, 3]
+
+
+def test_status_shows_recent_loads_with_why_a_file_failed_and_the_tasks_last_runs(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    # issue 11 #12: whole-file failures were recorded nowhere; status showed neither loads nor tasks
+    good, empty = tmp_path / "events.jsonl", tmp_path / "views.csv"
+    good.write_text(event(1) + "\n")
+    empty.write_text("")
+    assert run_cli("ingest", str(good), str(empty)).returncode == 1
+    assert run_cli("pipeline", "task", "sfe_process_subscribers_task").returncode == 0
+    proc = run_cli("status", env={"COLUMNS": "250"})
+    assert proc.returncode == 0, proc.stderr
+    assert "recent loads" in proc.stdout and "failed: " in proc.stdout
+    assert "SFE_PROCESS_SUBSCRIBERS_TASK" in proc.stdout and "SUCCEEDED" in proc.stdout
+    with warehouse.connect() as conn:
+        summary = summarize(conn)  # what the table shows, unwrapped
+    assert [(r["status"], r["reason"]) for r in summary.loads if r["status"] == "failed"] == [
+        ("failed", f"{empty} is empty")
+    ]
+    with warehouse.connect() as conn:
+        history = conn.query("SELECT source, status, rows_read FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY ORDER BY status")
+    assert history == [
+        {"source": "content_engagement", "status": "failed", "rows_read": 0},
+        {"source": "subscription_events", "status": "loaded", "rows_read": 1},
+    ]
