@@ -1,14 +1,15 @@
 """The delivery engine: an asyncio loop keeping up to C360_WEBHOOK_CONCURRENCY attempts in flight.
 
 Each round is one store transaction (``rounds.run_round``): the attempts finished since the last
-round are recorded and due messages are claimed. Per endpoint at most C360_WEBHOOK_ENDPOINT_CONCURRENCY
-attempts are in flight; more claimed messages wait in a local queue (up to ``HOLD`` times the
-concurrency, no more than can be sent within the lease at the endpoint's recent latency), so rounds
-are few and large and the next attempts start at once. A queued message starts only while
-its lease still has room for a whole attempt; one that waited too long (a slow endpoint) is given
-back unsent by the next round, as are the queued messages of an endpoint that answered 410 and, on
-stop, all of them. A round runs when ``HOLD - 1`` times the endpoint concurrency have finished, when
-nothing is in flight any more, or every C360_WEBHOOK_POLL_INTERVAL seconds.
+round are recorded and due messages are claimed. A round runs as soon as an attempt finishes, so a
+crash re-sends only what was in flight (attempts finishing during a round's commit share the next).
+Per endpoint at most C360_WEBHOOK_ENDPOINT_CONCURRENCY attempts are in flight; more claimed messages
+wait in a local queue (up to ``HOLD`` times the concurrency, no more than can be sent within the
+lease at the endpoint's recent latency), so claims are large and the next attempts start at once. A
+queued message starts only while its lease still has room for a whole attempt; one that waited too
+long (a slow endpoint) is given back unsent by the next round, as are the queued messages of an
+endpoint that answered 410 and, on stop, all of them. A round claims when ``HOLD - 1`` times the
+endpoint concurrency have room, when the queues ran dry, or every C360_WEBHOOK_POLL_INTERVAL seconds.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Engine:
         # a queued message starts only this long after its claim: its attempt still ends within the lease
         self._sendable_for = (settings.webhook_lease_seconds - settings.webhook_timeout) * 0.9
         self._batch = self.per_endpoint * (HOLD - 1)
+        self._claimed_at = 0.0  # monotonic time of the last round that claimed
         self._finished: list[Outcome] = []
         self._released: list[Claimed] = []
         self._held: Counter[str] = Counter()  # claimed and not finished: queued or in flight
@@ -131,7 +133,7 @@ class Engine:
                     stopping = self._stop_requested.is_set()
                     if stopping:
                         self._release_queued()
-                    room = self._room(stopping)
+                    room = self._claimable(self._room(stopping))
                     claimed = await self._round(db, room) if self._finished or self._released or room.total else 0
                     idle = not self._tasks and not self._finished and not self._released
                     if idle and until_idle and not claimed and not any(self._queues.values()):
@@ -144,6 +146,16 @@ class Engine:
                 task.cancel()
             self.running.clear()
             db.shutdown(wait=True)
+
+    def _claimable(self, room: Room) -> Room:
+        """``room``, or none while enough is queued: a round runs as soon as any attempt finished (to record
+        it), but claims only in batches of ``_batch``, when the queues ran dry, or every poll interval."""
+        now = time.monotonic()
+        queued = any(self._queues.values())
+        if room.total >= self._batch or not queued or now - self._claimed_at >= self.settings.webhook_poll_interval:
+            self._claimed_at = now
+            return room
+        return Room(0, {}, 0)
 
     def _room(self, stopping: bool) -> Room:
         """How many messages to claim: up to HOLD times the concurrency, per endpoint no more than its lanes
@@ -232,8 +244,9 @@ class Engine:
             self._finished.append(outcome)
             if outcome.status_code == 410:  # gone: the round disables the endpoint; send it nothing more
                 self._release_queued(endpoint_id)
-            if len(self._finished) >= self._batch:
-                self._wake.set()
+            # recorded by the next round, at once: after a crash only what was in flight, or finished during
+            # one commit, goes out again (attempts finishing while a round commits share the next one)
+            self._wake.set()
 
     def _lane_done(self, endpoint_id: str, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)
