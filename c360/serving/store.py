@@ -163,6 +163,7 @@ webhook_endpoints = sa.Table(
     sa.Column("failing_since", UTCDateTime),  # first failure since the last success
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("owner_key_id", sa.String(16)),  # the key that created it; NULL (older endpoints): admin keys only
 )
 
 # The outbox: one message per event and endpoint, written in the publish transaction. A pending message
