@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api import examples
@@ -314,7 +314,7 @@ class WebhookEndpointUpdate(Schema):
     # absent means unchanged; null is refused, so the schema does not offer it
     url: WebhookUrl | SkipJsonSchema[None] = None
     event_types: EventTypes | SkipJsonSchema[None] = None
-    enabled: bool | SkipJsonSchema[None] = None
+    enabled: StrictBool | SkipJsonSchema[None] = None  # JSON true or false: not 0, 1 or "yes"
     description: Description | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")

@@ -22,6 +22,7 @@ from api.schemas import (
     RiskTier,
 )
 from c360.serving import queries
+from c360.serving.cursor import CURSOR_PATTERN
 
 router = APIRouter(tags=["health-scores"])
 SCORES = scope("scores:read")
@@ -101,8 +102,9 @@ async def list_health_scores(
         str | None,
         Query(
             max_length=512,
-            pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
-            description="next_cursor of the previous page; repeat the same filters.",
+            pattern=CURSOR_PATTERN,
+            description="next_cursor of the previous page, unchanged; repeat the same filters. Opaque and signed: "
+            "a string of this pattern that this API did not return is refused with 400.",
         ),
     ] = None,
     if_none_match: IfNoneMatch = None,

@@ -19,6 +19,8 @@ from c360.settings import Settings
 from c360.text import problem
 
 MAX_RUN_SEQ = 2**31 - 1
+# The contract's pattern: a base64url payload, ".", and 16 base64url characters of signature (12 bytes)
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,495}\.[A-Za-z0-9_-]{16}$"
 
 
 @dataclass(frozen=True)

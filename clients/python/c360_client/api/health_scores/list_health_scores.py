@@ -144,7 +144,9 @@ def sync_detailed(
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
             changed at or after this time (UTC if no offset): pass the time of your previous sync.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 
@@ -196,7 +198,9 @@ def sync(
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
             changed at or after this time (UTC if no offset): pass the time of your previous sync.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 
@@ -243,7 +247,9 @@ async def asyncio_detailed(
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
             changed at or after this time (UTC if no offset): pass the time of your previous sync.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 
@@ -293,7 +299,9 @@ async def asyncio(
         updated_since (datetime.datetime | Unset): Only subscribers whose score, tier or model
             changed at or after this time (UTC if no offset): pass the time of your previous sync.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 
