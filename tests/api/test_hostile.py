@@ -42,7 +42,7 @@ def check(response: httpx.Response) -> None:
         assert response.headers["content-type"] == "application/problem+json", response.text[:300]
 
 
-def raw(served: Served, method: str, path: str, body: bytes | None = None, **headers: str) -> httpx.Response:
+def raw(served: Served, method: str, path: str, body: bytes | None = None, /, **headers: str) -> httpx.Response:
     with httpx.Client(base_url=served.url, timeout=20) as client:
         request = client.build_request(method, path, content=body, headers=headers)
         request.url = httpx.URL(served.url + path)  # as given: no normalisation of the percent-encoding
@@ -55,18 +55,18 @@ def admin(served: Served) -> dict[str, str]:
 
 @pytest.mark.parametrize("path", PATHS)
 def test_hostile_paths(served: Served, path: str) -> None:
-    check(raw(served, "GET", path, **admin(served)))
+    check(raw(served, "GET", path, None, **admin(served)))
 
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_hostile_queries(served: Served, query: str) -> None:
-    check(raw(served, "GET", f"/v1/health-scores?{query}", **admin(served)))
+    check(raw(served, "GET", f"/v1/health-scores?{query}", None, **admin(served)))
 
 
 def test_forged_cursors_signed_with_the_development_key(served: Served) -> None:
     key = cursor_key(served.settings)
     for cursor in (Cursor(2**63, "a"), Cursor(-1, "a"), Cursor(1, "\x00"), Cursor(1, "a" * 5000), Cursor(1, "\ud800")):
-        response = raw(served, "GET", f"/v1/health-scores?cursor={encode(cursor, key)}", **admin(served))
+        response = raw(served, "GET", f"/v1/health-scores?cursor={encode(cursor, key)}", None, **admin(served))
         check(response)
         assert response.status_code in (400, 422), response.text
 
