@@ -239,8 +239,9 @@ def read_parquet(path: Path, now: datetime | None = None) -> Parsed:
     scores = columns["satisfaction_score"].to_pylist()
     for i in range(table.num_rows):
         problem = _ticket_problem(ticket_ids[i], subscriber_ids[i], created[i], resolved[i], scores[i], cutoff)
+        problem = problem or first_problem(records[i])  # the text policy (c360.text), extra columns included
         if problem:
-            rejects.append(Reject(i + 1, clip(json.dumps(records[i], default=str)), problem))
+            rejects.append(Reject(i + 1, clip(clean(json.dumps(records[i], default=str))), problem))
         else:
             keep.append(i)
     indices = pa.array(keep, pa.int64())

@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api.app import create_app
 from c360.serving import inbox
@@ -19,6 +21,7 @@ from c360.settings import Settings
 from c360.sources.ingest import load_payloads
 from c360.warehouse import Warehouse
 from tests.conftest import C360
+from tests.hostile import hostile_event
 from tests.serving.backends import live_server
 
 STAGED = "SELECT subscriber_id, plan, status FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER ORDER BY subscriber_id"
@@ -135,3 +138,28 @@ def test_an_event_stamped_before_1900_in_utc_is_staged_invalid(serving: Settings
     with wh.connect() as conn:
         staged = conn.query("SELECT is_valid, invalid_reason FROM SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS")
     assert staged == [{"is_valid": False, "invalid_reason": "event_timestamp before 1900"}]
+
+
+def test_property_whatever_is_posted_each_event_is_accepted_or_rejected_and_the_inbox_drains(
+    serving: Settings, store: Store, wh: Warehouse
+) -> None:
+    # the class of issue 11 #1/#5/#11: no event the API accepts can stop the inbox, on SQLite or PostgreSQL
+    _, key = create_key(store, name="crm", scopes=["events:write"])
+    job = inbox.InboxJob(serving)
+    with live_server(create_app(serving)) as url, httpx.Client(base_url=url, timeout=30) as client:
+
+        @settings(max_examples=20, deadline=None)
+        @given(st.lists(hostile_event, min_size=1, max_size=6))
+        def post_then_move(batch: list[dict[str, Any]]) -> None:
+            answer = client.post(
+                "/v1/events/subscription", content=json.dumps({"events": batch}),
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+            )  # fmt: skip
+            assert answer.status_code == 202, answer.text
+            body = answer.json()
+            assert body["accepted"] + len(body["rejected"]) == len(batch)
+            assert all(r["reason"] for r in body["rejected"])
+            job.tick()  # never raises: every accepted event lands (or is set aside with its reason)
+            assert inbox.pending(store) == 0
+
+        post_then_move()

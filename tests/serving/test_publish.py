@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import signal
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from c360.serving import queries
 from c360.serving.errors import NothingToPublish
@@ -16,6 +18,7 @@ from c360.serving.store import Store, score_history, served_runs, served_subscri
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from tests.conftest import run_cli
+from tests.hostile import hostile_text
 from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, seed_warehouse, subscriber_id, tier
 
 
@@ -188,3 +191,29 @@ def test_a_value_no_store_can_hold_is_cleaned_or_its_row_set_aside_and_the_run_p
     profile = queries.get_profile(store, run=run, subscriber_id="sub-0007")
     assert profile["plan"] == "prem\ufffdium" and profile["demographic_segment"] == "x" * 63 + "…"
     assert run.subscribers == len(seeded.ids)  # sub-0008's score is served; its unstorable profile is not
+
+
+def test_property_any_text_from_the_warehouse_is_published_or_set_aside_with_a_reason(
+    serving: Settings, store: Store
+) -> None:
+    # the class of issue 11 #2: no value read from the warehouse can fail a publish (SQLite or PostgreSQL)
+    runs = iter(range(1, 10_000))
+
+    @settings(max_examples=20, deadline=None)
+    @given(
+        st.lists(st.tuples(hostile_text, hostile_text, hostile_text), min_size=1, max_size=6, unique_by=lambda t: t[0])
+    )
+    def publish_hostile(values: list[tuple[str, str, str]]) -> None:
+        n, now = next(runs), datetime.now(UTC)
+        rows = [
+            {"subscriber_id": sid, "plan": plan, "demographic_segment": segment, "status": plan,
+             "churn_risk_score": 0.5, "risk_tier": "High", "score_date": SCORE_DATE, "scored_at": now,
+             "model_version": "m", "drivers": [{"feature": segment, "value": plan}]}
+            for sid, plan, segment in values
+        ]  # fmt: skip
+        result = write_run(store, serving, ScoringRun(f"hostile-{n}", SCORE_DATE, "m", now), rows, None)
+        assert result.status == "published"
+        assert result.subscribers + len(result.set_aside) == len(rows)
+        assert all(r.startswith("subscriber_id: ") for r in result.set_aside)
+
+    publish_hostile()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,12 +11,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from c360.errors import SourceFileError
 from c360.pipeline.status import summarize
+from c360.serving.inbox import SUBSCRIBER_TASK_PROCEDURE
 from c360.sources.ingest import LoadResult, ingest
 from c360.warehouse import Warehouse
+from pipeline_sql import runtime
 from tests.conftest import run_cli
+from tests.hostile import hostile_event, hostile_text
 
 HEADER = (
     "event_id,subscriber_id,article_id,event_timestamp,time_spent_seconds,device_type,user_agent,referrer,"
@@ -389,3 +395,38 @@ def test_status_shows_recent_loads_with_why_a_file_failed_and_the_tasks_last_run
         {"source": "content_engagement", "status": "failed", "rows_read": 0},
         {"source": "subscription_events", "status": "loaded", "rows_read": 1},
     ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(hostile_event.map(json.dumps), hostile_text), min_size=1, max_size=8))
+def test_property_every_jsonl_line_is_loaded_or_rejected_with_a_reason(warehouse: Warehouse, lines: list[str]) -> None:
+    # the class of issue 11 #1/#2: whatever a line holds, the file loads (or is refused whole, with why)
+    path = Path(tempfile.mkdtemp()) / "events.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", errors="surrogatepass"))
+    result = only(ingest(warehouse, [path], force=True))
+    if result.status == "failed":
+        assert result.message
+        return
+    assert result.rows_read == result.rows_loaded + result.rows_rejected
+    with warehouse.connect() as conn:
+        runtime.call(conn, SUBSCRIBER_TASK_PROCEDURE)  # staging takes whatever was loaded
+        reasons = conn.query(
+            "SELECT reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS WHERE load_id = :id", {"id": result.load_id}
+        )
+    assert len(reasons) == result.rows_rejected and all(r["reason"] for r in reasons)
+
+
+def test_parquet_rows_with_nul_in_any_text_are_rejected_with_the_column(warehouse: Warehouse, tmp_path: Path) -> None:
+    # the text policy at the Parquet reader: a NUL in any string column (extras too) rejects that row alone
+    path = tickets(
+        tmp_path / "tickets.parquet",
+        [ticket(1), ticket(2, category="bil\x00ling"), ticket(3, agent_team="t\x00"), ticket(4)],
+        agent_team=pa.string(),
+    )
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_loaded, result.rows_rejected) == (2, 2)
+    reasons = {r["source_row"]: r["reason"] for r in rejects(warehouse)}
+    assert reasons == {
+        2: "category: contains a NUL character (U+0000) at position 3",
+        3: "agent_team: contains a NUL character (U+0000) at position 1",
+    }

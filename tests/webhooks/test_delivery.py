@@ -13,6 +13,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from c360.serving.store import webhook_endpoints
@@ -306,3 +308,37 @@ def test_an_unreadable_retry_after_is_ignored_not_a_stuck_message(hooks: Hooks, 
         assert all(a.status_code == 429 for r in rows for a in hooks.attempts(r.id))
     finally:
         receiver.close()
+
+
+_RETRY_AFTER = st.sampled_from(
+    ["", "0", "1", "²", "١", "-1", "1.5", "\x00", "Mon, 01 Jan 99999 00:00:00 GMT", "9" * 30]
+)
+
+
+def test_property_whatever_a_receiver_answers_every_message_settles(hooks: Hooks) -> None:
+    # the class of issue 11 #3/#4: no answer (status, body bytes, Retry-After) can stop the engine
+    runs = iter(range(10_000))
+    with hooks.engine():
+
+        @settings(max_examples=8, deadline=None)
+        @given(st.sampled_from([200, 204, 301, 400, 410, 429, 500, 503]), st.binary(max_size=3000), _RETRY_AFTER)
+        def answer_with(status: int, body: bytes, retry_after: str) -> None:
+            headers = {"Retry-After": retry_after} if retry_after and "\x00" not in retry_after else {}
+            receiver = Receiver(lambda _: web.Response(status=status, body=body, headers=headers)).start()
+            try:
+                endpoint_id, _ = hooks.endpoint(receiver.url, [HIGH])
+                sid = f"sub-p{next(runs)}"
+                hooks.publish({sid: 0.05})
+                hooks.publish({sid: 0.50})
+
+                def settled() -> bool:
+                    rows = hooks.messages(endpoint_id)
+                    return bool(rows) and all(r.status != "pending" for r in rows)
+
+                hooks.wait_until(settled, timeout=20, what="the endpoint's messages to settle")
+                for row in hooks.messages(endpoint_id):
+                    assert all(a.status_code == status for a in hooks.attempts(row.id))
+            finally:
+                receiver.close()
+
+        answer_with()
