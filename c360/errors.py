@@ -100,3 +100,11 @@ def summary(exc: BaseException, limit: int = 200) -> str:
     first = lines[0].split(" Input: ")[0] if lines else ""
     first = clean(first if len(first) <= limit else first[: limit - 1] + "…")
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """The stack of ``exc`` (where it happened) and its ``summary``: a traceback fit for a log, without the
+    driver's full message (rows, parameters, PostgreSQL's "Failing row contains ...")."""
+    import traceback
+
+    return "".join(traceback.format_tb(exc.__traceback__)) + summary(exc)

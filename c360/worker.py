@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from c360.errors import C360Error, summary
+from c360.errors import C360Error, redacted_traceback, summary
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 
@@ -136,6 +136,5 @@ class Worker:
         except C360Error as exc:
             log.warning("%s: %s", job.name, exc.message)
         except Exception as exc:  # a job's bug must not stop the others
-            # the first line only: a driver's full message can hold the rows it failed on (C360_LOG_LEVEL=DEBUG
-            # adds the traceback)
-            log.error("%s failed: %s", job.name, summary(exc), exc_info=log.isEnabledFor(logging.DEBUG))
+            # the stack and a one-line summary: a driver's full message can hold the rows it failed on
+            log.error("%s failed: %s\n%s", job.name, summary(exc), redacted_traceback(exc))

@@ -10,13 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from c360.errors import redacted_traceback, summary
 from c360.serving import inbox
 from c360.serving.keys import create_key
-from c360.serving.store import Store
+from c360.serving.store import Store, event_inbox
 from c360.settings import Settings
 from c360.sources.ingest import load_payloads
 from c360.warehouse import Warehouse
@@ -163,3 +165,16 @@ def test_property_whatever_is_posted_each_event_is_accepted_or_rejected_and_the_
             assert inbox.pending(store) == 0
 
         post_then_move()
+
+
+def test_a_failing_store_write_never_prints_its_parameters(store: Store) -> None:
+    # issue 11 #2: the error of a failed publish printed ten subscribers' rows
+    with pytest.raises(sa.exc.IntegrityError) as failed, store.write() as conn:
+        conn.execute(
+            event_inbox.insert(),
+            [{"batch_id": "b", "payload": "subscriber-secret-row", "received_at": None, "key_id": "k"}],
+        )
+    assert "parameters hidden" in str(failed.value)  # SQLAlchemy's part of the message
+    # what the CLI, the worker and the API log print: PostgreSQL's own DETAIL line ("Failing row contains") is left out
+    for printed in (summary(failed.value), redacted_traceback(failed.value)):
+        assert "subscriber-secret-row" not in printed and "IntegrityError" in printed
