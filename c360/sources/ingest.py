@@ -32,7 +32,7 @@ from c360.sources.readers import (
     read_jsonl,
     read_parquet,
 )
-from c360.text import clean
+from c360.text import clean, first_problem
 from c360.warehouse import DuckDBConnection, Warehouse, WarehouseConnection
 
 Status = Literal["loaded", "skipped", "failed"]
@@ -199,6 +199,18 @@ def _csv_to_arrow(path: Path) -> Parsed:
     k = np.arange(1, rows.num_rows + 1, dtype=np.int64)
     lines = np.array(sorted(r.source_row or 0 for r in rejects), dtype=np.int64)
     rows = rows.add_column(0, "source_row", pa.array(_record_lines(k, lines)))
+    # the text policy (c360.text): a record with a NUL in a field is rejected alone, with the field
+    keep, unstorable = [], []
+    for i, record in enumerate(rows.to_pylist()):
+        line = record.pop("source_row")
+        reason = first_problem(record)
+        if reason:
+            unstorable.append(Reject(line, clip(clean(",".join(str(v or "") for v in record.values()))), reason))
+        else:
+            keep.append(i)
+    if unstorable:
+        rows = rows.take(pa.array(keep, pa.int64()))
+        rejects = sorted([*rejects, *unstorable], key=lambda r: r.source_row or 0)
     return Parsed(rows, rejects)
 
 
@@ -305,6 +317,7 @@ class _Load:
             ).fetchall()
             if loaded and last - first + 1 != loaded:
                 raise C360Error(f"{self.path}: the loaded rows' rowids are not consecutive; nothing was loaded")
+            span = None
             if loaded:
                 k = f"(rowid - {first} + 1)"  # the record's rank among the loaded ones, in file order
                 native.execute(
@@ -313,12 +326,42 @@ class _Load:
                     "WHERE load_id = ?",
                     [self.load_id],
                 )
-            return self._finish(int(loaded), rejects, base)
+                unstorable = self._set_aside_unstorable(known)
+                if unstorable:
+                    rejects = sorted([*rejects, *unstorable], key=lambda r: r.source_row or 0)
+                    loaded -= len(unstorable)
+                    span = native.execute(
+                        f"SELECT MIN(load_seq), MAX(load_seq) FROM {table} WHERE load_id = ?", [self.load_id]
+                    ).fetchall()[0]
+            return self._finish(int(loaded), rejects, base, span)
+
+    def _set_aside_unstorable(self, columns: list[str]) -> list[Reject]:
+        """Move the just-loaded records with a NUL in any field to the rejects (the text policy, c360.text):
+        DuckDB keeps NUL in text, but nothing downstream of raw should meet it."""
+        assert isinstance(self.conn, DuckDBConnection)
+        table, native = self.source.table, self.conn.native
+        fields = [*columns, "extra_fields"]
+        has_nul = " OR ".join(f"contains({c}::VARCHAR, chr(0))" for c in fields)
+        rows = native.execute(
+            f"SELECT source_row, {', '.join(f'{c}::VARCHAR' for c in fields)} FROM {table} "
+            f"WHERE load_id = ? AND ({has_nul}) ORDER BY source_row",
+            [self.load_id],
+        ).fetchall()
+        if not rows:
+            return []
+        native.execute(f"DELETE FROM {table} WHERE load_id = ? AND ({has_nul})", [self.load_id])
+        rejects = []
+        for source_row, *values in rows:
+            reason = first_problem(dict(zip(fields, values, strict=True)))
+            raw = clip(clean(",".join(v or "" for v in values)))
+            rejects.append(Reject(int(source_row), raw, reason or "contains a NUL character"))
+        return rejects
 
     def _base_seq(self) -> int:
         return int(self.conn.scalar(f"SELECT COALESCE(MAX(load_seq), 0) FROM {self.source.table}"))
 
-    def _finish(self, loaded: int, rejects: list[Reject], base: int) -> LoadResult:
+    def _finish(self, loaded: int, rejects: list[Reject], base: int, span: tuple[int, int] | None = None) -> LoadResult:
+        """Rejects and the history row; ``span``: the first and last load_seq when they are not base + 1..n."""
         if rejects:
             _insert(
                 self.conn,
@@ -349,8 +392,8 @@ class _Load:
                 "read": loaded + len(rejects),
                 "loaded": loaded,
                 "rejected": len(rejects),
-                "first": base + 1 if loaded else None,
-                "last": base + loaded if loaded else None,
+                "first": (span[0] if span else base + 1) if loaded else None,
+                "last": (span[1] if span else base + loaded) if loaded else None,
                 "started": self.started,
             },
         )

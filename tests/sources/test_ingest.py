@@ -430,3 +430,20 @@ def test_parquet_rows_with_nul_in_any_text_are_rejected_with_the_column(warehous
         2: "category: contains a NUL character (U+0000) at position 3",
         3: "agent_team: contains a NUL character (U+0000) at position 1",
     }
+
+
+def test_csv_records_with_nul_in_a_field_are_rejected_alone(warehouse: Warehouse, tmp_path: Path) -> None:
+    # the text policy at the CSV reader: the record with the NUL goes to the rejects, with its field
+    path = tmp_path / "views.csv"
+    bad = csv_row(2).replace("mobile", "mob\x00ile")
+    path.write_text("\n".join([HEADER, csv_row(1), bad, csv_row(3), "x,y", csv_row(5)]) + "\n")
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 3, 2)
+    reasons = {r["source_row"]: r["reason"] for r in rejects(warehouse)}
+    assert reasons[3] == "device_type: contains a NUL character (U+0000) at position 3"
+    assert reasons[5].startswith("MISSING COLUMNS")
+    with warehouse.connect() as conn:
+        rows = conn.query("SELECT source_row, load_seq FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT ORDER BY source_row")
+        history = conn.query("SELECT first_load_seq, last_load_seq FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY")
+    assert [r["source_row"] for r in rows] == [2, 4, 6]
+    assert history == [{"first_load_seq": rows[0]["load_seq"], "last_load_seq": rows[-1]["load_seq"]}]
