@@ -17,6 +17,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.staticfiles import StaticFiles
+from swagger_ui_bundle import swagger_ui_path
 
 from api import openapi, problems
 from api.cache import RedisLink, Rendered, ResponseCache, RunWatcher
@@ -33,6 +35,7 @@ from c360.serving.store import Store
 from c360.settings import Settings, get_settings
 from c360.webhooks.cipher import secret_cipher
 
+DOCS_ASSETS = "/docs/assets"
 V1 = (subscribers, health_scores, risk_tiers, models, events, webhooks)
 DESCRIPTION = """\
 Churn risk and 360 profiles of subscribers, for CRM integrations.
@@ -109,6 +112,9 @@ def build_services(settings: Settings) -> Services:
         metrics=metrics,
         run_collector=ServedRunCollector(served_scored_at, metrics.hit_ratio),
         cursor_key=cursor_key(settings),
+        auth_failures=RateLimiter(
+            limit=settings.api_auth_failure_limit, window=settings.api_rate_limit_window, redis=redis
+        ),
     )
 
 
@@ -126,6 +132,16 @@ def _document(app: FastAPI) -> None:
             app.state.openapi_rendered = Rendered.of(json.dumps(app.openapi()).encode())
         return conditional(app.state.openapi_rendered, request.headers.get("if-none-match"), "public, max-age=300")
 
+    # Swagger UI's scripts and styles are served from the installed package: /docs works on a network
+    # without internet access (FastAPI's default page loads them from a CDN)
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title="Customer 360 API")
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Customer 360 API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )

@@ -9,11 +9,13 @@ compares it in constant time.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import Scope
 
 from api.cache import ResponseCache, RunWatcher
 from api.metrics import Metrics, ServedRunCollector
@@ -68,6 +70,7 @@ class Services:
     metrics: Metrics
     run_collector: ServedRunCollector
     cursor_key: bytes
+    auth_failures: RateLimiter  # failed authentications per client address
 
 
 def services(request: Request) -> Services:
@@ -81,19 +84,56 @@ def scope(name: str) -> dict[str, Any]:
     return {SCOPE_KEY: name}
 
 
+def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str:
+    """The key of the request's one ``Authorization: Bearer <key>`` header; Unauthorized for anything else.
+
+    The one reading of the header, for the routes (``authenticate``) and the cache front (api.fastpath):
+    two Authorization headers are refused, never resolved to the first by one path and the last by another.
+    """
+    values = [value for name, value in headers if name == b"authorization"]
+    if len(values) > 1:
+        raise Unauthorized("send one Authorization header, not several")
+    kind, _, raw = (values[0].decode("latin-1") if values else "").partition(" ")
+    if kind.lower() != "bearer" or not raw.strip():
+        raise Unauthorized("send an API key: Authorization: Bearer <key> (create one with `c360 keys create`)")
+    return raw.strip()
+
+
+async def identify(app: Services, scope: Scope) -> keys.ApiKey:
+    """The request's verified key. Failed authentications are counted per client address, and an address
+    past C360_API_AUTH_FAILURE_LIMIT in the window is refused (429) before its key is even looked up."""
+    limited = app.settings.api_auth_failure_limit > 0
+    address = f"addr:{(scope.get('client') or ('unknown',))[0]}"
+    if limited and await app.auth_failures.exhausted(address):
+        raise _too_many_failures(app)
+    try:
+        return await app.keys.verify(presented_key(scope["headers"]))
+    except Unauthorized:
+        if limited and not (await app.auth_failures.hit(address)).allowed:
+            raise _too_many_failures(app) from None
+        raise
+
+
+def _too_many_failures(app: Services) -> RateLimited:
+    window = app.auth_failures.window
+    return RateLimited(
+        f"too many failed authentications from this address: at most {app.auth_failures.limit} per {window} s",
+        {"Retry-After": str(window)},
+    )
+
+
 async def authenticate(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    request: Request, _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> keys.ApiKey:
     """The caller's key, holding the operation's scope, counted against its rate limit.
 
     Mounted on every /v1 router (api.app), so no route there can be reached without it. It is the
     only dependency of a request: FastAPI's dependency resolution costs more per request than a
     cached response, so the scope comes from the route's ``openapi_extra`` rather than a second one.
+    (``bearer`` only documents the scheme; the key is read by ``identify``, as the cache front reads it.)
     """
     app = services(request)
-    if credentials is None:
-        raise Unauthorized("send an API key: Authorization: Bearer <key> (create one with `c360 keys create`)")
-    key = await app.keys.verify(credentials.credentials)
+    key = await identify(app, request.scope)
     if app.limiter.enabled:
         decision = await app.limiter.hit(key.key_id)
         request.state.response_headers = decision.headers()

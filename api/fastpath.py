@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.cache import profile_key, score_key
-from api.deps import Services
+from api.deps import Services, identify
 from api.problems import from_error
 from api.responses import cache_control, not_modified
+from api.routers.params import MAX_IF_NONE_MATCH
 from c360.errors import C360Error
 from c360.serving.errors import RateLimited
 from c360.serving.events import SUBSCRIBER_ID_PATTERN
@@ -66,7 +67,7 @@ class CacheFront:
             await self.app(scope, receive, send)
             return
         for route in ROUTES:
-            match = route.path.match(scope["path"])
+            match = route.path.fullmatch(scope["path"])  # "$" alone would also match before a final "\n"
             if match and await self._answer(route, match.group("id"), scope, receive, send):
                 return
             if match:
@@ -77,12 +78,11 @@ class CacheFront:
         """Send the cached response (True), or leave the request to the app (False)."""
         app = self.services
         headers = dict(scope["headers"])
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        kind, _, raw = authorization.partition(" ")
-        if kind.lower() != "bearer" or not raw:
-            return False
+        inm = headers.get(b"if-none-match")
+        if inm is not None and len(inm) > MAX_IF_NONE_MATCH:
+            return False  # the app answers 422, as the contract's maxLength says
         try:
-            key = await app.keys.verify(raw.strip())
+            key = await identify(app, scope)  # the routes' own reading and verification of the key
         except C360Error:
             return False  # the app answers with the precise problem
         if not key.allows(route.scope):
@@ -109,7 +109,6 @@ class CacheFront:
             (b"vary", b"Authorization"),
             *((name.lower().encode(), value.encode()) for name, value in extra.items()),
         ]
-        inm = headers.get(b"if-none-match")
         if inm is not None and not_modified(inm.decode("latin-1"), entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": response})
             await send({"type": "http.response.body", "body": b""})

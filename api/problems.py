@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import compile_path
 
-from c360.errors import C360Error
+from c360.errors import C360Error, redacted_traceback
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,8 @@ def _allowed(request: Request) -> str:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     reference = uuid.uuid4().hex[:12]
-    log.error("internal error %s on %s %s", reference, request.method, request.url.path, exc_info=exc)
+    # the stack and a one-line summary: never the driver's full message, which can hold subscriber rows
+    log.error("internal error %s on %s %s:\n%s", reference, request.method, request.url.path, redacted_traceback(exc))
     return problem(500, "internal-error", "Internal error", f"an internal error occurred; it was logged as {reference}")
 
 

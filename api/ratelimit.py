@@ -60,6 +60,21 @@ class RateLimiter:
         reset = max(1, math.ceil((window_index + 1) * self.window - now))
         return Decision(count <= self.limit, self.limit, max(0, self.limit - count), reset, self.window)
 
+    async def exhausted(self, key_id: str) -> bool:
+        """Whether ``key_id`` has used up the current window, without counting a request."""
+        window_index = int(time.time() // self.window)
+        count = None
+        if self.redis:
+            try:
+                found = await self.redis.client().get(f"{self.redis.prefix}rl:{key_id}:{window_index}")
+                count = int(found) if found is not None else 0
+            except (RedisError, OSError, ValueError) as exc:
+                self.redis.failed("rate limit", exc)
+        if count is None:
+            seen_window, local = self._local.get(key_id, (window_index, 0))
+            count = local if seen_window == window_index else 0
+        return count >= self.limit
+
     def _count_locally(self, key_id: str, window_index: int) -> int:
         seen_window, count = self._local.get(key_id, (window_index, 0))
         count = count + 1 if seen_window == window_index else 1

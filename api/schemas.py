@@ -11,10 +11,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from api import examples
+from c360.instants import to_utc
 from c360.serving.events import SUBSCRIBER_ID_PATTERN
 from c360.webhooks import ssrf
 from c360.webhooks.errors import InvalidEndpointUrl
@@ -485,7 +486,7 @@ class WebhookEndpointUpdate(Schema):
     # absent means unchanged; null is refused, so the schema does not offer it
     url: WebhookUrl | SkipJsonSchema[None] = None
     event_types: EventTypes | SkipJsonSchema[None] = None
-    enabled: bool | SkipJsonSchema[None] = None
+    enabled: StrictBool | SkipJsonSchema[None] = None  # JSON true or false: not 0, 1 or "yes"
     description: Description | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
@@ -586,7 +587,7 @@ class RecoverWebhookEndpointRequest(Schema):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.WEBHOOK_RECOVER]})
 
-    since: Annotated[datetime, BeforeValidator(_iso_text)] = Field(
+    since: Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(to_utc)] = Field(
         description="Failed messages created at or after this time (UTC if no offset)."
     )
 

@@ -102,3 +102,25 @@ class NotFound(C360Error):
     status = 404
     slug = "not-found"
     title = "Not found"
+
+
+def summary(exc: BaseException, limit: int = 200) -> str:
+    """``Type: first line`` of an unexpected exception, for a message or a log line.
+
+    Only the first line, clipped and cleaned (c360.text): a driver's message goes on with the statement and
+    its parameters (SQLAlchemy's ``[parameters: ...]``, DuckDB's ``Input: ...``), which hold subscriber data.
+    """
+    from c360.text import clean
+
+    lines = str(exc).strip().splitlines()
+    first = lines[0].split(" Input: ")[0] if lines else ""
+    first = clean(first if len(first) <= limit else first[: limit - 1] + "…")
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """The stack of ``exc`` (where it happened) and its ``summary``: a traceback fit for a log, without the
+    driver's full message (rows, parameters, PostgreSQL's "Failing row contains ...")."""
+    import traceback
+
+    return "".join(traceback.format_tb(exc.__traceback__)) + summary(exc)

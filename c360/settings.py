@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from c360.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+MIN_SECRET_KEY = 32  # characters of C360_SECRET_KEY outside development (`openssl rand -hex 32` gives 64)
+# Development only: the key webhook secrets and cursors are derived from when C360_SECRET_KEY is unset
+DEVELOPMENT_SECRET_KEY = "c360-development-secret-key"  # noqa: S105 - public by design, development only
+_PUBLIC_KEYS = {DEVELOPMENT_SECRET_KEY, "c360-development-cursor-key", "changeme", "change-me", "secret"}
 
 
 def _default_home() -> Path:
@@ -121,7 +125,8 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = Field(
         None,
-        description="Key for encrypting webhook secrets at rest and signing cursors; required outside development.",
+        description="Key for encrypting webhook secrets at rest and signing cursors; required outside development, "
+        f"at least {MIN_SECRET_KEY} characters and not a published default (e.g. `openssl rand -hex 32`).",
     )
     redis_prefix: str = Field(
         "c360:", description="Prefix of every Redis key the API writes, so several deployments can share one Redis."
@@ -153,6 +158,12 @@ class Settings(BaseSettings):
     api_workers: int = Field(1, ge=1, description="API worker processes `c360 serve` starts.")
     api_rate_limit: int = Field(
         600, ge=0, description="Requests one API key may make per rate-limit window; 0 turns rate limiting off."
+    )
+    api_auth_failure_limit: int = Field(
+        60,
+        ge=0,
+        description="Failed authentications (no key, or a malformed, unknown or revoked one) one client address may "
+        "make per rate-limit window; past it the address is answered 429 without a key lookup. 0 turns it off.",
     )
     api_rate_limit_window: int = Field(60, ge=1, description="Length of the rate-limit window, in seconds.")
     api_cache_size: int = Field(
@@ -260,6 +271,34 @@ class Settings(BaseSettings):
     def _tiers_ordered(self) -> Settings:
         if self.risk_tier_medium >= self.risk_tier_high:
             raise ValueError("C360_RISK_TIER_MEDIUM must be below C360_RISK_TIER_HIGH")
+        return self
+
+    @property
+    def master_key(self) -> str:
+        """C360_SECRET_KEY, which every signing and encryption key is derived from (a public default only in
+        development); ConfigError outside development without one."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        if self.env != "development":
+            raise ConfigError(f"C360_SECRET_KEY must be set when C360_ENV is {self.env}")
+        return DEVELOPMENT_SECRET_KEY
+
+    @model_validator(mode="after")
+    def _secret_key_safe(self) -> Settings:
+        # the one check of the key: outside development an empty, short or published key signs cursors and
+        # encrypts webhook secrets under a key anyone can derive. The message never shows the value.
+        if self.env == "development":
+            return self
+        key = self.secret_key.get_secret_value() if self.secret_key is not None else ""
+        if not key.strip():
+            raise ValueError(f"C360_SECRET_KEY must be set when C360_ENV is {self.env}")
+        if len(key) < MIN_SECRET_KEY:
+            raise ValueError(
+                f"C360_SECRET_KEY must be at least {MIN_SECRET_KEY} characters when C360_ENV is {self.env} "
+                f"(it has {len(key)}); generate one with `openssl rand -hex 32`"
+            )
+        if key.strip().lower() in _PUBLIC_KEYS:
+            raise ValueError("C360_SECRET_KEY is a published default; generate one with `openssl rand -hex 32`")
         return self
 
     @model_validator(mode="after")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from c360.errors import C360Error
+from c360.errors import C360Error, redacted_traceback, summary
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 
@@ -67,9 +67,13 @@ JOB_NAMES = ("tasks", "inbox", "publish", "webhooks")
 
 
 def build_jobs(
-    settings: Settings, report: Callable[[str], None] = log.info, only: frozenset[str] | None = None
+    settings: Settings,
+    report: Callable[[str], None] = log.info,
+    only: frozenset[str] | None = None,
+    *,
+    once: bool = False,
 ) -> list[Job]:
-    """The worker's jobs for this configuration (``only``: just these, by name)."""
+    """The worker's jobs for this configuration (``only``: just these, by name; ``once``: for one pass)."""
     from pipeline_sql.migrate import ensure_migrated
 
     wanted = frozenset(JOB_NAMES) if only is None else only
@@ -99,7 +103,7 @@ def build_jobs(
     if "webhooks" in wanted:
         from c360.webhooks.job import WebhookJob
 
-        jobs.append(WebhookJob(settings, report=report))
+        jobs.append(WebhookJob(settings, report=report, once=once))
     return jobs
 
 
@@ -131,5 +135,6 @@ class Worker:
             job.tick()
         except C360Error as exc:
             log.warning("%s: %s", job.name, exc.message)
-        except Exception:  # a job's bug must not stop the others
-            log.exception("%s failed", job.name)
+        except Exception as exc:  # a job's bug must not stop the others
+            # the stack and a one-line summary: a driver's full message can hold the rows it failed on
+            log.error("%s failed: %s\n%s", job.name, summary(exc), redacted_traceback(exc))

@@ -23,6 +23,7 @@ from api.schemas import (
     RiskTier,
 )
 from c360.serving import feed, queries
+from c360.serving.cursor import CURSOR_PATTERN
 from c360.serving.errors import Forbidden
 
 router = APIRouter(tags=["health-scores"])
@@ -104,8 +105,9 @@ async def list_health_scores(
         str | None,
         Query(
             max_length=512,
-            pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$",
-            description="next_cursor of the previous page; repeat the same filters.",
+            pattern=CURSOR_PATTERN,
+            description="next_cursor of the previous page, unchanged; repeat the same filters. Opaque and signed: "
+            "a string of this pattern that this API did not return is refused with 400.",
         ),
     ] = None,
     if_none_match: IfNoneMatch = None,
@@ -126,9 +128,6 @@ async def list_health_scores(
     return await cached_json(app, key, produce, if_none_match)
 
 
-_TOKEN_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"  # noqa: S105 - a regex, not a secret
-
-
 @router.get(
     "/health-scores/changes",
     operation_id="list_health_score_changes",
@@ -144,14 +143,14 @@ async def list_health_score_changes(
         str | None,
         Query(
             max_length=512,
-            pattern=_TOKEN_PATTERN,
+            pattern=CURSOR_PATTERN,
             description="next_sync_token of your previous sync; omit it for a full sync.",
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 500,
     cursor: Annotated[
         str | None,
-        Query(max_length=512, pattern=_TOKEN_PATTERN, description="next_cursor of the previous page of this sync."),
+        Query(max_length=512, pattern=CURSOR_PATTERN, description="next_cursor of the previous page of this sync."),
     ] = None,
     include: Annotated[
         Literal["profile"] | None,

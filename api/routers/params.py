@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Header, Path
-from pydantic import BeforeValidator
 
 from api.examples import SUBSCRIBER_ID
+from c360.instants import UtcDateTime
 from c360.serving.events import SUBSCRIBER_ID_PATTERN
 
 SubscriberIdPath = Annotated[
@@ -20,20 +18,15 @@ SubscriberIdPath = Annotated[
         examples=[SUBSCRIBER_ID],
     ),
 ]
+MAX_IF_NONE_MATCH = 1024
 IfNoneMatch = Annotated[
     str | None,
     Header(
-        max_length=1024,
+        max_length=MAX_IF_NONE_MATCH,
         description="An ETag of an earlier response to this request: the answer is 304 while it is current.",
     ),
 ]
 
 
-def _iso_only(value: object) -> object:
-    # pydantic would also read "1.5" as Unix time; the contract says date-time, so only ISO 8601 text
-    if isinstance(value, str) and not re.match(r"^\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("must be an ISO 8601 date-time, e.g. 2025-11-20T04:00:00Z")
-    return value
-
-
-IsoDateTime = Annotated[datetime, BeforeValidator(_iso_only)]
+# ISO 8601 text only, UTC when without offset, within years 1-9999 in UTC (c360.instants)
+IsoDateTime = UtcDateTime

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.cache import Rendered
-from api.deps import scope, services
+from api.deps import current_key, scope, services
 from api.examples import WEBHOOK_ENDPOINT_ID, WEBHOOK_MESSAGE_ID
 from api.reads import read
 from api.responses import conditional, errors, render
@@ -34,6 +34,7 @@ from api.schemas import (
     WebhookMessagePage,
     WebhookRecovery,
 )
+from c360.serving.errors import Forbidden
 from c360.webhooks import endpoints, messages
 
 router = APIRouter(tags=["webhooks"])
@@ -58,6 +59,29 @@ def _plain(record: Any) -> dict[str, Any]:
     return dataclasses.asdict(record)
 
 
+# The scope model of webhooks (docs/webhooks.md): webhooks:manage manages the endpoints its key created (an
+# admin key: all of them); what carries scores and tiers (message payloads, attempts, resends) needs
+# scores:read as well, as GET /v1/health-scores does.
+def _owner(request: Request) -> endpoints.Owner:
+    key = current_key(request)
+    return endpoints.ANY if "admin" in key.scopes else key.key_id
+
+
+async def _mine(request: Request, endpoint_id: str) -> None:
+    """EndpointNotFound unless the caller's key owns the endpoint (or is admin)."""
+    app, owner = services(request), _owner(request)
+    await read(app.store, lambda: endpoints.require_owner(app.store, endpoint_id, owner=owner))
+
+
+def _reads_scores(request: Request) -> None:
+    key = current_key(request)
+    if not key.allows("scores:read"):
+        raise Forbidden(
+            "webhook messages carry scores and risk tiers: this operation needs the scores:read scope as well as "
+            f"webhooks:manage; this key has {', '.join(sorted(key.scopes))}"
+        )
+
+
 @router.post(
     "/webhook-endpoints",
     operation_id="create_webhook_endpoint",
@@ -80,6 +104,7 @@ async def create_webhook_endpoint(request: Request, body: WebhookEndpointCreate)
             url=body.url,
             event_types=[str(t) for t in body.event_types],
             description=body.description,
+            owner_key_id=current_key(request).key_id,
         )
         return endpoint.id, render(WebhookEndpointWithSecret, {**_plain(endpoint), "secret": secret})
 
@@ -97,11 +122,13 @@ async def create_webhook_endpoint(request: Request, body: WebhookEndpointCreate)
     openapi_extra=MANAGE,
 )
 async def list_webhook_endpoints(request: Request, if_none_match: IfNoneMatch = None) -> Response:
-    """Every endpoint with its event types and state; never a secret."""
-    app = services(request)
+    """The endpoints this key created (an admin key: every endpoint), with their event types and state; never
+    a secret."""
+    app, owner = services(request), _owner(request)
 
     def produce() -> bytes:
-        return render(WebhookEndpointList, {"data": [_plain(e) for e in endpoints.list_endpoints(app.store)]})
+        found = endpoints.list_endpoints(app.store, owner=owner)
+        return render(WebhookEndpointList, {"data": [_plain(e) for e in found]})
 
     return await _get(request, produce, if_none_match)
 
@@ -120,6 +147,7 @@ async def get_webhook_endpoint(
 ) -> Response:
     """The endpoint, and if it is disabled, why."""
     app = services(request)
+    await _mine(request, endpoint_id)
     return await _get(
         request, lambda: render(WebhookEndpoint, _plain(endpoints.get(app.store, endpoint_id))), if_none_match
     )
@@ -139,6 +167,7 @@ async def update_webhook_endpoint(request: Request, endpoint_id: EndpointId, bod
     `enabled: true` re-enables an endpoint disabled after a 410 or after failing too long; its pending
     messages are then delivered, and `recover` queues its failed ones again."""
     app = services(request)
+    await _mine(request, endpoint_id)
 
     def produce() -> bytes:
         event_types = [str(t) for t in body.event_types] if body.event_types is not None else None
@@ -164,6 +193,7 @@ async def update_webhook_endpoint(request: Request, endpoint_id: EndpointId, bod
 async def delete_webhook_endpoint(request: Request, endpoint_id: EndpointId) -> Response:
     """Stop sending to the endpoint and forget it, its messages and their attempts."""
     app = services(request)
+    await _mine(request, endpoint_id)
     await run_in_threadpool(endpoints.delete, app.store, endpoint_id)
     return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
@@ -181,6 +211,7 @@ async def rotate_webhook_endpoint_secret(request: Request, endpoint_id: Endpoint
     """A new secret. For C360_WEBHOOK_SECRET_GRACE (24 h) the previous secret keeps signing beside it, so the
     webhook-signature header carries two signatures and receivers can switch secrets without a gap."""
     app = services(request)
+    await _mine(request, endpoint_id)
 
     def produce() -> bytes:
         endpoint, secret = endpoints.rotate_secret(app.store, app.settings, endpoint_id)
@@ -203,6 +234,7 @@ async def send_test_webhook(request: Request, endpoint_id: EndpointId) -> Respon
     """Queue a `webhook.test` event for this endpoint, whatever its event types; follow it with
     list_webhook_message_attempts."""
     app = services(request)
+    await _mine(request, endpoint_id)
     message = await run_in_threadpool(messages.send_test, app.store, endpoint_id)
     return _json(render(WebhookMessage, _plain(message)), 202)
 
@@ -228,8 +260,11 @@ async def list_webhook_messages(
     ] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """The events queued for this endpoint with their delivery state, newest first."""
+    """The events queued for this endpoint with their delivery state, newest first. Their payloads are scores
+    and tiers: this needs the scores:read scope as well as webhooks:manage."""
     app = services(request)
+    _reads_scores(request)
+    await _mine(request, endpoint_id)
 
     def produce() -> bytes:
         page, next_cursor = messages.list_messages(app.store, endpoint_id, status=status, limit=limit, cursor=cursor)
@@ -250,8 +285,11 @@ async def list_webhook_messages(
 async def list_webhook_message_attempts(
     request: Request, endpoint_id: EndpointId, msg_id: MessageId, if_none_match: IfNoneMatch = None
 ) -> Response:
-    """Every attempt: when, the HTTP status, the latency, the first 2 KB of the response or the error."""
+    """Every attempt: when, the HTTP status, the latency, the first 2 KB of the response or the error. Needs
+    the scores:read scope as well as webhooks:manage (a receiver may echo the payload)."""
     app = services(request)
+    _reads_scores(request)
+    await _mine(request, endpoint_id)
 
     def produce() -> bytes:
         attempts = messages.list_attempts(app.store, endpoint_id, msg_id)
@@ -272,8 +310,11 @@ async def list_webhook_message_attempts(
 )
 async def resend_webhook_message(request: Request, endpoint_id: EndpointId, msg_id: MessageId) -> Response:
     """Queue the message again now (delivered or failed alike), with the same webhook-id and body and a
-    fresh retry schedule. A message being delivered at this moment is left to that attempt."""
+    fresh retry schedule. A message being delivered at this moment is left to that attempt. Needs the
+    scores:read scope as well as webhooks:manage (the answer holds the payload)."""
     app = services(request)
+    _reads_scores(request)
+    await _mine(request, endpoint_id)
     message = await run_in_threadpool(messages.resend, app.store, endpoint_id, msg_id)
     return _json(render(WebhookMessage, _plain(message)), 202)
 
@@ -294,5 +335,6 @@ async def recover_webhook_endpoint(
     """Queue again every failed message of the endpoint created at or after `since`, each with a fresh retry
     schedule: after an outage, once the receiver is back (and the endpoint re-enabled if it was disabled)."""
     app = services(request)
+    await _mine(request, endpoint_id)
     count = await run_in_threadpool(messages.recover, app.store, endpoint_id, since=body.since)
     return _json(render(WebhookRecovery, {"requeued": count}), 202)

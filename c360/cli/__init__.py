@@ -13,7 +13,7 @@ import sys
 import typer
 
 from c360.cli import data, model, pipeline, serving
-from c360.errors import C360Error
+from c360.errors import C360Error, summary
 
 app = typer.Typer(
     name="c360",
@@ -58,5 +58,5 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("C360_DEBUG"):
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc} (set C360_DEBUG=1 for the traceback)", err=True)
+        typer.echo(f"internal error: {summary(exc)} (set C360_DEBUG=1 for the traceback)", err=True)
         sys.exit(70)

@@ -178,6 +178,22 @@ def print_summary(summary: object, where: str) -> None:
     for row in summary.rejects:
         rejects.add_row(row["source"], f"{row['rejected']:,}", str(row["example_reason"])[:70])
     stdout.print(rejects)
+    loads = Table("finished", "source", "file", "status", "read", "loaded", "rejected", title="recent loads")
+    for row in summary.loads:
+        status = row["status"] if not row["reason"] else f"{row['status']}: {row['reason']}"
+        loads.add_row(
+            f"{row['finished_at']:%Y-%m-%d %H:%M:%S}", row["source"], str(row["source_file"]), status,
+            f"{row['rows_read']:,}", f"{row['rows_loaded']:,}", f"{row['rows_rejected']:,}",
+        )  # fmt: skip
+    stdout.print(loads)
+    if summary.tasks:
+        tasks = Table("task", "last run", "state", "error", title="tasks (C360_META.TASK_HISTORY)")
+        for row in summary.tasks:
+            tasks.add_row(
+                str(row["task_name"]), f"{row['started_at']:%Y-%m-%d %H:%M:%S}", str(row["state"]),
+                str(row["error"] or "")[:70],
+            )  # fmt: skip
+        stdout.print(tasks)
     stdout.print(f"invalid subscription events kept in staging with is_valid = FALSE: {summary.invalid_events:,}")
     for row in summary.checks:
         stdout.print(f"quality checks {'passed' if row['passed'] else 'FAILED'}: {row['checks']}")
@@ -200,7 +216,7 @@ def worker(
 
     settings = get_settings()
     only = None if jobs_option is None else frozenset(j.strip() for j in jobs_option.split(",") if j.strip())
-    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only)
+    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only, once=once)
     typer.echo(
         f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {Warehouse.from_settings().display}", err=True
     )

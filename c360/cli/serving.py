@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -53,10 +54,21 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level="warning",
+        log_config=_log_config(access_log),
+        log_level=None,  # the levels are log_config's: uvicorn's log_level would also silence the access log
         access_log=access_log,
         server_header=False,
     )
+
+
+def _log_config(access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging: warnings and errors, and with --access-log one line per request (on stdout)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["uvicorn"]["level"] = config["loggers"]["uvicorn.error"]["level"] = "WARNING"
+    config["loggers"]["uvicorn.access"]["level"] = "INFO" if access_log else "WARNING"
+    return config
 
 
 def _multiprocess_metrics(directory: Path) -> None:
@@ -82,10 +94,16 @@ def publish(
 
     A day newer than the served one becomes the served run; an older day is a backfill (score history
     only, nothing served changes, no webhooks); --rollback serves an older day on purpose."""
+    from c360.serving.migrate import require_migrated
     from c360.serving.publish import publish as run
     from c360.settings import get_settings
+    from c360.warehouse import Warehouse
+    from pipeline_sql.migrate import ensure_migrated
 
-    result = run(get_settings(), score_date=parse_date(score_date, "--score-date"), rollback=rollback, reason=reason)
+    settings = get_settings()
+    ensure_migrated(Warehouse.from_settings(settings))  # both ends migrated, or a precise error naming the fix
+    require_migrated(settings)
+    result = run(settings, score_date=parse_date(score_date, "--score-date"), rollback=rollback, reason=reason)
     typer.echo(describe_publish(result))
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from c360.errors import ConfigError
 from c360.serving import tokens
 from c360.serving.errors import InvalidRequest
 from c360.settings import Settings
+from c360.text import problem
 
-# Development only: outside it, C360_SECRET_KEY must be set (cursor_key refuses this default)
-_DEVELOPMENT_KEY = b"c360-development-cursor-key"
+MAX_RUN_SEQ = 2**31 - 1
+CURSOR_PATTERN = tokens.TOKEN_PATTERN  # the contract's pattern of cursors and sync tokens
 _KIND = "page"
 
 
@@ -29,13 +29,8 @@ class Cursor:
 
 
 def cursor_key(settings: Settings) -> bytes:
-    """The signing key of cursors and sync tokens: derived from C360_SECRET_KEY, which only development
-    may leave unset."""
-    if settings.secret_key is None:
-        if settings.env != "development":
-            raise ConfigError(f"C360_SECRET_KEY must be set when C360_ENV is {settings.env}")
-        return _DEVELOPMENT_KEY
-    return hashlib.sha256(b"c360-cursor:" + settings.secret_key.get_secret_value().encode()).digest()
+    """The signing key of cursors and sync tokens: derived from C360_SECRET_KEY (checked by the settings class)."""
+    return hashlib.sha256(b"c360-cursor:" + settings.master_key.encode()).digest()
 
 
 def encode(cursor: Cursor, key: bytes) -> str:
@@ -44,15 +39,21 @@ def encode(cursor: Cursor, key: bytes) -> str:
 
 
 def decode(text: str, key: bytes) -> Cursor:
-    """The cursor a previous page returned; InvalidRequest for anything else."""
+    """The cursor a previous page returned; InvalidRequest for anything else (a signed cursor can still be bad
+    when signed with the public development key: its run must fit the store's 32-bit column, its id be an id)."""
     data = tokens.verify(_KIND, text, key)
-    try:
-        if data is None or not isinstance(data.get("a"), str):
-            raise ValueError("a")
-        run_seq = tokens.integer(data, "r")
-    except ValueError:
-        raise InvalidRequest(
-            "cursor is not one this API returned; pass next_cursor from the previous page unchanged"
-        ) from None
-    assert run_seq is not None
-    return Cursor(run_seq, data["a"])
+    run_seq = data.get("r") if data is not None else None
+    after = data.get("a") if data is not None else None
+    if not _in_range(run_seq) or not _id_like(after):
+        raise InvalidRequest("cursor is not one this API returned; pass next_cursor from the previous page unchanged")
+    assert isinstance(run_seq, int) and isinstance(after, str)
+    return Cursor(run_seq, after)
+
+
+def _in_range(run_seq: object) -> bool:
+    # served_runs.seq is a 32-bit INTEGER in PostgreSQL: a larger number fails the query, not the page
+    return isinstance(run_seq, int) and not isinstance(run_seq, bool) and 0 <= run_seq <= MAX_RUN_SEQ
+
+
+def _id_like(after: object) -> bool:
+    return isinstance(after, str) and len(after) <= 64 and problem(after) is None

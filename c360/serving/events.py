@@ -14,6 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from c360.instants import EARLIEST_EVENT, ISO_INSTANT, to_utc
+from c360.text import first_problem
+
 SUBSCRIBER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$"
 MAX_EVENT_BYTES = 8 * 1024
 _Text = Annotated[str, Field(min_length=1, max_length=64)]
@@ -55,9 +58,18 @@ class SubscriptionEvent(BaseModel):
     @field_validator("event_timestamp", mode="before")
     @classmethod
     def _text_timestamp(cls, value: Any) -> Any:
-        # pydantic would read a number as Unix time; staging reads the text, so only text is valid
-        if not isinstance(value, str):
-            raise ValueError("must be an ISO 8601 string with a UTC offset")
+        # pydantic would read a number (or "1764583200") as Unix time and accept a lower-case t or z;
+        # staging parses only what ISO_INSTANT matches, so that is what the API accepts
+        if not isinstance(value, str) or not ISO_INSTANT.fullmatch(value):
+            raise ValueError("must be an ISO 8601 date-time with a UTC offset, e.g. 2025-11-20T09:15:00+01:00")
+        return value
+
+    @field_validator("event_timestamp", mode="after")
+    @classmethod
+    def _in_range(cls, value: datetime) -> datetime:
+        value = to_utc(value)
+        if value < EARLIEST_EVENT:
+            raise ValueError(f"is before {EARLIEST_EVENT:%Y-%m-%d} (UTC)")
         return value
 
     @field_validator("payment_amount", mode="before")
@@ -92,7 +104,10 @@ def validate_events(items: list[Any]) -> tuple[list[str], list[Rejected]]:
         if not isinstance(item, dict):
             rejected.append(Rejected(index, "an event must be a JSON object"))
             continue
-        # ASCII-escaped: lone surrogates and control characters survive as text in any store
+        unstorable = first_problem(item)  # no store or JSON parser downstream takes these (c360.text)
+        if unstorable:
+            rejected.append(Rejected(index, unstorable))
+            continue
         text = json.dumps(item, separators=(",", ":"))
         if len(text.encode()) > MAX_EVENT_BYTES:
             rejected.append(Rejected(index, f"the event is larger than {MAX_EVENT_BYTES} bytes"))

@@ -43,12 +43,16 @@ from c360.serving.store import (
     utcnow,
 )
 from c360.settings import Settings
+from c360.text import screen_rows
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
 
 log = logging.getLogger(__name__)
 
 _CHUNK = 5_000
+_LENGTHS = {
+    c.name: c.type.length for c in served_subscribers.columns if isinstance(c.type, sa.String) and c.type.length
+}
 _SUBSCRIBER_COLUMNS = [
     c.name
     for c in served_subscribers.columns
@@ -75,6 +79,7 @@ class PublishResult:
     changed: int = 0  # subscribers in the change feed for this version (removals included)
     removed: int = 0
     seconds: float = 0.0
+    set_aside: list[str] = field(default_factory=list)  # why rows the store cannot hold were left out
 
     @property
     def scored(self) -> int:
@@ -139,6 +144,7 @@ def write_run(
     """Write one run: served when it is newer than the served run, else kept as history (a backfill); with
     the model lifecycle the warehouse shows (None: leave it as it is)."""
     started, now = time.perf_counter(), utcnow()
+    rows, set_aside = _screened(rows)
     with store.write() as conn:
         current = state.lock(conn, now)
         if lifecycle is not None:
@@ -153,7 +159,7 @@ def write_run(
         failpoints.hit("publish.before_commit")  # everything written, nothing served yet
     if result.version is not None:
         store.refresh_statistics()
-    return _timed(result, started)
+    return _timed(dataclasses.replace(result, set_aside=set_aside), started)
 
 
 def roll_back(
@@ -168,6 +174,7 @@ def roll_back(
 ) -> PublishResult:
     """Serve ``run`` again on purpose, whatever is newer: a new version with ``reason``, and no webhook events."""
     started, now = time.perf_counter(), utcnow()
+    rows, set_aside = _screened(rows)
     with store.write() as conn:
         current = state.lock(conn, now)
         if lifecycle is not None:
@@ -177,7 +184,8 @@ def roll_back(
             return PublishResult(run.run_id, run.score_date, "already published", served_score_date=run.score_date)
         result = _serve(conn, settings, current, run, rows, model, served, now, events=False, reason=reason)
         failpoints.hit("publish.before_commit")
-    return _timed(result, started)
+    store.refresh_statistics()
+    return _timed(dataclasses.replace(result, set_aside=set_aside), started)
 
 
 def _serve(
@@ -260,6 +268,15 @@ def _backfill(
         previous_run_id=served.run_id,
         served_score_date=served.score_date,
     )
+
+
+def _screened(rows: Sequence[dict[str, Any]]) -> tuple[Sequence[dict[str, Any]], list[str]]:
+    """No NUL, lone surrogate or over-long text reaches the store (one such value failed a whole publish); a row
+    whose id cannot be stored is set aside, with why."""
+    screened, set_aside = screen_rows(rows, key="subscriber_id", lengths=_LENGTHS)
+    if set_aside:
+        log.warning("publish: %d subscriber row(s) set aside: %s", len(set_aside), "; ".join(set_aside[:5]))
+    return screened, set_aside
 
 
 def _timed(result: PublishResult, started: float) -> PublishResult:
@@ -500,6 +517,9 @@ def describe(result: PublishResult) -> str:
             f"so its scores went to the score history only ({counts}); the served run and webhooks are unchanged"
         )
     previous = f"; previous run {result.previous_run_id}" if result.previous_run_id else ""
+    if result.set_aside:
+        reasons = "; ".join(sorted(set(result.set_aside))[:5])
+        previous += f"\n{len(result.set_aside):,} subscriber row(s) set aside, not served: {reasons}"
     verb = "now served" if result.status == "published" else "rolled back to, now served (no webhook events sent)"
     return (
         f"{run} {verb}: {counts}; version {result.version}: {result.changed:,} changed in the feed, "

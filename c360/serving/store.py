@@ -235,6 +235,7 @@ webhook_endpoints = sa.Table(
     sa.Column("failing_since", UTCDateTime),  # first failure since the last success
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("owner_key_id", sa.String(16)),  # the key that created it; NULL (older endpoints): admin keys only
 )
 
 # The outbox: one message per event and endpoint, written in the publish transaction. A pending message
@@ -365,7 +366,12 @@ def _create_engine(raw: str) -> sa.Engine:
         raise ConfigError(f"C360_SERVING_URL must be sqlite:///path or postgresql+psycopg://..., not {backend}://")
     # pydantic-core's JSON parser (Rust) reads the JSON columns (drivers) several times faster than
     # json.loads: a batch-get of 100 scores spent a quarter of its time there.
-    options: dict[str, Any] = {"pool_pre_ping": backend == "postgresql", "json_deserializer": pydantic_core.from_json}
+    options: dict[str, Any] = {
+        "pool_pre_ping": backend == "postgresql",
+        "json_deserializer": pydantic_core.from_json,
+        # a failing statement's message must never print its parameters: subscriber rows, payloads, secrets
+        "hide_parameters": True,
+    }
     if backend == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": 15}

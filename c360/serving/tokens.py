@@ -15,7 +15,9 @@ import hmac
 import json
 from typing import Any
 
-MAX_INT = 2**53  # every number in a token fits a JSON number exactly, and the stores' integer columns
+MAX_INT = 2**31  # every number in a token fits the stores' 32-bit integer columns
+# What the contract accepts: a base64url payload, ".", and the 22 base64url characters of a 16-byte signature
+TOKEN_PATTERN = r"^[A-Za-z0-9_-]{1,489}\.[A-Za-z0-9_-]{22}$"  # noqa: S105 - a regex, not a secret
 
 
 def sign(kind: str, payload: dict[str, Any], key: bytes) -> str:

@@ -22,7 +22,17 @@ import pyarrow as pa
 
 from c360.errors import C360Error, SourceFileError
 from c360.sources.formats import CONTENT_ENGAGEMENT, RAW_TEXT_LIMIT, SUBSCRIPTION_EVENTS, Source, source_for
-from c360.sources.readers import Parsed, Reject, csv_select, inspect_csv, read_jsonl, read_parquet
+from c360.sources.readers import (
+    Parsed,
+    Reject,
+    clip,
+    csv_select,
+    inspect_csv,
+    payload_problem,
+    read_jsonl,
+    read_parquet,
+)
+from c360.text import clean, first_problem
 from c360.warehouse import DuckDBConnection, Warehouse, WarehouseConnection
 
 Status = Literal["loaded", "skipped", "failed"]
@@ -78,11 +88,34 @@ def ingest(
             if not isinstance(exc, SourceFileError):
                 raise
             result = LoadResult(path, source or "?", "failed", message=exc.message)
+            _record_failure(warehouse, path, source, exc.message)
         seconds = (datetime.now(UTC) - started).total_seconds()
         results.append(LoadResult(**{**result.__dict__, "seconds": seconds}))
     if on_progress:
         on_progress("done", len(paths), len(paths))
     return results
+
+
+def _record_failure(warehouse: Warehouse, path: Path, source: str | None, reason: str) -> None:
+    """A file refused whole, in RAW_LOAD_HISTORY (status failed) with its reason in RAW_LOAD_ERRORS (no row)."""
+    try:
+        name = source_for(path, source).name
+    except SourceFileError:
+        name = source or "unknown"
+    load_id, now = uuid.uuid4().hex, datetime.now(UTC).replace(tzinfo=None)
+    with warehouse.connect() as conn, conn.transaction():
+        conn.execute(
+            "INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_HISTORY (load_id, source, source_file, file_checksum, file_bytes, "
+            "rows_read, rows_loaded, rows_rejected, status, started_at, finished_at) "
+            "VALUES (:load_id, :source, :file, :checksum, :bytes, 0, 0, 0, 'failed', :now, :now)",
+            {"load_id": load_id, "source": name, "file": str(path), "checksum": file_checksum(path),
+             "bytes": path.stat().st_size, "now": now},
+        )  # fmt: skip
+        conn.execute(
+            "INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_ERRORS (load_id, source, source_file, source_row, raw_text, reason, "
+            "rejected_at) VALUES (:load_id, :source, :file, NULL, NULL, :reason, :now)",
+            {"load_id": load_id, "source": name, "file": str(path), "reason": clean(reason), "now": now},
+        )
 
 
 def load_payloads(conn: WarehouseConnection, payloads: Sequence[str], *, batch_id: str, origin: str) -> LoadResult:
@@ -100,13 +133,20 @@ def load_payloads(conn: WarehouseConnection, payloads: Sequence[str], *, batch_i
     )
     if done:
         return LoadResult(path, source.name, "skipped", load_id=str(done), message=f"batch {batch_id} already loaded")
-    rows = pa.table(
-        {
-            "source_row": pa.array(range(1, len(payloads) + 1), pa.int64()),
-            "payload": pa.array(list(payloads), pa.string()),
-        }
-    )
-    return _Load(conn, path, source, batch_id, size=sum(len(p) for p in payloads)).parsed(Parsed(rows))
+    numbers: list[int] = []
+    good: list[str] = []
+    rejects: list[Reject] = []
+    for number, payload in enumerate(payloads, start=1):
+        # the API judged these already; one stored before that (or by another writer) is set aside here
+        # with its reason instead of failing the load, and so the inbox, for every event after it
+        reason = payload_problem(payload)
+        if reason:
+            rejects.append(Reject(number, clip(clean(payload)), reason))
+        else:
+            numbers.append(number)
+            good.append(payload)
+    rows = pa.table({"source_row": pa.array(numbers, pa.int64()), "payload": pa.array(good, pa.string())})
+    return _Load(conn, path, source, batch_id, size=sum(len(p) for p in payloads)).parsed(Parsed(rows, rejects))
 
 
 def file_checksum(path: Path) -> str:
@@ -159,6 +199,18 @@ def _csv_to_arrow(path: Path) -> Parsed:
     k = np.arange(1, rows.num_rows + 1, dtype=np.int64)
     lines = np.array(sorted(r.source_row or 0 for r in rejects), dtype=np.int64)
     rows = rows.add_column(0, "source_row", pa.array(_record_lines(k, lines)))
+    # the text policy (c360.text): a record with a NUL in a field is rejected alone, with the field
+    keep, unstorable = [], []
+    for i, record in enumerate(rows.to_pylist()):
+        line = record.pop("source_row")
+        reason = first_problem(record)
+        if reason:
+            unstorable.append(Reject(line, clip(clean(",".join(str(v or "") for v in record.values()))), reason))
+        else:
+            keep.append(i)
+    if unstorable:
+        rows = rows.take(pa.array(keep, pa.int64()))
+        rejects = sorted([*rejects, *unstorable], key=lambda r: r.source_row or 0)
     return Parsed(rows, rejects)
 
 
@@ -258,11 +310,14 @@ class _Load:
             )
             rejects = _csv_rejects(native)
             _refuse_truncated_csv(self.path, layout.ends_with_newline, rejects)
-            first, last, loaded = native.execute(
+            # fetchall, not fetchone: DuckDB keeps a result that was not read to its end open, and the next
+            # statement on the connection (with no rows loaded, registering the rejects) then fails
+            ((first, last, loaded),) = native.execute(
                 f"SELECT MIN(rowid), MAX(rowid), COUNT(*) FROM {table} WHERE load_id = ?", [self.load_id]
-            ).fetchone() or (None, None, 0)
+            ).fetchall()
             if loaded and last - first + 1 != loaded:
                 raise C360Error(f"{self.path}: the loaded rows' rowids are not consecutive; nothing was loaded")
+            span = None
             if loaded:
                 k = f"(rowid - {first} + 1)"  # the record's rank among the loaded ones, in file order
                 native.execute(
@@ -271,12 +326,42 @@ class _Load:
                     "WHERE load_id = ?",
                     [self.load_id],
                 )
-            return self._finish(int(loaded), rejects, base)
+                unstorable = self._set_aside_unstorable(known)
+                if unstorable:
+                    rejects = sorted([*rejects, *unstorable], key=lambda r: r.source_row or 0)
+                    loaded -= len(unstorable)
+                    span = native.execute(
+                        f"SELECT MIN(load_seq), MAX(load_seq) FROM {table} WHERE load_id = ?", [self.load_id]
+                    ).fetchall()[0]
+            return self._finish(int(loaded), rejects, base, span)
+
+    def _set_aside_unstorable(self, columns: list[str]) -> list[Reject]:
+        """Move the just-loaded records with a NUL in any field to the rejects (the text policy, c360.text):
+        DuckDB keeps NUL in text, but nothing downstream of raw should meet it."""
+        assert isinstance(self.conn, DuckDBConnection)
+        table, native = self.source.table, self.conn.native
+        fields = [*columns, "extra_fields"]
+        has_nul = " OR ".join(f"contains({c}::VARCHAR, chr(0))" for c in fields)
+        rows = native.execute(
+            f"SELECT source_row, {', '.join(f'{c}::VARCHAR' for c in fields)} FROM {table} "
+            f"WHERE load_id = ? AND ({has_nul}) ORDER BY source_row",
+            [self.load_id],
+        ).fetchall()
+        if not rows:
+            return []
+        native.execute(f"DELETE FROM {table} WHERE load_id = ? AND ({has_nul})", [self.load_id])
+        rejects = []
+        for source_row, *values in rows:
+            reason = first_problem(dict(zip(fields, values, strict=True)))
+            raw = clip(clean(",".join(v or "" for v in values)))
+            rejects.append(Reject(int(source_row), raw, reason or "contains a NUL character"))
+        return rejects
 
     def _base_seq(self) -> int:
         return int(self.conn.scalar(f"SELECT COALESCE(MAX(load_seq), 0) FROM {self.source.table}"))
 
-    def _finish(self, loaded: int, rejects: list[Reject], base: int) -> LoadResult:
+    def _finish(self, loaded: int, rejects: list[Reject], base: int, span: tuple[int, int] | None = None) -> LoadResult:
+        """Rejects and the history row; ``span``: the first and last load_seq when they are not base + 1..n."""
         if rejects:
             _insert(
                 self.conn,
@@ -307,8 +392,8 @@ class _Load:
                 "read": loaded + len(rejects),
                 "loaded": loaded,
                 "rejected": len(rejects),
-                "first": base + 1 if loaded else None,
-                "last": base + loaded if loaded else None,
+                "first": (span[0] if span else base + 1) if loaded else None,
+                "last": (span[1] if span else base + loaded) if loaded else None,
                 "started": self.started,
             },
         )

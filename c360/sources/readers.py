@@ -28,6 +28,7 @@ from c360.sources.formats import (
     SUPPORT_TICKETS,
     Source,
 )
+from c360.text import clean, first_problem
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,30 @@ class Parsed:
         return int(self.rows.num_rows) + len(self.rejects)
 
 
-def _clip(text: str) -> str:
+def clip(text: str) -> str:
+    """The start of a rejected record, as the reject table keeps it."""
     return text if len(text) <= RAW_TEXT_LIMIT else text[:RAW_TEXT_LIMIT] + "…"
 
 
 def _reject_constant(value: str) -> Any:
     raise ValueError(f"{value} is not valid JSON")
+
+
+def parse_payload(text: str) -> tuple[dict[str, Any] | None, str | None]:
+    """One JSON event: the object, or None and why it cannot be loaded (the text policy included)."""
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as exc:
+        return None, f"malformed JSON: {exc}"
+    if not isinstance(value, dict):
+        return None, f"not a JSON object but a {type(value).__name__}"
+    reason = first_problem(value)
+    return (None, reason) if reason else (value, None)
+
+
+def payload_problem(text: str) -> str | None:
+    """Why a JSON event cannot be loaded, or None."""
+    return parse_payload(text)[1]
 
 
 def read_jsonl(path: Path) -> Parsed:
@@ -75,7 +94,7 @@ def read_jsonl(path: Path) -> Parsed:
                 rejects.append(
                     Reject(
                         number,
-                        _clip(line[:RAW_TEXT_LIMIT].decode(errors="replace")),
+                        clip(line[:RAW_TEXT_LIMIT].decode(errors="replace")),
                         f"record larger than {MAX_RECORD_BYTES} bytes",
                     )
                 )
@@ -83,15 +102,11 @@ def read_jsonl(path: Path) -> Parsed:
             try:
                 text = line.decode("utf-8")
             except UnicodeDecodeError as exc:
-                rejects.append(Reject(number, _clip(line.decode(errors="replace")), f"invalid UTF-8: {exc.reason}"))
+                rejects.append(Reject(number, clip(line.decode(errors="replace")), f"invalid UTF-8: {exc.reason}"))
                 continue
-            try:
-                value = json.loads(text, parse_constant=_reject_constant)
-            except ValueError as exc:
-                rejects.append(Reject(number, _clip(text), f"malformed JSON: {exc}"))
-                continue
-            if not isinstance(value, dict):
-                rejects.append(Reject(number, _clip(text), f"not a JSON object but a {type(value).__name__}"))
+            reason = payload_problem(text)
+            if reason:
+                rejects.append(Reject(number, clip(clean(text)), reason))
                 continue
             rows.append(number)
             payloads.append(text.strip())
@@ -224,8 +239,9 @@ def read_parquet(path: Path, now: datetime | None = None) -> Parsed:
     scores = columns["satisfaction_score"].to_pylist()
     for i in range(table.num_rows):
         problem = _ticket_problem(ticket_ids[i], subscriber_ids[i], created[i], resolved[i], scores[i], cutoff)
+        problem = problem or first_problem(records[i])  # the text policy (c360.text), extra columns included
         if problem:
-            rejects.append(Reject(i + 1, _clip(json.dumps(records[i], default=str)), problem))
+            rejects.append(Reject(i + 1, clip(clean(json.dumps(records[i], default=str))), problem))
         else:
             keep.append(i)
     indices = pa.array(keep, pa.int64())

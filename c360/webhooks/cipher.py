@@ -1,8 +1,8 @@
 """Endpoint secrets at rest: Fernet (AES-128-CBC + HMAC-SHA256) under a key derived from C360_SECRET_KEY.
 
 The key is HKDF-SHA256 of C360_SECRET_KEY with its own ``info``, so it is independent of the cursor
-signing key derived from the same setting. Outside development C360_SECRET_KEY is required: building
-a cipher without it is a ConfigError, which `c360 serve` and `c360 worker` meet at start.
+signing key derived from the same setting. ``Settings`` refuses an empty, short or published
+C360_SECRET_KEY outside development, so `c360 serve` and `c360 worker` do not start without a good one.
 """
 
 from __future__ import annotations
@@ -16,9 +16,6 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from c360.errors import ConfigError
 from c360.settings import Settings
-
-# Development only: outside it, C360_SECRET_KEY must be set (secret_cipher refuses this default)
-_DEVELOPMENT_KEY = "c360-development-secret-key"
 
 
 class SecretCipher:
@@ -49,12 +46,8 @@ class SecretCipher:
 
 
 def secret_cipher(settings: Settings) -> SecretCipher:
-    """The cipher of C360_SECRET_KEY (a development default only when C360_ENV is development)."""
-    if settings.secret_key is None:
-        if settings.env != "development":
-            raise ConfigError(f"C360_SECRET_KEY must be set when C360_ENV is {settings.env}")
-        return _cipher(_DEVELOPMENT_KEY)
-    return _cipher(settings.secret_key.get_secret_value())
+    """The cipher of C360_SECRET_KEY (checked by the settings class: a development default only there)."""
+    return _cipher(settings.master_key)
 
 
 @lru_cache(maxsize=4)

@@ -1,14 +1,15 @@
 """The delivery engine: an asyncio loop keeping up to C360_WEBHOOK_CONCURRENCY attempts in flight.
 
 Each round is one store transaction (``rounds.run_round``): the attempts finished since the last
-round are recorded and due messages are claimed. Per endpoint at most C360_WEBHOOK_ENDPOINT_CONCURRENCY
-attempts are in flight; more claimed messages wait in a local queue (up to ``HOLD`` times the
-concurrency, no more than can be sent within the lease at the endpoint's recent latency), so rounds
-are few and large and the next attempts start at once. A queued message starts only while
-its lease still has room for a whole attempt; one that waited too long (a slow endpoint) is given
-back unsent by the next round, as are the queued messages of an endpoint that answered 410 and, on
-stop, all of them. A round runs when ``HOLD - 1`` times the endpoint concurrency have finished, when
-nothing is in flight any more, or every C360_WEBHOOK_POLL_INTERVAL seconds.
+round are recorded and due messages are claimed. Finished attempts are recorded within RECORD_WITHIN
+(20 ms), so a crash re-sends only what was in flight or finished in those last milliseconds.
+Per endpoint at most C360_WEBHOOK_ENDPOINT_CONCURRENCY attempts are in flight; more claimed messages
+wait in a local queue (up to ``HOLD`` times the concurrency, no more than can be sent within the
+lease at the endpoint's recent latency), so claims are large and the next attempts start at once. A
+queued message starts only while its lease still has room for a whole attempt; one that waited too
+long (a slow endpoint) is given back unsent by the next round, as are the queued messages of an
+endpoint that answered 410 and, on stop, all of them. A round claims when ``HOLD - 1`` times the
+endpoint concurrency have room, when the queues ran dry, or every C360_WEBHOOK_POLL_INTERVAL seconds.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from functools import partial
 from sqlalchemy.exc import SQLAlchemyError
 
 from c360 import failpoints
-from c360.errors import C360Error
+from c360.errors import C360Error, summary
 from c360.serving.store import Store, utcnow
 from c360.settings import Settings
 from c360.webhooks import signing
@@ -43,6 +44,10 @@ log = logging.getLogger(__name__)
 # SQLite) is shared by the messages it records and claims: CPU per delivery measured 200 µs at 4, 160 µs
 # at 8, 145 µs at 16 (bench/webhooks.py).
 HOLD = 16
+# A finished attempt is recorded within this many seconds (sooner when a batch has finished): a round per
+# attempt halved throughput on SQLite (each round is a commit), and this bounds what a crash sends again to
+# the attempts in flight and those of the last few milliseconds.
+RECORD_WITHIN = 0.02
 _MAX_BACKOFF = 30.0  # seconds between tries while the serving store fails
 
 
@@ -62,6 +67,7 @@ class Engine:
         # a queued message starts only this long after its claim: its attempt still ends within the lease
         self._sendable_for = (settings.webhook_lease_seconds - settings.webhook_timeout) * 0.9
         self._batch = self.per_endpoint * (HOLD - 1)
+        self._claimed_at = 0.0  # monotonic time of the last round that claimed
         self._finished: list[Outcome] = []
         self._released: list[Claimed] = []
         self._held: Counter[str] = Counter()  # claimed and not finished: queued or in flight
@@ -80,6 +86,13 @@ class Engine:
 
     def run_forever(self) -> None:
         """Run the engine's loop (uvloop when installed) in this thread until ``stop()``."""
+        self._run_in_loop(until_idle=False)
+
+    def run_until_idle(self) -> None:
+        """Deliver what is due now (retries due later are left for later), then return: ``worker --once``."""
+        self._run_in_loop(until_idle=True)
+
+    def _run_in_loop(self, *, until_idle: bool) -> None:
         try:
             import uvloop
 
@@ -87,7 +100,7 @@ class Engine:
         except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
             factory = None
         with asyncio.Runner(loop_factory=factory) as runner:
-            runner.run(self.run())
+            runner.run(self.run(until_idle=until_idle))
 
     def stop(self) -> None:
         """Ask the engine to finish the attempts in flight, record them and return (from any thread)."""
@@ -102,8 +115,9 @@ class Engine:
             totals, self._totals = self._totals, Recorded()
         return totals
 
-    async def run(self) -> None:
-        """The loop: round, start the claimed attempts, wait; until stopped and nothing is in flight."""
+    async def run(self, *, until_idle: bool = False) -> None:
+        """The loop: round, start the claimed attempts, wait; until stopped and nothing is in flight (with
+        ``until_idle``, also once a round claimed nothing and nothing is queued or in flight)."""
         self._loop, self._wake = asyncio.get_running_loop(), asyncio.Event()
         self._lanes.clear()
         self._held.clear()
@@ -123,10 +137,12 @@ class Engine:
                     stopping = self._stop_requested.is_set()
                     if stopping:
                         self._release_queued()
-                    room = self._room(stopping)
-                    if self._finished or self._released or room.total > 0:
-                        await self._round(db, room)
-                    if stopping and not self._tasks and not self._finished and not self._released:
+                    room = self._claimable(self._room(stopping))
+                    claimed = await self._round(db, room) if self._finished or self._released or room.total else 0
+                    idle = not self._tasks and not self._finished and not self._released
+                    if idle and until_idle and not claimed and not any(self._queues.values()):
+                        self._stop_requested.set()
+                    if stopping and idle:
                         return
                     await self._sleep(settings.webhook_poll_interval)
         finally:
@@ -134,6 +150,16 @@ class Engine:
                 task.cancel()
             self.running.clear()
             db.shutdown(wait=True)
+
+    def _claimable(self, room: Room) -> Room:
+        """``room``, or none while enough is queued: a round runs as soon as any attempt finished (to record
+        it), but claims only in batches of ``_batch``, when the queues ran dry, or every poll interval."""
+        now = time.monotonic()
+        queued = any(self._queues.values())
+        if room.total >= self._batch or not queued or now - self._claimed_at >= self.settings.webhook_poll_interval:
+            self._claimed_at = now
+            return room
+        return Room(0, {}, 0)
 
     def _room(self, stopping: bool) -> Room:
         """How many messages to claim: up to HOLD times the concurrency, per endpoint no more than its lanes
@@ -148,7 +174,8 @@ class Engine:
             endpoints.setdefault(endpoint_id, default - held)
         return Room(total, endpoints, default)
 
-    async def _round(self, db: ThreadPoolExecutor, room: Room) -> None:
+    async def _round(self, db: ThreadPoolExecutor, room: Room) -> int:
+        """Record, release, claim; returns how many messages were claimed (-1: the store failed)."""
         outcomes, self._finished = self._finished, []
         released, self._released = self._released, []
         if outcomes:
@@ -170,7 +197,7 @@ class Engine:
         except (C360Error, SQLAlchemyError) as exc:
             self._finished[:0] = outcomes  # recorded by a later round; their leases outlast a short outage
             self._released[:0] = released
-            message = exc.message if isinstance(exc, C360Error) else str(exc).splitlines()[0]
+            message = exc.message if isinstance(exc, C360Error) else summary(exc)
             if self._store_failures == 0:
                 log.warning("webhooks: the serving store failed (%s); retrying with backoff", message)
             self._store_failures += 1
@@ -178,7 +205,7 @@ class Engine:
             deadline = time.monotonic() + backoff
             while time.monotonic() < deadline and not self._stop_requested.is_set():
                 await asyncio.sleep(min(0.5, deadline - time.monotonic()))
-            return
+            return -1
         if self._store_failures:
             log.warning("webhooks: the serving store answers again")
             self._store_failures = 0
@@ -192,6 +219,7 @@ class Engine:
             self._held[claim.endpoint.id] += 1
             self._queues.setdefault(claim.endpoint.id, deque()).append((send_by, claim))
         self._pump()
+        return len(claimed)
 
     def _pump(self) -> None:
         """Start lanes for queued messages, up to each endpoint's and the overall limit."""
@@ -217,9 +245,13 @@ class Engine:
             self._held[endpoint_id] -= 1
             seconds, previous = outcome.latency_ms / 1000, self._latency.get(endpoint_id)
             self._latency[endpoint_id] = seconds if previous is None else 0.8 * previous + 0.2 * seconds
+            if not self._finished:  # the first unrecorded attempt starts the clock
+                asyncio.get_running_loop().call_later(RECORD_WITHIN, self._wake.set)
             self._finished.append(outcome)
             if outcome.status_code == 410:  # gone: the round disables the endpoint; send it nothing more
                 self._release_queued(endpoint_id)
+            # recorded within RECORD_WITHIN, or at once when a batch has finished: after a crash only what was
+            # in flight, or finished that shortly before, goes out again
             if len(self._finished) >= self._batch:
                 self._wake.set()
 
@@ -243,17 +275,19 @@ class Engine:
                 self._released.append(claim)
 
     async def _attempt(self, sender: Sender, message: Claimed) -> Outcome:
+        """Sign, send and judge one attempt; never raises, so every claim ends as a recorded outcome."""
         attempted_at = utcnow()
         try:
             headers = signing.headers(message.endpoint.keys, message.id, int(time.time()), message.body)
             answer = await sender.send(message.endpoint.url, message.body, headers)
+            retry_after = retry_after_seconds(answer.retry_after) if answer.status_code in (429, 503) else None
+            return Outcome(
+                message, attempted_at, answer.latency_ms, answer.status_code, answer.response, answer.error,
+                retry_after,
+            )  # fmt: skip
         except Exception as exc:  # a bug, not the receiver: record a failed attempt all the same
-            log.error("webhooks: attempt of %s failed", message.id, exc_info=exc)
+            log.error("webhooks: attempt of %s failed: %s", message.id, summary(exc))
             return Outcome(message, attempted_at, 0.0, error=f"internal error: {type(exc).__name__}")
-        retry_after = retry_after_seconds(answer.retry_after) if answer.status_code in (429, 503) else None
-        return Outcome(
-            message, attempted_at, answer.latency_ms, answer.status_code, answer.response, answer.error, retry_after
-        )
 
     async def _sleep(self, seconds: float) -> None:
         if not self._wake.is_set():

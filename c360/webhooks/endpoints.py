@@ -17,6 +17,17 @@ from c360.webhooks.errors import EndpointNotFound, InvalidEventTypes
 e = webhook_endpoints.c
 
 
+class _Any:
+    """Every owner: what an ``admin`` key sees and manages."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY = _Any()
+Owner = str | _Any  # an API key's key_id, or ANY
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """A stored endpoint (never its secret)."""
@@ -34,9 +45,16 @@ class Endpoint:
 
 
 def create(
-    store: Store, settings: Settings, *, url: str, event_types: list[str], description: str = ""
+    store: Store,
+    settings: Settings,
+    *,
+    url: str,
+    event_types: list[str],
+    description: str = "",
+    owner_key_id: str | None = None,
 ) -> tuple[Endpoint, str]:
-    """A new endpoint and its secret, which is shown only now (stored encrypted). Resolves the URL's host."""
+    """A new endpoint (of the key ``owner_key_id``) and its secret, which is shown only now (stored encrypted).
+    Resolves the URL's host."""
     ssrf.check_url(url, allow_private=settings.webhook_allow_private_urls)
     kinds = _event_types(event_types)
     secret, now = signing.new_secret(), utcnow()
@@ -46,16 +64,33 @@ def create(
             webhook_endpoints.insert().values(
                 id=endpoint_id, url=url, event_types=",".join(kinds), description=description, enabled=True,
                 secret=secret_cipher(settings).seal(secret), created_at=now, updated_at=now,
+                owner_key_id=owner_key_id,
             )
         )  # fmt: skip
         return _get(conn, endpoint_id), secret
 
 
-def list_endpoints(store: Store) -> list[Endpoint]:
-    """Every endpoint, oldest first."""
+def list_endpoints(store: Store, *, owner: Owner = ANY) -> list[Endpoint]:
+    """Every endpoint (of ``owner``), oldest first."""
+    query = sa.select(webhook_endpoints).order_by(e.created_at, e.id)
+    if owner is not ANY:
+        query = query.where(e.owner_key_id == owner)
     with store.read() as conn:
-        rows = conn.execute(sa.select(webhook_endpoints).order_by(e.created_at, e.id)).all()
+        rows = conn.execute(query).all()
     return [_record(row) for row in rows]
+
+
+def require_owner(store: Store, endpoint_id: str, *, owner: Owner) -> None:
+    """EndpointNotFound unless the endpoint exists and belongs to ``owner`` (``ANY``: an admin key).
+
+    Another key's endpoint is "not found", like a missing one: its existence is not disclosed.
+    """
+    if owner is ANY:
+        return
+    with store.read() as conn:
+        found = conn.execute(sa.select(e.owner_key_id).where(e.id == endpoint_id)).first()
+    if found is None or found.owner_key_id != owner:
+        raise EndpointNotFound(f"no webhook endpoint with id {endpoint_id!r}")
 
 
 def get(store: Store, endpoint_id: str) -> Endpoint:

@@ -28,6 +28,7 @@ class WebhookJob:
     name: str = "webhooks"
     interval: float = 1.0
     report: Callable[[str], None] = log.info
+    once: bool = False  # `c360 worker --once`: each tick delivers what is due, in this thread, and returns
     _thread: threading.Thread | None = field(default=None, repr=False)
     _pruned_at: float = field(default=0.0, repr=False)
 
@@ -37,8 +38,10 @@ class WebhookJob:
         atexit.register(self.close)  # SIGTERM ends the worker's loop; finish and record what is in flight
 
     def tick(self) -> None:
-        """Keep the engine running; report; prune."""
-        if self._thread is None or not self._thread.is_alive():
+        """Keep the engine running (or, once, run it until nothing is due); report; prune."""
+        if self.once:
+            self.engine.run_until_idle()
+        elif self._thread is None or not self._thread.is_alive():
             if self._thread is not None:
                 log.error("webhooks: the delivery engine stopped unexpectedly; starting it again")
             self._thread = threading.Thread(target=self.engine.run_forever, name="c360-webhooks", daemon=True)

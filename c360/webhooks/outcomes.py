@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.serving.store import webhook_attempts, webhook_endpoints, webhook_messages
+from c360.text import clean, clean_optional
 from c360.webhooks.claims import Claimed, Policy
 
 m, e = webhook_messages.c, webhook_endpoints.c
@@ -135,8 +136,8 @@ def _log_attempts(conn: sa.Connection, outcomes: list[Outcome]) -> None:
             o.attempted_at.astimezone(UTC).replace(tzinfo=None),  # stored as UTCDateTime stores it
             o.status_code,
             round(o.latency_ms, 3),
-            o.response,
-            o.error[:500] if o.error else None,
+            clean_optional(o.response),  # what a receiver sent is recorded, never trusted (c360.text)
+            clean(o.error[:500]) if o.error else None,
         )
         for o in outcomes
         if o.message.id in alive

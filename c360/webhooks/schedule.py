@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 JITTER = 0.2  # each delay is drawn from ±20 % around the schedule's, so retries of one outage spread out
 MAX_RETRY_AFTER = 86_400.0  # a Retry-After further out than a day is taken as a day
+_SECONDS = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -41,12 +43,13 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    # ASCII digits only: str.isdigit() is also true of "²" and "١٢", which float() refuses
+    if _SECONDS.fullmatch(value):
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, min((when - (now or datetime.now(UTC))).total_seconds(), MAX_RETRY_AFTER))
+    except (TypeError, ValueError, IndexError, OverflowError):  # whatever a receiver sends: unreadable is None
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

@@ -18,6 +18,7 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import ThreadedResolver
 
+from c360.text import clean
 from c360.webhooks import ssrf
 from c360.webhooks.errors import InvalidEndpointUrl
 
@@ -116,10 +117,15 @@ async def _start_of(response: aiohttp.ClientResponse) -> tuple[str, bool]:
     while len(chunks) < MAX_RESPONSE:
         part = await response.content.read(MAX_RESPONSE - len(chunks))
         if not part:
-            return chunks.decode("utf-8", errors="replace"), True
+            return _text(chunks), True
         chunks += part
     complete = response.content.at_eof()
-    return chunks.decode("utf-8", errors="replace"), complete
+    return _text(chunks), complete
+
+
+def _text(body: bytes | bytearray) -> str:
+    # the receiver's bytes, as text any store and log line can hold (c360.text): no NUL, no lone surrogate
+    return clean(body.decode("utf-8", errors="replace"))
 
 
 @lru_cache(maxsize=1024)

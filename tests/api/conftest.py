@@ -61,7 +61,12 @@ class Served:
 
 def make_settings(home: Path, backend: Backend, **overrides: Any) -> Settings:
     """Settings for a test app: defaults, the backend, and overrides (never the outer C360_* environment)."""
-    values: dict[str, Any] = {"home": home, "env": "development", "api_rate_limit": 100_000}
+    values: dict[str, Any] = {
+        "home": home,
+        "env": "development",
+        "api_rate_limit": 100_000,
+        "api_auth_failure_limit": 100_000,
+    }
     return Settings(**{**values, **backend.settings_kwargs(), **overrides})
 
 

@@ -92,3 +92,20 @@ def test_a_v1_operation_that_declares_no_scope_is_refused_even_to_admin(served: 
     with live_server(app) as url, httpx.Client(base_url=url) as client:
         response = client.get("/v1/forgot-the-scope", headers={"Authorization": f"Bearer {served.keys['admin']}"})
     assert_problem(response, 403, "forbidden")
+
+
+@pytest.mark.parametrize("path", ["/v1/subscribers/sub-0001", "/v1/subscribers/sub-0001/health-score"])
+def test_the_cache_front_reads_and_checks_requests_as_the_routes_do(served: Served, path: str) -> None:
+    # issue 11 #8: on a warm cache the fast path read the last of two Authorization headers, matched an id
+    # ending in %0A and took an If-None-Match longer than the contract's maxLength
+    client = served.client()
+    assert client.get(path).status_code == 200  # warm
+    both = [("Authorization", f"Bearer {served.keys['revoked']}"), ("Authorization", f"Bearer {served.keys['reader']}")]
+    with httpx.Client(base_url=served.url) as bare:
+        for headers in (both, both[::-1]):
+            problem = assert_problem(bare.get(path, headers=headers), 401, "unauthorized")
+            assert problem["detail"] == "send one Authorization header, not several"
+    newline = path.replace("sub-0001", "sub-0001%0A")
+    assert_problem(client.get(newline), 422, "validation-error")
+    assert_problem(client.get(path, headers={"If-None-Match": '"' + "x" * 1100 + '"'}), 422, "validation-error")
+    assert client.get(path).status_code == 200

@@ -119,3 +119,12 @@ def test_an_unreachable_store_is_503_without_its_password(tmp_path: Path) -> Non
             response = client.get(path, headers={"Authorization": "Bearer c360_0000abcd_" + "A" * 43})
             assert_problem(response, 503, "serving-store-unavailable")
             assert "hunter2" not in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("edge", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+def test_instants_outside_the_calendar_in_utc_are_422_not_500(served: Served, edge: str) -> None:
+    # issue 11 #5: OverflowError, a 500, and uvicorn dropped the keep-alive connection
+    client = served.client()
+    problem = assert_problem(client.get("/v1/health-scores", params={"updated_since": edge}), 422, "validation-error")
+    assert "outside the years 1-9999" in str(problem["detail"])
+    assert client.get("/v1/risk-tiers").status_code == 200  # the same connection still answers

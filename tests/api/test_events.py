@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 
 from c360.serving.store import event_inbox
@@ -52,3 +54,37 @@ def test_malformed_batches_are_refused_whole(servers: Servers) -> None:
         assert_problem(client.post("/v1/events/subscription", json=body), 422, "validation-error")
     with served.store.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(event_inbox)).scalar_one() == 0
+
+
+def test_unstorable_text_and_timestamps_staging_cannot_read_are_rejected_with_the_reason(servers: Servers) -> None:
+    # issue 11 #1, #2, #5, #11: these were answered 202 and then jammed the inbox, blocked publishing to
+    # PostgreSQL, were staged with a BC date, or were only flagged invalid later
+    served = servers.start()
+    events = [
+        {**GOOD, "event_id": "evt-1", "note": "\ud800"},
+        {**GOOD, "event_id": "evt-2", "plan": "prem\u0000ium"},
+        {**GOOD, "event_id": "evt-3", "event_timestamp": "1764583200"},
+        {**GOOD, "event_id": "evt-4", "event_timestamp": "2025-11-20t09:15:00z"},
+        {**GOOD, "event_id": "evt-5", "event_timestamp": "0001-01-01T00:00:00+14:00"},
+        {**GOOD, "event_id": "evt-6", "event_timestamp": "1899-12-31T23:00:00Z"},
+        {**GOOD, "event_id": "evt-7", "event_timestamp": "2025-11-20T09:15:00.5Z"},
+    ]
+    body = json.dumps({"events": events})  # ASCII-escaped, "\\ud800", as a client's JSON encoder sends it
+    response = served.client("events").post(
+        "/v1/events/subscription", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["accepted"] == 1
+    reasons = {r["index"]: r["reason"] for r in response.json()["rejected"]}
+    assert reasons[0] == "note: contains a lone surrogate (U+D800) at position 0"
+    assert reasons[1] == "plan: contains a NUL character (U+0000) at position 4"
+    assert (
+        reasons[2]
+        == reasons[3]
+        == ("event_timestamp: must be an ISO 8601 date-time with a UTC offset, e.g. 2025-11-20T09:15:00+01:00")
+    )
+    assert reasons[4] == "event_timestamp: is outside the years 1-9999 once converted to UTC"
+    assert reasons[5] == "event_timestamp: is before 1900-01-01 (UTC)"
+    with served.store.read() as conn:
+        stored = conn.execute(sa.select(event_inbox.c.payload)).scalars().all()
+    assert [json.loads(p)["event_id"] for p in stored] == ["evt-7"]

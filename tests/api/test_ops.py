@@ -57,3 +57,15 @@ def test_metrics_count_requests_by_route_and_status_and_report_cache_and_run_age
     again = client.get("/metrics", headers={"If-None-Match": "*"})
     assert again.status_code == 200 and "etag" not in again.headers
     assert again.headers["cache-control"] == "no-store"
+
+
+def test_the_docs_page_loads_nothing_from_outside_the_server(served: Served) -> None:
+    # issue 11 #14: /docs loaded Swagger UI from a CDN and was blank on an offline network
+    client = served.client(key=None)
+    page = client.get("/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text) + re.findall(r"url: '([^']+)'", page.text)
+    assert sources and all(s.startswith("/") for s in sources), sources  # nothing absolute: no CDN
+    for source in sources:
+        assert client.get(source).status_code == 200, source
+    assert "SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").text

@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
+from c360.serving.cursor import Cursor, cursor_key, encode
 from c360.serving.publish import publish
 from tests.api.conftest import Served, Servers
 from tests.api.test_auth import assert_problem
@@ -81,3 +83,12 @@ def test_updated_since_returns_only_subscribers_whose_score_changed(servers: Ser
     assert (row["previous_risk_tier"], row["risk_tier"]) == (tier(served.expected.scored["sub-0005"]), "Low")
     everyone = client.get("/v1/health-scores", params={"updated_since": "2000-01-01T00:00:00", "limit": 1000})
     assert len(everyone.json()["data"]) == len(served.expected.scored)
+
+
+@pytest.mark.parametrize("run_seq", [2**31, 2**63, -1, True])
+def test_a_signed_cursor_with_an_impossible_run_is_400(servers: Servers, run_seq: int) -> None:
+    # issue 11 #7: a run number of 2^63 or more (signable with the public development key) answered 500
+    served = servers.start()
+    forged = encode(Cursor(run_seq, "sub-0001"), cursor_key(served.settings))
+    response = served.client().get("/v1/health-scores", params={"cursor": forged})
+    assert_problem(response, 400, "invalid-request")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.api.conftest import Servers
@@ -31,3 +32,18 @@ def test_replicas_count_a_key_together_through_redis(servers: Servers) -> None:
     two = servers.replica(one)
     statuses = [c.get("/v1/risk-tiers").status_code for c in (one.client(), two.client()) * 3]
     assert statuses == [200, 200, 200, 200, 429, 429]
+
+
+@pytest.mark.parametrize("servers", ["sqlite", "redis"], indirect=True)
+def test_failed_authentications_are_limited_per_client_address(servers: Servers) -> None:
+    # issue 11 #10: unknown key ids were never limited, and each cost a store lookup
+    served = servers.start(api_auth_failure_limit=3, api_rate_limit_window=3600)
+    forged = {"Authorization": "Bearer c360_0badc0de_" + "x" * 43}
+    with httpx.Client(base_url=served.url, headers=forged) as unknown:
+        statuses = [unknown.get("/v1/risk-tiers").status_code for _ in range(3)]
+        limited = unknown.get("/v1/risk-tiers")
+    assert statuses == [401, 401, 401]
+    problem = assert_problem(limited, 429, "rate-limited")
+    assert "failed authentications from this address" in str(problem["detail"])
+    assert int(limited.headers["retry-after"]) == 3600
+    assert_problem(served.client().get("/v1/risk-tiers"), 429, "rate-limited")  # the address, whatever its key

@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, settings
 
 from api.app import create_app
 from c360.serving import feed, queries
-from c360.serving.cursor import cursor_key
+from c360.serving.cursor import CURSOR_PATTERN, cursor_key
 from c360.serving.store import api_keys, utcnow
 from tests.api.conftest import Served, build, make_settings
 from tests.serving.backends import Backend
 
-CURSOR = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$")
+CURSOR = re.compile(CURSOR_PATTERN)
 # schemathesis' lazy fixture loader does not run under pytest 9, so the app exists at import;
 # it opens its store only on the first request, after the `contract` fixture has filled it
 HOME = Path(tempfile.mkdtemp(prefix="c360-contract-"))

@@ -52,3 +52,31 @@ def test_serve_with_two_workers_answers_and_adds_up_metrics(home: Path) -> None:
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=30)
+
+
+def test_serve_with_access_log_logs_each_request(home: Path) -> None:
+    # issue 11 #10: --access-log logged nothing (uvicorn's log level was warning for the access log too)
+    upgrade(get_settings())
+    port = free_port()
+    server = subprocess.Popen(
+        [str(C360), "serve", "--port", str(port), "--access-log"],
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+    finally:
+        server.send_signal(signal.SIGINT)
+        stdout, stderr = server.communicate(timeout=30)
+    assert '"GET /healthz HTTP/1.1" 200' in stdout, stdout + stderr
+    assert "Started server process" not in stderr  # still only warnings from uvicorn itself

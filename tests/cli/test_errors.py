@@ -57,7 +57,9 @@ def test_bad_dates_and_targets(home: Path) -> None:
     assert "only --dry-run renders for another target" in proc.stderr
 
 
-@pytest.mark.parametrize("command", [["pipeline", "run"], ["status"], ["worker", "--once"], ["pipeline", "task", "x"]])
+@pytest.mark.parametrize(
+    "command", [["pipeline", "run"], ["status"], ["worker", "--once"], ["pipeline", "task", "x"], ["publish"]]
+)
 def test_commands_before_migrate_say_what_to_do(home: Path, command: list[str]) -> None:
     proc = run_cli(*command)
     assert proc.returncode == 1

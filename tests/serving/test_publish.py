@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import signal
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from c360.serving import queries
 from c360.serving.errors import NothingToPublish
@@ -16,6 +18,7 @@ from c360.serving.store import Store, score_history, served_runs, served_subscri
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from tests.conftest import run_cli
+from tests.hostile import hostile_text
 from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, seed_warehouse, subscriber_id, tier
 
 
@@ -167,3 +170,50 @@ def test_the_worker_job_publishes_each_newer_run_once(
     add_scoring_run(wh, "run-2", seeded.scored, score_date=SCORE_DATE + timedelta(days=1))
     job.tick()
     assert served(store).run_id == "run-2" and len(reports) == 2
+
+
+def test_a_value_no_store_can_hold_is_cleaned_or_its_row_set_aside_and_the_run_published(
+    serving: Settings, store: Store, seeded: Expected
+) -> None:
+    # issue 11 #2: "prem\x00ium" failed every publish to PostgreSQL, and the error printed ten subscribers' rows
+    warehouse = Warehouse.from_settings(serving)
+    with warehouse.connect() as conn:
+        dim = "UPDATE SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS SET"
+        conn.execute(f"{dim} plan = 'prem' || chr(0) || 'ium' WHERE subscriber_id = 'sub-0007'")
+        conn.execute(f"{dim} subscriber_id = 'sub-0008' || chr(0) WHERE subscriber_id = 'sub-0008'")
+        conn.execute(f"{dim} demographic_segment = repeat('x', 100)")
+    cli = run_cli("publish")
+    assert cli.returncode == 0, cli.stderr
+    assert "1 subscriber row(s) set aside" in cli.stdout
+    assert "subscriber_id: contains a NUL character (U+0000) at position 8" in cli.stdout
+    assert "sub-0008" not in cli.stdout + cli.stderr  # no subscriber data in messages
+    run = served(store)
+    profile = queries.get_profile(store, run=run, subscriber_id="sub-0007")
+    assert profile["plan"] == "prem\ufffdium" and profile["demographic_segment"] == "x" * 63 + "…"
+    assert run.subscribers == len(seeded.ids)  # sub-0008's score is served; its unstorable profile is not
+
+
+def test_property_any_text_from_the_warehouse_is_published_or_set_aside_with_a_reason(
+    serving: Settings, store: Store
+) -> None:
+    # the class of issue 11 #2: no value read from the warehouse can fail a publish (SQLite or PostgreSQL)
+    runs = iter(range(1, 10_000))
+
+    @settings(max_examples=20, deadline=None)
+    @given(
+        st.lists(st.tuples(hostile_text, hostile_text, hostile_text), min_size=1, max_size=6, unique_by=lambda t: t[0])
+    )
+    def publish_hostile(values: list[tuple[str, str, str]]) -> None:
+        n, now = next(runs), datetime.now(UTC)
+        rows = [
+            {"subscriber_id": sid, "plan": plan, "demographic_segment": segment, "status": plan,
+             "churn_risk_score": 0.5, "risk_tier": "High", "score_date": SCORE_DATE, "scored_at": now,
+             "model_version": "m", "drivers": [{"feature": segment, "value": plan}]}
+            for sid, plan, segment in values
+        ]  # fmt: skip
+        result = write_run(store, serving, ScoringRun(f"hostile-{n}", SCORE_DATE, "m", now), rows, None)
+        assert result.status == "published"
+        assert result.subscribers + len(result.set_aside) == len(rows)
+        assert all(r.startswith("subscriber_id: ") for r in result.set_aside)
+
+    publish_hostile()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,11 +11,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from c360.errors import SourceFileError
+from c360.pipeline.status import summarize
+from c360.serving.inbox import SUBSCRIBER_TASK_PROCEDURE
 from c360.sources.ingest import LoadResult, ingest
 from c360.warehouse import Warehouse
+from pipeline_sql import runtime
 from tests.conftest import run_cli
+from tests.hostile import hostile_event, hostile_text
 
 HEADER = (
     "event_id,subscriber_id,article_id,event_timestamp,time_spent_seconds,device_type,user_agent,referrer,"
@@ -54,6 +61,11 @@ def rejects(wh: Warehouse) -> list[dict[str, Any]]:
         return conn.query(
             "SELECT source, source_row, raw_text, reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS ORDER BY source_row"
         )
+
+
+def file_refused(source: str, message: str) -> dict[str, Any]:
+    """The reject row of a file refused whole: no row number, no raw text, the reason."""
+    return {"source": source, "source_row": None, "raw_text": None, "reason": message}
 
 
 # --- JSON lines ---------------------------------------------------------------------------------
@@ -109,8 +121,8 @@ def test_jsonl_file_errors_load_nothing(warehouse: Warehouse, tmp_path: Path, co
     path.write_bytes(content)
     result = only(ingest(warehouse, [path]))
     assert result.status == "failed" and message in result.message and str(path) in result.message
-    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY") == 0
-    assert rejects(warehouse) == []
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY WHERE status = 'loaded'") == 0
+    assert rejects(warehouse) == [file_refused("subscription_events", result.message)]  # recorded, with why
 
 
 def test_truncated_jsonl_loads_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -207,7 +219,7 @@ def test_truncated_csv_loads_nothing(warehouse: Warehouse, tmp_path: Path) -> No
     result = only(ingest(warehouse, [path]))
     assert result.status == "failed" and "looks truncated" in result.message
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
-    assert rejects(warehouse) == []
+    assert rejects(warehouse) == [file_refused("content_engagement", result.message)]
 
 
 def test_binary_file_named_csv_is_refused(warehouse: Warehouse, tmp_path: Path) -> None:
@@ -330,3 +342,108 @@ def test_cli_reports_each_file_and_fails_when_one_failed(warehouse: Warehouse, t
     assert "error: 1 of 2 file(s) not loaded" in proc.stderr and "views.csv is empty" in proc.stderr
     assert "loaded" in proc.stdout and "failed" in proc.stdout
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 1
+
+
+def test_jsonl_lines_with_a_lone_surrogate_or_nul_are_rejected_and_the_rest_loads(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    # issue 11 #1/#2: one "\ud800" failed the whole file (TransactionException, exit 70); NUL reached PostgreSQL
+    path = tmp_path / "events.jsonl"
+    lines = [event(1), event(2, note="\ud800"), event(3, plan="prem\u0000ium"), event(4, **{"k\ud800": 1}), event(5)]
+    path.write_text("\n".join(lines) + "\n")
+    result = only(ingest(warehouse, [path]))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 2, 3)
+    reasons = {r["source_row"]: r["reason"] for r in rejects(warehouse)}
+    assert reasons == {
+        2: "note: contains a lone surrogate (U+D800) at position 0",
+        3: "plan: contains a NUL character (U+0000) at position 4",
+        4: "a key of the object contains a lone surrogate (U+D800) at position 1",
+    }
+
+
+def test_a_csv_whose_every_record_is_rejected_loads_none_and_says_why(warehouse: Warehouse, tmp_path: Path) -> None:
+    # issue 11 #12: this crashed with ResourceInUseException (exit 70)
+    path = tmp_path / "views.csv"
+    path.write_text(f"{HEADER}\na,b\nc,d,e\n")
+    proc = run_cli("ingest", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+    assert [r["source_row"] for r in rejects(warehouse)] == [2, 3]
+
+
+def test_status_shows_recent_loads_with_why_a_file_failed_and_the_tasks_last_runs(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    # issue 11 #12: whole-file failures were recorded nowhere; status showed neither loads nor tasks
+    good, empty = tmp_path / "events.jsonl", tmp_path / "views.csv"
+    good.write_text(event(1) + "\n")
+    empty.write_text("")
+    assert run_cli("ingest", str(good), str(empty)).returncode == 1
+    assert run_cli("pipeline", "task", "sfe_process_subscribers_task").returncode == 0
+    proc = run_cli("status", env={"COLUMNS": "250"})
+    assert proc.returncode == 0, proc.stderr
+    assert "recent loads" in proc.stdout and "failed: " in proc.stdout
+    assert "SFE_PROCESS_SUBSCRIBERS_TASK" in proc.stdout and "SUCCEEDED" in proc.stdout
+    with warehouse.connect() as conn:
+        summary = summarize(conn)  # what the table shows, unwrapped
+    assert [(r["status"], r["reason"]) for r in summary.loads if r["status"] == "failed"] == [
+        ("failed", f"{empty} is empty")
+    ]
+    with warehouse.connect() as conn:
+        history = conn.query("SELECT source, status, rows_read FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY ORDER BY status")
+    assert history == [
+        {"source": "content_engagement", "status": "failed", "rows_read": 0},
+        {"source": "subscription_events", "status": "loaded", "rows_read": 1},
+    ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(hostile_event.map(json.dumps), hostile_text), min_size=1, max_size=8))
+def test_property_every_jsonl_line_is_loaded_or_rejected_with_a_reason(warehouse: Warehouse, lines: list[str]) -> None:
+    # the class of issue 11 #1/#2: whatever a line holds, the file loads (or is refused whole, with why)
+    path = Path(tempfile.mkdtemp()) / "events.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8", errors="surrogatepass"))
+    result = only(ingest(warehouse, [path], force=True))
+    if result.status == "failed":
+        assert result.message
+        return
+    assert result.rows_read == result.rows_loaded + result.rows_rejected
+    with warehouse.connect() as conn:
+        runtime.call(conn, SUBSCRIBER_TASK_PROCEDURE)  # staging takes whatever was loaded
+        reasons = conn.query(
+            "SELECT reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS WHERE load_id = :id", {"id": result.load_id}
+        )
+    assert len(reasons) == result.rows_rejected and all(r["reason"] for r in reasons)
+
+
+def test_parquet_rows_with_nul_in_any_text_are_rejected_with_the_column(warehouse: Warehouse, tmp_path: Path) -> None:
+    # the text policy at the Parquet reader: a NUL in any string column (extras too) rejects that row alone
+    path = tickets(
+        tmp_path / "tickets.parquet",
+        [ticket(1), ticket(2, category="bil\x00ling"), ticket(3, agent_team="t\x00"), ticket(4)],
+        agent_team=pa.string(),
+    )
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_loaded, result.rows_rejected) == (2, 2)
+    reasons = {r["source_row"]: r["reason"] for r in rejects(warehouse)}
+    assert reasons == {
+        2: "category: contains a NUL character (U+0000) at position 3",
+        3: "agent_team: contains a NUL character (U+0000) at position 1",
+    }
+
+
+def test_csv_records_with_nul_in_a_field_are_rejected_alone(warehouse: Warehouse, tmp_path: Path) -> None:
+    # the text policy at the CSV reader: the record with the NUL goes to the rejects, with its field
+    path = tmp_path / "views.csv"
+    bad = csv_row(2).replace("mobile", "mob\x00ile")
+    path.write_text("\n".join([HEADER, csv_row(1), bad, csv_row(3), "x,y", csv_row(5)]) + "\n")
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 3, 2)
+    reasons = {r["source_row"]: r["reason"] for r in rejects(warehouse)}
+    assert reasons[3] == "device_type: contains a NUL character (U+0000) at position 3"
+    assert reasons[5].startswith("MISSING COLUMNS")
+    with warehouse.connect() as conn:
+        rows = conn.query("SELECT source_row, load_seq FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT ORDER BY source_row")
+        history = conn.query("SELECT first_load_seq, last_load_seq FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY")
+    assert [r["source_row"] for r in rows] == [2, 4, 6]
+    assert history == [{"first_load_seq": rows[0]["load_seq"], "last_load_seq": rows[-1]["load_seq"]}]

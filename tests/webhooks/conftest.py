@@ -129,7 +129,13 @@ class Hooks:
 
 
 def make_settings(home: Path, backend: Backend, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"home": home, "env": "development", "api_rate_limit": 100_000, **FAST}
+    values: dict[str, Any] = {
+        "home": home,
+        "env": "development",
+        "api_rate_limit": 100_000,
+        "api_auth_failure_limit": 100_000,
+        **FAST,
+    }
     return Settings(**{**values, **backend.settings_kwargs(), **overrides})
 
 

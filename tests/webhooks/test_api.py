@@ -43,7 +43,7 @@ class Api:
 
 def api_for(hooks: Hooks, **overrides: Any) -> Iterator[Api]:
     settings = hooks.settings.model_copy(update=overrides)
-    key = create_key(hooks.store, name="marketing-ops", scopes=["webhooks:manage"])[1]
+    key = create_key(hooks.store, name="marketing-ops", scopes=["webhooks:manage", "scores:read"])[1]
     with (
         live_server(create_app(settings)) as url,
         httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=10) as client,
@@ -228,3 +228,28 @@ def test_the_secret_key_is_required_outside_development(hooks: Hooks) -> None:
         WebhookJob(production)
     with pytest.raises(ValueError, match="C360_WEBHOOK_ALLOW_PRIVATE_URLS is for development and tests"):
         Settings(env="production", secret_key="k" * 40, webhook_allow_private_urls=True)
+
+
+def test_a_key_manages_only_its_own_endpoints_and_reads_payloads_only_with_scores_read(api: Api) -> None:
+    # issue 11 #9: a webhooks:manage key read score payloads that /v1/health-scores refuses it, and could
+    # repoint any endpoint
+    mine = api.created()
+    other = create_key(api.hooks.store, name="other-team", scopes=["webhooks:manage"])[1]
+    admin = create_key(api.hooks.store, name="ops", scopes=["admin"])[1]
+    with httpx.Client(base_url=api.url, timeout=10, headers={"Authorization": f"Bearer {other}"}) as client:
+        assert client.get(EP).json() == {"data": []}  # not its endpoint: not listed
+        path = f"{EP}/{mine['id']}"
+        for method, where in [("GET", path), ("PATCH", path), ("DELETE", path), ("POST", f"{path}/rotate-secret")]:
+            body = {"url": "http://127.0.0.1:9/elsewhere"} if method == "PATCH" else None
+            answer = client.request(method, where, json=body)
+            assert problem(answer, 404)["type"].endswith("/webhook-endpoint-not-found")
+        theirs = client.post(EP, json={"url": "http://127.0.0.1:9/hook", "event_types": [HIGH]}).json()
+        for where in (f"{EP}/{theirs['id']}/messages", f"{EP}/{theirs['id']}/messages/msg_x/attempts"):
+            assert "needs the scores:read scope as well" in problem(client.get(where), 403)["detail"]
+        resend = client.post(f"{EP}/{theirs['id']}/messages/msg_x/resend")
+        assert "needs the scores:read scope as well" in problem(resend, 403)["detail"]
+        assert client.get(f"{EP}/{theirs['id']}").status_code == 200
+    with httpx.Client(base_url=api.url, timeout=10, headers={"Authorization": f"Bearer {admin}"}) as client:
+        assert {e["id"] for e in client.get(EP).json()["data"]} == {mine["id"], theirs["id"]}
+        assert client.get(f"{EP}/{mine['id']}/messages").status_code == 200
+    assert api.client.get(f"{EP}/{mine['id']}").json()["url"] == mine["url"]  # unchanged

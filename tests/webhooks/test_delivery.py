@@ -13,6 +13,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from c360.serving.store import webhook_endpoints
@@ -270,3 +272,73 @@ def test_queued_claims_never_outlive_their_lease_and_are_given_back_on_stop(hook
         receiver.close()
     assert {(r.status, r.attempts) for r in rows} == {("delivered", 1)}
     assert sorted(receiver.ids()) == sorted(r.id for r in rows)  # each sent exactly once
+
+
+def test_a_receiver_answering_nul_and_surrogate_bytes_cannot_stop_deliveries(hooks: Hooks) -> None:
+    # issue 11 #3: on PostgreSQL a 500 with a NUL in its body made every round fail, forever
+    hostile = Receiver(lambda _: web.Response(status=500, body=b"bad\x00body \xed\xa0\x80 end")).start()
+    healthy = Receiver().start()
+    try:
+        hostile_id, _ = hooks.endpoint(hostile.url)
+        healthy_id, _ = hooks.endpoint(healthy.url)
+        churn(hooks, 3)
+        with hooks.engine():
+            rows = hooks.settled(12)
+        assert {r.status for r in rows if r.endpoint_id == healthy_id} == {"delivered"}
+        failed = [r for r in rows if r.endpoint_id == hostile_id]
+        assert {(r.status, r.attempts) for r in failed} == {("failed", 4)}
+        attempt = hooks.attempts(failed[0].id)[0]
+        assert attempt.status_code == 500 and attempt.response == "bad\ufffdbody \ufffd\ufffd\ufffd end"
+    finally:
+        hostile.close()
+        healthy.close()
+
+
+@pytest.mark.parametrize("retry_after", ["²", "١٢", "9" * 40, "Mon, 01 Jan 99999 00:00:00 GMT", "-5", "1e9"])
+def test_an_unreadable_retry_after_is_ignored_not_a_stuck_message(hooks: Hooks, retry_after: str) -> None:
+    # issue 11 #4: "²".isdigit() is true and float("²") raises: the lane died, the message stayed pending forever
+    receiver = Receiver(lambda _: web.Response(status=429, headers={"Retry-After": retry_after})).start()
+    try:
+        hooks.endpoint(receiver.url)
+        churn(hooks, 2)
+        with hooks.engine() as engine:
+            rows = hooks.settled(4)
+            assert sum(engine._held.values()) == 0  # nothing left counted as in flight
+        assert {(r.status, r.attempts) for r in rows} == {("failed", 4)}
+        assert all(a.status_code == 429 for r in rows for a in hooks.attempts(r.id))
+    finally:
+        receiver.close()
+
+
+_RETRY_AFTER = st.sampled_from(
+    ["", "0", "1", "²", "١", "-1", "1.5", "\x00", "Mon, 01 Jan 99999 00:00:00 GMT", "9" * 30]
+)
+
+
+def test_property_whatever_a_receiver_answers_every_message_settles(hooks: Hooks) -> None:
+    # the class of issue 11 #3/#4: no answer (status, body bytes, Retry-After) can stop the engine
+    runs = iter(range(10_000))
+    with hooks.engine():
+
+        @settings(max_examples=8, deadline=None)
+        @given(st.sampled_from([200, 204, 301, 400, 410, 429, 500, 503]), st.binary(max_size=3000), _RETRY_AFTER)
+        def answer_with(status: int, body: bytes, retry_after: str) -> None:
+            headers = {"Retry-After": retry_after} if retry_after and "\x00" not in retry_after else {}
+            receiver = Receiver(lambda _: web.Response(status=status, body=body, headers=headers)).start()
+            try:
+                endpoint_id, _ = hooks.endpoint(receiver.url, [HIGH])
+                sid = f"sub-p{next(runs)}"
+                hooks.publish({sid: 0.05})
+                hooks.publish({sid: 0.50})
+
+                def settled() -> bool:
+                    rows = hooks.messages(endpoint_id)
+                    return bool(rows) and all(r.status != "pending" for r in rows)
+
+                hooks.wait_until(settled, timeout=20, what="the endpoint's messages to settle")
+                for row in hooks.messages(endpoint_id):
+                    assert all(a.status_code == status for a in hooks.attempts(row.id))
+            finally:
+                receiver.close()
+
+        answer_with()

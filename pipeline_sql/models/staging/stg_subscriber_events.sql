@@ -1,7 +1,7 @@
 -- STG_SUBSCRIBER_EVENTS: the subscription events of the stream, typed and validated, one row per event_id.
 -- Rules (from the reference design):
---   * timestamps parsed with their offset and converted to UTC; unparseable or more than a day after
---     the load time: invalid
+--   * timestamps parsed with their offset and converted to UTC; unparseable, before 1900 or more than a
+--     day after the load time: invalid
 --   * payments need payment_amount > 0
 --   * invalid events are kept with is_valid = FALSE and the reason, never propagated further
 --   * duplicates: the latest event_timestamp wins (then the latest load)
@@ -53,6 +53,8 @@ USING (
                     OR event_type NOT IN ('signup', 'upgrade', 'downgrade', 'cancel', 'payment')
                     THEN 'unknown event_type'
                 WHEN event_timestamp IS NULL THEN 'unparseable event_timestamp'
+                -- e.g. 0001-01-01T00:00:00+14:00, a BC instant in UTC (the API refuses the same, c360.instants)
+                WHEN event_timestamp < '1900-01-01'::TIMESTAMP_NTZ THEN 'event_timestamp before 1900'
                 WHEN event_timestamp > DATEADD(day, 1, loaded_at) THEN 'event_timestamp in the future'
                 WHEN event_type = 'payment' AND (payment_amount IS NULL OR payment_amount <= 0)
                     THEN 'non-positive payment_amount'

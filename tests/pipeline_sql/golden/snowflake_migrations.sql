@@ -549,7 +549,7 @@ SELECT * FROM final;
 END;
 $$;
 
--- R__procedures.sql (checksum 043ef000cca8, target snowflake)
+-- R__procedures.sql (checksum 9ae5b4e8d341, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -559,8 +559,8 @@ BEGIN
     BEGIN TRANSACTION;
     -- STG_SUBSCRIBER_EVENTS: the subscription events of the stream, typed and validated, one row per event_id.
 -- Rules (from the reference design):
---   * timestamps parsed with their offset and converted to UTC; unparseable or more than a day after
---     the load time: invalid
+--   * timestamps parsed with their offset and converted to UTC; unparseable, before 1900 or more than a
+--     day after the load time: invalid
 --   * payments need payment_amount > 0
 --   * invalid events are kept with is_valid = FALSE and the reason, never propagated further
 --   * duplicates: the latest event_timestamp wins (then the latest load)
@@ -612,6 +612,8 @@ USING (
                     OR event_type NOT IN ('signup', 'upgrade', 'downgrade', 'cancel', 'payment')
                     THEN 'unknown event_type'
                 WHEN event_timestamp IS NULL THEN 'unparseable event_timestamp'
+                -- e.g. 0001-01-01T00:00:00+14:00, a BC instant in UTC (the API refuses the same, c360.instants)
+                WHEN event_timestamp < '1900-01-01'::TIMESTAMP_NTZ THEN 'event_timestamp before 1900'
                 WHEN event_timestamp > DATEADD(day, 1, loaded_at) THEN 'event_timestamp in the future'
                 WHEN event_type = 'payment' AND (payment_amount IS NULL OR payment_amount <= 0)
                     THEN 'non-positive payment_amount'

@@ -146,7 +146,9 @@ def sync_detailed(
             keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
             depends on clocks.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 
@@ -200,7 +202,9 @@ def sync(
             keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
             depends on clocks.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 
@@ -249,7 +253,9 @@ async def asyncio_detailed(
             keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
             depends on clocks.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 
@@ -301,7 +307,9 @@ async def asyncio(
             keep a copy in sync use GET /v1/health-scores/changes, which misses no publish and never
             depends on clocks.
         limit (int | Unset): Page size. Default: 100.
-        cursor (str | Unset): next_cursor of the previous page; repeat the same filters.
+        cursor (str | Unset): next_cursor of the previous page, unchanged; repeat the same
+            filters. Opaque and signed: a string of this pattern that this API did not return is
+            refused with 400.
         if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
             304 while it is current.
 

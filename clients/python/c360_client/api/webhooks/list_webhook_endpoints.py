@@ -88,7 +88,9 @@ def sync_detailed(
 ) -> Response[Any | Problem | WebhookEndpointList]:
     """List webhook endpoints
 
-     Every endpoint with its event types and state; never a secret.
+     The endpoints this key created (an admin key: every endpoint), with their event types and state;
+    never
+    a secret.
 
     Scope: `webhooks:manage`.
 
@@ -122,7 +124,9 @@ def sync(
 ) -> Any | Problem | WebhookEndpointList | None:
     """List webhook endpoints
 
-     Every endpoint with its event types and state; never a secret.
+     The endpoints this key created (an admin key: every endpoint), with their event types and state;
+    never
+    a secret.
 
     Scope: `webhooks:manage`.
 
@@ -151,7 +155,9 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem | WebhookEndpointList]:
     """List webhook endpoints
 
-     Every endpoint with its event types and state; never a secret.
+     The endpoints this key created (an admin key: every endpoint), with their event types and state;
+    never
+    a secret.
 
     Scope: `webhooks:manage`.
 
@@ -183,7 +189,9 @@ async def asyncio(
 ) -> Any | Problem | WebhookEndpointList | None:
     """List webhook endpoints
 
-     Every endpoint with its event types and state; never a secret.
+     The endpoints this key created (an admin key: every endpoint), with their event types and state;
+    never
+    a secret.
 
     Scope: `webhooks:manage`.
 

@@ -102,6 +102,8 @@ def sync_detailed(
     """List a message's delivery attempts
 
      Every attempt: when, the HTTP status, the latency, the first 2 KB of the response or the error.
+    Needs
+    the scores:read scope as well as webhooks:manage (a receiver may echo the payload).
 
     Scope: `webhooks:manage`.
 
@@ -142,6 +144,8 @@ def sync(
     """List a message's delivery attempts
 
      Every attempt: when, the HTTP status, the latency, the first 2 KB of the response or the error.
+    Needs
+    the scores:read scope as well as webhooks:manage (a receiver may echo the payload).
 
     Scope: `webhooks:manage`.
 
@@ -177,6 +181,8 @@ async def asyncio_detailed(
     """List a message's delivery attempts
 
      Every attempt: when, the HTTP status, the latency, the first 2 KB of the response or the error.
+    Needs
+    the scores:read scope as well as webhooks:manage (a receiver may echo the payload).
 
     Scope: `webhooks:manage`.
 
@@ -215,6 +221,8 @@ async def asyncio(
     """List a message's delivery attempts
 
      Every attempt: when, the HTTP status, the latency, the first 2 KB of the response or the error.
+    Needs
+    the scores:read scope as well as webhooks:manage (a receiver may echo the payload).
 
     Scope: `webhooks:manage`.
 

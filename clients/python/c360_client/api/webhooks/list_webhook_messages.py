@@ -120,7 +120,9 @@ def sync_detailed(
 ) -> Response[Any | Problem | WebhookMessagePage]:
     """List an endpoint's messages
 
-     The events queued for this endpoint with their delivery state, newest first.
+     The events queued for this endpoint with their delivery state, newest first. Their payloads are
+    scores
+    and tiers: this needs the scores:read scope as well as webhooks:manage.
 
     Scope: `webhooks:manage`.
 
@@ -166,7 +168,9 @@ def sync(
 ) -> Any | Problem | WebhookMessagePage | None:
     """List an endpoint's messages
 
-     The events queued for this endpoint with their delivery state, newest first.
+     The events queued for this endpoint with their delivery state, newest first. Their payloads are
+    scores
+    and tiers: this needs the scores:read scope as well as webhooks:manage.
 
     Scope: `webhooks:manage`.
 
@@ -207,7 +211,9 @@ async def asyncio_detailed(
 ) -> Response[Any | Problem | WebhookMessagePage]:
     """List an endpoint's messages
 
-     The events queued for this endpoint with their delivery state, newest first.
+     The events queued for this endpoint with their delivery state, newest first. Their payloads are
+    scores
+    and tiers: this needs the scores:read scope as well as webhooks:manage.
 
     Scope: `webhooks:manage`.
 
@@ -251,7 +257,9 @@ async def asyncio(
 ) -> Any | Problem | WebhookMessagePage | None:
     """List an endpoint's messages
 
-     The events queued for this endpoint with their delivery state, newest first.
+     The events queued for this endpoint with their delivery state, newest first. Their payloads are
+    scores
+    and tiers: this needs the scores:read scope as well as webhooks:manage.
 
     Scope: `webhooks:manage`.
 

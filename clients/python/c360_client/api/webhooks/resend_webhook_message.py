@@ -96,7 +96,8 @@ def sync_detailed(
     """Send a message again
 
      Queue the message again now (delivered or failed alike), with the same webhook-id and body and a
-    fresh retry schedule. A message being delivered at this moment is left to that attempt.
+    fresh retry schedule. A message being delivered at this moment is left to that attempt. Needs the
+    scores:read scope as well as webhooks:manage (the answer holds the payload).
 
     Scope: `webhooks:manage`.
 
@@ -133,7 +134,8 @@ def sync(
     """Send a message again
 
      Queue the message again now (delivered or failed alike), with the same webhook-id and body and a
-    fresh retry schedule. A message being delivered at this moment is left to that attempt.
+    fresh retry schedule. A message being delivered at this moment is left to that attempt. Needs the
+    scores:read scope as well as webhooks:manage (the answer holds the payload).
 
     Scope: `webhooks:manage`.
 
@@ -165,7 +167,8 @@ async def asyncio_detailed(
     """Send a message again
 
      Queue the message again now (delivered or failed alike), with the same webhook-id and body and a
-    fresh retry schedule. A message being delivered at this moment is left to that attempt.
+    fresh retry schedule. A message being delivered at this moment is left to that attempt. Needs the
+    scores:read scope as well as webhooks:manage (the answer holds the payload).
 
     Scope: `webhooks:manage`.
 
@@ -200,7 +203,8 @@ async def asyncio(
     """Send a message again
 
      Queue the message again now (delivered or failed alike), with the same webhook-id and body and a
-    fresh retry schedule. A message being delivered at this moment is left to that attempt.
+    fresh retry schedule. A message being delivered at this moment is left to that attempt. Needs the
+    scores:read scope as well as webhooks:manage (the answer holds the payload).
 
     Scope: `webhooks:manage`.
 

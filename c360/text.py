@@ -1,0 +1,83 @@
+"""The text policy: a lone surrogate or a NUL character never reaches a store or a log line.
+
+Python strings can hold both, but DuckDB's JSON parser refuses a lone surrogate ("no low
+surrogate"), PostgreSQL refuses NUL in text, and UTF-8 encoders fail on a surrogate. Every
+boundary applies this module: input is *refused* with ``problem``/``first_problem`` (an event, a
+line of a file: rejected with the reason, the rest goes on), text we only record (a receiver's
+answer, an error message, a warehouse value on its way to the serving store) is *cleaned*.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+REPLACEMENT = "\ufffd"
+_BAD = re.compile("[\x00\ud800-\udfff]")
+
+
+def problem(text: str) -> str | None:
+    """Why ``text`` cannot be stored, or None."""
+    found = _BAD.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    what = "a NUL character" if char == "\x00" else "a lone surrogate"
+    return f"contains {what} (U+{ord(char):04X}) at position {found.start()}"
+
+
+def first_problem(value: Any, where: str = "") -> str | None:
+    """The first string (key or value) in a JSON-like value that cannot be stored, as ``field: reason``."""
+    if isinstance(value, str):
+        reason = problem(value)
+        return f"{where}: {reason}" if reason and where else reason
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and (reason := problem(key)):
+                return f"a key of {where or 'the object'} {reason}"
+            if reason := first_problem(item, f"{where}.{key}" if where else str(key)):
+                return reason
+    elif isinstance(value, Sequence) and not isinstance(value, bytes | bytearray):
+        for index, item in enumerate(value):
+            if reason := first_problem(item, f"{where}[{index}]"):
+                return reason
+    return None
+
+
+def clean(text: str) -> str:
+    """``text`` with every NUL and lone surrogate replaced by U+FFFD (for text we record, not judge)."""
+    return _BAD.sub(REPLACEMENT, text)
+
+
+def clean_optional(text: str | None) -> str | None:
+    """``clean`` for a nullable column."""
+    return None if text is None else clean(text)
+
+
+def screen_rows(
+    rows: Sequence[Mapping[str, Any]], *, key: str, lengths: Mapping[str, int] | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows fit for a store: strings cleaned and clipped to their column's length (``lengths``), and a row
+    whose ``key`` cannot be stored as it is set aside.
+
+    Returns the rows kept and one reason per row set aside (naming the column, never the value).
+    """
+    lengths = lengths or {}
+    kept: list[dict[str, Any]] = []
+    set_aside: list[str] = []
+    for row in rows:
+        identity = row.get(key)
+        reason = problem(identity) if isinstance(identity, str) else None
+        if isinstance(identity, str) and key in lengths and len(identity) > lengths[key]:
+            reason = f"longer than {lengths[key]} characters"
+        if reason:
+            set_aside.append(f"{key}: {reason}")
+            continue
+        kept.append({k: _fit(v, lengths.get(k)) if isinstance(v, str) else v for k, v in row.items()})
+    return kept, set_aside
+
+
+def _fit(text: str, length: int | None) -> str:
+    text = clean(text)
+    return text if length is None or len(text) <= length else text[: length - 1] + "…"
