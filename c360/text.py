@@ -81,3 +81,12 @@ def screen_rows(
 def _fit(text: str, length: int | None) -> str:
     text = clean(text)
     return text if length is None or len(text) <= length else text[: length - 1] + "…"
+
+
+_USERINFO = re.compile(r"(://[^:/@\s]*:)[^@]*@")
+
+
+def masked_url(raw: str) -> str:
+    """A URL as it may be shown in an error: the password between ``user:`` and ``@`` masked, even when the
+    URL does not parse (an error message must never carry a secret)."""
+    return _USERINFO.sub(r"\1***@", raw)

@@ -27,6 +27,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from c360.errors import ConfigError, WarehouseBusy, WarehouseUnavailable
 from c360.settings import Settings, get_settings
+from c360.text import masked_url
 
 # the connector logs every retry of an unreachable account as a warning; our error says it once
 logging.getLogger("snowflake.connector").setLevel(logging.ERROR)
@@ -42,8 +43,8 @@ def parse_url(raw: str, variable: str = "C360_WAREHOUSE_URL") -> sa.URL:
     """Parse a SQLAlchemy URL, with a one-line error naming the variable when it is malformed."""
     try:
         return sa.make_url(raw)
-    except ArgumentError:
-        raise ConfigError(f"{variable} is not a valid SQLAlchemy URL: {raw!r}") from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise ConfigError(f"{variable} is not a valid SQLAlchemy URL: {masked_url(raw)!r}") from None
 
 
 def target_of(url: sa.URL) -> Target:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from c360.errors import ConfigError
 from c360.serving.errors import ServingStoreUnavailable
 from c360.settings import Settings
+from c360.text import masked_url
 
 metadata = sa.MetaData()
 
@@ -359,8 +360,8 @@ def _engine(url: str) -> sa.Engine:
 def _create_engine(raw: str) -> sa.Engine:
     try:
         url = sa.make_url(raw)
-    except ArgumentError:
-        raise ConfigError(f"C360_SERVING_URL is not a valid SQLAlchemy URL: {raw!r}") from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise ConfigError(f"C360_SERVING_URL is not a valid SQLAlchemy URL: {masked_url(raw)!r}") from None
     backend = url.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
         raise ConfigError(f"C360_SERVING_URL must be sqlite:///path or postgresql+psycopg://..., not {backend}://")

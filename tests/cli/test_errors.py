@@ -13,6 +13,10 @@ from tests.conftest import run_cli
     ("env", "expected"),
     [
         ({"C360_WAREHOUSE_URL": "not a url"}, "error: C360_WAREHOUSE_URL is not a valid SQLAlchemy URL: 'not a url'"),
+        (  # a URL that does not parse still never shows its password
+            {"C360_WAREHOUSE_URL": "duckdb://u:s3cret@h:port/db"},
+            "error: C360_WAREHOUSE_URL is not a valid SQLAlchemy URL: 'duckdb://u:***@h:port/db'",
+        ),
         (
             {"C360_WAREHOUSE_URL": "postgresql://u:secret@h/db"},
             "error: C360_WAREHOUSE_URL must be duckdb:///path or snowflake://..., not postgresql:// (postgresql://u:***@h/db)",
@@ -28,6 +32,13 @@ def test_bad_configuration(home: Path, env: dict[str, str], expected: str) -> No
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.splitlines()[0].startswith(expected)
     assert "secret" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_serving_url_that_does_not_parse_never_shows_its_password(home: Path) -> None:
+    proc = run_cli("keys", "list", env={"C360_SERVING_URL": "postgresql+psycopg://app:s3cret@db:port/x"})
+    assert proc.returncode == 2, proc.stderr
+    assert "C360_SERVING_URL is not a valid SQLAlchemy URL: 'postgresql+psycopg://app:***@db:port/x'" in proc.stderr
+    assert "s3cret" not in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_unreachable_warehouse(home: Path, tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def _dirty_events() -> list[Row]:
         _event("evt-dirty-bad-ts", "sub-004", "payment", "yesterday at noon", payment_amount=9.99),
         _event("evt-dirty-impossible-ts", "sub-005", "payment", "2025-13-45T25:00:00Z", payment_amount=9.99),
         _event("evt-dirty-future", "sub-006", "payment", "2025-03-09T00:00:00Z", payment_amount=9.99),
+        _event("evt-dirty-ancient", "sub-012", "payment", "1899-12-31T23:00:00Z", payment_amount=9.99),
         # invalid: non-positive and missing payment amounts
         _event("evt-dirty-zero", "sub-007", "payment", feb15, payment_amount=0),
         _event("evt-dirty-negative", "sub-008", "payment", feb15, payment_amount="-5.00", payment_status="succeeded"),

@@ -418,6 +418,7 @@ INVALID_REASONS = {
     "unknown event_type",
     "unparseable event_timestamp",
     "event_timestamp in the future",
+    "event_timestamp before 1900",
     "non-positive payment_amount",
 }
 DROPPED_VIEWS = {"cv-bot-google", "cv-bot-requests", "cv-bot-curl", "cv-bot-headless", "cv-bad-ts", "cv-future"}
