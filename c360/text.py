@@ -74,8 +74,19 @@ def screen_rows(
         if reason:
             set_aside.append(f"{key}: {reason}")
             continue
-        kept.append({k: _fit(v, lengths.get(k)) if isinstance(v, str) else v for k, v in row.items()})
+        kept.append({k: _fit(v, lengths.get(k)) if isinstance(v, str) else clean_json(v) for k, v in row.items()})
     return kept, set_aside
+
+
+def clean_json(value: Any) -> Any:
+    """Every string inside a JSON-like value (lists, dicts, keys included) cleaned; other values as they are."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {clean(str(k)): clean_json(v) for k, v in value.items()}
+    return value
 
 
 def _fit(text: str, length: int | None) -> str:

@@ -157,7 +157,7 @@ def read_lifecycle(warehouse: Warehouse) -> list[ModelLifecycle]:
         ModelLifecycle(
             record.entry.model_version,
             _utc(record.entry.trained_at),
-            record.to_dict(),
+            {**record.to_dict(), "trained_at": _utc(record.entry.trained_at).isoformat()},  # UTC, with its offset
             [
                 p.to_dict()
                 for p in lifecycle.model_performance(warehouse=warehouse, model_version=record.entry.model_version)

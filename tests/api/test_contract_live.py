@@ -1,8 +1,9 @@
 """schemathesis' own CLI over a live server: every check, the examples, coverage and fuzzing phases, NUL
 bytes allowed, a full-scope key and rate limiting off. Zero failures.
 
-The cursor is opaque and signed (its pattern is in the contract): a schema-valid string that this API did
-not return is rightly refused, so the run is given a real one, as a client pages with the one it was given.
+Cursors and sync tokens are opaque and signed (their pattern is in the contract): a schema-valid string that
+this API did not return is rightly refused, so the run is given real ones, as a client pages with the ones it
+was given.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from c360.serving import queries
+from c360.serving import feed, queries
 from c360.serving.cursor import cursor_key
 from c360.serving.keys import create_key
 from tests.api.conftest import Servers
@@ -33,10 +34,17 @@ def test_schemathesis_finds_nothing_over_http(servers: Servers, tmp_path: Path) 
         cursor_key=cursor_key(served.settings),
         limit=3,
     )
+    run = queries.current_run(served.store)
+    assert run is not None
+    key_bytes = cursor_key(served.settings)
+    changes = feed.read_changes(served.store, run=run, key=key_bytes, sync_token=None, cursor=None, limit=3)
+    token = feed.sync_token_of(served.store, key_bytes, run.version)
     config = tmp_path / "schemathesis.toml"
     config.write_text(
         '[[operations]]\ninclude-name = "GET /v1/health-scores"\n'
         f'parameters = {{ "query.cursor" = "{page.next_cursor}" }}\n'
+        '[[operations]]\ninclude-name = "GET /v1/health-scores/changes"\n'
+        f'parameters = {{ "query.cursor" = "{changes.next_cursor}", "query.sync_token" = "{token}" }}\n'
     )
     proc = subprocess.run(
         [str(SCHEMATHESIS), "--config-file", str(config), "run", f"{served.url}/openapi.json", "--checks", "all",
