@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pydantic_core
 import sqlalchemy as sa
@@ -56,8 +56,7 @@ class FeedPage:
         return b'{"data":[' + b",".join(self.items) + b"]," + to_json(tail)[1:]
 
 
-@dataclass(frozen=True)
-class _Change:
+class _Change(NamedTuple):  # a tuple: hundreds per page
     subscriber_id: str
     json: bytes  # the change as the API's JSON
     removed: bool
@@ -81,9 +80,8 @@ def read_changes(
     include_profile: bool = False,
 ) -> FeedPage:
     """One page of the feed; ``run`` is the served run as the API sees it (its version is the one read)."""
-    with store.read() as conn:
-        now = state.read(conn)
-    position = _position(now, run, key, sync_token, cursor)
+    now = _state(store, run)
+    position = _position(store, now, run, key, sync_token, cursor)
     if position.version == 0:  # nothing published yet: nothing to send, and a token to start from
         return FeedPage([], None, _token(now.store_id, 0, key), 0)
     pinned = (
@@ -102,6 +100,15 @@ def read_changes(
     return FeedPage(items, None, _token(now.store_id, position.version, key), position.version)
 
 
+def _state(store: Store, run: ServedRun | None) -> state.State:
+    """The serving state as ``run`` carries it (no query), else as the store has it now. Only the store id and
+    the version are trusted from it: the feed floor is checked again after the rows are read."""
+    if run is not None and run.store_id:
+        return state.State(run.store_id, run.version, run.seq, run.feed_floor)
+    with store.read() as conn:
+        return state.read(conn)
+
+
 def sync_token_of(store: Store, key: bytes, version: int) -> str:
     """The sync token of ``version`` of this store (tests and tools start a delta from a known version)."""
     with store.read() as conn:
@@ -113,7 +120,7 @@ def _token(store_id: str, version: int, key: bytes) -> str:
 
 
 def _position(
-    now: state.State, run: ServedRun | None, key: bytes, sync_token: str | None, cursor: str | None
+    store: Store, now: state.State, run: ServedRun | None, key: bytes, sync_token: str | None, cursor: str | None
 ) -> _Position:
     """Where this page reads: from the cursor (which wins over a repeated sync_token), else a new sync."""
     if cursor is not None:
@@ -128,7 +135,7 @@ def _position(
             ) from None
         assert version is not None
         if since is not None:
-            _check_since(now, since)
+            _check_since(store, now, since)
         return _Position(version, since, payload["a"])
     version = run.version if run is not None else now.version
     if sync_token is None:
@@ -143,18 +150,27 @@ def _position(
     except ValueError:
         raise SyncTokenExpired(f"sync_token is not a token this API issued; {_RESYNC}") from None
     assert since is not None
-    _check_since(now, since)
+    _check_since(store, now, since)
     return _Position(max(version, since), since, None)
 
 
-def _check_since(now: state.State, since: int) -> None:
-    if since < now.feed_floor:
+def _check_since(store: Store, now: state.State, since: int) -> None:
+    """410 for a token before the feed floor (checked again once the rows are read: see _delta_page) or after
+    the store's newest version."""
+    _check_floor(since, now.feed_floor)
+    if since > now.version:  # the API's view may lag a publish another replica already serves: look again
+        with store.read() as conn:
+            current = state.read(conn).version
+        if since > current:
+            raise SyncTokenExpired(f"sync_token names version {since}, newer than this store's {current}; {_RESYNC}")
+
+
+def _check_floor(since: int, floor: int) -> None:
+    if since < floor:
         raise SyncTokenExpired(
-            f"sync_token names version {since}, older than the changes kept (from version {now.feed_floor}, "
+            f"sync_token names version {since}, older than the changes kept (from version {floor}, "
             f"C360_CHANGES_RETENTION_RUNS); {_RESYNC}"
         )
-    if since > now.version:
-        raise SyncTokenExpired(f"sync_token names version {since}, newer than this store's {now.version}; {_RESYNC}")
 
 
 _FULL = (
@@ -254,6 +270,9 @@ def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -
     query = _ONE_VERSION if position.since == position.version - 1 else _DELTA
     with store.read() as conn:
         rows = conn.execute(query, params).tuples().all()
+        # after the read: a publish trims change rows and raises the floor in one transaction, so a floor still
+        # at or below the token means none of the rows this delta needs had gone when they were read
+        _check_floor(position.since, state.read(conn).feed_floor)
     changes = []
     for subscriber_id, now_state, removal, health in rows:
         if now_state != "served":
