@@ -8,6 +8,11 @@ no traceback, no SQL, no secret.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pipeline_sql import errors as sql
+
 
 class C360Error(Exception):
     """Base class: a failure with a message fit for the user."""
@@ -96,12 +101,41 @@ class PipelineError(C360Error):
     title = "Pipeline error"
 
 
+class TaskDefinitionError(PipelineError):
+    """A task's definition (its SCHEDULE, say) is not one the scheduler can run."""
+
+    slug = "task-definition-error"
+    title = "Unsupported task definition"
+
+
+class ProcedureRaised(PipelineError):
+    """A procedure raised one of its declared exceptions (``exception``, e.g. ``DQ_CHECK_FAILED``)."""
+
+    def __init__(self, message: str, procedure: str, exception: str) -> None:
+        super().__init__(message)
+        self.procedure = procedure
+        self.exception = exception
+
+
 class NotFound(C360Error):
     """The requested object does not exist."""
 
     status = 404
     slug = "not-found"
     title = "Not found"
+
+
+@contextmanager
+def from_pipeline_sql() -> Iterator[None]:
+    """The migration module's errors (``pipeline_sql.errors``) as this hierarchy's, where c360 calls it."""
+    try:
+        yield
+    except sql.ProcedureRaised as exc:
+        raise ProcedureRaised(exc.message, exc.procedure, exc.exception) from exc
+    except sql.MigrationError as exc:
+        raise MigrationError(exc.message) from exc
+    except sql.SqlError as exc:
+        raise PipelineError(exc.message) from exc
 
 
 def summary(exc: BaseException, limit: int = 200) -> str:

@@ -15,25 +15,27 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import sqlalchemy as sa
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from c360.errors import ConfigError, WarehouseBusy, WarehouseUnavailable
+from c360 import failpoints
+from c360.errors import ConfigError, WarehouseBusy, WarehouseUnavailable, from_pipeline_sql
 from c360.settings import Settings, get_settings
 from c360.text import masked_url
+from pipeline_sql.connection import Params, Target, TaskParameters, used_params
+
+if TYPE_CHECKING:
+    from pipeline_sql.runtime import Hooks, NativeProcedures
 
 # the connector logs every retry of an unreachable account as a warning; our error says it once
 logging.getLogger("snowflake.connector").setLevel(logging.ERROR)
-
-Target = Literal["duckdb", "snowflake"]
-Params = Mapping[str, Any]
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>\S+) \(PID (?P<pid>\d+)\)")
 _PLACEHOLDER = re.compile(r"(?<![:\w$]):([A-Za-z_]\w*)")
@@ -159,16 +161,6 @@ class SnowflakeConnection(WarehouseConnection):
         self.raw.close()
 
 
-def used_params(sql: str, params: Params | None, sigil: str) -> dict[str, Any] | None:
-    """Only the parameters the statement names: DuckDB refuses unused named parameters."""
-    if not params:
-        return None
-    used = {
-        name: value for name, value in params.items() if re.search(rf"{re.escape(sigil)}{re.escape(name)}(?!\w)", sql)
-    }
-    return used or None
-
-
 @dataclass
 class Warehouse:
     """The configured warehouse: where it is, which dialect, and how to open it."""
@@ -188,6 +180,11 @@ class Warehouse:
     def display(self) -> str:
         """The URL without its password, for messages."""
         return self.url.render_as_string(hide_password=True)
+
+    @property
+    def task_parameters(self) -> TaskParameters:
+        """What the migrations write into Snowflake's tasks, from the settings."""
+        return task_parameters(self.settings)
 
     @property
     def duckdb_path(self) -> Path:
@@ -261,6 +258,52 @@ class Warehouse:
         except Exception as exc:  # DBAPIError, or the connector's own errors raised before SQLAlchemy wraps them
             raise WarehouseUnavailable(f"cannot reach {self.display}: {_first_line(exc)}") from None
         return SnowflakeConnection(raw)
+
+
+def task_parameters(settings: Settings) -> TaskParameters:
+    """The settings the migration templates write into Snowflake's tasks."""
+    return TaskParameters(
+        task_warehouse=settings.snowflake_task_warehouse,
+        risk_tier_high=settings.risk_tier_high,
+        risk_tier_medium=settings.risk_tier_medium,
+        model_min_test_auc=settings.model_min_test_auc,
+        model_psi_alert=settings.model_psi_alert,
+    )
+
+
+def call(
+    conn: WarehouseConnection, name: str, args: Sequence[Any] = (), *, natives: NativeProcedures | None = None
+) -> Any:
+    """Run a procedure (``pipeline_sql.runtime.call``) with this service's failpoint, failing as a ``C360Error``.
+
+    ``natives``: the native procedures it may run on DuckDB (``c360.model.procedures.native_procedures``).
+    """
+    from pipeline_sql import runtime
+
+    with from_pipeline_sql():
+        return runtime.call(conn, name, args, _hooks(natives))
+
+
+def call_statement(conn: WarehouseConnection, statement: str, *, natives: NativeProcedures | None = None) -> Any:
+    """Run a task's ``CALL proc(expr, ...)`` body, as ``call`` does."""
+    from pipeline_sql import runtime
+
+    with from_pipeline_sql():
+        return runtime.call_statement(conn, statement, _hooks(natives))
+
+
+def ensure_migrated(warehouse: Warehouse) -> None:
+    """``MigrationError`` unless every migration of this code has been applied to ``warehouse``."""
+    from pipeline_sql import migrate
+
+    with from_pipeline_sql():
+        migrate.ensure_migrated(warehouse)
+
+
+def _hooks(natives: NativeProcedures | None) -> Hooks:
+    from pipeline_sql.runtime import Hooks
+
+    return Hooks(natives=natives or {}, before_commit=lambda: failpoints.hit("stream.before_commit"))
 
 
 def _first_line(exc: BaseException) -> str:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from c360.errors import C360Error, redacted_traceback, summary
+from c360.errors import C360Error, UsageError, redacted_traceback, summary
 from c360.settings import Settings
-from c360.warehouse import Warehouse
+from c360.warehouse import Warehouse, ensure_migrated
 
 log = logging.getLogger(__name__)
 
@@ -74,13 +74,11 @@ def build_jobs(
     once: bool = False,
 ) -> list[Job]:
     """The worker's jobs for this configuration (``only``: just these, by name; ``once``: for one pass)."""
-    from pipeline_sql.migrate import ensure_migrated
-
     wanted = frozenset(JOB_NAMES) if only is None else only
     if not wanted:
-        raise C360Error(f"no worker job named: expected some of {', '.join(JOB_NAMES)}")
+        raise UsageError(f"no worker job named: expected some of {', '.join(JOB_NAMES)}")
     if unknown := sorted(wanted - set(JOB_NAMES)):
-        raise C360Error(f"unknown worker job(s) {', '.join(unknown)}: expected some of {', '.join(JOB_NAMES)}")
+        raise UsageError(f"unknown worker job(s) {', '.join(unknown)}: expected some of {', '.join(JOB_NAMES)}")
     jobs: list[Job] = []
     if wanted & {"tasks", "inbox", "publish"}:
         warehouse = Warehouse.from_settings(settings)

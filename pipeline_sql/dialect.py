@@ -25,7 +25,7 @@ from sqlglot.dialects.snowflake import Snowflake
 from sqlglot.errors import ParseError
 from sqlglot.tokenizer_core import TokenType
 
-from c360.errors import MigrationError
+from pipeline_sql.errors import MigrationError
 
 # sqlglot warns on every statement it parses as an opaque Command; we detect those ourselves
 logging.getLogger("sqlglot").setLevel(logging.ERROR)

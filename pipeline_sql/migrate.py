@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from c360.errors import MigrationError
-from c360.settings import get_settings
-from c360.warehouse import Target, Warehouse, WarehouseConnection
 from pipeline_sql import emulation
+from pipeline_sql.connection import Connection, Database, Target, TaskParameters
 from pipeline_sql.dialect import to_duckdb
+from pipeline_sql.errors import MigrationError
 from pipeline_sql.scripts import Script, load_scripts
 
 HISTORY = f"{emulation.META_SCHEMA}.CHANGE_HISTORY"
@@ -49,21 +48,20 @@ class Outcome:
     duration_ms: int = 0
 
 
-def template_variables(target: Target = "snowflake") -> dict[str, str]:
+def template_variables(parameters: TaskParameters, target: Target = "snowflake") -> dict[str, str]:
     """Jinja variables of the migration scripts.
 
     Snowflake's tasks run on their own, so the thresholds they pass to the model's procedures are fixed
-    when the tasks are created: changing C360_RISK_TIER_*, C360_MODEL_MIN_TEST_AUC or C360_MODEL_PSI_ALERT
-    changes R__tasks.sql's checksum, and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks
-    pass NULL and the native procedures read the settings when they run (SFE_MONITOR_MODEL: its defaults).
+    when the tasks are created: changing one of ``parameters`` changes R__tasks.sql's checksum, and the next
+    migration re-creates the tasks. On DuckDB the tasks pass NULL and the native procedures take the
+    thresholds they were registered with when they run (SFE_MONITOR_MODEL: its defaults).
     """
-    settings = get_settings()
-    values = {"task_warehouse": settings.snowflake_task_warehouse}
+    values = {"task_warehouse": parameters.task_warehouse}
     thresholds = {
-        "risk_tier_high": settings.risk_tier_high,
-        "risk_tier_medium": settings.risk_tier_medium,
-        "model_min_test_auc": settings.model_min_test_auc,
-        "model_psi_alert": settings.model_psi_alert,
+        "risk_tier_high": parameters.risk_tier_high,
+        "risk_tier_medium": parameters.risk_tier_medium,
+        "model_min_test_auc": parameters.model_min_test_auc,
+        "model_psi_alert": parameters.model_psi_alert,
     }
     for name, value in thresholds.items():
         values[name] = repr(float(value)) if target == "snowflake" else "NULL"
@@ -77,9 +75,9 @@ def statements_for(script: Script, target: Target) -> list[str]:
     return [out for stmt in script.statements for out in emulation.duckdb_form(stmt)]
 
 
-def dry_run(target: Target, scripts: list[Script] | None = None) -> str:
+def dry_run(target: Target, parameters: TaskParameters, scripts: list[Script] | None = None) -> str:
     """The SQL every script would run on ``target``, as one printable text."""
-    scripts = scripts if scripts is not None else load_scripts(variables=template_variables(target))
+    scripts = scripts if scripts is not None else load_scripts(variables=template_variables(parameters, target))
     chunks = []
     for script in scripts:
         chunks.append(f"-- {script.name} (checksum {script.checksum[:12]}, target {target})")
@@ -89,10 +87,14 @@ def dry_run(target: Target, scripts: list[Script] | None = None) -> str:
 
 
 def migrate(
-    warehouse: Warehouse, *, scripts: list[Script] | None = None, on_progress: Progress | None = None
+    warehouse: Database, *, scripts: list[Script] | None = None, on_progress: Progress | None = None
 ) -> list[Outcome]:
     """Apply every pending script; return what happened to each."""
-    scripts = scripts if scripts is not None else load_scripts(variables=template_variables(warehouse.target))
+    scripts = (
+        scripts
+        if scripts is not None
+        else load_scripts(variables=template_variables(warehouse.task_parameters, warehouse.target))
+    )
     with warehouse.connect() as conn:
         _bootstrap(conn)
         pending = plan(conn, scripts)
@@ -106,16 +108,20 @@ def migrate(
     return outcomes
 
 
-def pending_scripts(warehouse: Warehouse, scripts: list[Script] | None = None) -> list[Script]:
+def pending_scripts(warehouse: Database, scripts: list[Script] | None = None) -> list[Script]:
     """Scripts that ``migrate`` would apply now (checks checksums like ``migrate``)."""
-    scripts = scripts if scripts is not None else load_scripts(variables=template_variables(warehouse.target))
+    scripts = (
+        scripts
+        if scripts is not None
+        else load_scripts(variables=template_variables(warehouse.task_parameters, warehouse.target))
+    )
     with warehouse.connect() as conn:
         if not _has_history(conn):
             return scripts
         return plan(conn, scripts)
 
 
-def ensure_migrated(warehouse: Warehouse) -> None:
+def ensure_migrated(warehouse: Database) -> None:
     """Refuse to work on a warehouse whose migrations are missing or behind this code."""
     pending = pending_scripts(warehouse)
     if pending:
@@ -125,7 +131,7 @@ def ensure_migrated(warehouse: Warehouse) -> None:
         )
 
 
-def _has_history(conn: WarehouseConnection) -> bool:
+def _has_history(conn: Connection) -> bool:
     return bool(
         conn.scalar(
             "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(table_schema) = :schema "
@@ -135,7 +141,7 @@ def _has_history(conn: WarehouseConnection) -> bool:
     )
 
 
-def _bootstrap(conn: WarehouseConnection) -> None:
+def _bootstrap(conn: Connection) -> None:
     for statement in BOOTSTRAP:
         conn.execute(statement)
     if conn.target == "duckdb":
@@ -143,7 +149,7 @@ def _bootstrap(conn: WarehouseConnection) -> None:
             conn.run_native(statement)
 
 
-def plan(conn: WarehouseConnection, scripts: list[Script]) -> list[Script]:
+def plan(conn: Connection, scripts: list[Script]) -> list[Script]:
     """The scripts to apply, in order; refuses changed versioned scripts and out-of-order versions."""
     applied = _last_success(conn)
     pending: list[Script] = []
@@ -169,12 +175,12 @@ def plan(conn: WarehouseConnection, scripts: list[Script]) -> list[Script]:
     return pending
 
 
-def _last_success(conn: WarehouseConnection) -> dict[str, str]:
+def _last_success(conn: Connection) -> dict[str, str]:
     rows = conn.query(f"SELECT script, checksum FROM {HISTORY} WHERE status = 'SUCCESS' ORDER BY applied_at, script")
     return {row["script"]: row["checksum"] for row in rows}
 
 
-def _apply(conn: WarehouseConnection, script: Script) -> int:
+def _apply(conn: Connection, script: Script) -> int:
     statements = statements_for(script, conn.target)
     started = time.perf_counter()
     transactional = conn.target == "duckdb"
@@ -198,7 +204,7 @@ def _apply(conn: WarehouseConnection, script: Script) -> int:
     return duration
 
 
-def _record(conn: WarehouseConnection, script: Script, status: str, duration_ms: int, error: str | None) -> None:
+def _record(conn: Connection, script: Script, status: str, duration_ms: int, error: str | None) -> None:
     params: dict[str, Any] = {
         "version": script.version,
         "description": script.description,

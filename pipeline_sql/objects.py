@@ -11,8 +11,8 @@ than guessed at:
 * ``CREATE [OR REPLACE] PROCEDURE p(arg TYPE [DEFAULT expr], ...) RETURNS type LANGUAGE SQL AS $$
   [DECLARE ...] BEGIN ... END $$`` whose body holds SQL statements, ``BEGIN TRANSACTION``/``COMMIT``,
   ``var := (query)``, ``IF (cond) THEN RAISE exc; END IF`` and ``RETURN expr``.
-* A body that names ``-- c360:duckdb-native module:function`` is Snowflake-only (it uses Snowflake
-  ML, say); on DuckDB that Python function runs instead, called as ``function(conn, *args)``.
+* A body marked ``-- c360:duckdb-native NAME`` is Snowflake-only (it uses Snowflake ML, say); on DuckDB
+  the native procedure registered under ``NAME`` runs instead (``pipeline_sql.runtime.NativeProcedures``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Literal
 from sqlglot.dialects.snowflake import Snowflake
 from sqlglot.tokenizer_core import TokenType
 
-from c360.errors import MigrationError
 from pipeline_sql.dialect import split_statements
+from pipeline_sql.errors import MigrationError
 
 _NAME = r"[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*"
 _STREAM = re.compile(
@@ -42,7 +42,7 @@ _PROC_HEAD = re.compile(
     rf"^CREATE\s+(?:OR\s+REPLACE\s+)?PROCEDURE\s+(?P<name>{_NAME})\s*\((?P<args>.*?)\)\s*RETURNS\s",
     re.I | re.S,
 )
-_NATIVE = re.compile(r"--\s*c360:duckdb-native\s+(?P<target>[\w.]+:\w+)")
+_NATIVE = re.compile(r"--\s*c360:duckdb-native\s+(?P<target>\w+)\s*$", re.M)
 _CALL = re.compile(rf"^CALL\s+(?P<name>{_NAME})\s*\((?P<args>.*)\)$", re.I | re.S)
 _ASSIGN = re.compile(r"^(?P<var>[A-Za-z_]\w*)\s*:=\s*(?P<expr>.+)$", re.S)
 _IF_RAISE = re.compile(r"^IF\s*\((?P<cond>.+)\)\s*THEN\s+RAISE\s+(?P<exc>[A-Za-z_]\w*)$", re.I | re.S)
@@ -171,7 +171,7 @@ class ProcedureDef:
     variables: dict[str, str | None] = field(default_factory=dict)  # name -> default expression
     exceptions: dict[str, str] = field(default_factory=dict)  # name -> message
     steps: tuple[Step, ...] = ()
-    native: str | None = None  # "module:function" that implements it on DuckDB
+    native: str | None = None  # the name of the native procedure that implements it on DuckDB
 
 
 def parse_procedure(statement: str) -> ProcedureDef:
@@ -187,7 +187,7 @@ def parse_procedure(statement: str) -> ProcedureDef:
     args = tuple(_parse_arg(a) for a in _split_commas(m.group("args")) if a.strip())
     native = _NATIVE.search(body)
     if native:
-        # a Snowflake-only body (e.g. Snowflake ML); DuckDB runs the named Python function instead
+        # a Snowflake-only body (e.g. Snowflake ML); DuckDB runs the native procedure of that name instead
         return ProcedureDef(name=name, args=args, native=native.group("target"))
     variables: dict[str, str | None] = {}
     exceptions: dict[str, str] = {}

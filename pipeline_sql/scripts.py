@@ -20,8 +20,8 @@ from typing import Literal
 
 import jinja2
 
-from c360.errors import MigrationError
 from pipeline_sql.dialect import split_statements
+from pipeline_sql.errors import MigrationError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"

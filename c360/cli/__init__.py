@@ -14,6 +14,7 @@ import typer
 
 from c360.cli import data, model, pipeline, serving
 from c360.errors import C360Error, summary
+from pipeline_sql.errors import SqlError
 
 app = typer.Typer(
     name="c360",
@@ -40,6 +41,9 @@ def main() -> None:
     except C360Error as exc:
         typer.echo(f"error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
+    except SqlError as exc:  # a migration-module error not mapped where it was called: still one line
+        typer.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
     except typer.Abort:
         typer.echo("aborted", err=True)
         sys.exit(130)

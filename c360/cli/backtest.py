@@ -15,7 +15,7 @@ from rich.table import Table
 
 from c360.cli.options import parse_date
 from c360.cli.progress import stdout
-from c360.errors import ConfigError
+from c360.errors import UsageError
 from c360.warehouse import Warehouse
 
 if TYPE_CHECKING:
@@ -86,17 +86,17 @@ def _backtest_days(
     weekly_days: Callable[[date, date, int], list[date]],
 ) -> list[date]:
     if as_of is not None and (first is not None or last is not None):
-        raise ConfigError("give either --as-of or --from/--to, not both")
+        raise UsageError("give either --as-of or --from/--to, not both")
     if as_of is not None:
         day = parse_date(as_of)
         assert day is not None
         return [day]
     start, end = parse_date(first, "--from"), parse_date(last, "--to")
     if start is None or end is None:
-        raise ConfigError("give --as-of DAY, or --from DAY and --to DAY for a walk-forward series")
+        raise UsageError("give --as-of DAY, or --from DAY and --to DAY for a walk-forward series")
     match = re.fullmatch(r"(\d+)([dw])", every)
     if match is None:
-        raise ConfigError(f"invalid --every {every!r}: expected days or weeks such as 7d or 1w")
+        raise UsageError(f"invalid --every {every!r}: expected days or weeks such as 7d or 1w")
     step = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
     return weekly_days(start, end, step)
 

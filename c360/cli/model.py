@@ -31,7 +31,7 @@ def train(as_of: Annotated[str | None, AS_OF] = None) -> None:
     """Build the training set and train the churn model; it becomes current only if it passes the deploy gate."""
     from c360.model.errors import ModelRejected
     from c360.model.history import PURGED_SNAPSHOTS, SNAPSHOT_EVERY_DAYS
-    from c360.model.service import train_model
+    from c360.pipeline.model_steps import train_model
 
     outcome = train_model(Warehouse.from_settings(), as_of=parse_date(as_of))
     entry = outcome.entry
@@ -53,7 +53,7 @@ def train(as_of: Annotated[str | None, AS_OF] = None) -> None:
 
 def score(as_of: Annotated[str | None, AS_OF] = None) -> None:
     """Score every active subscriber with the current model into FCT_CUSTOMER_HEALTH_SCORES."""
-    from c360.model.service import score_subscribers
+    from c360.pipeline.model_steps import score_subscribers
 
     typer.echo(score_subscribers(Warehouse.from_settings(), as_of=parse_date(as_of)))
 
@@ -92,9 +92,12 @@ def monitor(
 ) -> None:
     """Outcome monitoring: realised performance of score dates whose 30 days have passed, drift and AUC alerts."""
     from c360.model.outcomes import monitor_model
+    from c360.pipeline.dates import default_as_of
+    from c360.pipeline.model_steps import retrain
     from c360.settings import get_settings
 
-    outcome = monitor_model(warehouse=Warehouse.from_settings(), settings=get_settings(), as_of=parse_date(as_of))
+    day = parse_date(as_of) or default_as_of()
+    outcome = monitor_model(warehouse=Warehouse.from_settings(), settings=get_settings(), as_of=day, retrain=retrain)
     if as_json:
         typer.echo(json.dumps(outcome.to_dict(), indent=1))
         return

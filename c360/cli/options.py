@@ -6,7 +6,7 @@ from datetime import date
 
 import typer
 
-from c360.errors import ConfigError
+from c360.errors import UsageError
 
 
 def parse_date(value: str | None, option: str = "--as-of") -> date | None:
@@ -16,7 +16,7 @@ def parse_date(value: str | None, option: str = "--as-of") -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"invalid {option} {value!r}: expected a date as YYYY-MM-DD") from None
+        raise UsageError(f"invalid {option} {value!r}: expected a date as YYYY-MM-DD") from None
 
 
 AS_OF = typer.Option("--as-of", help="Day to build as of (YYYY-MM-DD); default: yesterday (UTC).")

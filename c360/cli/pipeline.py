@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from c360.cli.options import AS_OF, parse_date
 from c360.cli.progress import progress_bar, stdout
-from c360.errors import ConfigError
-from c360.warehouse import Warehouse
+from c360.errors import PipelineError, UsageError, from_pipeline_sql
+from c360.warehouse import Warehouse, ensure_migrated, task_parameters
+
+if TYPE_CHECKING:
+    from c360.serving.publish import PublishResult
 
 pipeline_app = typer.Typer(help="Run the pipeline's tasks.", no_args_is_help=True)
 
@@ -37,18 +39,19 @@ def migrate(
     from pipeline_sql.migrate import migrate as run
 
     if target not in (None, "duckdb", "snowflake"):
-        raise ConfigError(f"invalid --target {target!r}: expected duckdb or snowflake")
+        raise UsageError(f"invalid --target {target!r}: expected duckdb or snowflake")
     warehouse = Warehouse.from_settings()
     if dry_run:
-        typer.echo(render(target or warehouse.target))  # type: ignore[arg-type]
+        with from_pipeline_sql():
+            typer.echo(render(target or warehouse.target, task_parameters(warehouse.settings)))  # type: ignore[arg-type]
         _migrate_serving_store(dry_run=True)
         return
     if target and target != warehouse.target:
-        raise ConfigError(
+        raise UsageError(
             f"--target {target} differs from C360_WAREHOUSE_URL ({warehouse.display}); "
             "only --dry-run renders for another target"
         )
-    with progress_bar("migrating") as update:
+    with progress_bar("migrating") as update, from_pipeline_sql():
         outcomes = run(warehouse, on_progress=update)
     applied = [o for o in outcomes if o.status == "applied"]
     for o in applied:
@@ -76,19 +79,15 @@ def pipeline_run(
     until: Annotated[str | None, typer.Option(help="Stop after this task (e.g. sfe_daily_build_task).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Run every task once, in order, as of a day: staging, daily analytics, then the model's tasks."""
-    from c360.pipeline.run import STEPS, run_pipeline
+    """Run every task once, in order, as of a day: staging, daily analytics, the model's tasks, then publish that
+    day (a past day is a backfill: history only, the served day stays)."""
+    from c360.pipeline.run import run_pipeline, steps_until
 
-    steps = STEPS
-    if until:
-        names = [s.task for s in STEPS]
-        if until not in names:
-            raise ConfigError(f"invalid --until {until!r}: expected one of {', '.join(names)}")
-        steps = STEPS[: names.index(until) + 1]
+    steps_until(until)  # a bad --until is refused before the warehouse is opened
     warehouse = Warehouse.from_settings()
     with progress_bar("pipeline") as update:
-        result = run_pipeline(warehouse, as_of=parse_date(as_of), steps=steps, on_progress=update)
-    published = _publish_day(result.as_of) if until is None else None
+        result = run_pipeline(warehouse, as_of=parse_date(as_of), until=until, on_progress=update)
+    published = _published(result.published) if result.published else None
     if as_json:
         typer.echo(
             json.dumps(
@@ -113,13 +112,10 @@ def pipeline_run(
         typer.echo(f"publish: {published['message']}")
 
 
-def _publish_day(as_of: date) -> dict[str, object]:
-    """Publishing is the pipeline's last step, for the day it ran as of: the served run when that day is
-    the newest, a backfill (history only) when a newer day is served."""
-    from c360.serving.publish import describe, publish
-    from c360.settings import get_settings
+def _published(result: PublishResult) -> dict[str, object]:
+    """What the pipeline's publishing did, for printing."""
+    from c360.serving.publish import describe
 
-    result = publish(get_settings(), score_date=as_of)
     return {
         "status": result.status,
         "run_id": result.run_id,
@@ -135,7 +131,6 @@ def pipeline_task(
 ) -> None:
     """Run one task now, as the worker would (its WHEN condition is checked first)."""
     from c360.pipeline.scheduler import Scheduler, utcnow
-    from pipeline_sql.migrate import ensure_migrated
 
     warehouse = Warehouse.from_settings()
     ensure_migrated(warehouse)
@@ -143,12 +138,12 @@ def pipeline_task(
     scheduler.load()
     matches = [t for t in scheduler.tasks if t.split(".")[-1] == name.upper() or t == name.upper()]
     if not matches:
-        raise ConfigError(f"no started task named {name}; known: {', '.join(sorted(scheduler.tasks)) or 'none'}")
+        raise UsageError(f"no started task named {name}; known: {', '.join(sorted(scheduler.tasks)) or 'none'}")
     run = scheduler.run_task(matches[0], utcnow())
     if run is None:
         typer.echo(f"{name}: skipped, its WHEN condition is false (no new data)")
     elif run.error:
-        raise ConfigError(f"{name} failed: {run.error}")
+        raise PipelineError(f"{name} failed: {run.error}")
     else:
         typer.echo(f"{name}: {run.state} in {run.seconds:.2f} s")
 
@@ -156,7 +151,6 @@ def pipeline_task(
 def status() -> None:
     """What the warehouse holds: tables, row counts, rejects, recent loads, quality checks."""
     from c360.pipeline.status import summarize
-    from pipeline_sql.migrate import ensure_migrated
 
     warehouse = Warehouse.from_settings()
     ensure_migrated(warehouse)

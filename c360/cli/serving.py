@@ -97,8 +97,7 @@ def publish(
     from c360.serving.migrate import require_migrated
     from c360.serving.publish import publish as run
     from c360.settings import get_settings
-    from c360.warehouse import Warehouse
-    from pipeline_sql.migrate import ensure_migrated
+    from c360.warehouse import Warehouse, ensure_migrated
 
     settings = get_settings()
     ensure_migrated(Warehouse.from_settings(settings))  # both ends migrated, or a precise error naming the fix

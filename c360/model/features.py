@@ -16,7 +16,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from c360.warehouse import DuckDBConnection, used_params
+from c360.warehouse import DuckDBConnection
+from pipeline_sql.connection import used_params
 from pipeline_sql.dialect import to_duckdb
 
 F64 = NDArray[np.float64]

@@ -6,13 +6,13 @@ training run as of the same day (the deploy gate still decides whether its model
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from c360.model.lifecycle import AlertRecord, list_alerts
-from c360.pipeline.run import default_as_of
 from c360.settings import Settings
-from c360.warehouse import Warehouse
+from c360.warehouse import Warehouse, call
 from pipeline_sql import runtime
 
 MONITOR_PROCEDURE = "SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL"
@@ -39,20 +39,23 @@ class MonitorOutcome:
         }
 
 
-def monitor_model(*, warehouse: Warehouse, settings: Settings, as_of: date | None = None) -> MonitorOutcome:
-    """Backfill realised performance as of ``as_of`` (default yesterday), raise alerts, maybe retrain."""
-    day = as_of or default_as_of()
+Retrain = Callable[[Warehouse, date], str]  # train as of the day; the gate's decision as one line
+
+
+def monitor_model(
+    *, warehouse: Warehouse, settings: Settings, as_of: date, retrain: Retrain | None = None
+) -> MonitorOutcome:
+    """Backfill realised performance as of ``as_of``, raise alerts, and when new ones were raised and
+    ``C360_MODEL_RETRAIN_ON_ALERT`` is set, ``retrain`` (``c360.pipeline.model_steps.retrain``)."""
+    day = as_of
     run_id = runtime.new_run_id()
     with warehouse.connect() as conn:
         known = {row["alert_id"] for row in conn.query("SELECT alert_id FROM SFE_ANALYTICS_MEDIA.MODEL_ALERTS")}
         result = str(
-            runtime.call(conn, MONITOR_PROCEDURE, [day, run_id, settings.model_psi_alert, settings.model_min_test_auc])
+            call(conn, MONITOR_PROCEDURE, [day, run_id, settings.model_psi_alert, settings.model_min_test_auc])
         )
     new = [a for a in list_alerts(warehouse=warehouse) if a.alert_id not in known]
     retrained = None
-    if new and settings.model_retrain_on_alert:
-        from c360.model.service import train_model
-
-        outcome = train_model(warehouse, as_of=day)
-        retrained = f"{outcome.entry.model_version} ({outcome.entry.status}): {outcome.entry.message}"
+    if new and settings.model_retrain_on_alert and retrain is not None:
+        retrained = retrain(warehouse, day)
     return MonitorOutcome(day, run_id, result, new, retrained)

@@ -19,8 +19,7 @@ from numpy.typing import NDArray
 from c360.model import monitor, registry
 from c360.model.artifact import ChurnModel, load, sigmoid
 from c360.model.features import INTEGER_FEATURES, Feature, Snapshots, matrix, read_scoring_features, specs
-from c360.warehouse import DuckDBConnection
-from pipeline_sql import runtime
+from c360.warehouse import DuckDBConnection, call
 
 F64 = NDArray[np.float64]
 _SHOWN = 5e-5  # contributions are stored rounded to 4 decimals
@@ -79,7 +78,7 @@ def score_day(
 ) -> Scored:
     """Build the day's features, score them with the current model and write scores and monitoring."""
     entry, model = current_model(conn, home)  # before any work: no model, no features to build
-    runtime.call(conn, BUILD_FEATURES, [score_date, run_id])
+    call(conn, BUILD_FEATURES, [score_date, run_id])
     rows = read_scoring_features(conn, score_date)
     # the model's own features: a model trained before a feature was added still scores
     contributions, base = model.contributions(matrix(rows, model.categories, model.features))

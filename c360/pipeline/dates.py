@@ -36,6 +36,11 @@ FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES
 """
 
 
+def default_as_of() -> date:
+    """Yesterday (UTC): the last complete day, what the scheduled tasks build."""
+    return datetime.now(UTC).date() - timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class LoadedDays:
     """The first and last day with loaded content views (None: nothing loaded)."""

@@ -1,11 +1,13 @@
-"""``c360 pipeline run``: every task of the graph once, in order, as of one day.
+"""``c360 pipeline run``: every task of the graph once, in order, as of one day, then publishing that day.
 
 The tasks' procedures are called directly (``CALL``), on either target, with ``as_of`` passed in
 instead of the schedule's ``CURRENT_DATE() - 1``, so any past day can be (re)built. The warehouse is
 opened per step, so a running ``c360 worker`` can interleave its own tasks.
 
 The day is checked (``c360.pipeline.dates``) after the staging steps, which only move what is loaded
-and do not depend on the day, and before the first step that builds anything as of it.
+and do not depend on the day, and before the first step that builds anything as of it. When every step
+ran, the day's scoring run is published (``c360.serving.publish``): the served run when that day is the
+newest, a backfill (history only) when a newer day is served.
 """
 
 from __future__ import annotations
@@ -13,14 +15,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from c360.errors import C360Error, PipelineError, QualityCheckFailed
+from c360.errors import C360Error, PipelineError, ProcedureRaised, QualityCheckFailed, UsageError
+from c360.model import registry
+from c360.model.procedures import native_procedures
 from c360.pipeline import dates
-from c360.settings import get_settings
-from c360.warehouse import Warehouse, WarehouseConnection
+from c360.settings import Settings
+from c360.warehouse import Warehouse, WarehouseConnection, call, ensure_migrated
 from pipeline_sql import runtime
+
+if TYPE_CHECKING:
+    from c360.serving.publish import PublishResult
 
 Progress = Callable[[str, int, int], None]
 
@@ -30,38 +37,33 @@ DQ_EXCEPTION = "DQ_CHECK_FAILED"
 AS_OF_EXCEPTION = "AS_OF_OUT_OF_RANGE"
 
 
-def default_as_of() -> date:
-    """Yesterday (UTC): the last complete day, what the scheduled tasks build."""
-    return datetime.now(UTC).date() - timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class Step:
     """One task of the graph, as ``pipeline run`` calls it."""
 
     task: str
     procedure: str
-    args: Callable[[date, str], list[Any]] = lambda as_of, run_id: []
+    args: Callable[[date, str, Settings], list[Any]] = lambda as_of, run_id, settings: []
     stream: str | None = None  # run only when this stream has data, like the task's WHEN
     skip: Callable[[WarehouseConnection], str | None] | None = None  # why not to run now, or None to run
     purpose: dates.Purpose | None = None  # what it does as of the day (None: staging, independent of it)
 
 
-def _training_args(as_of: date, run_id: str) -> list[Any]:
-    settings = get_settings()
+def _training_args(as_of: date, run_id: str, settings: Settings) -> list[Any]:
     return [as_of, run_id, settings.model_min_test_auc, settings.risk_tier_high]
 
 
-def _scoring_args(as_of: date, run_id: str) -> list[Any]:
-    settings = get_settings()
+def _scoring_args(as_of: date, run_id: str, settings: Settings) -> list[Any]:
     return [as_of, run_id, settings.risk_tier_high, settings.risk_tier_medium]
+
+
+def _monitoring_args(as_of: date, run_id: str, settings: Settings) -> list[Any]:
+    return [as_of, run_id, settings.model_psi_alert, settings.model_min_test_auc]
 
 
 def _model_is_current(conn: WarehouseConnection) -> str | None:
     """The run trains only when no model is current; the weekly task retrains."""
-    from c360.model.registry import current
-
-    entry = current(conn)
+    entry = registry.current(conn)
     return f"{entry.model_version} is current (the weekly task retrains)" if entry else None
 
 
@@ -71,7 +73,7 @@ STEPS: list[Step] = [
     Step(
         "sfe_daily_build_task",
         "SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY",
-        lambda as_of, run_id: [as_of, run_id],
+        lambda as_of, run_id, settings: [as_of, run_id],
         purpose="build",
     ),
     Step(
@@ -82,6 +84,8 @@ STEPS: list[Step] = [
         purpose="train",
     ),
     Step("sfe_daily_churn_scoring_task", "SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN", _scoring_args, purpose="score"),
+    # outcome monitoring, as `c360 monitor` runs it (retraining on an alert stays with `c360 monitor`)
+    Step("sfe_daily_model_monitor_task", "SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL", _monitoring_args),
 ]
 
 
@@ -98,26 +102,39 @@ class PipelineResult:
     as_of: date
     run_id: str
     steps: list[StepResult] = field(default_factory=list)
+    published: PublishResult | None = None  # None: stopped before the last step, nothing published
 
     @property
     def seconds(self) -> float:
         return sum(s.seconds for s in self.steps)
 
 
+def steps_until(until: str | None) -> list[Step]:
+    """The steps up to and including task ``until`` (all of them for None)."""
+    if until is None:
+        return STEPS
+    names = [s.task for s in STEPS]
+    if until not in names:
+        raise UsageError(f"invalid --until {until!r}: expected one of {', '.join(names)}")
+    return STEPS[: names.index(until) + 1]
+
+
 def run_pipeline(
     warehouse: Warehouse,
     *,
     as_of: date | None = None,
+    until: str | None = None,
     steps: list[Step] | None = None,
     on_progress: Progress | None = None,
 ) -> PipelineResult:
-    """Run the steps in order; a failed step stops the ones after it."""
-    from pipeline_sql.migrate import ensure_migrated
-
+    """Run the steps in order (``steps``, or every step up to ``until``), then publish the day when all of them
+    ran; a failed step stops the ones after it."""
     ensure_migrated(warehouse)
-    as_of = as_of or default_as_of()
+    settings = warehouse.settings
+    as_of = as_of or dates.default_as_of()
     result = PipelineResult(as_of=as_of, run_id=runtime.new_run_id())
-    steps = steps if steps is not None else STEPS
+    complete = steps is None and until is None
+    steps = steps if steps is not None else steps_until(until)
     checked = False
     for i, step in enumerate(steps):
         if on_progress:
@@ -134,10 +151,14 @@ def run_pipeline(
             if reason:
                 result.steps.append(StepResult(step.task, "skipped", time.perf_counter() - started, reason))
                 continue
-            detail = call_step(conn, step, as_of, result.run_id)
+            detail = call_step(conn, step, as_of, result.run_id, settings)
         result.steps.append(StepResult(step.task, "ran", time.perf_counter() - started, str(detail or "")))
     if on_progress:
         on_progress("done", len(steps), len(steps))
+    if complete:
+        from c360.serving.publish import publish
+
+        result.published = publish(settings, score_date=as_of, warehouse=warehouse)
     return result
 
 
@@ -150,11 +171,11 @@ def check_as_of(conn: WarehouseConnection, as_of: date, steps: list[Step]) -> No
             return
 
 
-def call_step(conn: WarehouseConnection, step: Step, as_of: date, run_id: str) -> Any:
+def call_step(conn: WarehouseConnection, step: Step, as_of: date, run_id: str, settings: Settings) -> Any:
     """Call a step's procedure; a failed quality check becomes ``QualityCheckFailed`` naming it."""
     try:
-        return runtime.call(conn, step.procedure, step.args(as_of, run_id))
-    except runtime.ProcedureRaised as exc:
+        return call(conn, step.procedure, step.args(as_of, run_id, settings), natives=native_procedures(settings))
+    except ProcedureRaised as exc:
         if exc.exception == DQ_EXCEPTION:
             raise_failed_checks(conn, run_id, step.task)
         if exc.exception == AS_OF_EXCEPTION and step.purpose:
@@ -163,10 +184,6 @@ def call_step(conn: WarehouseConnection, step: Step, as_of: date, run_id: str) -
     except C360Error:
         raise
     except Exception as exc:  # the Snowflake connector's errors
-        if "data quality check failed" in str(exc):
-            raise_failed_checks(conn, run_id, step.task)
-        if "outside the days with loaded content views" in str(exc) and step.purpose:
-            dates.check_day(conn, as_of, step.purpose)
         raise PipelineError(f"{step.task} failed: {str(exc).strip().splitlines()[0]}") from exc
 
 

@@ -18,8 +18,9 @@ from datetime import UTC, datetime, timedelta
 
 from croniter import croniter
 
-from c360.errors import C360Error, WarehouseBusy
-from c360.warehouse import Warehouse
+from c360.errors import C360Error, TaskDefinitionError, WarehouseBusy
+from c360.model.procedures import native_procedures
+from c360.warehouse import Warehouse, call_statement
 from pipeline_sql import runtime
 from pipeline_sql.emulation import META_SCHEMA
 
@@ -47,9 +48,9 @@ class Schedule:
             return cls(text, interval=timedelta(minutes=int(m.group(1))))
         if (m := _CRON.match(text)) and croniter.is_valid(m.group("expr")):
             if m.group("tz").upper() not in ("UTC", "ETC/UTC"):
-                raise C360Error(f"schedule {text!r}: only UTC cron schedules are supported")
+                raise TaskDefinitionError(f"schedule {text!r}: only UTC cron schedules are supported")
             return cls(text, cron=m.group("expr"))
-        raise C360Error(f"unsupported task schedule {text!r}: expected 'N MINUTE' or 'USING CRON <expr> UTC'")
+        raise TaskDefinitionError(f"unsupported task schedule {text!r}: expected 'N MINUTE' or 'USING CRON <expr> UTC'")
 
     def next_after(self, moment: datetime) -> datetime:
         """The first due time strictly after ``moment``."""
@@ -194,7 +195,7 @@ class Scheduler:
             error: str | None = None
             value = None
             try:
-                value = runtime.call_statement(conn, task.body)
+                value = call_statement(conn, task.body, natives=native_procedures(self.warehouse.settings))
             except C360Error as exc:
                 error = exc.message
             except Exception as exc:  # a task failure is recorded, never kills the worker

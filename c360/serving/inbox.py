@@ -114,7 +114,7 @@ class InboxJob:
     def tick(self) -> None:
         """Claim, load, mark, stage; prune old moved events now and then."""
         from c360.sources.ingest import load_payloads
-        from pipeline_sql import runtime
+        from c360.warehouse import call
 
         claim(self._store, limit=self.settings.inbox_move_rows)
         moves = unmoved_claims(self._store)
@@ -128,7 +128,7 @@ class InboxJob:
                 mark_moved(self._store, moves)
                 # Snowflake's own 1-minute task stages them there; on DuckDB we are the task runner
                 if conn.target == "duckdb":
-                    runtime.call(conn, SUBSCRIBER_TASK_PROCEDURE)
+                    call(conn, SUBSCRIBER_TASK_PROCEDURE)
             self.report(f"inbox: {loaded:,} event(s) moved into the warehouse in {len(moves)} load(s)")
         if time.monotonic() - self._pruned_at > _PRUNE_EVERY:
             self._pruned_at = time.monotonic()

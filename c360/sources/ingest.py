@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import duckdb
 import numpy as np
@@ -33,7 +33,7 @@ from c360.sources.readers import (
     read_parquet,
 )
 from c360.text import clean, first_problem
-from c360.warehouse import DuckDBConnection, Warehouse, WarehouseConnection
+from c360.warehouse import DuckDBConnection, Warehouse, WarehouseConnection, ensure_migrated
 
 Status = Literal["loaded", "skipped", "failed"]
 Progress = Callable[[str, int, int], None]
@@ -72,8 +72,6 @@ def ingest(
             f"{missing[0]}: {'is a directory' if missing[0].is_dir() else 'no such file'}"
             + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
         )
-    from pipeline_sql.migrate import ensure_migrated
-
     ensure_migrated(warehouse)
     results = []
     for i, path in enumerate(paths):
@@ -193,12 +191,12 @@ def _csv_to_arrow(path: Path) -> Parsed:
     """Parse a CSV with an in-memory DuckDB (for warehouses other than DuckDB itself)."""
     layout = inspect_csv(path)
     scratch = duckdb.connect()
-    rows = scratch.sql(csv_select(path, layout, _CSV_REJECTS)).to_arrow_table()  # in file order
+    scratch.execute(f"CREATE TABLE scan AS {csv_select(path, layout, _CSV_REJECTS)}")  # rowids in file order
     rejects = _csv_rejects(scratch)
     _refuse_truncated_csv(path, layout.ends_with_newline, rejects)
-    k = np.arange(1, rows.num_rows + 1, dtype=np.int64)
-    lines = np.array(sorted(r.source_row or 0 for r in rejects), dtype=np.int64)
-    rows = rows.add_column(0, "source_row", pa.array(_record_lines(k, lines)))
+    rows = scratch.sql(
+        f"SELECT {_record_line_sql('(rowid + 1)', rejects)} AS source_row, * FROM scan ORDER BY rowid"
+    ).to_arrow_table()
     # the text policy (c360.text): a record with a NUL in a field is rejected alone, with the field
     keep, unstorable = [], []
     for i, record in enumerate(rows.to_pylist()):
@@ -214,19 +212,14 @@ def _csv_to_arrow(path: Path) -> Parsed:
     return Parsed(rows, rejects)
 
 
-def _record_lines(k: np.ndarray[Any, Any], reject_lines: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    """File line of the k-th loaded record, given the lines of the rejected ones (header is line 1)."""
-    adjusted = (reject_lines - 1) - np.arange(1, len(reject_lines) + 1)
-    return np.asarray(k + np.searchsorted(adjusted, k, side="left") + 1, dtype=np.int64)
+def _record_line_sql(k: str, rejects: list[Reject]) -> str:
+    """SQL for the file line of the ``k``-th loaded record (header = line 1), given the rejected records.
 
-
-def _shift_sql(reject_lines: list[int], k: str) -> str:
-    """SQL for the number of rejected records before the k-th loaded one: a binary search as nested CASEs.
-
-    The rejected record on file line L (header = line 1) precedes the k-th loaded record when
-    L - 1 - j < k, j being its rank among the rejects; a join would sort millions of rows for this.
+    The rejected record on file line L precedes the k-th loaded record when L - 1 - j < k, j being its rank
+    among the rejects; their count is found by a binary search written as nested CASEs (a join would sort
+    millions of rows for this).
     """
-    bounds = [line - 1 - rank for rank, line in enumerate(sorted(reject_lines), start=1)]
+    bounds = [line - 1 - rank for rank, line in enumerate(sorted(r.source_row or 0 for r in rejects), start=1)]
 
     def search(low: int, high: int) -> str:  # the answer is in [low, high]
         if low == high:
@@ -234,7 +227,7 @@ def _shift_sql(reject_lines: list[int], k: str) -> str:
         mid = (low + high + 1) // 2
         return f"(CASE WHEN {k} > {bounds[mid - 1]} THEN {search(mid, high)} ELSE {search(low, mid - 1)} END)"
 
-    return search(0, len(bounds))
+    return f"{k} + {search(0, len(bounds))} + 1"
 
 
 def _csv_rejects(conn: duckdb.DuckDBPyConnection) -> list[Reject]:
@@ -322,7 +315,7 @@ class _Load:
                 k = f"(rowid - {first} + 1)"  # the record's rank among the loaded ones, in file order
                 native.execute(
                     f"UPDATE {table} SET load_seq = {base} + {k}, "
-                    f"source_row = {k} + {_shift_sql([r.source_row or 0 for r in rejects], k)} + 1 "
+                    f"source_row = {_record_line_sql(k, rejects)} "
                     "WHERE load_id = ?",
                     [self.load_id],
                 )

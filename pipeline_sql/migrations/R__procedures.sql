@@ -147,7 +147,7 @@ RETURNS VARCHAR
 LANGUAGE SQL
 AS
 $$
--- c360:duckdb-native c360.model.procedures:train_churn_classifier
+-- c360:duckdb-native train_churn_classifier
 DECLARE
     model_version VARCHAR;
     gate FLOAT;
@@ -283,7 +283,7 @@ RETURNS VARCHAR
 LANGUAGE SQL
 AS
 $$
--- c360:duckdb-native c360.model.procedures:score_churn
+-- c360:duckdb-native score_churn
 DECLARE
     model_version VARCHAR;
     high FLOAT;

@@ -84,7 +84,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 @pytest.fixture(scope="session")
 def trained(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The built warehouse with a current model (trained as of AS_OF) and a scoring run of AS_OF."""
-    from c360.model.service import score_subscribers, train_model
+    from c360.pipeline.model_steps import score_subscribers, train_model
 
     home = tmp_path_factory.mktemp("model-trained") / "home"
     warehouse = built.copy(home)

@@ -34,7 +34,7 @@ class Monitored:
 @pytest.fixture(scope="module")
 def monitored(trained: Built, tmp_path_factory: pytest.TempPathFactory) -> Monitored:
     """The trained home with two past days scored, monitored twice as of AS_OF (PSI limit 0.01, gate 0.99)."""
-    from c360.model.service import score_subscribers
+    from c360.pipeline.model_steps import score_subscribers
 
     home = tmp_path_factory.mktemp("monitored") / "home"
     warehouse = trained.copy(home)

@@ -14,6 +14,8 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
+from c360.settings import Settings
+from c360.warehouse import task_parameters
 from pipeline_sql.dialect import split_statements
 from pipeline_sql.migrate import template_variables
 from pipeline_sql.scripts import load_scripts
@@ -33,7 +35,7 @@ EXPRESSION = re.compile(r"^(?:RETURN\s+|\w+\s*:=\s*)(?P<expr>.+)$", re.I | re.S)
 def model_statements() -> list[str]:
     """The Snowflake statements that create the model's objects (named in their first line)."""
     statements = []
-    for script in load_scripts(variables=template_variables()):
+    for script in load_scripts(variables=template_variables(task_parameters(Settings()))):
         for statement in script.statements:
             head = statement.strip().splitlines()[0]
             if MINE.search(head):
@@ -55,8 +57,8 @@ def test_the_snowflake_ml_procedures_use_classification_predict_and_the_gate() -
     assert "SYSTEM$REFERENCE('VIEW', 'SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN')" in text
     assert 'SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input):probability:"True"' in text
     assert "IF (test_auc > gate) THEN" in text and "COALESCE(MIN_TEST_AUC, 0.80)" in text
-    assert "-- c360:duckdb-native c360.model.procedures:train_churn_classifier" in text
-    assert "-- c360:duckdb-native c360.model.procedures:score_churn" in text
+    assert "-- c360:duckdb-native train_churn_classifier" in text
+    assert "-- c360:duckdb-native score_churn" in text
     assert "AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task" in text
     assert "SCHEDULE = 'USING CRON 0 1 * * 0 UTC'" in text
 

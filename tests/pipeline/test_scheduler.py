@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from c360.errors import C360Error
+from c360.errors import TaskDefinitionError
 from c360.pipeline.scheduler import Schedule, Scheduler
 from c360.sources.ingest import ingest
 from c360.warehouse import Warehouse
@@ -38,9 +38,9 @@ def test_schedules() -> None:
     daily = Schedule.parse("USING CRON 0 3 * * * UTC")
     assert daily.next_after(datetime(2026, 1, 1, 3, 0)) == datetime(2026, 1, 2, 3, 0)
     assert daily.next_after(datetime(2026, 1, 1, 2, 59)) == datetime(2026, 1, 1, 3, 0)
-    with pytest.raises(C360Error, match="unsupported task schedule"):
+    with pytest.raises(TaskDefinitionError, match="unsupported task schedule"):
         Schedule.parse("every day")
-    with pytest.raises(C360Error, match="only UTC"):
+    with pytest.raises(TaskDefinitionError, match="only UTC"):
         Schedule.parse("USING CRON 0 3 * * * America/New_York")
 
 
@@ -131,6 +131,15 @@ def test_a_failed_task_is_recorded_and_the_worker_goes_on(warehouse: Warehouse, 
     assert runs[0].error and "STG_SUBSCRIBER_EVENTS" in runs[0].error
     with warehouse.connect() as conn:
         assert conn.scalar("SELECT COUNT(*) FROM SFE_RAW_MEDIA.sfe_subscriber_events_stream") == 3  # nothing consumed
+
+
+def test_a_failed_task_run_by_hand_is_a_task_failure_not_a_usage_error(warehouse: Warehouse, tmp_path: Path) -> None:
+    ingest(warehouse, [events(tmp_path / "e.jsonl", 3)])
+    with warehouse.connect() as conn:
+        conn.run_native("ALTER TABLE SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS RENAME TO STG_BROKEN")
+    failed = run_cli("pipeline", "task", "sfe_process_subscribers_task")
+    assert failed.returncode == 1, failed.stderr
+    assert failed.stderr.strip().splitlines()[-1].startswith("error: sfe_process_subscribers_task failed: ")
 
 
 def test_poll_checks_stream_tasks_more_often_than_their_schedule(warehouse: Warehouse, tmp_path: Path) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from c360.errors import MigrationError
-from c360.warehouse import Warehouse
+from c360.settings import Settings
+from c360.warehouse import Warehouse, task_parameters
+from pipeline_sql.errors import MigrationError
 from pipeline_sql.migrate import HISTORY, dry_run, migrate
 from pipeline_sql.scripts import load_scripts
 
@@ -146,9 +148,9 @@ def test_project_migrations_create_the_seed_objects(warehouse: Warehouse) -> Non
     assert tasks["SFE_ANALYTICS_MEDIA.SFE_DAILY_BUILD_TASK"] == "started"
 
 
-def test_dry_run_prints_each_target_without_touching_the_warehouse(settings: object) -> None:
-    snowflake = dry_run("snowflake")
-    duck = dry_run("duckdb")
+def test_dry_run_prints_each_target_without_touching_the_warehouse(settings: Settings) -> None:
+    snowflake = dry_run("snowflake", task_parameters(settings))
+    duck = dry_run("duckdb", task_parameters(settings))
     assert "CREATE STREAM IF NOT EXISTS SFE_RAW_MEDIA.sfe_subscriber_events_stream" in snowflake
     assert (
         "SCHEDULE = '1 MINUTE'" in snowflake
@@ -157,21 +159,19 @@ def test_dry_run_prints_each_target_without_touching_the_warehouse(settings: obj
     assert "CREATE OR REPLACE VIEW SFE_RAW_MEDIA.SFE_SUBSCRIBER_EVENTS_STREAM" in duck
     assert "INSERT OR REPLACE INTO C360_META.TASKS" in duck
     assert "VARIANT" not in duck.split("-- V002")[0].split("V001__raw_layer.sql")[1]
-    assert not (Path(str(settings.home)) / "warehouse.duckdb").exists()  # type: ignore[attr-defined]
+    assert not (settings.home / "warehouse.duckdb").exists()
 
 
-def test_snowflake_tasks_carry_the_configured_thresholds(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_snowflake_tasks_carry_the_configured_thresholds(settings: Settings) -> None:
     """Snowflake's tasks run on their own: the thresholds are written into them, and a change re-creates them."""
-    from c360.settings import get_settings
     from pipeline_sql.migrate import template_variables
 
-    before = {s.name: s.checksum for s in load_scripts(variables=template_variables("snowflake"))}
-    monkeypatch.setenv("C360_RISK_TIER_HIGH", "0.45")
-    monkeypatch.setenv("C360_MODEL_MIN_TEST_AUC", "0.82")
-    get_settings.cache_clear()
-    snowflake, duck = dry_run("snowflake"), dry_run("duckdb")
+    configured = task_parameters(settings)
+    before = {s.name: s.checksum for s in load_scripts(variables=template_variables(configured, "snowflake"))}
+    changed = replace(configured, risk_tier_high=0.45, model_min_test_auc=0.82)
+    snowflake, duck = dry_run("snowflake", changed), dry_run("duckdb", changed)
     assert "UUID_STRING(), 0.45, 0.1\n" in snowflake  # scoring: High, Medium
     assert "UUID_STRING(), 0.82, 0.45\n" in snowflake  # training: the deploy gate, High
-    assert "UUID_STRING(), NULL, NULL\n" in duck  # DuckDB's native procedures read the settings as they run
-    after = {s.name: s.checksum for s in load_scripts(variables=template_variables("snowflake"))}
+    assert "UUID_STRING(), NULL, NULL\n" in duck  # DuckDB's native procedures take the settings they were given
+    after = {s.name: s.checksum for s in load_scripts(variables=template_variables(changed, "snowflake"))}
     assert [name for name in before if before[name] != after[name]] == ["R__tasks.sql"]

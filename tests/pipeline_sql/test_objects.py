@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from c360.errors import MigrationError
 from pipeline_sql import objects
+from pipeline_sql.errors import MigrationError
 
 
 def test_stream() -> None:

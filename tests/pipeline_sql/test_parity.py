@@ -31,10 +31,12 @@ from typing import Any
 import pytest
 from sqlglot import exp
 
-from c360.warehouse import Warehouse, WarehouseConnection
+from c360.settings import Settings
+from c360.warehouse import Warehouse, WarehouseConnection, task_parameters
 from pipeline_sql import objects, runtime
 from pipeline_sql.dialect import parse, tables_read
 from pipeline_sql.emulation import bind_variables, quote
+from pipeline_sql.errors import ProcedureRaised
 from pipeline_sql.migrate import template_variables
 from pipeline_sql.scripts import load_scripts
 from tests.pipeline_sql import parity_fixture as fx
@@ -58,7 +60,11 @@ OFFSETS = "C360_META.PARITY_STREAM_OFFSETS"
 
 def statements() -> list[str]:
     """Every statement of every migration script, in the order they apply (Snowflake text)."""
-    return [stmt for script in load_scripts(variables=template_variables()) for stmt in script.statements]
+    return [
+        stmt
+        for script in load_scripts(variables=template_variables(task_parameters(Settings())))
+        for stmt in script.statements
+    ]
 
 
 def procedures() -> list[objects.ProcedureDef]:
@@ -137,7 +143,7 @@ def call_duckdb(conn: WarehouseConnection, proc: objects.ProcedureDef, args: lis
     """The DuckDB form: the runtime runs the steps registered by the migrations."""
     try:
         return Outcome("returned", runtime.call(conn, proc.name, args))
-    except runtime.ProcedureRaised as exc:
+    except ProcedureRaised as exc:
         return Outcome("raised", exc.exception)
 
 

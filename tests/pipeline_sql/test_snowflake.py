@@ -23,12 +23,13 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from c360.errors import MigrationError, WarehouseUnavailable
-from c360.settings import get_settings
+from c360.errors import WarehouseUnavailable
+from c360.settings import Settings, get_settings
 from c360.sources.ingest import load_payloads
-from c360.warehouse import Warehouse
+from c360.warehouse import Warehouse, task_parameters
 from pipeline_sql import objects
 from pipeline_sql.dialect import split_statements
+from pipeline_sql.errors import MigrationError
 from pipeline_sql.migrate import HISTORY, dry_run, migrate, pending_scripts, template_variables
 from pipeline_sql.scripts import Script, load_scripts
 from tests.pipeline_sql.conftest import SNOWFLAKE_URL
@@ -44,8 +45,8 @@ UPDATE_GOLDEN = os.environ.get("C360_UPDATE_GOLDEN") == "1"
 
 
 @pytest.mark.parametrize("target", ["snowflake", "duckdb"])
-def test_dry_run_matches_the_golden_file(settings: object, target: str) -> None:
-    rendered = dry_run(target)  # type: ignore[arg-type]
+def test_dry_run_matches_the_golden_file(settings: Settings, target: str) -> None:
+    rendered = dry_run(target, task_parameters(settings))  # type: ignore[arg-type]
     path = GOLDEN / f"{target}_migrations.sql"
     if UPDATE_GOLDEN:
         path.write_text(rendered)
@@ -65,7 +66,7 @@ def test_dry_run_matches_the_golden_file(settings: object, target: str) -> None:
 
 
 def scripts() -> list[Script]:
-    return load_scripts(variables=template_variables())
+    return load_scripts(variables=template_variables(task_parameters(Settings())))
 
 
 def parsed(sql: str) -> exp.Expr:
@@ -302,7 +303,7 @@ RETURNS VARCHAR
 LANGUAGE SQL
 AS
 $$
--- c360:duckdb-native c360.model.example:train
+-- c360:duckdb-native train_example
 DECLARE
     trained INTEGER DEFAULT 0;
     no_rows EXCEPTION (-20002, 'nothing to score');

@@ -225,7 +225,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
   ]
 }', now());
 
--- R__procedures.sql (checksum 9ae5b4e8d341, target duckdb)
+-- R__procedures.sql (checksum 2df17b975b3d, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
@@ -959,7 +959,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "default": "NULL\n"
     }
   ],
-  "native": "c360.model.procedures:train_churn_classifier"
+  "native": "train_churn_classifier"
 }', now());
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN', '{
   "name": "SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN",
@@ -985,7 +985,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "default": "NULL\n"
     }
   ],
-  "native": "c360.model.procedures:score_churn"
+  "native": "score_churn"
 }', now());
 
 -- R__tasks.sql (checksum 96ed87da377f, target duckdb)

@@ -549,7 +549,7 @@ SELECT * FROM final;
 END;
 $$;
 
--- R__procedures.sql (checksum 9ae5b4e8d341, target snowflake)
+-- R__procedures.sql (checksum 2df17b975b3d, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1851,7 +1851,7 @@ RETURNS VARCHAR
 LANGUAGE SQL
 AS
 $$
--- c360:duckdb-native c360.model.procedures:train_churn_classifier
+-- c360:duckdb-native train_churn_classifier
 DECLARE
     model_version VARCHAR;
     gate FLOAT;
@@ -1982,7 +1982,7 @@ RETURNS VARCHAR
 LANGUAGE SQL
 AS
 $$
--- c360:duckdb-native c360.model.procedures:score_churn
+-- c360:duckdb-native score_churn
 DECLARE
     model_version VARCHAR;
     high FLOAT;

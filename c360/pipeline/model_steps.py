@@ -13,7 +13,7 @@ from datetime import date
 from c360.model import registry
 from c360.model.errors import ModelError
 from c360.pipeline import dates
-from c360.pipeline.run import STEPS, Step, call_step, default_as_of
+from c360.pipeline.run import STEPS, Step, call_step
 from c360.warehouse import Warehouse
 from pipeline_sql import runtime
 
@@ -31,10 +31,10 @@ class TrainOutcome:
 
 def train_model(warehouse: Warehouse, *, as_of: date | None = None) -> TrainOutcome:
     """Build the training set as of ``as_of`` (default yesterday), train, and apply the deploy gate."""
-    run_id, as_of = runtime.new_run_id(), as_of or default_as_of()
+    run_id, as_of = runtime.new_run_id(), as_of or dates.default_as_of()
     with warehouse.connect() as conn:
         dates.check_day(conn, as_of, "train")
-        call_step(conn, _step(TRAINING_TASK), as_of, run_id)
+        call_step(conn, _step(TRAINING_TASK), as_of, run_id, warehouse.settings)
         entry = registry.of_run(conn, run_id)
     if entry is None:
         raise ModelError(f"training run {run_id} registered no model")
@@ -43,10 +43,16 @@ def train_model(warehouse: Warehouse, *, as_of: date | None = None) -> TrainOutc
 
 def score_subscribers(warehouse: Warehouse, *, as_of: date | None = None) -> str:
     """Score every active subscriber as of ``as_of`` (default yesterday) with the current model."""
-    as_of = as_of or default_as_of()
+    as_of = as_of or dates.default_as_of()
     with warehouse.connect() as conn:
         dates.check_day(conn, as_of, "score")
-        return str(call_step(conn, _step(SCORING_TASK), as_of, runtime.new_run_id()))
+        return str(call_step(conn, _step(SCORING_TASK), as_of, runtime.new_run_id(), warehouse.settings))
+
+
+def retrain(warehouse: Warehouse, as_of: date) -> str:
+    """Train as of ``as_of`` (``monitor_model``'s retraining on an alert); the deploy gate's decision, as a line."""
+    entry = train_model(warehouse, as_of=as_of).entry
+    return f"{entry.model_version} ({entry.status}): {entry.message}"
 
 
 def _step(task: str) -> Step:
