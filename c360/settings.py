@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = Field(
         "development", description="Deployment environment; production refuses unsafe defaults."
     )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        "WARNING", description="Level of the log lines the CLI and the worker write to stderr."
+    )
+    debug: bool = Field(
+        False, description="Show the traceback of an unexpected error instead of its one-line summary (CLI)."
+    )
     home: Path = Field(
         default_factory=_default_home,
         description="Directory for the embedded warehouse, serving store and model artifacts.",
@@ -266,6 +272,11 @@ class Settings(BaseSettings):
     def webhook_retry_delays(self) -> tuple[float, ...]:
         """C360_WEBHOOK_RETRY_SCHEDULE as seconds."""
         return tuple(float(part) for part in self.webhook_retry_schedule.split(",") if part.strip())
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_capitals(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _tiers_ordered(self) -> Settings:

@@ -7,13 +7,13 @@ can act on are ``C360Error`` and print one line (``error: …``) with the class'
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 import typer
 
 from c360.cli import data, model, pipeline, serving
-from c360.errors import C360Error, summary
+from c360.errors import C360Error, ConfigError, summary
+from c360.settings import get_settings
 from pipeline_sql.errors import SqlError
 
 app = typer.Typer(
@@ -31,11 +31,7 @@ serving.register(app)
 
 def main() -> None:
     """Entry point: run the app and turn errors into one line and an exit code."""
-    logging.basicConfig(
-        level=os.environ.get("C360_LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    debug = _configure_logging()
     try:
         app(standalone_mode=False)
     except C360Error as exc:
@@ -60,7 +56,20 @@ def main() -> None:
             show()
         sys.exit(getattr(exc, "exit_code", 2))
     except Exception as exc:
-        if os.environ.get("C360_DEBUG"):
+        if debug:
             raise
         typer.echo(f"internal error: {summary(exc)} (set C360_DEBUG=1 for the traceback)", err=True)
         sys.exit(70)
+
+
+def _configure_logging() -> bool:
+    """Log at C360_LOG_LEVEL; whether C360_DEBUG is set. Settings that do not load leave the defaults: the
+    command that reads them reports the bad variable."""
+    try:
+        settings = get_settings()
+    except ConfigError:
+        level, debug = "WARNING", False
+    else:
+        level, debug = settings.log_level, settings.debug
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    return debug
