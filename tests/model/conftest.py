@@ -6,10 +6,7 @@ gate, so the tests see the real model, not a toy.
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from c360.pipeline.run import STEPS, run_pipeline
-from c360.settings import Settings, get_settings
+from c360.settings import Settings
 from c360.sources.generate import generate
 from c360.sources.ingest import ingest
 from c360.warehouse import Warehouse
@@ -30,22 +27,6 @@ DAYS = 130  # ten labelled weekly snapshots: 5 to train on, 4 purged, 1 to test 
 SEED = 7
 DATA_TASKS = ("sfe_process_subscribers_task", "sfe_process_engagement_task", "sfe_daily_build_task")
 DATA_STEPS = [s for s in STEPS if s.task in DATA_TASKS]  # the warehouse only: no model yet
-
-
-@contextmanager
-def using_home(home: Path) -> Iterator[Settings]:
-    """C360_HOME pointing at ``home`` for code that reads the settings itself (the native procedures)."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("C360_")}
-    for name in saved:
-        del os.environ[name]
-    os.environ["C360_HOME"] = str(home)
-    get_settings.cache_clear()
-    try:
-        yield get_settings()
-    finally:
-        del os.environ["C360_HOME"]
-        os.environ.update(saved)
-        get_settings.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -71,13 +52,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     sources = root / "sources"
     generate(sources, scale=SCALE, days=DAYS, seed=SEED, as_of=AS_OF)
     home = root / "home"
-    with using_home(home) as settings:
-        warehouse = Warehouse.from_settings(settings)
-        migrate(warehouse)
-        files = [sources / "subscription_events.jsonl", sources / "content_engagement.csv"]
-        results = ingest(warehouse, [*files, sources / "support_tickets.parquet"])
-        assert all(r.status == "loaded" for r in results), results
-        run_pipeline(warehouse, as_of=AS_OF, steps=DATA_STEPS)
+    warehouse = Warehouse.from_settings(Settings(home=home, warehouse_lock_timeout=5))
+    migrate(warehouse)
+    files = [sources / "subscription_events.jsonl", sources / "content_engagement.csv"]
+    results = ingest(warehouse, [*files, sources / "support_tickets.parquet"])
+    assert all(r.status == "loaded" for r in results), results
+    run_pipeline(warehouse, as_of=AS_OF, steps=DATA_STEPS)
     return Built(sources, home)
 
 
@@ -88,8 +68,7 @@ def trained(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Built:
 
     home = tmp_path_factory.mktemp("model-trained") / "home"
     warehouse = built.copy(home)
-    with using_home(home):
-        outcome = train_model(warehouse, as_of=AS_OF)
-        assert outcome.entry.status == "current", outcome.entry.message
-        score_subscribers(warehouse, as_of=AS_OF)
+    outcome = train_model(warehouse, as_of=AS_OF)
+    assert outcome.entry.status == "current", outcome.entry.message
+    score_subscribers(warehouse, as_of=AS_OF)
     return Built(built.sources, home)

@@ -13,7 +13,7 @@ import pytest
 
 from c360.warehouse import Warehouse
 from pipeline_sql import runtime
-from tests.model.conftest import AS_OF, LATEST_LABELLED, Built, using_home
+from tests.model.conftest import AS_OF, LATEST_LABELLED, Built
 
 FEATURES = (
     "engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count, "
@@ -24,7 +24,7 @@ FEATURES = (
 
 
 def build_training_set(warehouse: Warehouse, home: Path, as_of: date = AS_OF) -> None:
-    with using_home(home), warehouse.connect() as conn:
+    with warehouse.connect() as conn:
         runtime.call(conn, "SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET", [as_of, "test-run"])
 
 
@@ -178,7 +178,7 @@ def test_features_do_read_data_up_to_the_end_of_the_snapshot_day(training: tuple
 
 
 def scoring_rows(warehouse: Warehouse, home: Path, day: date) -> dict[str, dict[str, Any]]:
-    with using_home(home), warehouse.connect() as conn:
+    with warehouse.connect() as conn:
         runtime.call(conn, "SFE_ANALYTICS_MEDIA.SFE_BUILD_SCORING_FEATURES", [day, "test-score"])
         rows = conn.query(
             f"SELECT subscriber_id, {FEATURES}, churned, split FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES "

@@ -18,7 +18,7 @@ from c360.model.outcomes import MonitorOutcome, monitor_model
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from tests.conftest import run_cli
-from tests.model.conftest import AS_OF, LATEST_LABELLED, Built, using_home
+from tests.model.conftest import AS_OF, LATEST_LABELLED, Built
 
 CLOSED = (LATEST_LABELLED - timedelta(days=7), LATEST_LABELLED)  # score dates whose 30 days have passed
 
@@ -38,13 +38,11 @@ def monitored(trained: Built, tmp_path_factory: pytest.TempPathFactory) -> Monit
 
     home = tmp_path_factory.mktemp("monitored") / "home"
     warehouse = trained.copy(home)
-    with using_home(home) as settings:
-        for day in CLOSED:
-            score_subscribers(warehouse, as_of=day)
-        strict = Settings(home=home, model_psi_alert=0.01, model_min_test_auc=0.99)
-        first = monitor_model(warehouse=warehouse, settings=strict, as_of=AS_OF)
-        second = monitor_model(warehouse=warehouse, settings=strict, as_of=AS_OF)
-        assert settings.home == home
+    for day in CLOSED:
+        score_subscribers(warehouse, as_of=day)
+    strict = Settings(home=home, model_psi_alert=0.01, model_min_test_auc=0.99)
+    first = monitor_model(warehouse=warehouse, settings=strict, as_of=AS_OF)
+    second = monitor_model(warehouse=warehouse, settings=strict, as_of=AS_OF)
     return Monitored(home, warehouse, first, second)
 
 

@@ -18,7 +18,7 @@ from c360.model.train import fit, utcnow
 from c360.settings import Settings
 from c360.warehouse import DuckDBConnection, Warehouse
 from tests.conftest import run_cli
-from tests.model.conftest import AS_OF, Built, using_home
+from tests.model.conftest import AS_OF, Built
 
 
 def entries(warehouse: Warehouse) -> list[dict[str, object]]:
@@ -144,7 +144,7 @@ def test_a_better_model_replaces_the_current_one(trained: Built, home: Path) -> 
     assert result.returncode == 0, result.stderr
     statuses = [e["status"] for e in entries(warehouse)]
     assert statuses == ["retired", "current"]
-    with using_home(home), warehouse.connect() as conn:
+    with warehouse.connect() as conn:
         entry = registry.current(conn)
     assert entry is not None and f"replaces {entries(warehouse)[0]['model_version']}" in entry.message
 
