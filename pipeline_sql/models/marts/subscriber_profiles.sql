@@ -13,27 +13,7 @@ WITH events AS (
         AND event_timestamp < DATEADD(day, 1, :as_of::DATE)
 ),
 
-latest_lifecycle AS (
-    SELECT subscriber_id, event_type, event_timestamp
-    FROM events
-    WHERE event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
-),
-
-latest_plan AS (
-    SELECT subscriber_id, plan
-    FROM events
-    WHERE plan <> 'unknown'
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
-),
-
-signup AS (
-    SELECT subscriber_id, country, age_band, acquisition_channel
-    FROM events
-    WHERE event_type = 'signup'
-    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
-),
-
+{% include "models/staging/latest_subscriber_state.sql" %}
 summary AS (
     SELECT
         subscriber_id,
@@ -68,7 +48,7 @@ final AS (
     FROM summary AS s
     LEFT JOIN latest_lifecycle AS l ON l.subscriber_id = s.subscriber_id
     LEFT JOIN latest_plan AS p ON p.subscriber_id = s.subscriber_id
-    LEFT JOIN signup AS g ON g.subscriber_id = s.subscriber_id
+    LEFT JOIN profile AS g ON g.subscriber_id = s.subscriber_id
     LEFT JOIN SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP AS m ON m.age_band = g.age_band
 )
 

@@ -18,33 +18,7 @@ USING (
         WHERE e.is_valid
     ),
 
-    latest_lifecycle AS (
-        SELECT subscriber_id, event_type, event_timestamp
-        FROM events
-        WHERE event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
-        QUALIFY ROW_NUMBER() OVER (
-            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
-        ) = 1
-    ),
-
-    latest_plan AS (
-        SELECT subscriber_id, plan
-        FROM events
-        WHERE plan <> 'unknown'
-        QUALIFY ROW_NUMBER() OVER (
-            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
-        ) = 1
-    ),
-
-    profile AS (
-        SELECT subscriber_id, country, age_band, acquisition_channel
-        FROM events
-        WHERE event_type = 'signup'
-        QUALIFY ROW_NUMBER() OVER (
-            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
-        ) = 1
-    ),
-
+    {% include "models/staging/latest_subscriber_state.sql" %}
     summary AS (
         SELECT
             subscriber_id,

@@ -549,7 +549,7 @@ SELECT * FROM final;
 END;
 $$;
 
--- R__procedures.sql (checksum 2df17b975b3d, target snowflake)
+-- R__procedures.sql (checksum 8288c4de0b43, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -685,32 +685,29 @@ USING (
         WHERE e.is_valid
     ),
 
-    latest_lifecycle AS (
-        SELECT subscriber_id, event_type, event_timestamp
-        FROM events
-        WHERE event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
-        QUALIFY ROW_NUMBER() OVER (
-            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
-        ) = 1
-    ),
+    -- The latest lifecycle event, plan and signup profile of each subscriber in the `events` CTE of the model
+-- that includes this file (STG_UNIFIED_CUSTOMER: all valid events of the touched subscribers;
+-- subscriber_profiles.sql: valid events up to the end of its day). Ties on the timestamp go to the later load.
+latest_lifecycle AS (
+    SELECT subscriber_id, event_type, event_timestamp
+    FROM events
+    WHERE event_type IN ('signup', 'upgrade', 'downgrade', 'cancel')
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
+),
 
-    latest_plan AS (
-        SELECT subscriber_id, plan
-        FROM events
-        WHERE plan <> 'unknown'
-        QUALIFY ROW_NUMBER() OVER (
-            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
-        ) = 1
-    ),
+latest_plan AS (
+    SELECT subscriber_id, plan
+    FROM events
+    WHERE plan <> 'unknown'
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
+),
 
-    profile AS (
-        SELECT subscriber_id, country, age_band, acquisition_channel
-        FROM events
-        WHERE event_type = 'signup'
-        QUALIFY ROW_NUMBER() OVER (
-            PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC
-        ) = 1
-    ),
+profile AS (
+    SELECT subscriber_id, country, age_band, acquisition_channel
+    FROM events
+    WHERE event_type = 'signup'
+    QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
+),
 
     summary AS (
         SELECT
@@ -960,6 +957,9 @@ WITH events AS (
         AND event_timestamp < DATEADD(day, 1, :as_of::DATE)
 ),
 
+-- The latest lifecycle event, plan and signup profile of each subscriber in the `events` CTE of the model
+-- that includes this file (STG_UNIFIED_CUSTOMER: all valid events of the touched subscribers;
+-- subscriber_profiles.sql: valid events up to the end of its day). Ties on the timestamp go to the later load.
 latest_lifecycle AS (
     SELECT subscriber_id, event_type, event_timestamp
     FROM events
@@ -974,7 +974,7 @@ latest_plan AS (
     QUALIFY ROW_NUMBER() OVER (PARTITION BY subscriber_id ORDER BY event_timestamp DESC, source_load_seq DESC) = 1
 ),
 
-signup AS (
+profile AS (
     SELECT subscriber_id, country, age_band, acquisition_channel
     FROM events
     WHERE event_type = 'signup'
@@ -1015,7 +1015,7 @@ final AS (
     FROM summary AS s
     LEFT JOIN latest_lifecycle AS l ON l.subscriber_id = s.subscriber_id
     LEFT JOIN latest_plan AS p ON p.subscriber_id = s.subscriber_id
-    LEFT JOIN signup AS g ON g.subscriber_id = s.subscriber_id
+    LEFT JOIN profile AS g ON g.subscriber_id = s.subscriber_id
     LEFT JOIN SFE_ANALYTICS_MEDIA.DEMOGRAPHIC_SEGMENT_MAP AS m ON m.age_band = g.age_band
 )
 
