@@ -139,6 +139,26 @@ def test_worker_once_delivers_what_is_due_before_it_returns(hooks: Hooks, backen
     assert "webhooks: 6 delivered" in proc.stderr
 
 
+def test_the_worker_log_says_why_messages_are_retried(hooks: Hooks, backend: Backend) -> None:
+    # issue 17: "1 to retry" without the reason sent a newcomer to the attempts API to find out
+    def unavailable(_: Delivery) -> web.Response:
+        return web.Response(status=503)
+
+    down = Receiver(unavailable).start()
+    try:
+        hooks.endpoint(down.url)
+        churn(hooks, 1)
+        give_warehouse(hooks.home)
+        proc = subprocess.run(
+            [str(C360), "worker", "--jobs", "webhooks", "--once"],
+            env={**os.environ, **hooks.env(backend)}, cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        down.close()
+    assert proc.returncode == 0, proc.stderr
+    assert "webhooks: 0 delivered, 2 to retry, 0 failed (HTTP 503 ×2)" in proc.stderr
+
+
 def test_after_a_kill_only_the_attempts_in_flight_are_sent_again(hooks: Hooks, backend: Backend) -> None:
     # issue 11 #13: attempts were recorded per round, so a kill -9 re-sent up to 106 of 403 messages
     async def brisk(_: Delivery) -> web.Response:
