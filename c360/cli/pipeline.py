@@ -156,8 +156,7 @@ def pipeline_task(
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of tables.")] = False,
 ) -> None:
-    """What the warehouse holds: tables and row counts, rejects, recent loads, the tasks' last runs (embedded
-    warehouse), invalid events kept in staging, quality checks."""
+    """What the warehouse holds: tables and row counts, rejects, recent loads, tasks' last runs, quality checks."""
     from c360.pipeline.status import summarize
     from pipeline_sql.migrate import ensure_migrated
 
