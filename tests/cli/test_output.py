@@ -64,3 +64,14 @@ def test_serve_on_a_busy_port_fails_before_announcing_itself(home: Path) -> None
     assert proc.returncode == 2
     assert proc.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: Address already in use"), proc.stderr
     assert "c360 API on" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_publish_counts_say_which_number_is_which() -> None:
+    from datetime import date
+
+    from c360.serving.publish import PublishResult, describe
+
+    tiers = {"High": 56, "Medium": 362, "Low": 4574}
+    line = describe(PublishResult("r", date(2026, 11, 24), "published", subscribers=5541, tiers=tiers, version=2))
+    # issue 17: "5,541 subscribers (High 56, Medium 362, Low 4,574)" read as if the tiers added up to 5,541
+    assert "4,992 subscribers scored (High 56, Medium 362, Low 4,574) and 5,541 profiles served" in line
