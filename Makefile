@@ -45,7 +45,8 @@ demo: install
 # The demo ends by serving: a fresh demo key, the URL, four curl lines that work (the third is the change feed,
 # a CRM's sync; the last one asks for the
 # riskiest subscriber's profile), then the API in the foreground (Ctrl-C stops it). Before any scoring run is
-# published the curls answer an empty list and 404 problems that say so.
+# published the curls answer an empty list and 404 problems that say so. The demo's API accepts webhook
+# endpoints on this machine (C360_WEBHOOK_ALLOW_PRIVATE_URLS=1, development only): docs/webhooks.md's recipe.
 demo-serve: install
 	@mkdir -p var
 	@$(C360) keys create --name demo --scopes scores:read,profiles:read,events:write,webhooks:manage > var/demo.key.out
@@ -57,8 +58,9 @@ demo-serve: install
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/risk-tiers'"; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/health-scores?risk_tier=High&limit=5'"; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/health-scores/changes?limit=3'"; \
-	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/subscribers/$$SUB'"; echo
-	$(C360) serve --host $(API_HOST) --port $(API_PORT)
+	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/subscribers/$$SUB'"; echo; \
+	echo "webhooks to a receiver on this machine: docs/webhooks.md, \"Local webhooks\""; echo
+	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) serve --host $(API_HOST) --port $(API_PORT)
 
 openapi: install
 	$(BIN)/python -m api.openapi --out openapi.yaml

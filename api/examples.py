@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from c360.webhooks.messages import QUEUED_HINT
+
 SUBSCRIBER_ID = "0b6e8f2a-91c3-4d5e-8f7a-2c4b6d8e0f13"
 
 HEALTH: dict[str, Any] = {
@@ -13,7 +15,7 @@ HEALTH: dict[str, Any] = {
     "previous_risk_tier": "Medium",
     "score_date": "2025-11-20",
     "scored_at": "2025-11-21T04:12:09Z",
-    "model_version": "churn-2025.11.16",
+    "model_version": "churn-gbm-20251116-043012-5c1d9e7a",
     "drivers": [
         {
             "feature": "days_since_last_read",
@@ -87,7 +89,7 @@ HISTORY: dict[str, Any] = {
             "score_date": "2025-11-20",
             "churn_risk_score": 0.42,
             "risk_tier": "High",
-            "model_version": "churn-2025.11.16",
+            "model_version": "churn-gbm-20251116-043012-5c1d9e7a",
             "scored_at": "2025-11-21T04:12:09Z",
             "run_id": "20251121T040000-3f9a1c2b",
         }
@@ -120,7 +122,7 @@ CHANGES: dict[str, Any] = {
 RISK_TIERS: dict[str, Any] = {
     "score_date": "2025-11-20",
     "run_id": "20251121T040000-3f9a1c2b",
-    "model_version": "churn-2025.11.16",
+    "model_version": "churn-gbm-20251116-043012-5c1d9e7a",
     "scored": 23810,
     "tiers": [
         {"tier": "High", "min_score": 0.3, "max_score": None, "count": 1904},
@@ -130,7 +132,7 @@ RISK_TIERS: dict[str, Any] = {
 }
 
 MODEL: dict[str, Any] = {
-    "version": "churn-2025.11.16",
+    "version": "churn-gbm-20251116-043012-5c1d9e7a",
     "trained_at": "2025-11-16T01:04:31Z",
     "status": "current",
     "features": [
@@ -204,7 +206,7 @@ WEBHOOK_EVENT: dict[str, Any] = {
         "churn_risk_score": 0.42,
         "previous_churn_risk_score": 0.27,
         "score_date": "2025-11-20",
-        "model_version": "churn-2025.11.16",
+        "model_version": "churn-gbm-20251116-043012-5c1d9e7a",
         "drivers": HEALTH["drivers"],
     },
 }
@@ -220,6 +222,24 @@ WEBHOOK_MESSAGE: dict[str, Any] = {
     "delivered_at": "2025-11-21T04:30:07.512Z",
     "created_at": "2025-11-21T04:30:02.117Z",
     "payload": WEBHOOK_EVENT,
+}
+
+QUEUED_WEBHOOK_MESSAGE: dict[str, Any] = {
+    **WEBHOOK_MESSAGE,
+    "event_type": "webhook.test",
+    "status": "pending",
+    "attempts": 0,
+    "next_attempt_at": "2025-11-21T09:12:40.031Z",
+    "last_attempt_at": None,
+    "last_status_code": None,
+    "delivered_at": None,
+    "created_at": "2025-11-21T09:12:40.031Z",
+    "payload": {
+        "type": "webhook.test",
+        "timestamp": "2025-11-21T09:12:40.031Z",
+        "data": {"endpoint_id": WEBHOOK_ENDPOINT_ID, "message": "a test event from Customer 360"},
+    },
+    "hint": QUEUED_HINT,
 }
 
 WEBHOOK_MESSAGE_PAGE: dict[str, Any] = {"data": [WEBHOOK_MESSAGE], "next_cursor": "1842"}

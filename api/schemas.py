@@ -554,6 +554,14 @@ class WebhookMessage(Schema):
     payload: dict[str, Any] = Field(description="The body sent: {type, timestamp, data}.")
 
 
+class QueuedWebhookMessage(WebhookMessage):
+    """A message just queued (test or resend): pending until a worker delivers it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.QUEUED_WEBHOOK_MESSAGE]})
+
+    hint: str = Field(description="Next: a running `c360 worker` delivers it; without one it stays pending.")
+
+
 class WebhookMessagePage(Schema):
     """One page of an endpoint's messages, newest first."""
 

@@ -23,6 +23,7 @@ from api.responses import conditional, errors, render
 from api.routers.params import IfNoneMatch
 from api.schemas import (
     MAX_MESSAGE_PAGE,
+    QueuedWebhookMessage,
     RecoverWebhookEndpointRequest,
     WebhookAttemptList,
     WebhookEndpoint,
@@ -225,8 +226,8 @@ async def rotate_webhook_endpoint_secret(request: Request, endpoint_id: Endpoint
     operation_id="send_test_webhook",
     summary="Send a test event to an endpoint",
     status_code=status.HTTP_202_ACCEPTED,
-    response_model=WebhookMessage,
-    response_description="The queued webhook.test message; the worker delivers it within a second.",
+    response_model=QueuedWebhookMessage,
+    response_description="The queued webhook.test message; a running worker delivers it within a second.",
     responses=errors(404),
     openapi_extra=MANAGE,
 )
@@ -236,7 +237,7 @@ async def send_test_webhook(request: Request, endpoint_id: EndpointId) -> Respon
     app = services(request)
     await _mine(request, endpoint_id)
     message = await run_in_threadpool(messages.send_test, app.store, endpoint_id)
-    return _json(render(WebhookMessage, _plain(message)), 202)
+    return _json(render(QueuedWebhookMessage, {**_plain(message), "hint": messages.QUEUED_HINT}), 202)
 
 
 @router.get(

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from c360.cli.options import parse_date
-from c360.cli.progress import stdout
+from c360.cli.progress import show
 from c360.errors import UsageError
 from c360.warehouse import Warehouse
 
@@ -119,11 +118,11 @@ def _print_one(result: Backtest) -> None:
     both("top_decile_lift", "top-decile lift", ".2f")
     high = f"{result.metrics['precision_at_high']:.3f} / {result.metrics['recall_at_high']:.3f}"
     summary.add_row("High tier precision / recall", high, "")
-    stdout.print(summary)
+    show(summary)
     deciles = Table("decile", "rows", "predicted", "observed", title="calibration by decile of predicted risk")
     for d in result.deciles:
         deciles.add_row(str(d.decile), f"{d.rows:,}", f"{d.predicted:.4f}", f"{d.observed:.4f}")
-    stdout.print(deciles)
+    show(deciles)
     typer.echo(f"model: {result.model_note}")
     typer.echo(f"out_of_sample: {str(result.out_of_sample).lower()}")
 
@@ -158,6 +157,6 @@ def _print_series(results: list[Backtest]) -> None:
             f"{m['top_decile_lift']:.2f}",
             f"{m['precision_at_high']:.3f}",
         )
-    Console(width=max(stdout.width, 120)).print(table)
+    show(table, min_width=120)
     for r in results:
         typer.echo(f"{r.as_of}: {r.model_note}")

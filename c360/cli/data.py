@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from c360.cli.options import parse_date
-from c360.cli.progress import progress_bar, stdout
+from c360.cli.progress import progress_bar, show
 from c360.errors import SourceFileError
 from c360.warehouse import Warehouse
 
@@ -57,7 +57,7 @@ def generate(
     )
     for key, path in result.files.items():
         table.add_row(str(path), f"{result.counts.get(key, 0):,}")
-    stdout.print(table)
+    show(table)
 
 
 def ingest(
@@ -85,7 +85,7 @@ def ingest(
             f"{r.rows_rejected:,}",
             f"{r.seconds:.1f}",
         )
-    stdout.print(table)
+    show(table)
     for r in results:
         if r.message:
             typer.echo(f"{r.file}: {r.message}", err=r.status == "failed")

@@ -7,12 +7,11 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from c360.cli.backtest import backtest
 from c360.cli.options import AS_OF, parse_date
-from c360.cli.progress import stdout
+from c360.cli.progress import show
 from c360.warehouse import Warehouse
 
 models_app = typer.Typer(help="The churn model registry.", no_args_is_help=True)
@@ -45,7 +44,7 @@ def train(as_of: Annotated[str | None, AS_OF] = None) -> None:
     for name in ("roc_auc", "pr_auc", "brier", "precision_at_high", "recall_at_high", "base_rate"):
         if name in entry.metrics:
             table.add_row(f"test {name}", f"{entry.metrics[name]:.4f}")
-    stdout.print(table)
+    show(table)
     typer.echo(entry.message)
     if entry.status == "rejected":
         raise ModelRejected(f"{entry.model_version} rejected: {entry.message}")
@@ -79,7 +78,7 @@ def models_list(
             f"{e.metrics.get('roc_auc', float('nan')):.4f}",
             "" if error is None else f"{error:.4f}",
         )
-    Console(width=max(stdout.width, 100)).print(table)
+    show(table, min_width=100)
     for record in records:
         typer.echo(f"{record.entry.model_version} ({record.entry.status}): {record.entry.message}")
         for c in record.checks:

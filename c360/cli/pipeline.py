@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from c360.cli.options import AS_OF, parse_date
-from c360.cli.progress import progress_bar, stdout
+from c360.cli.progress import progress_bar, show
 from c360.errors import PipelineError, UsageError, from_pipeline_sql
 from c360.warehouse import Warehouse, ensure_migrated, task_parameters
 
@@ -107,7 +107,7 @@ def pipeline_run(
     table = Table("task", "status", "seconds", "detail", title=f"pipeline as of {result.as_of} (run {result.run_id})")
     for step in result.steps:
         table.add_row(step.task, step.status, f"{step.seconds:.2f}", step.detail)
-    stdout.print(table)
+    show(table)
     if published is not None:
         typer.echo(f"publish: {published['message']}")
 
@@ -148,14 +148,19 @@ def pipeline_task(
         typer.echo(f"{name}: {run.state} in {run.seconds:.2f} s")
 
 
-def status() -> None:
-    """What the warehouse holds: tables, row counts, rejects, recent loads, quality checks."""
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of tables.")] = False,
+) -> None:
+    """What the warehouse holds: tables and row counts, rejects, recent loads, tasks' last runs, quality checks."""
     from c360.pipeline.status import summarize
 
     warehouse = Warehouse.from_settings()
     ensure_migrated(warehouse)
     with warehouse.connect() as conn:
         summary = summarize(conn)
+    if as_json:
+        typer.echo(json.dumps({"warehouse": warehouse.display, **summary.to_dict()}, indent=1, default=str))
+        return
     print_summary(summary, warehouse.display)
 
 
@@ -167,11 +172,11 @@ def print_summary(summary: object, where: str) -> None:
     tables = Table("table", "rows", title=f"warehouse {where}")
     for name, rows in summary.tables:
         tables.add_row(name, f"{rows:,}")
-    stdout.print(tables)
+    show(tables)
     rejects = Table("source", "rejected records", "example reason", title="rejects (SFE_RAW_MEDIA.RAW_LOAD_ERRORS)")
     for row in summary.rejects:
         rejects.add_row(row["source"], f"{row['rejected']:,}", str(row["example_reason"])[:70])
-    stdout.print(rejects)
+    show(rejects)
     loads = Table("finished", "source", "file", "status", "read", "loaded", "rejected", title="recent loads")
     for row in summary.loads:
         status = row["status"] if not row["reason"] else f"{row['status']}: {row['reason']}"
@@ -179,7 +184,7 @@ def print_summary(summary: object, where: str) -> None:
             f"{row['finished_at']:%Y-%m-%d %H:%M:%S}", row["source"], str(row["source_file"]), status,
             f"{row['rows_read']:,}", f"{row['rows_loaded']:,}", f"{row['rows_rejected']:,}",
         )  # fmt: skip
-    stdout.print(loads)
+    show(loads)
     if summary.tasks:
         tasks = Table("task", "last run", "state", "error", title="tasks (C360_META.TASK_HISTORY)")
         for row in summary.tasks:
@@ -187,10 +192,10 @@ def print_summary(summary: object, where: str) -> None:
                 str(row["task_name"]), f"{row['started_at']:%Y-%m-%d %H:%M:%S}", str(row["state"]),
                 str(row["error"] or "")[:70],
             )  # fmt: skip
-        stdout.print(tasks)
-    stdout.print(f"invalid subscription events kept in staging with is_valid = FALSE: {summary.invalid_events:,}")
+        show(tasks)
+    typer.echo(f"invalid subscription events kept in staging with is_valid = FALSE: {summary.invalid_events:,}")
     for row in summary.checks:
-        stdout.print(f"quality checks {'passed' if row['passed'] else 'FAILED'}: {row['checks']}")
+        typer.echo(f"quality checks {'passed' if row['passed'] else 'FAILED'}: {row['checks']}")
 
 
 def worker(

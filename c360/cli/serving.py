@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import os
 import shutil
 from pathlib import Path
@@ -12,7 +13,7 @@ import typer
 from rich.table import Table
 
 from c360.cli.options import parse_date
-from c360.cli.progress import stdout
+from c360.cli.progress import show
 
 keys_app = typer.Typer(help="Manage API keys (shown once at creation, stored only as hashes).", no_args_is_help=True)
 
@@ -47,6 +48,7 @@ def serve(
     store = Store.from_settings(settings)
     if workers > 1:
         _multiprocess_metrics(settings.home / f"prometheus-{os.getpid()}")
+    _check_port_free(host, port)  # before the "API on" line: a busy port is one error line, not a banner and a trace
     typer.echo(f"c360 API on http://{host}:{port} ({workers} worker(s), store {store.display})", err=True)
     uvicorn.run(
         "api.app:create_app_from_env",
@@ -59,6 +61,28 @@ def serve(
         access_log=access_log,
         server_header=False,
     )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Bind the address once, as uvicorn will (SO_REUSEADDR), and let it go: a port in use is a ConfigError."""
+    import socket
+
+    from c360.errors import ConfigError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot listen on {host}:{port}: {exc.strerror} (another `c360 serve` or program holds it?); "
+                "choose another with --port or C360_API_PORT (make demo: API_PORT=8361 make demo)"
+            ) from None
 
 
 def _log_config(access_log: bool) -> dict[str, Any]:
@@ -133,17 +157,34 @@ def keys_create(
     typer.echo(raw)
 
 
-def keys_list() -> None:
+def keys_list(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of a table.")] = False,
+) -> None:
     """Every key: id, name, scopes, when created and revoked (never the key)."""
     from c360.serving.keys import list_keys
     from c360.serving.store import Store
     from c360.settings import get_settings
 
+    keys = list_keys(Store.from_settings(get_settings()))
+    if as_json:
+        rows = [
+            {
+                "key_id": k.key_id,
+                "name": k.name,
+                "scopes": sorted(k.scopes),
+                "created_at": k.created_at.isoformat(),
+                "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
+            }
+            for k in keys
+        ]
+        typer.echo(json.dumps(rows, indent=1))
+        return
     table = Table("id", "name", "scopes", "created", "revoked", title="API keys")
-    for key in list_keys(Store.from_settings(get_settings())):
+    table.columns[2].overflow = "fold"  # scopes are one word: fold them on a narrow terminal, never cut them
+    for key in keys:
         revoked = f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else ""
         table.add_row(key.key_id, key.name, ",".join(sorted(key.scopes)), f"{key.created_at:%Y-%m-%d %H:%M}", revoked)
-    stdout.print(table)
+    show(table)
 
 
 def keys_revoke(

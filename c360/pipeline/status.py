@@ -32,6 +32,17 @@ class Summary:
     invalid_events: int
     tasks: list[dict[str, Any]] = field(default_factory=list)  # each task's last run (the embedded warehouse)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON-ready data (``c360 status --json``); times stay datetimes for the caller's encoder."""
+        return {
+            "tables": [{"table": name, "rows": rows} for name, rows in self.tables],
+            "rejects": self.rejects,
+            "loads": self.loads,
+            "tasks": self.tasks,
+            "invalid_events": self.invalid_events,
+            "checks": self.checks,
+        }
+
 
 def summarize(conn: WarehouseConnection) -> Summary:
     """Counts and recent activity, for ``c360 status`` and the end of ``make demo``."""

@@ -506,7 +506,10 @@ def describe(result: PublishResult) -> str:
     """One line about what a publish did, for the CLI and the worker's log."""
     run = f"run {result.run_id} ({result.score_date})"
     tiers = ", ".join(f"{t} {result.tiers.get(t, 0):,}" for t in ("High", "Medium", "Low"))
-    counts = f"{result.scored:,} subscribers scored ({tiers}), {result.subscribers:,} profiles"
+    # one wording everywhere: "scored" counts the run's scores (the tiers add up to it); "profiles served"
+    # counts every subscriber the run serves a profile for, the cancelled and unscored ones included
+    scored = f"{result.scored:,} subscribers scored ({tiers})"
+    counts = f"{scored} and {result.subscribers:,} profiles served (cancelled and unscored subscribers included)"
     if result.status == "already published":
         return f"{run} is already published; nothing changed"
     if result.status == "superseded":
@@ -514,7 +517,7 @@ def describe(result: PublishResult) -> str:
     if result.status == "backfill":
         return (
             f"{run} is a backfill: {result.score_date} is older than the served day {result.served_score_date}, "
-            f"so its scores went to the score history only ({counts}); the served run and webhooks are unchanged"
+            f"so its scores went to the score history only ({scored}); the served run and webhooks are unchanged"
         )
     previous = f"; previous run {result.previous_run_id}" if result.previous_run_id else ""
     if result.set_aside:

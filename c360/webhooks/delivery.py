@@ -210,10 +210,7 @@ class Engine:
             log.warning("webhooks: the serving store answers again")
             self._store_failures = 0
         with self._totals_lock:
-            self._totals.delivered += recorded.delivered
-            self._totals.retrying += recorded.retrying
-            self._totals.failed += recorded.failed
-            self._totals.disabled += recorded.disabled
+            self._totals.add(recorded)
         send_by = time.monotonic() + self._sendable_for
         for claim in claimed:
             self._held[claim.endpoint.id] += 1

@@ -48,9 +48,8 @@ class WebhookJob:
             self._thread.start()
         totals = self.engine.take_totals()
         if totals.delivered or totals.failed or totals.retrying:
-            self.report(
-                f"webhooks: {totals.delivered:,} delivered, {totals.retrying:,} to retry, {totals.failed:,} failed"
-            )
+            line = f"webhooks: {totals.delivered:,} delivered, {totals.retrying:,} to retry, {totals.failed:,} failed"
+            self.report(line + (f" ({totals.why()})" if totals.reasons else ""))
         for line in totals.disabled:
             self.report(f"webhooks: endpoint disabled: {line}")
         if time.monotonic() - self._pruned_at > _PRUNE_EVERY:

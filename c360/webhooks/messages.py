@@ -45,6 +45,12 @@ class Attempt:
     error: str | None
 
 
+QUEUED_HINT = (
+    "queued: a running `c360 worker` (its webhooks job) delivers it within a second; while none runs it stays "
+    "pending. Follow it with GET /v1/webhook-endpoints/{endpoint_id}/messages/{msg_id}/attempts."
+)
+
+
 def send_test(store: Store, endpoint_id: str) -> Message:
     """Queue a ``webhook.test`` event for the endpoint (whatever its event types); the worker delivers it."""
     now = utcnow()

@@ -8,6 +8,7 @@ A message changes only while the lease that sent it is still its own: one claime
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,6 +48,21 @@ class Recorded:
     retrying: int = 0
     failed: int = 0
     disabled: list[str] = field(default_factory=list)
+    reasons: Counter[str] = field(default_factory=Counter)  # why attempts failed: "HTTP 503", "timed out ..."
+
+    def add(self, other: Recorded) -> None:
+        """Add another round's counts to these."""
+        self.delivered += other.delivered
+        self.retrying += other.retrying
+        self.failed += other.failed
+        self.disabled += other.disabled
+        self.reasons.update(other.reasons)
+
+    def why(self, most: int = 3) -> str:
+        """The commonest reasons attempts failed, e.g. ``HTTP 503 ×2; connection failed: Connection refused``."""
+        common = self.reasons.most_common(most)
+        text = "; ".join(reason if n == 1 else f"{reason} ×{n}" for reason, n in common)
+        return text + ("; ..." if len(self.reasons) > most else "")
 
 
 def record(conn: sa.Connection, policy: Policy, outcomes: list[Outcome], now: datetime) -> Recorded:
@@ -61,6 +77,7 @@ def record(conn: sa.Connection, policy: Policy, outcomes: list[Outcome], now: da
             delivered.setdefault((msg.lease_id, outcome.status_code), []).append(outcome)
             recorded.delivered += 1
             continue
+        recorded.reasons[_reason(outcome)] += 1
         change: dict[str, Any] = {
             "b_id": msg.id, "b_lease": msg.lease_id, "b_last": outcome.attempted_at, "b_code": outcome.status_code,
             "b_status": "failed", "b_next": None,
@@ -87,6 +104,13 @@ def record(conn: sa.Connection, policy: Policy, outcomes: list[Outcome], now: da
     _log_attempts(conn, outcomes)
     recorded.disabled = _endpoint_health(conn, policy, outcomes, gone, now)
     return recorded
+
+
+def _reason(outcome: Outcome) -> str:
+    """Why an attempt failed, in a few words: the receiver's status, or the error when it never answered."""
+    if outcome.status_code is not None:
+        return f"HTTP {outcome.status_code}"
+    return clean((outcome.error or "no answer")[:80])
 
 
 # Only while the lease that sent it is still the message's: a message re-claimed meanwhile is the new claim's.

@@ -92,3 +92,11 @@ def test_a_signed_cursor_with_an_impossible_run_is_400(servers: Servers, run_seq
     forged = encode(Cursor(run_seq, "sub-0001"), cursor_key(served.settings))
     response = served.client().get("/v1/health-scores", params={"cursor": forged})
     assert_problem(response, 400, "invalid-request")
+
+
+def test_a_malformed_cursor_or_sync_token_is_422_as_docs_api_md_says(served: Served) -> None:
+    client = served.client()
+    cursor = client.get("/v1/health-scores", params={"limit": 5}).json()["next_cursor"]
+    for path, name in (("/v1/health-scores", "cursor"), ("/v1/health-scores/changes", "sync_token")):
+        for malformed in (cursor[:-3], "not a cursor", cursor + "=="):  # truncated, made up, edited
+            assert_problem(client.get(path, params={name: malformed}), 422, "validation-error")

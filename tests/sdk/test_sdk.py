@@ -54,6 +54,7 @@ from c360_client.models import (
     HealthScorePage,
     Liveness,
     Problem,
+    QueuedWebhookMessage,
     Readiness,
     RecoverWebhookEndpointRequest,
     RiskTier,
@@ -347,7 +348,8 @@ def test_webhook_endpoint_lifecycle_with_the_worker_delivering(deployment: Deplo
 
     # a test event, delivered by `c360 worker` and verified as a receiver would
     sent = send_test_webhook.sync(endpoint_id, client=client)
-    assert isinstance(sent, WebhookMessage) and sent.event_type == "webhook.test"
+    assert isinstance(sent, QueuedWebhookMessage) and sent.event_type == "webhook.test"
+    assert "c360 worker" in sent.hint  # pending until a worker runs: the answer says so
     first = receiver.wait_for(1)[0]
     assert Webhook(created.secret).verify(first.body, first.headers)["type"] == "webhook.test"
     assert first.id == sent.id
@@ -367,7 +369,7 @@ def test_webhook_endpoint_lifecycle_with_the_worker_delivering(deployment: Deplo
     rotated = rotate_webhook_endpoint_secret.sync(endpoint_id, client=client)
     assert isinstance(rotated, WebhookEndpointWithSecret) and rotated.secret != created.secret
     assert rotated.previous_secret_expires_at is not None
-    assert isinstance(send_test_webhook.sync(endpoint_id, client=client), WebhookMessage)
+    assert isinstance(send_test_webhook.sync(endpoint_id, client=client), QueuedWebhookMessage)
     third = receiver.wait_for(3)[2]
     for secret in (rotated.secret, created.secret):
         assert Webhook(secret).verify(third.body, third.headers)["type"] == "webhook.test"
@@ -375,7 +377,7 @@ def test_webhook_endpoint_lifecycle_with_the_worker_delivering(deployment: Deplo
     # the receiver goes down: the message fails after its one retry; recover re-queues it once it is back
     receiver.stop()
     down = send_test_webhook.sync(endpoint_id, client=client)
-    assert isinstance(down, WebhookMessage)
+    assert isinstance(down, QueuedWebhookMessage)
     _wait_for_status(client, endpoint_id, down.id, WebhookMessageStatus.FAILED)
     receiver.start()
     recovery = recover_webhook_endpoint.sync(

@@ -189,6 +189,7 @@ def test_rotate_test_messages_attempts_resend_and_recover(api: Api, receiver: Re
     queued = api.client.post(f"{path}/test")
     assert queued.status_code == 202 and queued.json()["event_type"] == "webhook.test"
     assert queued.json()["status"] == "pending"
+    assert "a running `c360 worker`" in queued.json()["hint"]  # nothing is delivered without one: say so
     churn(api.hooks, 2)
     with api.hooks.engine():
         api.hooks.settled(3)

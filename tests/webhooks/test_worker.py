@@ -125,18 +125,39 @@ def test_two_workers_on_postgresql_never_send_the_same_message_twice(hooks: Hook
     assert overlaps == [] and sorted(receiver.ids()) == sorted(r.id for r in rows)  # each exactly once
 
 
+def worker_once(hooks: Hooks, backend: Backend) -> subprocess.CompletedProcess[str]:
+    """``c360 worker --jobs webhooks --once``, as a user runs it."""
+    give_warehouse(hooks.home)
+    return subprocess.run(
+        [str(C360), "worker", "--jobs", "webhooks", "--once"],
+        env={**os.environ, **hooks.env(backend)}, cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
 def test_worker_once_delivers_what_is_due_before_it_returns(hooks: Hooks, backend: Backend, receiver: Receiver) -> None:
     # issue 11 #12: `c360 worker --jobs webhooks --once` returned before anything was sent
     hooks.endpoint(receiver.url)
     churn(hooks, 3)
-    give_warehouse(hooks.home)
-    proc = subprocess.run(
-        [str(C360), "worker", "--jobs", "webhooks", "--once"],
-        env={**os.environ, **hooks.env(backend)}, cwd=REPO, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+    proc = worker_once(hooks, backend)
     assert proc.returncode == 0, proc.stderr
     assert {r.status for r in hooks.messages()} == {"delivered"} and len(receiver.deliveries) == 6
     assert "webhooks: 6 delivered" in proc.stderr
+
+
+def test_the_worker_log_says_why_messages_are_retried(hooks: Hooks, backend: Backend) -> None:
+    # issue 17: "1 to retry" without the reason sent a newcomer to the attempts API to find out
+    def unavailable(_: Delivery) -> web.Response:
+        return web.Response(status=503)
+
+    down = Receiver(unavailable).start()
+    try:
+        hooks.endpoint(down.url)
+        churn(hooks, 1)
+        proc = worker_once(hooks, backend)
+    finally:
+        down.close()
+    assert proc.returncode == 0, proc.stderr
+    assert "webhooks: 0 delivered, 2 to retry, 0 failed (HTTP 503 ×2)" in proc.stderr
 
 
 def test_after_a_kill_only_the_attempts_in_flight_are_sent_again(hooks: Hooks, backend: Backend) -> None:

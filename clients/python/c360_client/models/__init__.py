@@ -25,6 +25,9 @@ from .list_webhook_messages_status import ListWebhookMessagesStatus
 from .liveness import Liveness
 from .model_performance import ModelPerformance
 from .problem import Problem
+from .queued_webhook_message import QueuedWebhookMessage
+from .queued_webhook_message_payload import QueuedWebhookMessagePayload
+from .queued_webhook_message_status import QueuedWebhookMessageStatus
 from .readiness import Readiness
 from .recover_webhook_endpoint_request import RecoverWebhookEndpointRequest
 from .registered_model import RegisteredModel
@@ -85,6 +88,9 @@ __all__ = (
     "Liveness",
     "ModelPerformance",
     "Problem",
+    "QueuedWebhookMessage",
+    "QueuedWebhookMessagePayload",
+    "QueuedWebhookMessageStatus",
     "Readiness",
     "RecoverWebhookEndpointRequest",
     "RegisteredModel",

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.webhook_message import WebhookMessage
+from ...models.queued_webhook_message import QueuedWebhookMessage
 from ...types import Response
 
 
@@ -27,9 +27,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | WebhookMessage | None:
+) -> Problem | QueuedWebhookMessage | None:
     if response.status_code == 202:
-        response_202 = WebhookMessage.from_dict(response.json())
+        response_202 = QueuedWebhookMessage.from_dict(response.json())
 
         return response_202
 
@@ -76,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | WebhookMessage]:
+) -> Response[Problem | QueuedWebhookMessage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +89,7 @@ def sync_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | WebhookMessage]:
+) -> Response[Problem | QueuedWebhookMessage]:
     """Send a test event to an endpoint
 
      Queue a `webhook.test` event for this endpoint, whatever its event types; follow it with
@@ -105,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | WebhookMessage]
+        Response[Problem | QueuedWebhookMessage]
     """
 
     kwargs = _get_kwargs(
@@ -123,7 +123,7 @@ def sync(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Problem | WebhookMessage | None:
+) -> Problem | QueuedWebhookMessage | None:
     """Send a test event to an endpoint
 
      Queue a `webhook.test` event for this endpoint, whatever its event types; follow it with
@@ -139,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookMessage
+        Problem | QueuedWebhookMessage
     """
 
     return sync_detailed(
@@ -152,7 +152,7 @@ async def asyncio_detailed(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Problem | WebhookMessage]:
+) -> Response[Problem | QueuedWebhookMessage]:
     """Send a test event to an endpoint
 
      Queue a `webhook.test` event for this endpoint, whatever its event types; follow it with
@@ -168,7 +168,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | WebhookMessage]
+        Response[Problem | QueuedWebhookMessage]
     """
 
     kwargs = _get_kwargs(
@@ -184,7 +184,7 @@ async def asyncio(
     endpoint_id: str,
     *,
     client: AuthenticatedClient,
-) -> Problem | WebhookMessage | None:
+) -> Problem | QueuedWebhookMessage | None:
     """Send a test event to an endpoint
 
      Queue a `webhook.test` event for this endpoint, whatever its event types; follow it with
@@ -200,7 +200,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | WebhookMessage
+        Problem | QueuedWebhookMessage
     """
 
     return (
