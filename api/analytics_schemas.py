@@ -191,3 +191,28 @@ class WebhookStatistics(Schema):
     """Delivery statistics per webhook endpoint."""
 
     data: list[WebhookEndpointStatistics]
+
+
+class LeaderboardEntry(Schema):
+    """A scored subscriber of the served run, with what a retention campaign filters on."""
+
+    subscriber_id: str
+    churn_risk_score: float
+    risk_tier: str
+    previous_risk_tier: str | None
+    plan: str | None
+    segment: str | None = Field(description="Demographic segment.")
+    status: str | None
+    tenure_days: int | None
+    lifetime_value: float | None
+    days_since_last_read: int | None
+    support_tickets_90d: int | None
+    top_driver: str | None = Field(description="The strongest reason behind the score, in words.")
+
+
+class Leaderboard(Schema):
+    """The riskiest subscribers of the served run matching the filters, riskiest first."""
+
+    score_date: date
+    run_id: str
+    data: list[LeaderboardEntry]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -13,6 +14,7 @@ from api.analytics_schemas import (
     EngagementGrain,
     EngagementSplit,
     EngagementTrends,
+    Leaderboard,
     ModelFeatureImportance,
     RiskTierHistory,
     WebhookStatistics,
@@ -22,12 +24,15 @@ from api.deps import scope, services
 from api.reads import read
 from api.responses import cache_control, cached_json, conditional, errors, render
 from api.routers.params import IfNoneMatch
+from api.schemas import RiskTier
 from c360.serving import analytics_queries as queries
+from c360.serving.queries import require_run
 from c360.serving.store import utcnow
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 READ = scope("analytics:read")
 WEBHOOK_DAYS = 30
+MAX_LEADERBOARD = 10_000
 
 
 async def _served_key(request: Request, name: str) -> str:
@@ -177,3 +182,39 @@ async def get_webhook_statistics(request: Request, if_none_match: IfNoneMatch = 
 
     entry = Rendered.of(await read(app.store, produce))
     return conditional(entry, if_none_match, cache_control(app.settings))
+
+
+@router.get(
+    "/leaderboard",
+    operation_id="get_churn_risk_leaderboard",
+    summary="Get the riskiest subscribers, filtered by tier, plan, segment and score",
+    response_model=Leaderboard,
+    response_description="Scored subscribers of the served run, riskiest first.",
+    responses=errors(304, 404),
+    openapi_extra=READ,
+)
+async def get_churn_risk_leaderboard(
+    request: Request,
+    risk_tier: Annotated[list[RiskTier] | None, Query(max_length=3, description="Only these tiers.")] = None,
+    plan: Annotated[list[str] | None, Query(max_length=50, description="Only these plans.")] = None,
+    segment: Annotated[list[str] | None, Query(max_length=50, description="Only these demographic segments.")] = None,
+    min_score: Annotated[float | None, Query(ge=0, le=1, description="Only scores at or above this.")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LEADERBOARD, description="At most this many subscribers.")] = 100,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The served run's scored subscribers matching every filter given, by churn risk score, highest first,
+    with plan, segment, tenure, lifetime value and the top driver: the audience a retention campaign exports.
+    404 before the first publish."""
+    app = services(request)
+    run = require_run(await app.runs.current())
+    tiers = [t.value for t in risk_tier] if risk_tier else None
+    asked = hashlib.sha256(repr((tiers, plan, segment, min_score, limit)).encode()).hexdigest()
+    key = f"analytics:leaderboard:{run.key}:{asked}"
+
+    def produce() -> bytes:
+        rows = queries.leaderboard(
+            app.store, run_seq=run.seq, limit=limit, risk_tiers=tiers, plans=plan, segments=segment, min_score=min_score
+        )
+        return render(Leaderboard, {"score_date": run.score_date, "run_id": run.run_id, "data": rows})
+
+    return await cached_json(app, key, produce, if_none_match)

@@ -18,7 +18,14 @@ from c360.serving.analytics import (
     analytics_feature_importance,
     analytics_score_days,
 )
-from c360.serving.store import Store, served_model_lifecycle, webhook_attempts, webhook_endpoints, webhook_messages
+from c360.serving.store import (
+    Store,
+    served_model_lifecycle,
+    served_subscribers,
+    webhook_attempts,
+    webhook_endpoints,
+    webhook_messages,
+)
 
 RECENT_FAILURES = 20
 
@@ -194,3 +201,39 @@ def _endpoint_statistics(
             for f in failures[:RECENT_FAILURES]
         ],
     }
+
+
+def leaderboard(
+    store: Store,
+    *,
+    run_seq: int,
+    limit: int,
+    risk_tiers: list[str] | None = None,
+    plans: list[str] | None = None,
+    segments: list[str] | None = None,
+    min_score: float | None = None,
+) -> list[dict[str, Any]]:
+    """The served run's scored subscribers, riskiest first, with the profile fields a campaign filters on."""
+    s = served_subscribers.c
+    query = sa.select(
+        s.subscriber_id, s.churn_risk_score, s.risk_tier, s.previous_risk_tier, s.plan, s.demographic_segment,
+        s.status, s.tenure_days, s.lifetime_value, s.days_since_last_read, s.support_tickets_90d, s.drivers,
+    ).where(s.run_seq == run_seq, s.churn_risk_score.is_not(None))  # fmt: skip
+    if risk_tiers:
+        query = query.where(s.risk_tier.in_(risk_tiers))
+    if plans:
+        query = query.where(s.plan.in_(plans))
+    if segments:
+        query = query.where(s.demographic_segment.in_(segments))
+    if min_score is not None:
+        query = query.where(s.churn_risk_score >= min_score)
+    with store.read() as conn:
+        rows = conn.execute(query.order_by(s.churn_risk_score.desc(), s.subscriber_id).limit(limit)).all()
+    return [
+        {
+            **{k: v for k, v in row._asdict().items() if k not in ("drivers", "demographic_segment")},
+            "segment": row.demographic_segment,
+            "top_driver": (row.drivers or [{}])[0].get("label"),
+        }
+        for row in rows
+    ]

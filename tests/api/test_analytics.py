@@ -78,3 +78,16 @@ def test_feature_importance_and_drift(published: Served) -> None:
 def test_webhook_statistics_need_the_analytics_scope(published: Served) -> None:
     assert published.client("analytics").get("/v1/analytics/webhooks").json() == {"data": []}
     assert_problem(published.client("reader").get("/v1/analytics/webhooks"), 403, "forbidden")
+
+
+def test_leaderboard_is_riskiest_first_and_filtered(published: Served) -> None:
+    client = published.client("analytics")
+    everyone = client.get("/v1/analytics/leaderboard", params={"limit": 1000}).json()["data"]
+    scores = [row["churn_risk_score"] for row in everyone]
+    assert scores == sorted(scores, reverse=True) and len(everyone) == len(published.expected.scored)
+    assert everyone[0]["subscriber_id"] == max(published.expected.scored, key=lambda i: published.expected.scored[i])
+    plan = everyone[0]["plan"]
+    high = client.get("/v1/analytics/leaderboard", params={"risk_tier": "High", "plan": plan, "min_score": 0.3})
+    rows = high.json()["data"]
+    assert rows and all(r["risk_tier"] == "High" and r["plan"] == plan and r["churn_risk_score"] >= 0.3 for r in rows)
+    assert len(rows) < len(everyone)

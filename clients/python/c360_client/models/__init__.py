@@ -35,6 +35,8 @@ from .health_score_removal import HealthScoreRemoval
 from .health_score_removal_reason import HealthScoreRemovalReason
 from .health_score_upsert import HealthScoreUpsert
 from .history_entry import HistoryEntry
+from .leaderboard import Leaderboard
+from .leaderboard_entry import LeaderboardEntry
 from .list_webhook_messages_status import ListWebhookMessagesStatus
 from .liveness import Liveness
 from .message_counts import MessageCounts
@@ -116,6 +118,8 @@ __all__ = (
     "HealthScoreRemovalReason",
     "HealthScoreUpsert",
     "HistoryEntry",
+    "Leaderboard",
+    "LeaderboardEntry",
     "ListWebhookMessagesStatus",
     "Liveness",
     "MessageCounts",
