@@ -16,13 +16,13 @@ def page(title: str, explanation: str) -> data.Served:
     try:
         served = data.served()
     except data.Unavailable as exc:
-        st.error(exc.message, icon="🚫")
+        st.error(exc.message, icon=":material/error:")
         st.stop()
     if served is None:
         st.warning(
             "Nothing is published yet: the API has no scoring run to serve. Run `c360 pipeline run` (or "
             "`c360 publish` after `c360 score`), then reload this page.",
-            icon="⏳",
+            icon=":material/hourglass_empty:",
         )
         st.stop()
     st.sidebar.caption(f"Served run {served.run_id} · score date {served.score_date} · model {served.model_version}")
@@ -31,5 +31,5 @@ def page(title: str, explanation: str) -> data.Served:
 
 def stop_on(exc: data.Unavailable) -> None:
     """Show the banner of ``exc`` and stop the page."""
-    st.error(exc.message, icon="🚫")
+    st.error(exc.message, icon=":material/error:")
     st.stop()

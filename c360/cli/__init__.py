@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from c360.cli import data, model, pipeline, serving
+from c360.cli import dashboard, data, model, pipeline, serving
 from c360.errors import C360Error, summary
 
 app = typer.Typer(
@@ -26,6 +26,7 @@ data.register(app)
 pipeline.register(app)
 model.register(app)
 serving.register(app)
+dashboard.register(app)
 
 
 def main() -> None:
