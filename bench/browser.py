@@ -66,17 +66,28 @@ class Browser:
         return str(found.get("result", {}).get("value", ""))
 
     def load(self, url: str, expect: str, *, timeout: float = 60) -> float:
-        """Open ``url`` and wait until ``expect`` shows and no element is still running; seconds it took."""
+        """Open ``url`` and wait until it shows ``expect``, nothing is running and its text holds still (a rerun
+        can start before the status widget says so); the seconds until it first showed ``expect`` at rest."""
         started = time.perf_counter()
         self.send("Page.navigate", url=url)
-        deadline = started + timeout
+        return self.wait_for(expect, timeout=timeout, since=started)
+
+    def wait_for(self, expect: str, *, timeout: float = 60, since: float | None = None) -> float:
+        """Wait until the page shows ``expect`` at rest (see load); seconds from ``since`` (default: now)."""
+        started = since if since is not None else time.perf_counter()
+        deadline, previous, shown = started + timeout, None, None
         while time.perf_counter() < deadline:
             text = self.text()
-            running = self.send("Runtime.evaluate", expression=_BUSY)["result"].get("value")
-            if expect in text and not running:
-                return time.perf_counter() - started
-            time.sleep(0.05)
-        raise TimeoutError(f"{url} did not show {expect!r} within {timeout} s; it shows: {self.text()[:500]!r}")
+            busy = self.send("Runtime.evaluate", expression=_BUSY)["result"].get("value")
+            if expect in text and not busy:
+                shown = shown if shown is not None else time.perf_counter() - started
+                if text == previous:
+                    return shown
+            else:
+                shown = None
+            previous = text
+            time.sleep(0.25)
+        raise TimeoutError(f"the page did not show {expect!r} within {timeout} s; it shows: {self.text()[:500]!r}")
 
     def screenshot(self, path: Path) -> bytes:
         """A PNG of the whole page."""
