@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from api.analytics_schemas import (
@@ -27,7 +29,7 @@ from api.routers.params import IfNoneMatch
 from api.schemas import RiskTier
 from c360.serving import analytics_queries as queries
 from c360.serving.queries import require_run
-from c360.serving.store import utcnow
+from c360.serving.store import Store, utcnow
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 READ = scope("analytics:read")
@@ -35,9 +37,14 @@ WEBHOOK_DAYS = 30
 MAX_LEADERBOARD = 10_000
 
 
-async def _served_key(request: Request, name: str) -> str:
-    run = await services(request).runs.current()
-    return f"analytics:{name}:{run.key if run else None}"
+async def _published(
+    request: Request, name: str, model: type[BaseModel], reader: Callable[[Store], Any], if_none_match: str | None
+) -> Response:
+    """``model`` of ``reader(store)``, cached until the next publish (or backfill) under ``name``."""
+    app = services(request)
+    run = await app.runs.current()
+    key = f"analytics:{name}:{run.key if run else None}"
+    return await cached_json(app, key, lambda: render(model, reader(app.store)), if_none_match)
 
 
 @router.get(
@@ -52,12 +59,8 @@ async def _served_key(request: Request, name: str) -> str:
 async def get_risk_tier_history(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """How many subscribers were High, Medium and Low risk on each score date, and their mean churn risk
     score: from the scoring monitor and each published run, as of the last publish."""
-    app = services(request)
-    return await cached_json(
-        app,
-        await _served_key(request, "tiers"),
-        lambda: render(RiskTierHistory, {"data": queries.risk_tier_history(app.store)}),
-        if_none_match,
+    return await _published(
+        request, "tiers", RiskTierHistory, lambda store: {"data": queries.risk_tier_history(store)}, if_none_match
     )
 
 
@@ -79,12 +82,11 @@ async def get_engagement_trends(
     """Human article views, distinct readers and seconds read over the 26 weeks ending the served run's score
     date (FCT_ENGAGEMENT_DAILY and STG_CONTENT_ENGAGEMENT), split by plan, demographic segment or device, with
     the bot views staging filtered out."""
-    app = services(request)
-    key = await _served_key(request, f"engagement:{grain.value}:{by.value}")
-    return await cached_json(
-        app,
-        key,
-        lambda: render(EngagementTrends, queries.engagement(app.store, grain=grain.value, by=by.value)),
+    return await _published(
+        request,
+        f"engagement:{grain.value}:{by.value}",
+        EngagementTrends,
+        lambda store: queries.engagement(store, grain=grain.value, by=by.value),
         if_none_match,
     )
 
@@ -106,13 +108,7 @@ async def get_cohort_analysis(
 ) -> Response:
     """Subscribers grouped by signup month: the share still subscribed each month after signing up, and the
     share cancelled by the served run's score date per cohort, plan and segment (from the run's profiles)."""
-    app = services(request)
-    return await cached_json(
-        app,
-        await _served_key(request, "cohorts"),
-        lambda: render(CohortAnalysis, queries.cohorts(app.store)),
-        if_none_match,
-    )
+    return await _published(request, "cohorts", CohortAnalysis, queries.cohorts, if_none_match)
 
 
 @router.get(
@@ -131,11 +127,11 @@ async def get_feature_importance(
 ) -> Response:
     """Mean |SHAP| of each feature on the model's test split (CHURN_FEATURE_IMPORTANCE), with readable
     labels. 404 for a model the registry does not hold."""
-    app = services(request)
-    return await cached_json(
-        app,
-        await _served_key(request, f"importance:{model_version}"),
-        lambda: render(ModelFeatureImportance, queries.feature_importance(app.store, model_version=model_version)),
+    return await _published(
+        request,
+        f"importance:{model_version}",
+        ModelFeatureImportance,
+        lambda store: queries.feature_importance(store, model_version=model_version),
         if_none_match,
     )
 
@@ -152,13 +148,7 @@ async def get_feature_importance(
 async def get_feature_drift(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """The population stability index of each model feature in each day's scoring run against the training
     population (FCT_SCORING_MONITOR); above 0.2 the monitoring task raises an alert."""
-    app = services(request)
-    return await cached_json(
-        app,
-        await _served_key(request, "drift"),
-        lambda: render(DriftHistory, {"data": queries.drift(app.store)}),
-        if_none_match,
-    )
+    return await _published(request, "drift", DriftHistory, lambda store: {"data": queries.drift(store)}, if_none_match)
 
 
 @router.get(
