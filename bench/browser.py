@@ -89,12 +89,12 @@ class Browser:
             time.sleep(0.25)
         raise TimeoutError(f"the page did not show {expect!r} within {timeout} s; it shows: {self.text()[:500]!r}")
 
-    def screenshot(self, path: Path) -> bytes:
+    def screenshot(self, path: Path, *, settle: float = 3.0) -> bytes:
         """A PNG of the whole page."""
         metrics = self.send("Page.getLayoutMetrics")
         height = int(min(max(metrics["cssContentSize"]["height"], HEIGHT), 4000))
         self.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=height, deviceScaleFactor=1, mobile=False)
-        time.sleep(0.5)  # let the charts lay out at the new size
+        time.sleep(settle)  # let widgets and charts load their code and lay out at the new size
         png = base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"])
         self.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT, deviceScaleFactor=1, mobile=False)
         path.parent.mkdir(parents=True, exist_ok=True)

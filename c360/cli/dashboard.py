@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -43,8 +43,7 @@ def dashboard(
     typer.echo(f"c360 dashboard on http://{host}:{port} (API {settings.dashboard_api_url})", err=True)
     if settings.dashboard_api_key is None:
         typer.echo("warning: C360_DASHBOARD_API_KEY is unset: every page will say so until it is", err=True)
-    try:
-        code = subprocess.call(streamlit_command(host, port))  # noqa: S603 - our own interpreter and arguments
-    except KeyboardInterrupt:
-        code = 0
-    raise typer.Exit(code)
+    command = streamlit_command(host, port)
+    sys.stderr.flush()
+    # this process becomes Streamlit's: signals (Ctrl-C, a supervisor's SIGTERM) reach the server itself
+    os.execv(command[0], command)  # noqa: S606 - our own interpreter and arguments

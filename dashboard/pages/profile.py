@@ -43,17 +43,14 @@ def show(profile: dict[str, Any], history: list[dict[str, Any]], served: data.Se
     st.markdown(f"Segment: **{profile.get('demographic_segment') or '–'}** · signed up {profile.get('signup_date')}")
     if health and health.get("removed"):
         st.warning(f"No longer scored: {health['removal']['reason']} (this is their last score).")
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Score history")
-        st.altair_chart(history_chart(history, served.tiers), use_container_width=True)
-    with right:
-        st.subheader("Why this score")
-        drivers = (health or {}).get("drivers") or []
-        if drivers:
-            st.altair_chart(drivers_chart(drivers), use_container_width=True)
-        else:
-            st.caption("No drivers for this score.")
+    st.subheader("Why this score")
+    drivers = (health or {}).get("drivers") or []
+    if drivers:
+        st.altair_chart(drivers_chart(drivers), use_container_width=True, height=60 + 40 * len(drivers))
+    else:
+        st.caption("No drivers for this score.")
+    st.subheader("Score history")
+    st.altair_chart(history_chart(history, served.tiers), use_container_width=True)
     st.subheader("Reading (30 days) and support (90 days)")
     engagement = profile.get("engagement_30d") or {}
     reading = st.columns(5)
@@ -114,7 +111,7 @@ def drivers_chart(drivers: list[dict[str, Any]]) -> alt.Chart:
             color=alt.Color("effect:N", scale=colors, legend=alt.Legend(title=None, orient="bottom")),
             tooltip=["driver:N", alt.Tooltip("contribution:Q", format=".3f"), "effect:N"],
         )
-        .properties(height=max(120, 34 * len(frame)))
+        .properties(height=alt.Step(32))
     )
     return chart
 

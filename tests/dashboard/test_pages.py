@@ -105,8 +105,8 @@ def test_profile_shows_the_apis_tier_and_drivers(dashboard_env: Served) -> None:
     assert metrics["Risk tier"] == profile["health"]["risk_tier"]
     assert metrics["Plan"] == profile["plan"]
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 2  # the score history and the drivers
-    drivers = charts[1].proto.datasets[0].data.data  # the drivers chart's data (Arrow)
+    assert len(charts) == 2  # the drivers and the score history
+    drivers = charts[0].proto.datasets[0].data.data  # the drivers chart's data (Arrow)
     labels = {str(label) for label in pa.ipc.open_stream(drivers).read_all().to_pandas()["driver"]}
     assert all(any(label.startswith(d["label"]) for label in labels) for d in profile["health"]["drivers"])
 
