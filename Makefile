@@ -13,6 +13,8 @@ SCALE ?= 1
 SEED ?= 0
 API_HOST ?= 127.0.0.1
 API_PORT ?= 8360
+DASHBOARD_HOST ?= 127.0.0.1
+DASHBOARD_PORT ?= 8501
 
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
@@ -42,25 +44,30 @@ demo: install
 	$(C360) status
 	@$(MAKE) --no-print-directory demo-serve
 
-# The demo ends by serving: a fresh demo key, the URL, four curl lines that work (the third is the change feed,
-# a CRM's sync; the last one asks for the
-# riskiest subscriber's profile), then the API in the foreground (Ctrl-C stops it). Before any scoring run is
-# published the curls answer an empty list and 404 problems that say so. The demo's API accepts webhook
-# endpoints on this machine (C360_WEBHOOK_ALLOW_PRIVATE_URLS=1, development only): docs/webhooks.md's recipe.
+# The demo ends by serving: a fresh demo key, the URLs, four curl lines that work (the third is the change feed,
+# a CRM's sync; the last one asks for the riskiest subscriber's profile), then the API in the background and
+# the dashboard in the foreground, reading the API with the same key (Ctrl-C stops both). Before any scoring
+# run is published the curls answer an empty list and 404 problems that say so, and the dashboard says so too.
+# The demo's API accepts webhook endpoints on this machine (C360_WEBHOOK_ALLOW_PRIVATE_URLS=1, development
+# only): docs/webhooks.md's recipe.
 demo-serve: install
 	@mkdir -p var
-	@$(C360) keys create --name demo --scopes scores:read,profiles:read,events:write,webhooks:manage > var/demo.key.out
+	@$(C360) keys create --name demo --scopes scores:read,profiles:read,analytics:read,events:write,webhooks:manage > var/demo.key.out
 	@tail -n 1 var/demo.key.out > var/demo.key && rm var/demo.key.out
 	@KEY=$$(cat var/demo.key); URL=http://$(API_HOST):$(API_PORT); \
 	SUB=$$($(BIN)/python -c 'import sqlalchemy as sa; from c360.serving.store import Store, served_subscribers as t; from c360.settings import get_settings; conn = Store.from_settings(get_settings()).engine.connect(); print(conn.execute(sa.select(t.c.subscriber_id).where(t.c.risk_tier == "High").order_by(t.c.run_seq.desc(), t.c.churn_risk_score.desc()).limit(1)).scalar() or "unknown")' 2>/dev/null || echo unknown); \
 	echo; echo "Customer 360 API: $$URL  (docs: $$URL/docs)"; \
+	echo "Customer 360 dashboard: http://$(DASHBOARD_HOST):$(DASHBOARD_PORT)"; \
 	echo "demo key (shown once, also in var/demo.key): $$KEY"; echo; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/risk-tiers'"; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/health-scores?risk_tier=High&limit=5'"; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/health-scores/changes?limit=3'"; \
 	echo "curl -s -H 'Authorization: Bearer $$KEY' '$$URL/v1/subscribers/$$SUB'"; echo; \
 	echo "webhooks to a receiver on this machine: docs/webhooks.md, \"Local webhooks\""; echo
-	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) serve --host $(API_HOST) --port $(API_PORT)
+	@C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) serve --host $(API_HOST) --port $(API_PORT) & API=$$!; \
+	trap 'kill $$API 2>/dev/null; wait $$API 2>/dev/null' EXIT INT TERM; \
+	C360_DASHBOARD_API_URL=http://$(API_HOST):$(API_PORT) C360_DASHBOARD_API_KEY=$$(cat var/demo.key) \
+		$(C360) dashboard --host $(DASHBOARD_HOST) --port $(DASHBOARD_PORT)
 
 openapi: install
 	$(BIN)/python -m api.openapi --out openapi.yaml

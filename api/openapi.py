@@ -35,6 +35,7 @@ TAGS = [
     {"name": "models", "description": "The churn model behind the served scores."},
     {"name": "events", "description": "Real-time subscription events into the warehouse."},
     {"name": "webhooks", "description": "Push High-risk and tier changes to marketing tools (Standard Webhooks)."},
+    {"name": "analytics", "description": "Aggregates for dashboards: tiers over time, engagement, cohorts, drift."},
     {"name": "operations", "description": "Liveness, readiness and metrics; no key needed."},
 ]
 _PROBLEM = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}

@@ -161,6 +161,14 @@ class Settings(BaseSettings):
     )
     api_host: str = Field("127.0.0.1", description="Address `c360 serve` listens on.")
     api_port: int = Field(8360, ge=1, le=65535, description="Port `c360 serve` listens on.")
+    dashboard_host: str = Field("127.0.0.1", description="Address `c360 dashboard` listens on.")
+    dashboard_port: int = Field(8501, ge=1, le=65535, description="Port `c360 dashboard` listens on.")
+    dashboard_api_url: str = Field(
+        "http://127.0.0.1:8360", description="Base URL of the REST API the dashboard reads (it reads nothing else)."
+    )
+    dashboard_api_key: SecretStr | None = Field(
+        None, description="API key of the dashboard: scopes scores:read, profiles:read and analytics:read."
+    )
     api_workers: int = Field(1, ge=1, description="API worker processes `c360 serve` starts.")
     api_rate_limit: int = Field(
         600, ge=0, description="Requests one API key may make per rate-limit window; 0 turns rate limiting off."

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from c360.cli import data, model, pipeline, serving
+from c360.cli import dashboard, data, model, pipeline, serving
 from c360.errors import C360Error, ConfigError, summary
 from c360.settings import get_settings
 from pipeline_sql.errors import SqlError
@@ -47,6 +47,7 @@ data.register(app)
 pipeline.register(app)
 model.register(app)
 serving.register(app)
+dashboard.register(app)
 
 
 def main() -> None:

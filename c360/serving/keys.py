@@ -20,7 +20,7 @@ from c360.errors import ConfigError
 from c360.serving.errors import KeyNotFound, Unauthorized
 from c360.serving.store import Store, api_keys, utcnow
 
-SCOPES = ("scores:read", "profiles:read", "webhooks:manage", "events:write", "admin")
+SCOPES = ("scores:read", "profiles:read", "webhooks:manage", "events:write", "analytics:read", "admin")
 _KEY = re.compile(r"^c360_(?P<key_id>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{43})$")
 _NAME = re.compile(r"^[\w .:@-]{1,100}$")
 

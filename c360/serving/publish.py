@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from c360 import failpoints
 from c360.errors import UsageError
-from c360.serving import changes, state
+from c360.serving import analytics, changes, state
 from c360.serving.errors import NothingToPublish
 from c360.serving.rendered import health_json
 from c360.serving.snapshot import ModelLifecycle, ScoringRun, read_lifecycle, read_model, read_subscribers, run_of_day
@@ -95,6 +95,7 @@ class _Snapshot:
     rows: Sequence[dict[str, Any]]
     model: dict[str, Any] | None
     lifecycle: list[ModelLifecycle]
+    analytics: analytics.Analytics | None = None
 
 
 def publish(
@@ -118,7 +119,8 @@ def publish(
         if not rollback and _published(store, run.run_id):  # the usual repeat: no need to read the snapshot
             return PublishResult(run.run_id, run.score_date, "already published")
         rows, model = read_subscribers(conn, run), read_model(conn, run.model_version)
-    snapshot = _Snapshot(run, rows, model, read_lifecycle(warehouse))
+        aggregates = analytics.read_analytics(conn, run, rows)
+    snapshot = _Snapshot(run, rows, model, read_lifecycle(warehouse), aggregates)
     if rollback:
         return roll_back(
             store,
@@ -128,8 +130,17 @@ def publish(
             snapshot.model,
             reason=str(reason),
             lifecycle=snapshot.lifecycle,
+            aggregates=snapshot.analytics,
         )
-    return write_run(store, settings, snapshot.run, snapshot.rows, snapshot.model, lifecycle=snapshot.lifecycle)
+    return write_run(
+        store,
+        settings,
+        snapshot.run,
+        snapshot.rows,
+        snapshot.model,
+        lifecycle=snapshot.lifecycle,
+        aggregates=snapshot.analytics,
+    )
 
 
 def write_run(
@@ -140,6 +151,7 @@ def write_run(
     model: dict[str, Any] | None,
     *,
     lifecycle: list[ModelLifecycle] | None = None,
+    aggregates: analytics.Analytics | None = None,
 ) -> PublishResult:
     """Write one run: served when it is newer than the served run, else kept as history (a backfill); with
     the model lifecycle the warehouse shows (None: leave it as it is)."""
@@ -149,6 +161,8 @@ def write_run(
         current = state.lock(conn, now)
         if lifecycle is not None:
             _record_lifecycle(conn, lifecycle, now)
+        if aggregates is not None:  # the dashboard's aggregates (c360.serving.analytics), as the warehouse shows
+            analytics.record(conn, aggregates, now)
         if _seq_of(conn, run.run_id) is not None:  # a concurrent publish of the same run won
             return PublishResult(run.run_id, run.score_date, "already published")
         served = _run_row(conn, current.run_seq)
@@ -171,6 +185,7 @@ def roll_back(
     *,
     reason: str,
     lifecycle: list[ModelLifecycle] | None = None,
+    aggregates: analytics.Analytics | None = None,
 ) -> PublishResult:
     """Serve ``run`` again on purpose, whatever is newer: a new version with ``reason``, and no webhook events."""
     started, now = time.perf_counter(), utcnow()
@@ -179,6 +194,8 @@ def roll_back(
         current = state.lock(conn, now)
         if lifecycle is not None:
             _record_lifecycle(conn, lifecycle, now)
+        if aggregates is not None:  # the dashboard's aggregates (c360.serving.analytics), as the warehouse shows
+            analytics.record(conn, aggregates, now)
         served = _run_row(conn, current.run_seq)
         if served is not None and served.run_id == run.run_id:
             return PublishResult(run.run_id, run.score_date, "already published", served_score_date=run.score_date)

@@ -18,6 +18,8 @@ OPERATIONS = {
     "create_webhook_endpoint", "list_webhook_endpoints", "get_webhook_endpoint", "update_webhook_endpoint",
     "delete_webhook_endpoint", "rotate_webhook_endpoint_secret", "send_test_webhook", "list_webhook_messages",
     "list_webhook_message_attempts", "resend_webhook_message", "recover_webhook_endpoint",
+    "get_risk_tier_history", "get_engagement_trends", "get_cohort_analysis", "get_feature_importance",
+    "get_feature_drift", "get_webhook_statistics", "get_churn_risk_leaderboard",
 }  # fmt: skip
 
 
@@ -56,7 +58,13 @@ def test_every_operation_is_described_and_every_error_is_a_problem(document: dic
                 }, (method, path, code)
         if op.get("security"):
             assert {"401", "403", "429"} <= op["responses"].keys()
-            assert op["x-required-scope"] in {"scores:read", "profiles:read", "events:write", "webhooks:manage"}
+            assert op["x-required-scope"] in {
+                "scores:read",
+                "profiles:read",
+                "events:write",
+                "webhooks:manage",
+                "analytics:read",
+            }
             assert op["description"].endswith(f"Scope: `{op['x-required-scope']}`.")
     schemas = document["components"]["schemas"]
     assert "HTTPValidationError" not in schemas and "examples" in schemas["HealthScore"]

@@ -1,0 +1,232 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.model_feature_importance import ModelFeatureImportance
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    model_version: str,
+    *,
+    if_none_match: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["if-none-match"] = if_none_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/analytics/models/{model_version}/feature-importance".format(
+            model_version=quote(str(model_version), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ModelFeatureImportance | Problem | None:
+    if response.status_code == 200:
+        response_200 = ModelFeatureImportance.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ModelFeatureImportance | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    model_version: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | ModelFeatureImportance | Problem]:
+    """Get a model's global feature importance
+
+     Mean |SHAP| of each feature on the model's test split (CHURN_FEATURE_IMPORTANCE), with readable
+    labels. 404 for a model the registry does not hold.
+
+    Scope: `analytics:read`.
+
+    Args:
+        model_version (str):
+        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
+            304 while it is current.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ModelFeatureImportance | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        model_version=model_version,
+        if_none_match=if_none_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    model_version: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Any | ModelFeatureImportance | Problem | None:
+    """Get a model's global feature importance
+
+     Mean |SHAP| of each feature on the model's test split (CHURN_FEATURE_IMPORTANCE), with readable
+    labels. 404 for a model the registry does not hold.
+
+    Scope: `analytics:read`.
+
+    Args:
+        model_version (str):
+        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
+            304 while it is current.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ModelFeatureImportance | Problem
+    """
+
+    return sync_detailed(
+        model_version=model_version,
+        client=client,
+        if_none_match=if_none_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    model_version: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | ModelFeatureImportance | Problem]:
+    """Get a model's global feature importance
+
+     Mean |SHAP| of each feature on the model's test split (CHURN_FEATURE_IMPORTANCE), with readable
+    labels. 404 for a model the registry does not hold.
+
+    Scope: `analytics:read`.
+
+    Args:
+        model_version (str):
+        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
+            304 while it is current.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ModelFeatureImportance | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        model_version=model_version,
+        if_none_match=if_none_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    model_version: str,
+    *,
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Any | ModelFeatureImportance | Problem | None:
+    """Get a model's global feature importance
+
+     Mean |SHAP| of each feature on the model's test split (CHURN_FEATURE_IMPORTANCE), with readable
+    labels. 404 for a model the registry does not hold.
+
+    Scope: `analytics:read`.
+
+    Args:
+        model_version (str):
+        if_none_match (str | Unset): An ETag of an earlier response to this request: the answer is
+            304 while it is current.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ModelFeatureImportance | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            model_version=model_version,
+            client=client,
+            if_none_match=if_none_match,
+        )
+    ).parsed
