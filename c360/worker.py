@@ -63,7 +63,7 @@ class SchedulerJob:
             self.report(f"{run.task}: {run.state} in {run.seconds:.2f} s" + (f" ({run.error})" if run.error else ""))
 
 
-JOB_NAMES = ("tasks", "inbox", "publish", "webhooks")
+JOB_NAMES = ("tasks", "landing", "inbox", "publish", "webhooks")
 
 
 def build_jobs(
@@ -82,11 +82,15 @@ def build_jobs(
     if unknown := sorted(wanted - set(JOB_NAMES)):
         raise C360Error(f"unknown worker job(s) {', '.join(unknown)}: expected some of {', '.join(JOB_NAMES)}")
     jobs: list[Job] = []
-    if wanted & {"tasks", "inbox", "publish"}:
+    if wanted & {"tasks", "inbox", "publish", "landing"}:
         warehouse = Warehouse.from_settings(settings)
         ensure_migrated(warehouse)
         if "tasks" in wanted and warehouse.target == "duckdb":
             jobs.append(SchedulerJob(warehouse, poll=settings.task_poll_seconds, report=report))
+        if "landing" in wanted:  # files the sources drop into C360_LANDING_DIR, on the seed's cadence
+            from c360.ops.landing import landing_jobs
+
+            jobs.extend(landing_jobs(settings, warehouse, report=report))
     # the serving side: events accepted by the API into RAW, and each new scoring run published
     from c360.serving.inbox import InboxJob
     from c360.serving.migrate import require_migrated
