@@ -205,18 +205,31 @@ def worker(
         str | None,
         typer.Option(
             "--jobs",
-            help="Comma list of jobs to run (default all): tasks (DuckDB task graph), inbox (API events into the "
-            "warehouse), publish (new scoring runs to the serving store), webhooks (deliveries).",
+            help="Comma list of jobs to run (default all): tasks (DuckDB task graph), landing (files in "
+            "C360_LANDING_DIR), inbox (API events into the warehouse), publish (new scoring runs to the serving "
+            "store), webhooks (deliveries), alerts (SLAs and failures, as ops.alert.* webhooks).",
         ),
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option("--metrics-port", min=1, max=65535, help="Serve Prometheus metrics on this port (127.0.0.1)."),
+    ] = None,
 ) -> None:
-    """Run background work: the task graph on its schedules (DuckDB), publishing, events and webhook deliveries."""
+    """Run background work: the task graph on its schedules (DuckDB), landing folders, publishing, events,
+    webhook deliveries and alerts."""
     from c360.settings import get_settings
     from c360.worker import Worker, build_jobs
 
     settings = get_settings()
     only = None if jobs_option is None else frozenset(j.strip() for j in jobs_option.split(",") if j.strip())
-    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only, once=once)
+    metrics = None
+    if metrics_port is not None:
+        from c360.ops.metrics import WorkerMetrics
+
+        metrics = WorkerMetrics()
+        metrics.serve(metrics_port)
+        typer.echo(f"worker: metrics on http://127.0.0.1:{metrics_port}/metrics", err=True)
+    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only, once=once, metrics=metrics)
     typer.echo(
         f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {Warehouse.from_settings().display}", err=True
     )

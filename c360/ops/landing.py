@@ -91,13 +91,18 @@ def settle_file(path: Path, result: LoadResult) -> Path:
     return target
 
 
-def load_landed(warehouse: Warehouse, settings: Settings, source: Source) -> list[LoadResult]:
-    """Load every ready file of ``source``'s folder, then archive or refuse each."""
+def load_landed(
+    warehouse: Warehouse, settings: Settings, source: Source, mtimes: dict[str, float] | None = None
+) -> list[LoadResult]:
+    """Load every ready file of ``source``'s folder, then archive or refuse each (``mtimes``: filled with
+    each file's last write, for the lag metric)."""
     paths = ready_files(folder(settings, source), settle=settings.landing_settle_seconds)
     if not paths:
         return []
     results = []
     for path in paths:  # one at a time: each is committed, then moved, before the next
+        if mtimes is not None:
+            mtimes[str(path)] = path.stat().st_mtime
         (result,) = ingest(warehouse, [path], source=source.name)
         failpoints.hit("landing.before_archive")
         settle_file(path, result)
@@ -149,7 +154,7 @@ class LandingJob:
     interval: float = 1.0
     next_due: datetime | None = None
     last_run: datetime | None = None
-    observers: list[Callable[[Source, list[LoadResult]], None]] = field(default_factory=list)
+    observers: list[Callable[[Source, list[LoadResult], dict[str, float]], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.name = self.name or f"landing:{self.source.name}"
@@ -166,9 +171,10 @@ class LandingJob:
         self.last_run = now
         if self.schedule is not None:
             self.next_due = self.schedule.next_after(now)
-        results = load_landed(self.warehouse, self.settings, self.source)
+        mtimes: dict[str, float] = {}
+        results = load_landed(self.warehouse, self.settings, self.source, mtimes)
         for observe in self.observers:
-            observe(self.source, results)
+            observe(self.source, results, mtimes)
         if results:
             self.report(f"{self.name}: {describe(results)}")
 
