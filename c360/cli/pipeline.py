@@ -155,14 +155,19 @@ def pipeline_task(
 
 def status() -> None:
     """What the warehouse holds: tables, row counts, rejects, recent loads, quality checks."""
+    from c360.cli.ops import print_ops
+    from c360.ops.status import summarize_ops
     from c360.pipeline.status import summarize
+    from c360.settings import get_settings
     from pipeline_sql.migrate import ensure_migrated
 
     warehouse = Warehouse.from_settings()
     ensure_migrated(warehouse)
     with warehouse.connect() as conn:
         summary = summarize(conn)
+        operations = summarize_ops(conn, get_settings())
     print_summary(summary, warehouse.display)
+    print_ops(operations)
 
 
 def print_summary(summary: object, where: str) -> None:

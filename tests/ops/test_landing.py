@@ -157,3 +157,18 @@ def test_a_worker_killed_mid_load_loses_and_duplicates_nothing(
     assert sorted(p.name for p in (content_dir / "archive").iterdir()) == ["batch-1.csv", "batch-2.csv"]
     loaded = "SELECT COALESCE(SUM(rows_loaded), 0) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY WHERE status = 'loaded'"
     assert count(warehouse, loaded) == 150
+
+
+def test_status_shows_tasks_landing_orphans_alerts_served_run_and_model(settings: Settings) -> None:
+    assert run_cli("migrate").returncode == 0
+    warehouse = Warehouse.from_settings(settings)
+    drop(folder(settings, CONTENT_ENGAGEMENT) / "batch-1.csv", content("b1", range(1, 4), subscriber="ghost"))
+    drop(folder(settings, SUPPORT_TICKETS) / "waiting.parquet", "not yet", age=0.0)
+    LandingJob(settings, CONTENT_ENGAGEMENT, warehouse).tick()
+    shown = run_cli("status", env={"COLUMNS": "250"})
+    assert shown.returncode == 0, shown.stderr
+    out = " ".join(shown.stdout.split())
+    assert "sfe_daily_build_task" in out.lower() and "after sfe_daily_churn_scoring_task" in out.lower()
+    assert "landing folders" in out and "USING CRON 30 2 * * * UTC" in out
+    assert "orphaned records" in out and "batch-1.csv" in out
+    assert "open alerts: none" in out and "served run: none" in out and "current model: none" in out
