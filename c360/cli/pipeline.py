@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from c360.cli.ops import simulate
 from c360.cli.options import AS_OF, parse_date
 from c360.cli.progress import progress_bar, stdout
 from c360.errors import ConfigError
@@ -21,6 +22,7 @@ def register(app: typer.Typer) -> None:
     app.command("migrate")(migrate)
     app.command("status")(status)
     app.command("worker")(worker)
+    app.command("simulate")(simulate)
     app.add_typer(pipeline_app, name="pipeline")
     pipeline_app.command("run")(pipeline_run)
     pipeline_app.command("task")(pipeline_task)
