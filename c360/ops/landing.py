@@ -99,14 +99,14 @@ def load_landed(
     paths = ready_files(folder(settings, source), settle=settings.landing_settle_seconds)
     if not paths:
         return []
-    results = []
-    for path in paths:  # one at a time: each is committed, then moved, before the next
-        if mtimes is not None:
-            mtimes[str(path)] = path.stat().st_mtime
-        (result,) = ingest(warehouse, [path], source=source.name)
-        failpoints.hit("landing.before_archive")
+    if mtimes is not None:
+        mtimes.update((str(path), path.stat().st_mtime) for path in paths)
+    # each file is committed on its own; they move once all are in (a crash between leaves files whose
+    # checksums are loaded: skipped and moved next time)
+    results = ingest(warehouse, paths, source=source.name)
+    failpoints.hit("landing.before_archive")
+    for path, result in zip(paths, results, strict=True):
         settle_file(path, result)
-        results.append(result)
     procedure = STAGE_PROCEDURE.get(source.name)
     if procedure and warehouse.target == "duckdb" and any(r.rows_loaded for r in results):
         from pipeline_sql import runtime

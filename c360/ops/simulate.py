@@ -110,6 +110,8 @@ class Simulator:
     sleep: Callable[[float], None] = time.sleep
     ledger: Ledger = field(default_factory=Ledger)
     report: Callable[[str], None] = print
+    batch_minutes: int = 1  # minutes of content per landed file (the seed: 1)
+    _pending: list[str] = field(default_factory=list)
 
     def feed_minute(self, day: Day, minute: int) -> None:
         """Minute ``minute`` of ``day``: its events to the API, its content batch to the landing folder."""
@@ -120,7 +122,10 @@ class Simulator:
             self.ledger.events_posted += len(batch)
             self.ledger.events_accepted += accepted
             self.ledger.events_rejected += rejected
-        lines = day.content[minute]
+        self._pending.extend(day.content[minute])
+        if (minute + 1) % self.batch_minutes and minute != MINUTES - 1:
+            return
+        lines, self._pending = self._pending, []
         if lines:
             stamp = f"{day.day:%Y%m%d}-{minute // 60:02d}{minute % 60:02d}"
             text = "\n".join([day.header, *lines]) + "\n"

@@ -29,7 +29,7 @@ from c360.webhooks.delivery import Engine
 from tests.model.conftest import AS_OF, DAYS, SCALE, SEED, Built, using_home
 from tests.webhooks.receiver import Receiver
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.timeout(1500)]
 
 
 def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_for(
@@ -56,7 +56,8 @@ def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_f
             return int(body["accepted"]), len(body["rejected"])
 
         day = new_day(tmp_path / "scratch", scale=SCALE, days=DAYS, seed=SEED, as_of=AS_OF, ahead=1)
-        simulator = Simulator(settings, post, speed=0, report=lambda _: None)
+        # hourly content files here (the seed's are per minute: 1,440 loads of ~4 rows would only slow the test)
+        simulator = Simulator(settings, post, speed=0, report=lambda _: None, batch_minutes=60)
         now = datetime.combine(day.day, datetime.min.time())
         landing = {name: LandingJob(settings, source, warehouse, clock=lambda: now) for name, source in
                    SOURCES.items()}  # fmt: skip
