@@ -42,8 +42,9 @@ def tasks(conn: WarehouseConnection, now: datetime) -> list[dict[str, Any]]:
         if row["task_state"] != "started":
             row["next_run"] = "suspended"
         elif row["schedule"]:
-            last = row["scheduled_at"]
-            nxt = Schedule.parse(row["schedule"]).next_after(last) if last else now
+            last, schedule = row["scheduled_at"], Schedule.parse(row["schedule"])
+            # as the scheduler decides: an interval task never run is due at once, a cron task at its next time
+            nxt = schedule.next_after(last) if last else (now if schedule.interval else schedule.next_after(now))
             row["next_run"] = f"{max(nxt, now):%Y-%m-%d %H:%M}" + (" (when its stream has data)" if "1 MINUTE" in
                                                                     row["schedule"].upper() else "")  # fmt: skip
         else:
