@@ -104,49 +104,41 @@ def staging_lag(ctx: Context) -> list[Firing]:
     return fired
 
 
-def _due(ctx: Context, by: str) -> bool:
+def _yesterday_by(ctx: Context, *, key: str, by: str, latest_sql: str, what: str) -> list[Firing]:
+    """``key`` fires once it is past ``by`` (HH:MM UTC) and ``latest_sql`` (a day) is not yet yesterday."""
     hours, minutes = (int(p) for p in by.split(":"))
-    return ctx.naive.time() >= time(hours, minutes)
+    if ctx.naive.time() < time(hours, minutes):
+        return []
+    latest = ctx.conn.scalar(latest_sql)
+    expected = ctx.naive.date() - timedelta(days=1)
+    if latest is not None and latest >= expected:
+        return []
+    summary = f"{what} for {expected} not there by {by} UTC (latest: {latest or 'never'})"
+    return [Firing(key, key, summary, {"expected": str(expected), "latest": str(latest)})]
 
 
 @_kinds("sla.facts_built")
 def facts_late(ctx: Context) -> list[Firing]:
     """Yesterday's DIM/FCT tables built by C360_ALERT_FACTS_BY (seed: 04:00 UTC)."""
-    if not _due(ctx, ctx.settings.alert_facts_by):
-        return []
-    built = ctx.conn.scalar("SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS")
-    expected = ctx.naive.date() - timedelta(days=1)
-    if built is not None and built >= expected:
-        return []
-    return [
-        Firing(
-            "sla.facts_built",
-            "sla.facts_built",
-            f"the daily build for {expected} has not finished by {ctx.settings.alert_facts_by} UTC "
-            f"(last built: {built or 'never'})",
-            {"expected": str(expected), "built": str(built)},
-        )
-    ]
+    return _yesterday_by(
+        ctx,
+        key="sla.facts_built",
+        by=ctx.settings.alert_facts_by,
+        what="the daily build",
+        latest_sql="SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS",
+    )
 
 
 @_kinds("sla.predictions")
 def predictions_late(ctx: Context) -> list[Firing]:
     """Yesterday's churn scores by C360_ALERT_PREDICTIONS_BY (seed: 05:00 UTC)."""
-    if not _due(ctx, ctx.settings.alert_predictions_by):
-        return []
-    scored = ctx.conn.scalar("SELECT MAX(score_date) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES")
-    expected = ctx.naive.date() - timedelta(days=1)
-    if scored is not None and scored >= expected:
-        return []
-    return [
-        Firing(
-            "sla.predictions",
-            "sla.predictions",
-            f"churn scores for {expected} missing at {ctx.settings.alert_predictions_by} UTC "
-            f"(last scored: {scored or 'never'})",
-            {"expected": str(expected), "scored": str(scored)},
-        )
-    ]
+    return _yesterday_by(
+        ctx,
+        key="sla.predictions",
+        by=ctx.settings.alert_predictions_by,
+        what="churn scores",
+        latest_sql="SELECT MAX(score_date) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES",
+    )
 
 
 @_kinds("task.failed")
