@@ -24,7 +24,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install demo demo-serve openapi sdk test lint typecheck pytest bench clean
+.PHONY: install demo demo-serve live openapi sdk test lint typecheck pytest bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -43,6 +43,20 @@ demo: install
 	$(C360) pipeline run
 	$(C360) status
 	@$(MAKE) --no-print-directory demo-serve
+
+# The demo, live: the API, the worker (tasks, landing folders, inbox, publishing, webhooks, alerts, metrics on
+# :9360) and `c360 simulate` moving the generated world forward (SPEED 1440 = a day a minute); one Ctrl-C
+# stops all three. Run `make demo` first: it builds the warehouse and the key this posts events with.
+SPEED ?= 1440
+live: install
+	@test -f var/demo.key || { echo "make live moves the demo forward: run make demo first"; exit 1; }
+	@trap 'kill 0' INT TERM; \
+	$(C360) serve --host $(API_HOST) --port $(API_PORT) & \
+	$(C360) worker --metrics-port 9360 & \
+	sleep 5; \
+	C360_SIMULATE_KEY=$$(cat var/demo.key) $(C360) simulate --sources $(DEMO_DIR) --scale $(SCALE) --seed $(SEED) \
+		--speed $(SPEED) --api http://$(API_HOST):$(API_PORT) & \
+	wait
 
 # The demo ends by serving: a fresh demo key, the URLs, four curl lines that work (the third is the change feed,
 # a CRM's sync; the last one asks for the riskiest subscriber's profile), then the API in the background and

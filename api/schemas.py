@@ -415,6 +415,8 @@ class WebhookEventType(StrEnum):
     CHURN_RISK_HIGH = "subscriber.churn_risk.high"
     RISK_TIER_CHANGED = "subscriber.risk_tier.changed"
     SUBSCRIBER_CANCELLED = "subscriber.cancelled"
+    OPS_ALERT_RAISED = "ops.alert.raised"
+    OPS_ALERT_RESOLVED = "ops.alert.resolved"
 
 
 def _url_syntax(value: Any) -> Any:

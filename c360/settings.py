@@ -261,6 +261,45 @@ class Settings(BaseSettings):
         30, ge=1, description="Days delivered and failed webhook messages, with their attempts, stay listed."
     )
 
+    # --- running by itself: landing folders, alerts, metrics (c360/ops) ---------------------------
+    landing_dir: Path | None = Field(
+        None,
+        description="Folder the sources drop files into (default: <home>/landing): subscription_events/, "
+        "content_engagement/ and support_tickets/, each with archive/ and refused/ beside the new files.",
+    )
+    landing_events_interval: float = Field(
+        5.0, gt=0, description="Seconds between the worker's looks for new subscription event files."
+    )
+    landing_content_schedule: str = Field(
+        "1 MINUTE", description="When the worker loads new content batches: 'N MINUTE' or 'USING CRON <expr> UTC'."
+    )
+    landing_tickets_schedule: str = Field(
+        "USING CRON 30 2 * * * UTC",
+        description="When the worker loads the support system's daily export (the seed's COPY INTO at 02:30 UTC).",
+    )
+    landing_settle_seconds: float = Field(
+        2.0,
+        ge=0,
+        description="A landed file is loaded once its size and modification time have not changed for this long "
+        "(files named *.tmp, *.part or starting with '.' are never loaded: rename them when complete).",
+    )
+    alert_interval: float = Field(30.0, gt=0, description="Seconds between the worker's checks of the alerts.")
+    alert_event_lag_minutes: float = Field(
+        5.0, gt=0, description="Alert when an accepted subscription event is not in STG_UNIFIED_CUSTOMER after this."
+    )
+    alert_facts_by: str = Field(
+        "04:00", pattern=r"^\d\d:\d\d$", description="UTC time of day by which yesterday's FCT tables must be built."
+    )
+    alert_predictions_by: str = Field(
+        "05:00", pattern=r"^\d\d:\d\d$", description="UTC time of day by which yesterday's churn scores must exist."
+    )
+    alert_malformed_rate: float = Field(
+        0.05, ge=0, le=1, description="Alert when more than this share of a recent load's records was rejected."
+    )
+    alert_window_hours: float = Field(
+        24.0, gt=0, description="Task failures, refused models, drift and malformed loads this recent raise alerts."
+    )
+
     @field_validator("warehouse_url")
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
@@ -275,6 +314,11 @@ class Settings(BaseSettings):
     def resolved_serving_url(self) -> str:
         """The serving store URL, defaulting to a SQLite file beside the embedded warehouse."""
         return self.serving_url or f"sqlite:///{self.home / 'serving.sqlite'}"
+
+    @property
+    def resolved_landing_dir(self) -> Path:
+        """The landing folder, defaulting to ``<home>/landing``."""
+        return self.landing_dir or self.home / "landing"
 
     @property
     def webhook_retry_delays(self) -> tuple[float, ...]:

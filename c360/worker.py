@@ -15,11 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from c360.errors import C360Error, UsageError, redacted_traceback, summary
 from c360.settings import Settings
 from c360.warehouse import Warehouse, ensure_migrated
+
+if TYPE_CHECKING:
+    from c360.ops.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class SchedulerJob:
             self.report(f"{run.task}: {run.state} in {run.seconds:.2f} s" + (f" ({run.error})" if run.error else ""))
 
 
-JOB_NAMES = ("tasks", "inbox", "publish", "webhooks")
+JOB_NAMES = ("tasks", "landing", "inbox", "publish", "webhooks", "alerts")
 
 
 def build_jobs(
@@ -72,25 +75,34 @@ def build_jobs(
     only: frozenset[str] | None = None,
     *,
     once: bool = False,
+    metrics: WorkerMetrics | None = None,
 ) -> list[Job]:
-    """The worker's jobs for this configuration (``only``: just these, by name; ``once``: for one pass)."""
+    """The worker's jobs for this configuration (``only``: just these, by name; ``once``: for one pass;
+    ``metrics``: count and time them, for ``--metrics-port``)."""
     wanted = frozenset(JOB_NAMES) if only is None else only
     if not wanted:
         raise UsageError(f"no worker job named: expected some of {', '.join(JOB_NAMES)}")
     if unknown := sorted(wanted - set(JOB_NAMES)):
         raise UsageError(f"unknown worker job(s) {', '.join(unknown)}: expected some of {', '.join(JOB_NAMES)}")
     jobs: list[Job] = []
-    if wanted & {"tasks", "inbox", "publish"}:
+    if wanted & {"tasks", "inbox", "publish", "landing", "alerts"}:
         warehouse = Warehouse.from_settings(settings)
         ensure_migrated(warehouse)
         if "tasks" in wanted and warehouse.target == "duckdb":
             jobs.append(SchedulerJob(warehouse, poll=settings.task_poll_seconds, report=report))
+        if "landing" in wanted:  # files the sources drop into C360_LANDING_DIR, on the seed's cadence
+            from c360.ops.landing import landing_jobs
+
+            for landing in landing_jobs(settings, warehouse, report=report):
+                if metrics is not None:
+                    landing.observers.append(metrics.observe_landing)
+                jobs.append(landing)
     # the serving side: events accepted by the API into RAW, and each new scoring run published
     from c360.serving.inbox import InboxJob
     from c360.serving.migrate import require_migrated
     from c360.serving.publish import PublishJob
 
-    if wanted & {"inbox", "publish", "webhooks"}:
+    if wanted & {"inbox", "publish", "webhooks", "alerts"}:
         require_migrated(settings)
 
     if "inbox" in wanted:
@@ -102,6 +114,15 @@ def build_jobs(
         from c360.webhooks.job import WebhookJob
 
         jobs.append(WebhookJob(settings, report=report, once=once))
+    # alerts on the SLAs and failure modes, as ops.alert.* webhook events (c360.ops.alerts)
+    if "alerts" in wanted:
+        from c360.ops.alerts import AlertsJob
+
+        jobs.append(AlertsJob(settings, warehouse, report=report, metrics=metrics))
+    if metrics is not None:
+        from c360.ops.metrics import Timed
+
+        return [Timed(job, metrics) for job in jobs]
     return jobs
 
 

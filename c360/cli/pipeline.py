@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
+from c360.cli.ops import simulate
 from c360.cli.options import AS_OF, parse_date
 from c360.cli.progress import progress_bar, show
 from c360.errors import PipelineError, UsageError, from_pipeline_sql
@@ -23,6 +24,7 @@ def register(app: typer.Typer) -> None:
     app.command("migrate")(migrate)
     app.command("status")(status)
     app.command("worker")(worker)
+    app.command("simulate")(simulate)
     app.add_typer(pipeline_app, name="pipeline")
     pipeline_app.command("run")(pipeline_run)
     pipeline_app.command("task")(pipeline_task)
@@ -151,17 +153,26 @@ def pipeline_task(
 def status(
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of tables.")] = False,
 ) -> None:
-    """What the warehouse holds: tables and row counts, rejects, recent loads, tasks' last runs, quality checks."""
+    """What the system holds: tables and row counts, rejects, recent loads, tasks' last and next runs, landing
+    folders, orphaned records, open alerts, the served run and the current model."""
+    from dataclasses import asdict
+
+    from c360.cli.ops import print_ops
+    from c360.ops.status import summarize_ops
     from c360.pipeline.status import summarize
+    from c360.settings import get_settings
 
     warehouse = Warehouse.from_settings()
     ensure_migrated(warehouse)
     with warehouse.connect() as conn:
         summary = summarize(conn)
+        operations = summarize_ops(conn, get_settings())
     if as_json:
-        typer.echo(json.dumps({"warehouse": warehouse.display, **summary.to_dict()}, indent=1, default=str))
+        body = {"warehouse": warehouse.display, **summary.to_dict(), "operations": asdict(operations)}
+        typer.echo(json.dumps(body, indent=1, default=str))
         return
     print_summary(summary, warehouse.display)
+    print_ops(operations)
 
 
 def print_summary(summary: object, where: str) -> None:
@@ -204,18 +215,31 @@ def worker(
         str | None,
         typer.Option(
             "--jobs",
-            help="Comma list of jobs to run (default all): tasks (DuckDB task graph), inbox (API events into the "
-            "warehouse), publish (new scoring runs to the serving store), webhooks (deliveries).",
+            help="Comma list of jobs to run (default all): tasks (DuckDB task graph), landing (files in "
+            "C360_LANDING_DIR), inbox (API events into the warehouse), publish (new scoring runs to the serving "
+            "store), webhooks (deliveries), alerts (SLAs and failures, as ops.alert.* webhooks).",
         ),
     ] = None,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option("--metrics-port", min=1, max=65535, help="Serve Prometheus metrics on this port (127.0.0.1)."),
+    ] = None,
 ) -> None:
-    """Run background work: the task graph on its schedules (DuckDB), publishing, events and webhook deliveries."""
+    """Run background work: the task graph on its schedules (DuckDB), landing folders, publishing, events,
+    webhook deliveries and alerts."""
     from c360.settings import get_settings
     from c360.worker import Worker, build_jobs
 
     settings = get_settings()
     only = None if jobs_option is None else frozenset(j.strip() for j in jobs_option.split(",") if j.strip())
-    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only, once=once)
+    metrics = None
+    if metrics_port is not None:
+        from c360.ops.metrics import WorkerMetrics
+
+        metrics = WorkerMetrics()
+        metrics.serve(metrics_port)
+        typer.echo(f"worker: metrics on http://127.0.0.1:{metrics_port}/metrics", err=True)
+    jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only, once=once, metrics=metrics)
     typer.echo(
         f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {Warehouse.from_settings().display}", err=True
     )

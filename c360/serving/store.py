@@ -284,6 +284,23 @@ webhook_attempts = sa.Table(
 )
 
 
+# --- operations (c360/ops) ------------------------------------------------------------------------
+# Alerts on the SLAs and failure modes: one row per alert key, open until its condition clears. A raise
+# and its resolve are webhook messages (ops.alert.raised / ops.alert.resolved) written with the change.
+ops_alerts = sa.Table(
+    "ops_alerts",
+    metadata,
+    sa.Column("alert_key", sa.String(200), primary_key=True),  # kind:subject, the same for a raise and its resolve
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("summary", sa.String(500), nullable=False),
+    sa.Column("details", sa.Text, nullable=False),  # JSON
+    sa.Column("status", sa.String(16), nullable=False),  # open | resolved
+    sa.Column("raised_at", UTCDateTime, nullable=False),
+    sa.Column("resolved_at", UTCDateTime),
+    sa.Column("times_raised", sa.Integer, nullable=False),
+)
+
+
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime."""
     return datetime.now(UTC)

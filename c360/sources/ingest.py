@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from c360 import failpoints
 from c360.errors import C360Error, SourceFileError
 from c360.sources.formats import CONTENT_ENGAGEMENT, RAW_TEXT_LIMIT, SUBSCRIPTION_EVENTS, Source, source_for
 from c360.sources.readers import (
@@ -390,6 +391,7 @@ class _Load:
                 "started": self.started,
             },
         )
+        failpoints.hit("ingest.before_commit")  # rows, rejects and history written, not yet committed
         return LoadResult(
             self.path,
             self.source.name,

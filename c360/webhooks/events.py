@@ -9,8 +9,16 @@ from typing import Any
 HIGH_RISK = "subscriber.churn_risk.high"
 TIER_CHANGED = "subscriber.risk_tier.changed"
 CANCELLED = "subscriber.cancelled"
+ALERT_RAISED = "ops.alert.raised"  # c360.ops.alerts: an SLA missed or a failure seen
+ALERT_RESOLVED = "ops.alert.resolved"  # the same alert_key, once its condition has cleared
 TEST = "webhook.test"
-SUBSCRIBABLE = (HIGH_RISK, TIER_CHANGED, CANCELLED)  # webhook.test goes to one endpoint, on request
+SUBSCRIBABLE = (
+    HIGH_RISK,
+    TIER_CHANGED,
+    CANCELLED,
+    ALERT_RAISED,
+    ALERT_RESOLVED,
+)  # webhook.test goes to one endpoint, on request
 
 
 def payload(event_type: str, timestamp: datetime, data: dict[str, Any]) -> str:

@@ -102,12 +102,12 @@ def test_unknown_task(home: Path) -> None:
 def test_worker_jobs_are_checked_before_anything_runs(home: Path) -> None:
     unknown = run_cli("worker", "--once", "--jobs", "webhooks,nope")
     assert unknown.returncode == 2  # a usage error, like a bad option
-    expected = "error: unknown worker job(s) nope: expected some of tasks, inbox, publish, webhooks"
+    expected = "error: unknown worker job(s) nope: expected some of tasks, landing, inbox, publish, webhooks, alerts"
     assert unknown.stderr.strip() == expected
     empty = run_cli("worker", "--once", "--jobs", " , ")
     assert (empty.returncode, empty.stderr.strip()) == (
         2,
-        "error: no worker job named: expected some of tasks, inbox, publish, webhooks",
+        "error: no worker job named: expected some of tasks, landing, inbox, publish, webhooks, alerts",
     )
     # a delivery-only worker needs no warehouse, but a migrated serving store
     unmigrated = run_cli("worker", "--once", "--jobs", "webhooks")

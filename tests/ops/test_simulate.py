@@ -1,0 +1,112 @@
+"""A simulated day, end to end at full speed: the world goes on one day past the trained warehouse's
+history, events reach the warehouse through the API and files through the landing folders, the worker's
+jobs run on a fake clock, and the day ends with a new served run, its webhooks, and every row accounted
+for (written = loaded + rejected)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from c360.ops.landing import LandingJob
+from c360.ops.simulate import Simulator, new_day
+from c360.pipeline.run import run_pipeline
+from c360.serving.inbox import InboxJob
+from c360.serving.keys import create_key
+from c360.serving.migrate import upgrade
+from c360.serving.publish import publish_pending
+from c360.serving.queries import current_run
+from c360.serving.store import Store, dispose_engines
+from c360.sources.formats import SOURCES
+from c360.webhooks import endpoints
+from c360.webhooks.delivery import Engine
+from tests.model.conftest import AS_OF, DAYS, SCALE, SEED, Built, using_home
+from tests.webhooks.receiver import Receiver
+
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.timeout(1500)]
+
+
+def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_for(
+    trained: Built, tmp_path: Path, receiver: Receiver
+) -> None:
+    began = datetime.now(UTC).replace(tzinfo=None)  # loads since then are this day's (the copy holds history)
+    home = tmp_path / "home"
+    warehouse = trained.copy(home)
+    with using_home(home) as base:
+        settings = base.model_copy(update={"landing_settle_seconds": 0.0, "webhook_allow_private_urls": True,
+                                           "api_rate_limit": 100_000})  # fmt: skip
+        upgrade(settings)
+        store = Store.from_settings(settings)
+        publish_pending(settings, warehouse=warehouse, store=store)  # the baseline: AS_OF served
+        _, secret = endpoints.create(store, settings, url=receiver.url,
+                                     event_types=["subscriber.risk_tier.changed"])  # fmt: skip
+        _, key = create_key(store, name="simulator", scopes=["events:write"])
+        client = TestClient(create_app(settings))
+
+        def post(events: list[dict[str, Any]]) -> tuple[int, int]:
+            response = client.post("/v1/events/subscription", json={"events": events},
+                                   headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+            assert response.status_code == 202, response.text
+            body = response.json()
+            return int(body["accepted"]), len(body["rejected"])
+
+        day = new_day(tmp_path / "scratch", scale=SCALE, days=DAYS, seed=SEED, as_of=AS_OF, ahead=1)
+        # hourly content files here (the seed's are per minute: 1,440 loads of ~4 rows would only slow the test)
+        simulator = Simulator(settings, post, speed=0, report=lambda _: None, batch_minutes=60)
+        now = datetime.combine(day.day, datetime.min.time())
+        landing = {name: LandingJob(settings, source, warehouse, clock=lambda: now) for name, source in
+                   SOURCES.items()}  # fmt: skip
+        inbox = InboxJob(settings)
+        for minute in range(0, 1440):  # the sources feed the day; the worker's jobs follow on the fake clock
+            simulator.feed_minute(day, minute)
+            if minute % 60 == 59:
+                now = datetime.combine(day.day, datetime.min.time()) + timedelta(minutes=minute)
+                inbox.tick()
+                landing["content_engagement"].tick()
+        simulator.export_tickets(day)
+        now = datetime.combine(day.day + timedelta(days=1), datetime.min.time()) + timedelta(hours=2, minutes=30)
+        inbox.tick()
+        for job in landing.values():
+            job.next_due = None  # due now: it is 02:30 UTC the next day
+            job.tick()
+
+        result = run_pipeline(warehouse, as_of=day.day)  # the 03:00 build, scoring, the day's run
+        assert any(s.task == "sfe_daily_churn_scoring_task" and s.status == "ran" for s in result.steps), result
+        published = publish_pending(settings, warehouse=warehouse, store=store)
+        run = current_run(store)
+        assert run is not None and run.score_date == day.day, published
+
+        engine = Engine(settings, store=store)
+        thread = threading.Thread(target=engine.run_forever, daemon=True)
+        thread.start()
+        try:
+            deliveries = receiver.wait_for(1, timeout=60)
+        finally:
+            engine.stop()
+            thread.join(10)
+        bodies = receiver.verify(secret)
+        assert deliveries and {b["type"] for b in bodies} == {"subscriber.risk_tier.changed"}
+        assert {b["data"]["score_date"] for b in bodies} == {day.day.isoformat()}  # type: ignore[index]
+
+        ledger = simulator.ledger
+        with warehouse.connect() as conn:
+            read = {r["source"]: r for r in conn.query(
+                "SELECT source, SUM(rows_read) AS read, SUM(rows_loaded) AS loaded, SUM(rows_rejected) AS rejected "
+                "FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY WHERE started_at >= :since GROUP BY source",
+                {"since": began})}  # fmt: skip
+        assert ledger.content_rows > 1000 and ledger.events_posted > 50 and ledger.ticket_rows > 0
+        assert read["content_engagement"]["read"] == ledger.content_rows
+        content = read["content_engagement"]
+        assert content["loaded"] + content["rejected"] == ledger.content_rows
+        tickets = read["support_tickets"]
+        assert tickets["read"] == tickets["loaded"] + tickets["rejected"] == ledger.ticket_rows
+        events = read["subscription_events"]
+        assert ledger.events_posted == ledger.events_accepted + ledger.events_rejected
+        assert events["read"] == events["loaded"] + events["rejected"] == ledger.events_accepted
+    dispose_engines()
