@@ -21,7 +21,7 @@ from api.cache import ResponseCache, RunWatcher
 from api.metrics import Metrics, ServedRunCollector
 from api.ratelimit import RateLimiter
 from api.reads import read
-from c360.serving import keys
+from c360.auth import keys
 from c360.serving.errors import Forbidden, RateLimited, Unauthorized
 from c360.serving.store import Store
 from c360.settings import Settings

@@ -216,7 +216,7 @@ class Site:
     def delivered(self, since_seq: int) -> tuple[int, datetime | None]:
         import sqlalchemy as sa
 
-        from c360.serving.store import webhook_messages as m
+        from c360.webhooks.tables import webhook_messages as m
 
         with self.store.read() as conn:
             row = conn.execute(
@@ -229,7 +229,7 @@ class Site:
     def last_seq(self) -> int:
         import sqlalchemy as sa
 
-        from c360.serving.store import webhook_messages as m
+        from c360.webhooks.tables import webhook_messages as m
 
         with self.store.read() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(m.c.seq), 0))).scalar_one())
@@ -237,8 +237,8 @@ class Site:
     def first_attempts(self, since_seq: int) -> list[datetime]:
         import sqlalchemy as sa
 
-        from c360.serving.store import webhook_attempts as a
-        from c360.serving.store import webhook_messages as m
+        from c360.webhooks.tables import webhook_attempts as a
+        from c360.webhooks.tables import webhook_messages as m
 
         with self.store.read() as conn:
             return list(

@@ -88,9 +88,9 @@ def build_jobs(
         if "tasks" in wanted and warehouse.target == "duckdb":
             jobs.append(SchedulerJob(warehouse, poll=settings.task_poll_seconds, report=report))
     # the serving side: events accepted by the API into RAW, and each new scoring run published
-    from c360.serving.inbox import InboxJob
     from c360.serving.migrate import require_migrated
     from c360.serving.publish import PublishJob
+    from c360.sources.inbox import InboxJob
 
     if wanted & {"inbox", "publish", "webhooks"}:
         require_migrated(settings)

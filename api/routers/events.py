@@ -9,8 +9,8 @@ from starlette.responses import Response
 from api.deps import current_key, scope, services
 from api.responses import accepted, errors, render
 from api.schemas import EventsAccepted, SubscriptionEventBatch
-from c360.serving import inbox
 from c360.serving.events import validate_events
+from c360.sources import inbox
 
 router = APIRouter(tags=["events"])
 

@@ -123,7 +123,7 @@ def keys_create(
     ],
 ) -> None:
     """Create a key. The key is printed once, alone on the last line of stdout; only its hash is stored."""
-    from c360.serving.keys import create_key
+    from c360.auth.keys import create_key
     from c360.serving.store import Store
     from c360.settings import get_settings
 
@@ -136,7 +136,7 @@ def keys_create(
 
 def keys_list() -> None:
     """Every key: id, name, scopes, when created and revoked (never the key)."""
-    from c360.serving.keys import list_keys
+    from c360.auth.keys import list_keys
     from c360.serving.store import Store
     from c360.settings import get_settings
 
@@ -151,7 +151,7 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id: the 8 characters after c360_ (see `c360 keys list`).")],
 ) -> None:
     """Revoke a key; API processes stop accepting it within C360_API_KEY_CACHE_TTL seconds."""
-    from c360.serving.keys import revoke_key
+    from c360.auth.keys import revoke_key
     from c360.serving.store import Store
     from c360.settings import get_settings
 

@@ -19,7 +19,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
-from c360.serving.keys import create_key, revoke_key
+from c360.auth.keys import create_key, revoke_key
 from c360.serving.migrate import upgrade
 from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from c360.serving import feed, queries
 from c360.serving.publish import describe, publish, write_run
 from c360.serving.snapshot import ScoringRun
-from c360.serving.store import Store, served_runs, serving_versions, webhook_messages
+from c360.serving.store import Store, served_runs, serving_versions
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from c360.webhooks import endpoints
+from c360.webhooks.tables import webhook_messages
 from tests.conftest import run_cli
 from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, add_subscription_event, seed_warehouse
 
