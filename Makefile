@@ -61,7 +61,7 @@ demo-serve: install
 	$(C360) serve --host $(API_HOST) --port $(API_PORT)
 
 openapi: install
-	$(BIN)/python -m api.openapi --out openapi.yaml
+	$(BIN)/python -m api.contract --out openapi.yaml
 
 # The SDK is generated from the contract, never edited: `make openapi sdk` after an API change.
 sdk: install

@@ -178,6 +178,7 @@ class Site:
         """A scoring run with these scores; (wall time at commit, seconds the publish took)."""
         from c360.serving.publish import write_run
         from c360.serving.snapshot import ScoringRun
+        from c360.webhooks.outbox import record_events
 
         self.runs += 1
         day, now = date(2025, 1, 1) + timedelta(days=self.runs), datetime.now(UTC)
@@ -202,7 +203,14 @@ class Site:
             for sid, s in scores.items()
         ]
         started = time.perf_counter()
-        write_run(self.store, self.settings, ScoringRun(f"bench-{self.runs}", day, "bench", now), rows, None)
+        write_run(
+            self.store,
+            self.settings,
+            ScoringRun(f"bench-{self.runs}", day, "bench", now),
+            rows,
+            None,
+            outbox=record_events,
+        )
         return time.time(), time.perf_counter() - started
 
     def start_worker(self) -> None:

@@ -91,6 +91,7 @@ def build_jobs(
     from c360.serving.migrate import require_migrated
     from c360.serving.publish import PublishJob
     from c360.sources.inbox import InboxJob
+    from c360.webhooks.outbox import record_events
 
     if wanted & {"inbox", "publish", "webhooks"}:
         require_migrated(settings)
@@ -98,7 +99,7 @@ def build_jobs(
     if "inbox" in wanted:
         jobs.append(InboxJob(settings, report=report))
     if "publish" in wanted:
-        jobs.append(PublishJob(settings, report=report))
+        jobs.append(PublishJob(settings, record_events, report=report))
     # webhook deliveries of what publishing wrote to the outbox (an engine thread of its own)
     if "webhooks" in wanted:
         from c360.webhooks.job import WebhookJob

@@ -118,8 +118,9 @@ def _publish_day(as_of: date) -> dict[str, object]:
     the newest, a backfill (history only) when a newer day is served."""
     from c360.serving.publish import describe, publish
     from c360.settings import get_settings
+    from c360.webhooks.outbox import record_events
 
-    result = publish(get_settings(), score_date=as_of)
+    result = publish(get_settings(), outbox=record_events, score_date=as_of)
     return {
         "status": result.status,
         "run_id": result.run_id,

@@ -98,12 +98,19 @@ def publish(
     from c360.serving.publish import publish as run
     from c360.settings import get_settings
     from c360.warehouse import Warehouse
+    from c360.webhooks.outbox import record_events
     from pipeline_sql.migrate import ensure_migrated
 
     settings = get_settings()
     ensure_migrated(Warehouse.from_settings(settings))  # both ends migrated, or a precise error naming the fix
     require_migrated(settings)
-    result = run(settings, score_date=parse_date(score_date, "--score-date"), rollback=rollback, reason=reason)
+    result = run(
+        settings,
+        outbox=record_events,
+        score_date=parse_date(score_date, "--score-date"),
+        rollback=rollback,
+        reason=reason,
+    )
     typer.echo(describe_publish(result))
 
 

@@ -15,6 +15,7 @@ from api.schemas import HealthScoreChanges
 from c360.serving import tokens
 from c360.serving.cursor import cursor_key
 from c360.serving.publish import publish
+from c360.webhooks.outbox import record_events
 from tests.api.conftest import Served, Servers
 from tests.api.test_auth import assert_problem
 from tests.serving.data import SCORE_DATE, add_scoring_run, add_subscription_event, tier
@@ -112,7 +113,12 @@ def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_st
             add_scoring_run(
                 served.warehouse, "run-past", {sid: 0.99 for sid in world}, score_date=SCORE_DATE - timedelta(days=9)
             )
-            back = publish(served.settings, warehouse=served.warehouse, score_date=SCORE_DATE - timedelta(days=9))
+            back = publish(
+                served.settings,
+                outbox=record_events,
+                warehouse=served.warehouse,
+                score_date=SCORE_DATE - timedelta(days=9),
+            )
             assert back.status == "backfill"
             crm.sync()
             assert crm.rows == before  # nothing served changed
@@ -120,12 +126,12 @@ def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_st
             crm.token, crm.rows = None, {}  # a full sync replaces the copy
             first = crm.first_page()
             assert first["next_cursor"] is not None
-            publish(served.settings, warehouse=served.warehouse)
+            publish(served.settings, outbox=record_events, warehouse=served.warehouse)
             crm.finish(first)
             assert crm.rows == before
             crm.sync()
         else:
-            publish(served.settings, warehouse=served.warehouse)
+            publish(served.settings, outbox=record_events, warehouse=served.warehouse)
             crm.sync()
         after = served_state(crm.client)
         expected_removals.update(set(before) - set(after))
@@ -159,7 +165,7 @@ def test_removals_in_the_feed_say_why_with_the_last_score(servers: Servers) -> N
     add_scoring_run(
         served.warehouse, "run-2", {k: v for k, v in served.expected.scored.items() if k != "sub-0001"}, score_date=day
     )
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     body = client.get("/v1/health-scores/changes", params={"sync_token": crm.token}).json()
     assert [c["subscriber_id"] for c in body["data"]] == ["sub-0001"]
     removal = body["data"][0]
@@ -191,7 +197,7 @@ def test_tokens_the_feed_cannot_answer_are_410_and_a_bad_cursor_400(servers: Ser
     for n in (2, 3, 4):  # keep the changes of 2 versions: the token of version 1 is then too old
         scores = {k: round(v / n, 4) for k, v in served.expected.scored.items()}
         add_scoring_run(served.warehouse, f"run-{n}", scores, score_date=SCORE_DATE + timedelta(days=n))
-        publish(served.settings, warehouse=served.warehouse)
+        publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     gone = client.get("/v1/health-scores/changes", params={"sync_token": token})
     assert_problem(gone, 410, "sync-token-expired")
     assert "sync from scratch" in gone.json()["detail"]
