@@ -229,3 +229,28 @@ def test_batch_get_profiles_answers_found_and_missing_in_request_order(served: S
     assert too_many.status_code == 422
     reader = served.client("scores")
     assert_problem(reader.post("/v1/subscribers/batch-get", json={"subscriber_ids": ["sub-0007"]}), 403, "forbidden")
+
+
+def test_the_feed_answers_before_routing_exactly_as_its_route_does(servers: Servers) -> None:
+    served = servers.start(api_rate_limit=6, api_rate_limit_window=3600, api_cache_size=0)
+    client, path = served.client(), "/v1/health-scores/changes"
+    fast = client.get(path, params={"limit": 3})  # answered in front of FastAPI (api.fastpath)
+    routed = client.get(path, params={"limit": 3, "unknown": "x"})  # a parameter it leaves to the route
+    assert fast.content == routed.content
+    same = ("content-type", "content-length", "etag", "cache-control", "vary", "ratelimit-limit", "ratelimit-policy")
+    assert {h: fast.headers[h] for h in same} == {h: routed.headers[h] for h in same}
+    assert [fast.headers["ratelimit-remaining"], routed.headers["ratelimit-remaining"]] == ["5", "4"]  # counted once
+    etag = fast.headers["etag"]
+    twice = [("If-None-Match", etag), ("If-None-Match", '"other"')]  # the first one counts, on both paths
+    assert client.get(path, params={"limit": 3}, headers=twice).status_code == 304
+    assert client.get(path, params={"limit": 3, "unknown": "x"}, headers=twice).status_code == 304
+    for params in ({"limit": 0}, {"limit": "3x"}, {"cursor": ""}, {"sync_token": "x" * 600}):
+        assert_problem(served.client("admin").get(path, params=params), 422, "validation-error")  # the route's
+    assert_problem(served.client("revoked").get(path), 401, "unauthorized")
+    assert_problem(served.client("events").get(path), 403, "forbidden")
+    assert [client.get(path).status_code for _ in range(2)] == [200, 200]
+    limited = client.get(path)
+    assert_problem(limited, 429, "rate-limited")
+    assert limited.headers["retry-after"] and limited.headers["ratelimit-remaining"] == "0"
+    text = served.client(key=None).get("/metrics").text
+    assert f'route="{path}",status="304"}} 2.0' in text and f'route="{path}",status="429"}} 1.0' in text
