@@ -84,7 +84,7 @@ demo-serve: install
 		$(C360) dashboard --host $(DASHBOARD_HOST) --port $(DASHBOARD_PORT)
 
 openapi: install
-	$(BIN)/python -m api.openapi --out openapi.yaml
+	$(BIN)/python -m api.contract --out openapi.yaml
 
 # The SDK is generated from the contract, never edited: `make openapi sdk` after an API change.
 sdk: install

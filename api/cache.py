@@ -12,11 +12,11 @@ import asyncio
 import hashlib
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cachetools import TTLCache
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
@@ -79,7 +79,7 @@ class ResponseCache:
 
     def __init__(self, *, size: int, ttl: float, redis: RedisLink | None, count: Callable[[str], None]) -> None:
         self.size, self.ttl, self.redis, self._count = size, ttl, redis, count
-        self._entries: OrderedDict[str, tuple[float, Rendered]] = OrderedDict()
+        self._entries: TTLCache[str, Rendered] = TTLCache(maxsize=max(size, 1), ttl=ttl)
 
     @property
     def enabled(self) -> bool:
@@ -91,13 +91,12 @@ class ResponseCache:
         if not self.enabled:
             return None
         entry = self._entries.get(key)
-        if entry is not None and entry[0] > time.monotonic():
-            self._entries.move_to_end(key)
+        if entry is not None:
             self._count("hit")
-            return entry[1]
+            return entry
         shared = await self._redis_get(key) if self.redis else None
         if shared is not None:
-            self._remember(key, shared)
+            self._entries[key] = shared
         self._count("hit" if shared else "miss")
         return shared
 
@@ -105,7 +104,7 @@ class ResponseCache:
         """Cache ``value`` here and, when configured, in Redis."""
         if not self.enabled:
             return
-        self._remember(key, value)
+        self._entries[key] = value
         if self.redis:
             try:
                 await self.redis.client().set(
@@ -117,12 +116,6 @@ class ResponseCache:
     def clear(self) -> None:
         """Forget every in-process entry (a new run is served: they can never be hit again)."""
         self._entries.clear()
-
-    def _remember(self, key: str, value: Rendered) -> None:
-        self._entries[key] = (time.monotonic() + self.ttl, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
 
     async def _redis_get(self, key: str) -> Rendered | None:
         assert self.redis is not None

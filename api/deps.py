@@ -8,11 +8,11 @@ compares it in constant time.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+from cachetools import TTLCache
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import Scope
@@ -21,7 +21,7 @@ from api.cache import ResponseCache, RunWatcher
 from api.metrics import Metrics, ServedRunCollector
 from api.ratelimit import RateLimiter
 from api.reads import read
-from c360.serving import keys
+from c360.auth import keys
 from c360.serving.errors import Forbidden, RateLimited, Unauthorized
 from c360.serving.store import Store
 from c360.settings import Settings
@@ -35,26 +35,27 @@ bearer = HTTPBearer(
 )
 
 
+_UNSEEN: Any = object()  # a key id not looked up lately (None is a lookup that found no key)
+
+
 class KeyVerifier:
     """Checks presented keys against the store, caching lookups (not verdicts) for a few seconds."""
 
     def __init__(self, store: Store, ttl: float) -> None:
         self.store, self.ttl = store, ttl
-        self._lookups: dict[str, tuple[float, tuple[keys.ApiKey, str] | None]] = {}
+        # unknown ids are cached too (as None), so the map is bounded: the least recently used go first
+        self._lookups: TTLCache[str, tuple[keys.ApiKey, str] | None] = TTLCache(maxsize=10_000, ttl=ttl)
 
     async def verify(self, raw: str) -> keys.ApiKey:
         """The key's record; Unauthorized when it is malformed, unknown, wrong or revoked."""
         key_id = keys.key_id_of(raw)
-        cached = self._lookups.get(key_id)
-        if cached is None or cached[0] < time.monotonic():
+        found = self._lookups.get(key_id, _UNSEEN)
+        if found is _UNSEEN:
             found = await read(self.store, lambda: keys.lookup(self.store, key_id))
-            if len(self._lookups) > 10_000:  # unknown ids are cached too; keep the map bounded
-                self._lookups.clear()
-            cached = (time.monotonic() + self.ttl, found)
-            self._lookups[key_id] = cached
-        if cached[1] is None:
+            self._lookups[key_id] = found
+        if found is None:
             raise Unauthorized("the API key is not valid")
-        return keys.check(raw, *cached[1])
+        return keys.check(raw, *found)
 
 
 @dataclass
@@ -73,7 +74,7 @@ class Services:
     auth_failures: RateLimiter  # failed authentications per client address
 
 
-def services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     """The app's services."""
     found: Services = request.app.state.services
     return found
@@ -99,25 +100,58 @@ def presented_key(headers: Iterable[tuple[bytes, bytes]]) -> str:
     return raw.strip()
 
 
-async def identify(app: Services, scope: Scope) -> keys.ApiKey:
+@dataclass(frozen=True, slots=True)
+class Authorized:
+    """A request that may go on: its key, and the rate-limit headers its answer carries."""
+
+    key: keys.ApiKey
+    headers: dict[str, str]
+
+
+async def authorize(services: Services, scope: Scope, needed: str | None) -> Authorized:
+    """The one check of every /v1 request, for the routes (``authenticate``) and the fast paths
+    (api.fastpath) alike: a verified key, counted against its rate limit, holding scope ``needed``.
+
+    Unauthorized, RateLimited or Forbidden otherwise; the last two carry the rate-limit headers.
+    """
+    key = await identify(services, scope)
+    headers: dict[str, str] = {}
+    if services.limiter.enabled:
+        decision = await services.limiter.hit(key.key_id)
+        headers = decision.headers()
+        if not decision.allowed:
+            raise RateLimited(
+                f"this key may make {decision.limit} requests per {decision.window} s; retry in {decision.reset} s",
+                {**headers, "Retry-After": str(decision.reset)},
+            )
+    if not needed:  # default deny: an operation that declares no scope is open to no key
+        raise Forbidden("this operation declares no scope, so no key may use it", headers)
+    if not key.allows(needed):
+        raise Forbidden(
+            f"this operation needs the {needed} scope; this key has {', '.join(sorted(key.scopes))}", headers
+        )
+    return Authorized(key, headers)
+
+
+async def identify(services: Services, scope: Scope) -> keys.ApiKey:
     """The request's verified key. Failed authentications are counted per client address, and an address
     past C360_API_AUTH_FAILURE_LIMIT in the window is refused (429) before its key is even looked up."""
-    limited = app.settings.api_auth_failure_limit > 0
+    limited = services.settings.api_auth_failure_limit > 0
     address = f"addr:{(scope.get('client') or ('unknown',))[0]}"
-    if limited and await app.auth_failures.exhausted(address):
-        raise _too_many_failures(app)
+    if limited and await services.auth_failures.exhausted(address):
+        raise _too_many_failures(services)
     try:
-        return await app.keys.verify(presented_key(scope["headers"]))
+        return await services.keys.verify(presented_key(scope["headers"]))
     except Unauthorized:
-        if limited and not (await app.auth_failures.hit(address)).allowed:
-            raise _too_many_failures(app) from None
+        if limited and not (await services.auth_failures.hit(address)).allowed:
+            raise _too_many_failures(services) from None
         raise
 
 
-def _too_many_failures(app: Services) -> RateLimited:
-    window = app.auth_failures.window
+def _too_many_failures(services: Services) -> RateLimited:
+    window = services.auth_failures.window
     return RateLimited(
-        f"too many failed authentications from this address: at most {app.auth_failures.limit} per {window} s",
+        f"too many failed authentications from this address: at most {services.auth_failures.limit} per {window} s",
         {"Retry-After": str(window)},
     )
 
@@ -125,30 +159,18 @@ def _too_many_failures(app: Services) -> RateLimited:
 async def authenticate(
     request: Request, _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> keys.ApiKey:
-    """The caller's key, holding the operation's scope, counted against its rate limit.
+    """The caller's key, holding the operation's scope, counted against its rate limit (``authorize``).
 
     Mounted on every /v1 router (api.app), so no route there can be reached without it. It is the
     only dependency of a request: FastAPI's dependency resolution costs more per request than a
     cached response, so the scope comes from the route's ``openapi_extra`` rather than a second one.
-    (``bearer`` only documents the scheme; the key is read by ``identify``, as the cache front reads it.)
+    (``bearer`` only documents the scheme; the key is read by ``identify``, as the fast paths read it.)
     """
-    app = services(request)
-    key = await identify(app, request.scope)
-    if app.limiter.enabled:
-        decision = await app.limiter.hit(key.key_id)
-        request.state.response_headers = decision.headers()
-        if not decision.allowed:
-            raise RateLimited(
-                f"this key may make {decision.limit} requests per {decision.window} s; retry in {decision.reset} s",
-                {"Retry-After": str(decision.reset)},
-            )
     needed = (getattr(request.scope.get("route"), "openapi_extra", None) or {}).get(SCOPE_KEY)
-    if not needed:  # default deny: an operation that declares no scope is open to no key
-        raise Forbidden("this operation declares no scope, so no key may use it")
-    if not key.allows(needed):
-        raise Forbidden(f"this operation needs the {needed} scope; this key has {', '.join(sorted(key.scopes))}")
-    request.state.key = key
-    return key
+    authorized = await authorize(services_of(request), request.scope, needed)
+    request.state.response_headers = authorized.headers
+    request.state.key = authorized.key
+    return authorized.key
 
 
 def current_key(request: Request) -> keys.ApiKey:

@@ -2,10 +2,9 @@
 
 Resolving a route and its dependencies costs FastAPI more per request than sending a cached body, so
 cache hits of the hot lookups are answered here, in front of the app, with exactly what the route
-would send: the same key and scope checks (``KeyVerifier``, ``ApiKey.allows``), the same rate-limit
-count, the same cache key, ETag, 304 and headers. Anything else — a miss, a bad or missing key, a
-query string, another path — goes on to FastAPI unchanged, which answers it (and fills the cache).
-The request is counted against the rate limit once, by whichever path answers it.
+would send: the same ``authorize`` (key, rate limit, scope) and its problems, the same cache key, ETag,
+304 and headers. Anything else (a miss, a query string, another path) goes on to FastAPI unchanged,
+which answers it (and fills the cache). A request is authorized once, by whichever path answers it.
 """
 
 from __future__ import annotations
@@ -13,16 +12,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qsl
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.cache import profile_key, score_key
-from api.deps import Services, identify
-from api.problems import from_error
+from api.deps import Services, authorize
+from api.problems import from_error, internal_error
 from api.responses import cache_control, not_modified
+from api.routers.health_scores import FEED_PAGE, MAX_TOKEN, SCORES_READ, changes_page
 from api.routers.params import MAX_IF_NONE_MATCH
+from api.schemas import MAX_PAGE
 from c360.errors import C360Error
-from c360.serving.errors import RateLimited
+from c360.serving.cursor import CURSOR_PATTERN
 from c360.serving.events import SUBSCRIBER_ID_PATTERN
 
 _ID = SUBSCRIBER_ID_PATTERN.removeprefix("^").removesuffix("$")
@@ -51,19 +55,27 @@ ROUTES = (
 )
 
 
+FEED_PATH = "/v1/health-scores/changes"
+_FEED_PARAMS = frozenset({"sync_token", "cursor", "limit"})
+_TOKEN = re.compile(CURSOR_PATTERN)
+_LIMIT = re.compile(r"[1-9][0-9]{0,3}")
+
+
 class CacheFront:
-    """Answers cache hits of ``ROUTES`` itself; passes every other request to the app."""
+    """Answers cache hits of ``ROUTES`` and pages of the change feed itself; passes every other request to the app."""
 
     def __init__(self, app: ASGIApp, *, services: Services) -> None:
         self.app, self.services = app, services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or scope["query_string"]
-            or not self.services.cache.enabled
-        ):
+        if scope["type"] != "http" or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == FEED_PATH:
+            if not await self._changes(scope, receive, send):
+                await self.app(scope, receive, send)
+            return
+        if scope["query_string"] or not self.services.cache.enabled:
             await self.app(scope, receive, send)
             return
         for route in ROUTES:
@@ -75,41 +87,28 @@ class CacheFront:
         await self.app(scope, receive, send)
 
     async def _answer(self, route: FastRoute, subscriber_id: str, scope: Scope, receive: Receive, send: Send) -> bool:
-        """Send the cached response (True), or leave the request to the app (False)."""
-        app = self.services
-        headers = dict(scope["headers"])
-        inm = headers.get(b"if-none-match")
-        if inm is not None and len(inm) > MAX_IF_NONE_MATCH:
+        """Send the cached response or the authorization's problem (True), or leave the request to the app (False)."""
+        services = self.services
+        inm = _if_none_match(scope)
+        if inm is False:
             return False  # the app answers 422, as the contract's maxLength says
-        try:
-            key = await identify(app, scope)  # the routes' own reading and verification of the key
-        except C360Error:
-            return False  # the app answers with the precise problem
-        if not key.allows(route.scope):
-            return False
-        run = await app.runs.current()
-        entry = await app.cache.get(route.key(run.key, subscriber_id)) if run else None
+        run = await services.runs.current()
+        entry = await services.cache.get(route.key(run.key, subscriber_id)) if run else None
         if entry is None:
-            return False
+            return False  # the app answers, authorizing the request itself: it is counted once
         scope["c360.route"] = route.template  # for the request metrics
-        extra: dict[str, str] = {}
-        if app.limiter.enabled:
-            decision = await app.limiter.hit(key.key_id)
-            extra = decision.headers()
-            if not decision.allowed:
-                limited = RateLimited(
-                    f"this key may make {decision.limit} requests per {decision.window} s; retry in {decision.reset} s",
-                    {**extra, "Retry-After": str(decision.reset)},
-                )
-                await from_error(limited)(scope, receive, send)
-                return True
+        try:
+            authorized = await authorize(services, scope, route.scope)  # the routes' own check
+        except C360Error as exc:
+            await from_error(exc)(scope, receive, send)  # the problem the route would answer
+            return True
         response = [
             (b"etag", entry.etag.encode()),
-            (b"cache-control", cache_control(app.settings).encode()),
+            (b"cache-control", cache_control(services.settings).encode()),
             (b"vary", b"Authorization"),
-            *((name.lower().encode(), value.encode()) for name, value in extra.items()),
+            *_encoded(authorized.headers),
         ]
-        if inm is not None and not_modified(inm.decode("latin-1"), entry.etag):
+        if inm is not None and not_modified(inm, entry.etag):
             await send({"type": "http.response.start", "status": 304, "headers": response})
             await send({"type": "http.response.body", "body": b""})
             return True
@@ -117,3 +116,59 @@ class CacheFront:
         await send({"type": "http.response.start", "status": 200, "headers": response})
         await send({"type": "http.response.body", "body": entry.body})
         return True
+
+    async def _changes(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """Answer a page of the change feed (True) when its parameters are the usual ones, all valid; anything
+        else (include=profile, a value the contract refuses, a repeated parameter) is the route's (False).
+
+        The feed is the sync loop of every CRM: FastAPI's parameter validation and dependency resolution cost
+        a page more than the page's own read, and this path does neither, answering exactly what the route does.
+        """
+        inm = _if_none_match(scope)
+        params = _feed_params(scope["query_string"])
+        if inm is False or params is None:
+            return False
+        scope["c360.route"] = FEED_PATH  # for the request metrics
+        extra: dict[str, str] = {}
+        try:
+            authorized = await authorize(self.services, scope, SCORES_READ)
+            extra = authorized.headers
+            response = await changes_page(
+                self.services,
+                sync_token=params.get("sync_token"),
+                cursor=params.get("cursor"),
+                limit=int(params.get("limit", FEED_PAGE)),
+                include_profile=False,
+                if_none_match=inm,
+            )
+        except C360Error as exc:
+            response = from_error(exc)
+        except Exception as exc:
+            response = internal_error(scope["method"], scope["path"], exc)
+        response.raw_headers.extend(_encoded(extra))
+        await response(scope, receive, send)
+        return True
+
+
+def _if_none_match(scope: Scope) -> str | Literal[False] | None:
+    """The first If-None-Match, as FastAPI's Header parameter reads it; False when the contract refuses it."""
+    inm = Headers(scope=scope).get("if-none-match")
+    return False if inm is not None and len(inm) > MAX_IF_NONE_MATCH else inm
+
+
+def _feed_params(query: bytes) -> dict[str, str] | None:
+    """The change feed's parameters when each is known, given once and valid; else None."""
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    params = dict(pairs)
+    if len(params) != len(pairs) or not params.keys() <= _FEED_PARAMS:
+        return None
+    if "limit" in params and not (_LIMIT.fullmatch(params["limit"]) and int(params["limit"]) <= MAX_PAGE):
+        return None
+    tokens = (params[name] for name in ("sync_token", "cursor") if name in params)
+    if not all(len(token) <= MAX_TOKEN and _TOKEN.fullmatch(token) for token in tokens):
+        return None
+    return params
+
+
+def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]

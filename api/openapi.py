@@ -3,18 +3,12 @@
 FastAPI describes operations, parameters and bodies; this adds the contract around them: every error
 response as ``application/problem+json`` (validation errors included, replacing FastAPI's own
 shape), the auth, rate-limit and server errors every /v1 operation can answer, and the ETag,
-Cache-Control and RateLimit headers. ``make openapi`` writes it to openapi.yaml; a test fails when
-that file drifts from the app.
-
-    python -m api.openapi [--out openapi.yaml]
+Cache-Control and RateLimit headers. ``make openapi`` writes it to openapi.yaml (``api.contract``); a
+test fails when that file drifts from the app.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml  # type: ignore[import-untyped]  # PyYAML comes with uvicorn[standard]
@@ -152,30 +146,3 @@ _Dumper.add_representer(str, _text)
 def render_yaml(document: dict[str, Any]) -> str:
     """The document as YAML, keys in the order FastAPI wrote them."""
     return str(yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120))
-
-
-def generate() -> str:
-    """openapi.yaml's content, from a default-configured app."""
-    from api.app import create_app
-    from c360.settings import Settings
-
-    with tempfile.TemporaryDirectory() as home:
-        return render_yaml(build(create_app(Settings(env="development", home=Path(home)))))
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Write the document to --out (default: stdout)."""
-    parser = argparse.ArgumentParser(prog="python -m api.openapi", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="File to write (default: stdout).")
-    args = parser.parse_args(argv)
-    text = generate()
-    if args.out:
-        args.out.write_text(text)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -125,9 +125,14 @@ def _allowed(request: Request) -> str:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
+    return internal_error(request.method, request.url.path, exc)
+
+
+def internal_error(method: str, path: str, exc: Exception) -> Response:
+    """The 500 problem of an unexpected failure: logged with a reference, and only the reference returned."""
     reference = uuid.uuid4().hex[:12]
     # the stack and a one-line summary: never the driver's full message, which can hold subscriber rows
-    log.error("internal error %s on %s %s:\n%s", reference, request.method, request.url.path, redacted_traceback(exc))
+    log.error("internal error %s on %s %s:\n%s", reference, method, path, redacted_traceback(exc))
     return problem(500, "internal-error", "Internal error", f"an internal error occurred; it was logged as {reference}")
 
 

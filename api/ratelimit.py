@@ -13,6 +13,7 @@ import math
 import time
 from dataclasses import dataclass
 
+from cachetools import TTLCache
 from redis.exceptions import RedisError
 
 from api.cache import RedisLink
@@ -43,7 +44,8 @@ class RateLimiter:
 
     def __init__(self, *, limit: int, window: int, redis: RedisLink | None) -> None:
         self.limit, self.window, self.redis = limit, window, redis
-        self._local: dict[str, tuple[int, int]] = {}
+        # (window index, count) per key: bounded, and a key's count is worth nothing once its window is over
+        self._local: TTLCache[str, tuple[int, int]] = TTLCache(maxsize=100_000, ttl=window)
 
     @property
     def enabled(self) -> bool:
@@ -78,8 +80,6 @@ class RateLimiter:
     def _count_locally(self, key_id: str, window_index: int) -> int:
         seen_window, count = self._local.get(key_id, (window_index, 0))
         count = count + 1 if seen_window == window_index else 1
-        if len(self._local) > 100_000:  # bounded: keys of past windows are worth nothing
-            self._local.clear()
         self._local[key_id] = (window_index, count)
         return count
 

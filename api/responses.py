@@ -39,13 +39,15 @@ def render(model: type[BaseModel], data: Any) -> bytes:
     return model.model_validate(data).model_dump_json().encode()
 
 
-async def cached_json(app: Services, key: str, produce: Callable[[], bytes], if_none_match: str | None) -> Response:
+async def cached_json(
+    services: Services, key: str, produce: Callable[[], bytes], if_none_match: str | None
+) -> Response:
     """The rendered response for ``key`` (rendered in a worker thread on a miss), or 304."""
-    entry = await app.cache.get(key)
+    entry = await services.cache.get(key)
     if entry is None:
-        entry = Rendered.of(await read(app.store, produce))
-        await app.cache.put(key, entry)
-    return conditional(entry, if_none_match, cache_control(app.settings))
+        entry = Rendered.of(await read(services.store, produce))
+        await services.cache.put(key, entry)
+    return conditional(entry, if_none_match, cache_control(services.settings))
 
 
 def cache_control(settings: Settings) -> str:

@@ -68,8 +68,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--port", type=int, default=None, help="the API's port (default: a free one)")
     args = parser.parse_args(argv)
+    from c360.auth.keys import create_key
     from c360.serving.analytics_queries import leaderboard
-    from c360.serving.keys import create_key
     from c360.serving.queries import current_run, require_run
     from c360.serving.store import Store
     from c360.settings import get_settings

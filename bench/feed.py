@@ -58,6 +58,7 @@ def prepare(home: Path, n: int, share: float) -> tuple[dict[str, str], str, str,
     from c360.serving.snapshot import ScoringRun
     from c360.serving.store import Store
     from c360.settings import Settings
+    from c360.webhooks.outbox import record_events
 
     settings = Settings(home=home)
     store = Store.from_settings(settings)
@@ -68,10 +69,10 @@ def prepare(home: Path, n: int, share: float) -> tuple[dict[str, str], str, str,
     first, second, nxt = datetime.now(UTC), datetime.now(UTC) + timedelta(seconds=1), day + timedelta(days=1)
     before, after = rows(n, day, first, set(), set()), rows(n, nxt, second, changed, dropped)
     started = time.perf_counter()
-    write_run(store, settings, ScoringRun("bench-1", day, "bench-model", first), before, None)
+    write_run(store, settings, ScoringRun("bench-1", day, "bench-model", first), before, None, outbox=record_events)
     PUBLISH_SECONDS.append(time.perf_counter() - started)
     started = time.perf_counter()
-    write_run(store, settings, ScoringRun("bench-2", nxt, "bench-model", second), after, None)
+    write_run(store, settings, ScoringRun("bench-2", nxt, "bench-model", second), after, None, outbox=record_events)
     PUBLISH_SECONDS.append(time.perf_counter() - started)
     new_scores = {r["subscriber_id"]: r["churn_risk_score"] for r in after}
     expected = sum(1 for r in before if new_scores.get(r["subscriber_id"]) != r["churn_risk_score"])  # moved, dropped

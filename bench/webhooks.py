@@ -178,6 +178,7 @@ class Site:
         """A scoring run with these scores; (wall time at commit, seconds the publish took)."""
         from c360.serving.publish import write_run
         from c360.serving.snapshot import ScoringRun
+        from c360.webhooks.outbox import record_events
 
         self.runs += 1
         day, now = date(2025, 1, 1) + timedelta(days=self.runs), datetime.now(UTC)
@@ -202,7 +203,14 @@ class Site:
             for sid, s in scores.items()
         ]
         started = time.perf_counter()
-        write_run(self.store, self.settings, ScoringRun(f"bench-{self.runs}", day, "bench", now), rows, None)
+        write_run(
+            self.store,
+            self.settings,
+            ScoringRun(f"bench-{self.runs}", day, "bench", now),
+            rows,
+            None,
+            outbox=record_events,
+        )
         return time.time(), time.perf_counter() - started
 
     def start_worker(self) -> None:
@@ -216,7 +224,7 @@ class Site:
     def delivered(self, since_seq: int) -> tuple[int, datetime | None]:
         import sqlalchemy as sa
 
-        from c360.serving.store import webhook_messages as m
+        from c360.webhooks.tables import webhook_messages as m
 
         with self.store.read() as conn:
             row = conn.execute(
@@ -229,7 +237,7 @@ class Site:
     def last_seq(self) -> int:
         import sqlalchemy as sa
 
-        from c360.serving.store import webhook_messages as m
+        from c360.webhooks.tables import webhook_messages as m
 
         with self.store.read() as conn:
             return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(m.c.seq), 0))).scalar_one())
@@ -237,8 +245,8 @@ class Site:
     def first_attempts(self, since_seq: int) -> list[datetime]:
         import sqlalchemy as sa
 
-        from c360.serving.store import webhook_attempts as a
-        from c360.serving.store import webhook_messages as m
+        from c360.webhooks.tables import webhook_attempts as a
+        from c360.webhooks.tables import webhook_messages as m
 
         with self.store.read() as conn:
             return list(

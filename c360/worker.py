@@ -98,9 +98,10 @@ def build_jobs(
                     landing.observers.append(metrics.observe_landing)
                 jobs.append(landing)
     # the serving side: events accepted by the API into RAW, and each new scoring run published
-    from c360.serving.inbox import InboxJob
     from c360.serving.migrate import require_migrated
     from c360.serving.publish import PublishJob
+    from c360.sources.inbox import InboxJob
+    from c360.webhooks.outbox import record_events
 
     if wanted & {"inbox", "publish", "webhooks", "alerts"}:
         require_migrated(settings)
@@ -108,7 +109,7 @@ def build_jobs(
     if "inbox" in wanted:
         jobs.append(InboxJob(settings, report=report))
     if "publish" in wanted:
-        jobs.append(PublishJob(settings, report=report))
+        jobs.append(PublishJob(settings, record_events, report=report))
     # webhook deliveries of what publishing wrote to the outbox (an engine thread of its own)
     if "webhooks" in wanted:
         from c360.webhooks.job import WebhookJob

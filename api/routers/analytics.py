@@ -22,7 +22,7 @@ from api.analytics_schemas import (
     WebhookStatistics,
 )
 from api.cache import Rendered
-from api.deps import scope, services
+from api.deps import scope, services_of
 from api.reads import read
 from api.responses import cache_control, cached_json, conditional, errors, render
 from api.routers.params import IfNoneMatch
@@ -30,6 +30,7 @@ from api.schemas import RiskTier
 from c360.serving import analytics_queries as queries
 from c360.serving.queries import require_run
 from c360.serving.store import Store, utcnow
+from c360.webhooks import statistics
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
 READ = scope("analytics:read")
@@ -41,10 +42,10 @@ async def _published(
     request: Request, name: str, model: type[BaseModel], reader: Callable[[Store], Any], if_none_match: str | None
 ) -> Response:
     """``model`` of ``reader(store)``, cached until the next publish (or backfill) under ``name``."""
-    app = services(request)
-    run = await app.runs.current()
+    services = services_of(request)
+    run = await services.runs.current()
     key = f"analytics:{name}:{run.key if run else None}"
-    return await cached_json(app, key, lambda: render(model, reader(app.store)), if_none_match)
+    return await cached_json(services, key, lambda: render(model, reader(services.store)), if_none_match)
 
 
 @router.get(
@@ -164,14 +165,14 @@ async def get_webhook_statistics(request: Request, if_none_match: IfNoneMatch = 
     """Per webhook endpoint: messages by status, success rate and latency of the delivery attempts of the
     last 30 days, attempts per day, and the most recent failed attempts with their responses. Live: these
     change with every delivery, not only at a publish."""
-    app = services(request)
+    services = services_of(request)
 
     def produce() -> bytes:
-        data = queries.webhook_statistics(app.store, now=utcnow(), days=WEBHOOK_DAYS)
+        data = statistics.webhook_statistics(services.store, now=utcnow(), days=WEBHOOK_DAYS)
         return render(WebhookStatistics, {"data": data})
 
-    entry = Rendered.of(await read(app.store, produce))
-    return conditional(entry, if_none_match, cache_control(app.settings))
+    entry = Rendered.of(await read(services.store, produce))
+    return conditional(entry, if_none_match, cache_control(services.settings))
 
 
 @router.get(
@@ -195,16 +196,22 @@ async def get_churn_risk_leaderboard(
     """The served run's scored subscribers matching every filter given, by churn risk score, highest first,
     with plan, segment, tenure, lifetime value and the top driver: the audience a retention campaign exports.
     404 before the first publish."""
-    app = services(request)
-    run = require_run(await app.runs.current())
+    services = services_of(request)
+    run = require_run(await services.runs.current())
     tiers = [t.value for t in risk_tier] if risk_tier else None
     asked = hashlib.sha256(repr((tiers, plan, segment, min_score, limit)).encode()).hexdigest()
     key = f"analytics:leaderboard:{run.key}:{asked}"
 
     def produce() -> bytes:
         rows = queries.leaderboard(
-            app.store, run_seq=run.seq, limit=limit, risk_tiers=tiers, plans=plan, segments=segment, min_score=min_score
+            services.store,
+            run_seq=run.seq,
+            limit=limit,
+            risk_tiers=tiers,
+            plans=plan,
+            segments=segment,
+            min_score=min_score,
         )
         return render(Leaderboard, {"score_date": run.score_date, "run_id": run.run_id, "data": rows})
 
-    return await cached_json(app, key, produce, if_none_match)
+    return await cached_json(services, key, produce, if_none_match)

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Request, status
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.deps import current_key, scope, services
+from api.deps import current_key, scope, services_of
 from api.responses import accepted, errors, render
 from api.schemas import EventsAccepted, SubscriptionEventBatch
-from c360.serving import inbox
 from c360.serving.events import validate_events
+from c360.sources import inbox
 
 router = APIRouter(tags=["events"])
 
@@ -29,11 +29,11 @@ async def ingest_subscription_events(request: Request, body: SubscriptionEventBa
     """Up to 1,000 events, each validated on its own against the SubscriptionEvent schema. The valid ones
     are stored durably before this answers; the worker lands them in RAW_SUBSCRIBER_EVENTS and staging
     within seconds. Rejected events are listed with their index and the reason."""
-    app, key = services(request), current_key(request)
+    services, key = services_of(request), current_key(request)
 
     def produce() -> bytes:
         payloads, rejected = validate_events(body.events)
-        batch_id = inbox.accept(app.store, payloads=payloads, key_id=key.key_id)
+        batch_id = inbox.accept(services.store, payloads=payloads, key_id=key.key_id)
         refused = [{"index": r.index, "reason": r.reason} for r in rejected]
         return render(EventsAccepted, {"batch_id": batch_id, "accepted": len(payloads), "rejected": refused})
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from api.cache import score_key
-from api.deps import current_key, scope, services
+from api.deps import Services, current_key, scope, services_of
 from api.reads import read
 from api.responses import cached_json, errors, render
 from api.routers.params import IfNoneMatch, IsoDateTime, SubscriberIdPath
@@ -27,7 +27,10 @@ from c360.serving.cursor import CURSOR_PATTERN
 from c360.serving.errors import Forbidden
 
 router = APIRouter(tags=["health-scores"])
-SCORES = scope("scores:read")
+SCORES_READ = "scores:read"
+SCORES = scope(SCORES_READ)
+FEED_PAGE = 500  # the change feed's default page
+MAX_TOKEN = 512  # the longest cursor or sync token the contract accepts
 
 
 @router.get(
@@ -44,13 +47,13 @@ async def get_health_score(
 ) -> Response:
     """Churn risk score, risk tier (and the tier in the previously served run), score date, model and the
     drivers of the score."""
-    app = services(request)
-    run = queries.require_run(await app.runs.current())
+    services = services_of(request)
+    run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
-        return render(HealthScore, queries.get_health_score(app.store, run=run, subscriber_id=subscriber_id))
+        return render(HealthScore, queries.get_health_score(services.store, run=run, subscriber_id=subscriber_id))
 
-    return await cached_json(app, score_key(run.key, subscriber_id), produce, if_none_match)
+    return await cached_json(services, score_key(run.key, subscriber_id), produce, if_none_match)
 
 
 @router.get(
@@ -69,14 +72,14 @@ async def get_health_score_history(
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """One score per score_date, newest first, starting with the served one."""
-    app = services(request)
-    run = queries.require_run(await app.runs.current())
+    services = services_of(request)
+    run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
-        history = queries.get_history(app.store, run=run, subscriber_id=subscriber_id, limit=limit)
+        history = queries.get_history(services.store, run=run, subscriber_id=subscriber_id, limit=limit)
         return render(HealthScoreHistory, {"subscriber_id": subscriber_id, "data": history})
 
-    return await cached_json(app, f"history:{run.key}:{subscriber_id}:{limit}", produce, if_none_match)
+    return await cached_json(services, f"history:{run.key}:{subscriber_id}:{limit}", produce, if_none_match)
 
 
 @router.get(
@@ -114,18 +117,18 @@ async def list_health_scores(
 ) -> Response:
     """Scores of the served run ordered by subscriber_id. A cursor pins the run it started on, so paging
     to the end yields every matching subscriber exactly once even if a new run is published meanwhile."""
-    app = services(request)
-    run = await app.runs.current()
+    services = services_of(request)
+    run = await services.runs.current()
     key = f"list:{run.key if run else None}:{risk_tier}:{min_score}:{updated_since}:{limit}:{cursor}"
 
     def produce() -> bytes:
         page = queries.list_health_scores(
-            app.store, run=run, cursor=cursor, cursor_key=app.cursor_key, limit=limit,
+            services.store, run=run, cursor=cursor, cursor_key=services.cursor_key, limit=limit,
             risk_tier=risk_tier, min_score=min_score, updated_since=updated_since,
         )  # fmt: skip
         return render(HealthScorePage, {"data": page.data, "next_cursor": page.next_cursor})
 
-    return await cached_json(app, key, produce, if_none_match)
+    return await cached_json(services, key, produce, if_none_match)
 
 
 @router.get(
@@ -142,15 +145,17 @@ async def list_health_score_changes(
     sync_token: Annotated[
         str | None,
         Query(
-            max_length=512,
+            max_length=MAX_TOKEN,
             pattern=CURSOR_PATTERN,
             description="next_sync_token of your previous sync; omit it for a full sync.",
         ),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = 500,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size.")] = FEED_PAGE,
     cursor: Annotated[
         str | None,
-        Query(max_length=512, pattern=CURSOR_PATTERN, description="next_cursor of the previous page of this sync."),
+        Query(
+            max_length=MAX_TOKEN, pattern=CURSOR_PATTERN, description="next_cursor of the previous page of this sync."
+        ),
     ] = None,
     include: Annotated[
         Literal["profile"] | None,
@@ -164,21 +169,36 @@ async def list_health_score_changes(
     publish while you page is in your next sync, never half in this one. A token older than the
     retained history (C360_CHANGES_RETENTION_RUNS publishes) or not issued by this API answers 410:
     sync from scratch."""
-    app = services(request)
     if include == "profile" and not current_key(request).allows("profiles:read"):
         raise Forbidden("include=profile needs the profiles:read scope as well as scores:read")
-    run = await app.runs.current()
-    key = f"changes:{run.key if run else None}:{sync_token}:{cursor}:{limit}:{include}"
+    return await changes_page(
+        services_of(request), sync_token=sync_token, cursor=cursor, limit=limit, include_profile=include == "profile",
+        if_none_match=if_none_match,
+    )  # fmt: skip
+
+
+async def changes_page(
+    services: Services,
+    *,
+    sync_token: str | None,
+    cursor: str | None,
+    limit: int,
+    include_profile: bool,
+    if_none_match: str | None,
+) -> Response:
+    """One page of the change feed, for the route and its fast path (api.fastpath) alike."""
+    run = await services.runs.current()
+    key = f"changes:{run.key if run else None}:{sync_token}:{cursor}:{limit}:{'profile' if include_profile else None}"
 
     def produce() -> bytes:
         # the page is assembled from the health scores rendered at publish (c360.serving.rendered): at hundreds
         # of scores per page, validating each through the response model again would cost more than the read
         return feed.read_changes(
-            app.store, run=run, key=app.cursor_key, sync_token=sync_token, cursor=cursor, limit=limit,
-            include_profile=include == "profile",
+            services.store, run=run, key=services.cursor_key, sync_token=sync_token, cursor=cursor, limit=limit,
+            include_profile=include_profile,
         ).body()  # fmt: skip
 
-    return await cached_json(app, key, produce, if_none_match)
+    return await cached_json(services, key, produce, if_none_match)
 
 
 @router.post(
@@ -193,12 +213,12 @@ async def list_health_score_changes(
 async def batch_get_health_scores(request: Request, body: BatchGetHealthScoresRequest) -> Response:
     """Up to 500 ids; duplicates are answered once. Ids without a score in the served run are listed in
     `missing`."""
-    app = services(request)
-    run = queries.require_run(await app.runs.current())
+    services = services_of(request)
+    run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
-        data, missing = queries.batch_get(app.store, run=run, subscriber_ids=body.subscriber_ids)
+        data, missing = queries.batch_get(services.store, run=run, subscriber_ids=body.subscriber_ids)
         return render(BatchGetHealthScoresResponse, {"data": data, "missing": missing})
 
-    body_bytes = await read(app.store, produce)
+    body_bytes = await read(services.store, produce)
     return Response(body_bytes, media_type="application/json", headers={"Cache-Control": "no-store"})

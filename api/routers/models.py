@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
-from api.deps import scope, services
+from api.deps import scope, services_of
 from api.responses import cached_json, errors, render
 from api.routers.params import IfNoneMatch
 from api.schemas import ChurnModel, ModelPerformance, RegisteredModels
@@ -29,13 +29,13 @@ router = APIRouter(tags=["models"])
 async def get_current_model(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """Version, training time, features and held-out test metrics of the model that produced the served
     scores."""
-    app = services(request)
-    run = queries.require_run(await app.runs.current())
+    services = services_of(request)
+    run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
-        return render(ChurnModel, queries.get_current_model(app.store, run=run))
+        return render(ChurnModel, queries.get_current_model(services.store, run=run))
 
-    return await cached_json(app, f"model:{run.key}", produce, if_none_match)
+    return await cached_json(services, f"model:{run.key}", produce, if_none_match)
 
 
 @router.get(
@@ -50,13 +50,13 @@ async def get_current_model(request: Request, if_none_match: IfNoneMatch = None)
 async def list_models(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """Every model the registry holds (current, retired, rejected), newest first, with the checks of the
     deploy gate that decided it, as of the last publish."""
-    app = services(request)
-    run = await app.runs.current()
+    services = services_of(request)
+    run = await services.runs.current()
 
     def produce() -> bytes:
-        return render(RegisteredModels, {"data": queries.list_models(app.store)})
+        return render(RegisteredModels, {"data": queries.list_models(services.store)})
 
-    return await cached_json(app, f"models:{run.key if run else None}", produce, if_none_match)
+    return await cached_json(services, f"models:{run.key if run else None}", produce, if_none_match)
 
 
 @router.get(
@@ -75,10 +75,12 @@ async def get_model_performance(
 ) -> Response:
     """Realised ROC AUC, Brier score, calibration by decile and tier precision of the scores of each score
     date whose 30-day outcome window has closed (computed by the daily monitoring task, `c360 monitor`)."""
-    app = services(request)
-    run = await app.runs.current()
+    services = services_of(request)
+    run = await services.runs.current()
 
     def produce() -> bytes:
-        return render(ModelPerformance, queries.model_performance(app.store, model_version=model_version))
+        return render(ModelPerformance, queries.model_performance(services.store, model_version=model_version))
 
-    return await cached_json(app, f"performance:{run.key if run else None}:{model_version}", produce, if_none_match)
+    return await cached_json(
+        services, f"performance:{run.key if run else None}:{model_version}", produce, if_none_match
+    )

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.cache import Rendered
-from api.deps import services
+from api.deps import services_of
 from api.reads import read
 from api.responses import conditional, errors, render
 from api.routers.params import IfNoneMatch
@@ -46,8 +46,8 @@ async def readyz(request: Request, if_none_match: IfNoneMatch = None) -> Respons
     served run's score_date ended (midnight UTC after it) more than C360_SERVED_RUN_MAX_AGE_HOURS (30 h)
     ago: what counts is the day the scores describe, not when they were computed, so a backfill or a
     rescoring of an old day never looks fresh."""
-    app = services(request)
-    run = await read(app.store, lambda: current_run(app.store))  # not the cached view: readiness is about now
+    services = services_of(request)
+    run = await read(services.store, lambda: current_run(services.store))  # not the cached view: readiness is about now
     age = (datetime.now(UTC) - day_end(run.score_date)).total_seconds() / 3600 if run else None
     body = {
         "status": "ready",
@@ -55,8 +55,8 @@ async def readyz(request: Request, if_none_match: IfNoneMatch = None) -> Respons
         "score_date": run.score_date if run else None,
         "scored_at": run.scored_at if run else None,
         "age_hours": round(age, 3) if age is not None else None,
-        "max_age_hours": app.settings.served_run_max_age_hours,
-        "stale": age is None or age > app.settings.served_run_max_age_hours,
+        "max_age_hours": services.settings.served_run_max_age_hours,
+        "stale": age is None or age > services.settings.served_run_max_age_hours,
     }
     return conditional(Rendered.of(render(Readiness, body)), if_none_match, "no-cache")
 
@@ -71,6 +71,6 @@ async def readyz(request: Request, if_none_match: IfNoneMatch = None) -> Respons
 async def metrics(request: Request) -> Response:
     """Requests and latency by route and status, cache hit ratio, age of the served run. Never cached and
     without an ETag: every scrape is new."""
-    app = services(request)
-    body = await run_in_threadpool(app.metrics.render, app.run_collector)
+    services = services_of(request)
+    body = await run_in_threadpool(services.metrics.render, services.run_collector)
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8", headers={"Cache-Control": "no-store"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from api.deps import scope, services
+from api.deps import scope, services_of
 from api.responses import cached_json, errors, render
 from api.routers.params import IfNoneMatch
 from api.schemas import RiskTiers
@@ -26,6 +26,8 @@ router = APIRouter(tags=["risk-tiers"])
 async def get_risk_tiers(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """Score thresholds of High, Medium and Low, how many subscribers are in each, and the score_date of
     the served run. 404 before the first publish."""
-    app = services(request)
-    run = queries.require_run(await app.runs.current())
-    return await cached_json(app, f"tiers:{run.key}", lambda: render(RiskTiers, queries.risk_tiers(run)), if_none_match)
+    services = services_of(request)
+    run = queries.require_run(await services.runs.current())
+    return await cached_json(
+        services, f"tiers:{run.key}", lambda: render(RiskTiers, queries.risk_tiers(run)), if_none_match
+    )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.cache import profile_key
-from api.deps import scope, services
+from api.deps import scope, services_of
 from api.reads import read
 from api.responses import cached_json, errors, render
 from api.routers.params import IfNoneMatch, SubscriberIdPath
@@ -31,13 +31,13 @@ async def get_subscriber_profile(
 ) -> Response:
     """Status, plan, tenure, lifetime value, segment, 30-day engagement, recent support tickets and the
     current health score, as of the served scoring run."""
-    app = services(request)
-    run = queries.require_run(await app.runs.current())
+    services = services_of(request)
+    run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
-        return render(SubscriberProfile, queries.get_profile(app.store, run=run, subscriber_id=subscriber_id))
+        return render(SubscriberProfile, queries.get_profile(services.store, run=run, subscriber_id=subscriber_id))
 
-    return await cached_json(app, profile_key(run.key, subscriber_id), produce, if_none_match)
+    return await cached_json(services, profile_key(run.key, subscriber_id), produce, if_none_match)
 
 
 @router.post(
@@ -53,13 +53,13 @@ async def batch_get_subscriber_profiles(request: Request, body: BatchGetProfiles
     """Up to 500 ids; duplicates are answered once, in request order. Cancelled subscribers are included
     (status cancelled, their last score marked removed); ids the served run does not know are in
     `missing`."""
-    app = services(request)
-    run = queries.require_run(await app.runs.current())
+    services = services_of(request)
+    run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
-        data, missing = queries.get_profiles(app.store, run=run, subscriber_ids=body.subscriber_ids)
+        data, missing = queries.get_profiles(services.store, run=run, subscriber_ids=body.subscriber_ids)
         return render(BatchGetProfilesResponse, {"data": data, "missing": missing})
 
     return Response(
-        await read(app.store, produce), media_type="application/json", headers={"Cache-Control": "no-store"}
+        await read(services.store, produce), media_type="application/json", headers={"Cache-Control": "no-store"}
     )

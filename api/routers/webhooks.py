@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.cache import Rendered
-from api.deps import current_key, scope, services
+from api.deps import current_key, scope, services_of
 from api.examples import WEBHOOK_ENDPOINT_ID, WEBHOOK_MESSAGE_ID
 from api.reads import read
 from api.responses import conditional, errors, render
@@ -52,8 +52,8 @@ def _json(body: bytes, code: int = 200, headers: dict[str, str] | None = None) -
 
 
 async def _get(request: Request, produce: Callable[[], bytes], if_none_match: str | None) -> Response:
-    app = services(request)
-    return conditional(Rendered.of(await read(app.store, produce)), if_none_match, "private, no-cache")
+    services = services_of(request)
+    return conditional(Rendered.of(await read(services.store, produce)), if_none_match, "private, no-cache")
 
 
 def _plain(record: Any) -> dict[str, Any]:
@@ -70,8 +70,8 @@ def _owner(request: Request) -> endpoints.Owner:
 
 async def _mine(request: Request, endpoint_id: str) -> None:
     """EndpointNotFound unless the caller's key owns the endpoint (or is admin)."""
-    app, owner = services(request), _owner(request)
-    await read(app.store, lambda: endpoints.require_owner(app.store, endpoint_id, owner=owner))
+    services, owner = services_of(request), _owner(request)
+    await read(services.store, lambda: endpoints.require_owner(services.store, endpoint_id, owner=owner))
 
 
 def _reads_scores(request: Request) -> None:
@@ -96,12 +96,12 @@ async def create_webhook_endpoint(request: Request, body: WebhookEndpointCreate)
     """Subscribe a URL to event types. The URL must be https and its host must resolve to public addresses
     only (refused with 422 otherwise). The answer holds the endpoint's `secret`, which is never shown again:
     verify every delivery with it (Standard Webhooks)."""
-    app = services(request)
+    services = services_of(request)
 
     def produce() -> tuple[str, bytes]:
         endpoint, secret = endpoints.create(
-            app.store,
-            app.settings,
+            services.store,
+            services.settings,
             url=body.url,
             event_types=[str(t) for t in body.event_types],
             description=body.description,
@@ -125,10 +125,10 @@ async def create_webhook_endpoint(request: Request, body: WebhookEndpointCreate)
 async def list_webhook_endpoints(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """The endpoints this key created (an admin key: every endpoint), with their event types and state; never
     a secret."""
-    app, owner = services(request), _owner(request)
+    services, owner = services_of(request), _owner(request)
 
     def produce() -> bytes:
-        found = endpoints.list_endpoints(app.store, owner=owner)
+        found = endpoints.list_endpoints(services.store, owner=owner)
         return render(WebhookEndpointList, {"data": [_plain(e) for e in found]})
 
     return await _get(request, produce, if_none_match)
@@ -147,10 +147,10 @@ async def get_webhook_endpoint(
     request: Request, endpoint_id: EndpointId, if_none_match: IfNoneMatch = None
 ) -> Response:
     """The endpoint, and if it is disabled, why."""
-    app = services(request)
+    services = services_of(request)
     await _mine(request, endpoint_id)
     return await _get(
-        request, lambda: render(WebhookEndpoint, _plain(endpoints.get(app.store, endpoint_id))), if_none_match
+        request, lambda: render(WebhookEndpoint, _plain(endpoints.get(services.store, endpoint_id))), if_none_match
     )
 
 
@@ -167,13 +167,13 @@ async def update_webhook_endpoint(request: Request, endpoint_id: EndpointId, bod
     """Change url, event_types, enabled or description (at least one). A new URL is checked like at creation.
     `enabled: true` re-enables an endpoint disabled after a 410 or after failing too long; its pending
     messages are then delivered, and `recover` queues its failed ones again."""
-    app = services(request)
+    services = services_of(request)
     await _mine(request, endpoint_id)
 
     def produce() -> bytes:
         event_types = [str(t) for t in body.event_types] if body.event_types is not None else None
         endpoint = endpoints.update(
-            app.store, app.settings, endpoint_id,
+            services.store, services.settings, endpoint_id,
             url=body.url, event_types=event_types, enabled=body.enabled, description=body.description,
         )  # fmt: skip
         return render(WebhookEndpoint, _plain(endpoint))
@@ -193,9 +193,9 @@ async def update_webhook_endpoint(request: Request, endpoint_id: EndpointId, bod
 )
 async def delete_webhook_endpoint(request: Request, endpoint_id: EndpointId) -> Response:
     """Stop sending to the endpoint and forget it, its messages and their attempts."""
-    app = services(request)
+    services = services_of(request)
     await _mine(request, endpoint_id)
-    await run_in_threadpool(endpoints.delete, app.store, endpoint_id)
+    await run_in_threadpool(endpoints.delete, services.store, endpoint_id)
     return Response(status_code=204, headers={"Cache-Control": "no-store"})
 
 
@@ -211,11 +211,11 @@ async def delete_webhook_endpoint(request: Request, endpoint_id: EndpointId) -> 
 async def rotate_webhook_endpoint_secret(request: Request, endpoint_id: EndpointId) -> Response:
     """A new secret. For C360_WEBHOOK_SECRET_GRACE (24 h) the previous secret keeps signing beside it, so the
     webhook-signature header carries two signatures and receivers can switch secrets without a gap."""
-    app = services(request)
+    services = services_of(request)
     await _mine(request, endpoint_id)
 
     def produce() -> bytes:
-        endpoint, secret = endpoints.rotate_secret(app.store, app.settings, endpoint_id)
+        endpoint, secret = endpoints.rotate_secret(services.store, services.settings, endpoint_id)
         return render(WebhookEndpointWithSecret, {**_plain(endpoint), "secret": secret})
 
     return _json(await run_in_threadpool(produce))
@@ -234,9 +234,9 @@ async def rotate_webhook_endpoint_secret(request: Request, endpoint_id: Endpoint
 async def send_test_webhook(request: Request, endpoint_id: EndpointId) -> Response:
     """Queue a `webhook.test` event for this endpoint, whatever its event types; follow it with
     list_webhook_message_attempts."""
-    app = services(request)
+    services = services_of(request)
     await _mine(request, endpoint_id)
-    message = await run_in_threadpool(messages.send_test, app.store, endpoint_id)
+    message = await run_in_threadpool(messages.send_test, services.store, endpoint_id)
     return _json(render(QueuedWebhookMessage, {**_plain(message), "hint": messages.QUEUED_HINT}), 202)
 
 
@@ -263,12 +263,14 @@ async def list_webhook_messages(
 ) -> Response:
     """The events queued for this endpoint with their delivery state, newest first. Their payloads are scores
     and tiers: this needs the scores:read scope as well as webhooks:manage."""
-    app = services(request)
+    services = services_of(request)
     _reads_scores(request)
     await _mine(request, endpoint_id)
 
     def produce() -> bytes:
-        page, next_cursor = messages.list_messages(app.store, endpoint_id, status=status, limit=limit, cursor=cursor)
+        page, next_cursor = messages.list_messages(
+            services.store, endpoint_id, status=status, limit=limit, cursor=cursor
+        )
         return render(WebhookMessagePage, {"data": [_plain(m) for m in page], "next_cursor": next_cursor})
 
     return await _get(request, produce, if_none_match)
@@ -288,12 +290,12 @@ async def list_webhook_message_attempts(
 ) -> Response:
     """Every attempt: when, the HTTP status, the latency, the first 2 KB of the response or the error. Needs
     the scores:read scope as well as webhooks:manage (a receiver may echo the payload)."""
-    app = services(request)
+    services = services_of(request)
     _reads_scores(request)
     await _mine(request, endpoint_id)
 
     def produce() -> bytes:
-        attempts = messages.list_attempts(app.store, endpoint_id, msg_id)
+        attempts = messages.list_attempts(services.store, endpoint_id, msg_id)
         return render(WebhookAttemptList, {"data": [_plain(a) for a in attempts]})
 
     return await _get(request, produce, if_none_match)
@@ -313,10 +315,10 @@ async def resend_webhook_message(request: Request, endpoint_id: EndpointId, msg_
     """Queue the message again now (delivered or failed alike), with the same webhook-id and body and a
     fresh retry schedule. A message being delivered at this moment is left to that attempt. Needs the
     scores:read scope as well as webhooks:manage (the answer holds the payload)."""
-    app = services(request)
+    services = services_of(request)
     _reads_scores(request)
     await _mine(request, endpoint_id)
-    message = await run_in_threadpool(messages.resend, app.store, endpoint_id, msg_id)
+    message = await run_in_threadpool(messages.resend, services.store, endpoint_id, msg_id)
     return _json(render(WebhookMessage, _plain(message)), 202)
 
 
@@ -335,7 +337,7 @@ async def recover_webhook_endpoint(
 ) -> Response:
     """Queue again every failed message of the endpoint created at or after `since`, each with a fresh retry
     schedule: after an outage, once the receiver is back (and the endpoint re-enabled if it was disabled)."""
-    app = services(request)
+    services = services_of(request)
     await _mine(request, endpoint_id)
-    count = await run_in_threadpool(messages.recover, app.store, endpoint_id, since=body.since)
+    count = await run_in_threadpool(messages.recover, services.store, endpoint_id, since=body.since)
     return _json(render(WebhookRecovery, {"requeued": count}), 202)

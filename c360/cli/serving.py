@@ -122,11 +122,18 @@ def publish(
     from c360.serving.publish import publish as run
     from c360.settings import get_settings
     from c360.warehouse import Warehouse, ensure_migrated
+    from c360.webhooks.outbox import record_events
 
     settings = get_settings()
     ensure_migrated(Warehouse.from_settings(settings))  # both ends migrated, or a precise error naming the fix
     require_migrated(settings)
-    result = run(settings, score_date=parse_date(score_date, "--score-date"), rollback=rollback, reason=reason)
+    result = run(
+        settings,
+        outbox=record_events,
+        score_date=parse_date(score_date, "--score-date"),
+        rollback=rollback,
+        reason=reason,
+    )
     typer.echo(describe_publish(result))
 
 
@@ -146,7 +153,7 @@ def keys_create(
     ],
 ) -> None:
     """Create a key. The key is printed once, alone on the last line of stdout; only its hash is stored."""
-    from c360.serving.keys import create_key
+    from c360.auth.keys import create_key
     from c360.serving.store import Store
     from c360.settings import get_settings
 
@@ -161,7 +168,7 @@ def keys_list(
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout instead of a table.")] = False,
 ) -> None:
     """Every key: id, name, scopes, when created and revoked (never the key)."""
-    from c360.serving.keys import list_keys
+    from c360.auth.keys import list_keys
     from c360.serving.store import Store
     from c360.settings import get_settings
 
@@ -191,7 +198,7 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id: the 8 characters after c360_ (see `c360 keys list`).")],
 ) -> None:
     """Revoke a key; API processes stop accepting it within C360_API_KEY_CACHE_TTL seconds."""
-    from c360.serving.keys import revoke_key
+    from c360.auth.keys import revoke_key
     from c360.serving.store import Store
     from c360.settings import get_settings
 

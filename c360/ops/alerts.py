@@ -19,10 +19,11 @@ import sqlalchemy as sa
 
 from c360.ops.metrics import WorkerMetrics
 from c360.ops.monitors import Firing, Monitor, context, default_monitors
-from c360.serving.store import Store, ops_alerts, webhook_endpoints
+from c360.serving.store import Store, ops_alerts
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from c360.webhooks import events, outbox
+from c360.webhooks.tables import webhook_endpoints
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
-from c360.serving.store import Store, webhook_messages
+from c360.serving.store import Store
 from c360.sources.formats import Source
 from c360.sources.ingest import LoadResult
 from c360.warehouse import WarehouseConnection
+from c360.webhooks.tables import webhook_messages
 from pipeline_sql.emulation import META_SCHEMA
 
 _LAG_BUCKETS = (1, 2, 5, 10, 20, 30, 45, 60, 90, 120, 300, 600)

@@ -14,9 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.serving.queries import current_run, day_end
-from c360.serving.store import Store, event_inbox, webhook_endpoints
+from c360.serving.store import Store
 from c360.settings import Settings
+from c360.sources.inbox import event_inbox
 from c360.warehouse import WarehouseConnection
+from c360.webhooks.tables import webhook_endpoints
 from pipeline_sql.emulation import META_SCHEMA
 
 

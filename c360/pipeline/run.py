@@ -157,8 +157,9 @@ def run_pipeline(
         on_progress("done", len(steps), len(steps))
     if complete:
         from c360.serving.publish import publish
+        from c360.webhooks.outbox import record_events
 
-        result.published = publish(settings, score_date=as_of, warehouse=warehouse)
+        result.published = publish(settings, outbox=record_events, score_date=as_of, warehouse=warehouse)
     return result
 
 

@@ -1,4 +1,4 @@
-"""The serving store and what fills and reads it: publish, queries, API keys, the events inbox.
+"""The serving store and what fills and reads it: publish (with the change feed) and the API's reads.
 
 The API reads only this store, never the warehouse: ``publish`` copies each scoring run (scores and
 the profile snapshot) into it in one transaction, and the API serves the latest published run.

@@ -58,6 +58,10 @@ class Forbidden(ServingError):
     slug = "forbidden"
     title = "Missing scope"
 
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.headers = headers or {}  # the rate-limit headers, when the request was counted
+
 
 class RateLimited(ServingError):
     """The key used up its requests for the current window."""

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
@@ -45,7 +45,6 @@ from c360.serving.store import (
 from c360.settings import Settings
 from c360.text import screen_rows
 from c360.warehouse import Warehouse
-from c360.webhooks.outbox import record_events
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +57,24 @@ _SUBSCRIBER_COLUMNS = [
     for c in served_subscribers.columns
     if c.name not in ("run_seq", "previous_risk_tier", "updated_at", "health_json")
 ]
+
+
+class Outbox(Protocol):
+    """Writes the webhook messages of a publish inside its transaction, so they commit with it or not at all.
+
+    ``c360.webhooks.outbox.record_events`` is the one the CLI and the worker pass; publishing never imports
+    the webhooks (they read the store's tables, so the dependency goes that way only).
+    """
+
+    def __call__(
+        self,
+        conn: sa.Connection,
+        *,
+        run_seq: int,
+        previous_seq: int | None,
+        now: datetime,
+        removals: Sequence[changes.Removal] = (),
+    ) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -101,13 +118,15 @@ class _Snapshot:
 def publish(
     settings: Settings,
     *,
+    outbox: Outbox,
     score_date: date | None = None,
     rollback: bool = False,
     reason: str | None = None,
     warehouse: Warehouse | None = None,
     store: Store | None = None,
 ) -> PublishResult:
-    """Publish the latest scoring run (of ``score_date``); a rollback serves that day's run whatever is newer."""
+    """Publish the latest scoring run (of ``score_date``), its webhook events written by ``outbox``; a rollback
+    serves that day's run whatever is newer (and sends no events)."""
     if rollback and (score_date is None or not (reason or "").strip()):
         raise UsageError("a rollback names the day to serve and why: --score-date DATE --rollback --reason TEXT")
     warehouse = warehouse or Warehouse.from_settings(settings)
@@ -138,6 +157,7 @@ def publish(
         snapshot.run,
         snapshot.rows,
         snapshot.model,
+        outbox=outbox,
         lifecycle=snapshot.lifecycle,
         aggregates=snapshot.analytics,
     )
@@ -150,6 +170,7 @@ def write_run(
     rows: Sequence[dict[str, Any]],
     model: dict[str, Any] | None,
     *,
+    outbox: Outbox,
     lifecycle: list[ModelLifecycle] | None = None,
     aggregates: analytics.Analytics | None = None,
 ) -> PublishResult:
@@ -169,7 +190,7 @@ def write_run(
         if served is not None and (run.score_date, run.scored_at) <= (served.score_date, served.scored_at):
             result = _backfill(conn, settings, run, rows, model, served, now)
         else:
-            result = _serve(conn, settings, current, run, rows, model, served, now, events=True)
+            result = _serve(conn, settings, current, run, rows, model, served, now, outbox=outbox)
         failpoints.hit("publish.before_commit")  # everything written, nothing served yet
     if result.version is not None:
         store.refresh_statistics()
@@ -199,7 +220,7 @@ def roll_back(
         served = _run_row(conn, current.run_seq)
         if served is not None and served.run_id == run.run_id:
             return PublishResult(run.run_id, run.score_date, "already published", served_score_date=run.score_date)
-        result = _serve(conn, settings, current, run, rows, model, served, now, events=False, reason=reason)
+        result = _serve(conn, settings, current, run, rows, model, served, now, outbox=None, reason=reason)
         failpoints.hit("publish.before_commit")
     store.refresh_statistics()
     return _timed(dataclasses.replace(result, set_aside=set_aside), started)
@@ -215,10 +236,10 @@ def _serve(
     served: sa.Row[Any] | None,
     now: datetime,
     *,
-    events: bool,
+    outbox: Outbox | None,
     reason: str | None = None,
 ) -> PublishResult:
-    """Write the run's rows and serve them from a new version, with its changes (and events)."""
+    """Write the run's rows and serve them from a new version, with its changes (and events, unless a rollback)."""
     previous_seq = served.seq if served is not None else None
     tiers = Counter(str(r["risk_tier"]) for r in rows if r["risk_tier"] is not None)
     seq = _seq_of(conn, run.run_id)
@@ -230,13 +251,13 @@ def _serve(
     previous = _previous_scores(conn, previous_seq)
     for chunk in _chunks(rows, _CHUNK):
         conn.execute(served_subscribers.insert(), [_subscriber_row(r, seq, now, previous) for r in chunk])
-    kind = "publish" if events else "rollback"
+    kind = "publish" if outbox else "rollback"
     version = state.advance(conn, current, run_seq=seq, kind=kind, reason=reason, now=now)
     removals = changes.record(
         conn, version=version, seq=seq, previous_seq=previous_seq, score_date=run.score_date, now=now
     )
-    if events:  # the webhook events of this publish commit with it, or not at all (see c360.webhooks.outbox)
-        record_events(conn, run_seq=seq, previous_seq=previous_seq, now=now, removals=removals)
+    if outbox:  # the webhook events of this publish commit with it, or not at all
+        outbox(conn, run_seq=seq, previous_seq=previous_seq, now=now, removals=removals)
     _record_history(conn, run, rows, settings.serving_history_days)
     _record_model(conn, model)
     _prune(conn, version, settings.serving_keep_runs)
@@ -247,7 +268,7 @@ def _serve(
     return PublishResult(
         run.run_id,
         run.score_date,
-        "published" if events else "rolled back",
+        "published" if outbox else "rolled back",
         subscribers=len(rows),
         tiers=dict(tiers),
         previous_run_id=served.run_id if served is not None else None,
@@ -300,7 +321,7 @@ def _timed(result: PublishResult, started: float) -> PublishResult:
     return dataclasses.replace(result, seconds=time.perf_counter() - started)
 
 
-def publish_pending(settings: Settings, *, warehouse: Warehouse, store: Store) -> list[PublishResult]:
+def publish_pending(settings: Settings, *, warehouse: Warehouse, store: Store, outbox: Outbox) -> list[PublishResult]:
     """Publish every day's latest scoring run not yet in the store, oldest day first.
 
     Older days become backfills and the newest is served, however they were scored (the worker's tasks,
@@ -321,7 +342,7 @@ def publish_pending(settings: Settings, *, warehouse: Warehouse, store: Store) -
             )
         }
     return [
-        publish(settings, score_date=run.score_date, warehouse=warehouse, store=store)
+        publish(settings, outbox=outbox, score_date=run.score_date, warehouse=warehouse, store=store)
         for run in sorted(candidates, key=lambda r: (r.score_date, r.scored_at))
         if run.run_id not in known
     ]
@@ -492,6 +513,7 @@ class PublishJob:
     """
 
     settings: Settings
+    outbox: Outbox
     name: str = "publish"
     interval: float = 60.0
     report: Callable[[str], None] = log.info
@@ -512,7 +534,7 @@ class PublishJob:
                 marker = scores_marker(conn)
             if marker == self._marker:
                 return
-        results = publish_pending(self.settings, warehouse=self._warehouse, store=self._store)
+        results = publish_pending(self.settings, warehouse=self._warehouse, store=self._store, outbox=self.outbox)
         self._marker = marker  # only once the look succeeded: a failed publish is retried next tick
         for result in results:
             if result.status in ("published", "backfill"):

@@ -1,7 +1,9 @@
 """The serving store: one SQLAlchemy URL (SQLite beside the warehouse by default, PostgreSQL in production).
 
 Tables are SQLAlchemy Core; ``c360/serving/migrations`` creates them (Alembic, applied by
-``c360 migrate``). Every run's rows are keyed by the run's ``seq``; which run is served is the one row
+``c360 migrate``). The tables of API keys, the events inbox and webhooks live beside their code
+(``c360.auth.keys``, ``c360.sources.inbox``, ``c360.webhooks.tables``) in this module's MetaData;
+``c360.schema`` gathers them all. Every run's rows are keyed by the run's ``seq``; which run is served is the one row
 of ``serving_state``, moved by a publish (forward only) or an explicit rollback, each a new *version*.
 Earlier runs stay readable for pinned paging cursors, and ``served_changes`` records, per version, the
 subscribers whose served state changed: the change feed's sync tokens are versions, never clock times.
@@ -191,96 +193,6 @@ served_model_lifecycle = sa.Table(
     sa.Column("model", sa.JSON, nullable=False),  # ModelRecord.to_dict()
     sa.Column("performance", sa.JSON, nullable=False),  # [PerformanceRecord.to_dict()], oldest score date first
     sa.Column("published_at", UTCDateTime, nullable=False),
-)
-
-# API keys: only a SHA-256 of the key is stored; key_id is the lookup prefix printed in the key.
-api_keys = sa.Table(
-    "api_keys",
-    metadata,
-    sa.Column("key_id", sa.String(16), primary_key=True),
-    sa.Column("name", sa.String(100), nullable=False),
-    sa.Column("key_hash", sa.String(64), nullable=False),
-    sa.Column("scopes", sa.String(200), nullable=False),  # comma-separated
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("revoked_at", UTCDateTime),
-)
-
-# Subscription events accepted by the API, until the worker has landed them in RAW_SUBSCRIBER_EVENTS.
-event_inbox = sa.Table(
-    "event_inbox",
-    metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
-    sa.Column("batch_id", sa.String(36), nullable=False),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("received_at", UTCDateTime, nullable=False),
-    sa.Column("key_id", sa.String(16), nullable=False),
-    sa.Column("move_id", sa.String(36)),  # claimed by one warehouse load (its batch id in RAW_LOAD_HISTORY)
-    sa.Column("moved_at", UTCDateTime),
-    sa.Index("ix_event_inbox_move", "moved_at", "move_id"),
-)
-
-# --- webhooks (c360/webhooks) ----------------------------------------------------------------------
-# Subscriptions of marketing tools; secrets are Fernet tokens (c360.webhooks.cipher), never clear text.
-webhook_endpoints = sa.Table(
-    "webhook_endpoints",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("url", sa.String(2048), nullable=False),
-    sa.Column("event_types", sa.String(500), nullable=False),  # comma-separated
-    sa.Column("description", sa.String(500), nullable=False),
-    sa.Column("enabled", sa.Boolean, nullable=False),
-    sa.Column("disabled_reason", sa.String(500)),
-    sa.Column("secret", sa.String(500), nullable=False),
-    sa.Column("previous_secret", sa.String(500)),  # still signs beside the new one until it expires
-    sa.Column("previous_secret_expires_at", UTCDateTime),
-    sa.Column("failing_since", UTCDateTime),  # first failure since the last success
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("updated_at", UTCDateTime, nullable=False),
-    sa.Column("owner_key_id", sa.String(16)),  # the key that created it; NULL (older endpoints): admin keys only
-)
-
-# The outbox: one message per event and endpoint, written in the publish transaction. A pending message
-# is due at next_attempt_at; claiming it moves next_attempt_at to the end of the lease, so a message whose
-# worker died is due again when the lease runs out.
-webhook_messages = sa.Table(
-    "webhook_messages",
-    metadata,
-    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
-    sa.Column("id", sa.String(40), nullable=False, unique=True),  # the webhook-id header, the same on every try
-    sa.Column("endpoint_id", sa.String(32), sa.ForeignKey("webhook_endpoints.id"), nullable=False),
-    sa.Column("event_type", sa.String(64), nullable=False),
-    sa.Column("run_seq", sa.Integer),  # NULL for webhook.test
-    sa.Column("subscriber_id", sa.String(64)),
-    sa.Column("payload", sa.Text, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False),  # pending | delivered | failed
-    sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Column("step", sa.Integer, nullable=False),  # attempts since last queued: the retry schedule's position
-    sa.Column("next_attempt_at", UTCDateTime),
-    sa.Column("lease_id", sa.String(32)),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("last_attempt_at", UTCDateTime),
-    sa.Column("last_status_code", sa.Integer),
-    sa.Column("delivered_at", UTCDateTime),
-    sa.UniqueConstraint("run_seq", "subscriber_id", "endpoint_id", "event_type", name="uq_webhook_messages_event"),
-    sa.Index("ix_webhook_messages_due", "endpoint_id", "status", "next_attempt_at"),
-    sa.Index("ix_webhook_messages_list", "endpoint_id", "seq"),
-    sa.Index("ix_webhook_messages_created", "created_at"),
-)
-
-# Every delivery attempt: when, status code, latency, the first 2 KB of the response or the error.
-webhook_attempts = sa.Table(
-    "webhook_attempts",
-    metadata,
-    sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("message_id", sa.String(40), sa.ForeignKey("webhook_messages.id"), nullable=False),
-    sa.Column("endpoint_id", sa.String(32), nullable=False),
-    sa.Column("attempted_at", UTCDateTime, nullable=False),
-    sa.Column("status_code", sa.Integer),
-    sa.Column("latency_ms", sa.Float, nullable=False),
-    sa.Column("response", sa.Text),
-    sa.Column("error", sa.String(500)),
-    sa.Index("ix_webhook_attempts_message", "message_id", "attempted_at"),
-    sa.Index("ix_webhook_attempts_endpoint", "endpoint_id"),
 )
 
 

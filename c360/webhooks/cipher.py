@@ -8,8 +8,10 @@ C360_SECRET_KEY outside development, so `c360 serve` and `c360 worker` do not st
 from __future__ import annotations
 
 import base64
+import threading
 from functools import lru_cache
 
+from cachetools import LRUCache
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -23,7 +25,8 @@ class SecretCipher:
 
     def __init__(self, fernet: Fernet) -> None:
         self._fernet = fernet
-        self._decrypted: dict[str, str] = {}
+        self._decrypted: LRUCache[str, str] = LRUCache(maxsize=10_000)
+        self._lock = threading.Lock()  # the engine's sender threads share the cipher
 
     def seal(self, secret: str) -> str:
         """The stored form of ``secret``."""
@@ -31,7 +34,8 @@ class SecretCipher:
 
     def open(self, token: str) -> str:
         """The secret sealed in ``token``; ConfigError when C360_SECRET_KEY is not the key it was sealed with."""
-        found = self._decrypted.get(token)
+        with self._lock:
+            found = self._decrypted.get(token)
         if found is None:
             try:
                 found = self._fernet.decrypt(token.encode()).decode()
@@ -39,9 +43,8 @@ class SecretCipher:
                 raise ConfigError(
                     "a webhook secret cannot be decrypted: C360_SECRET_KEY is not the key it was stored with"
                 ) from None
-            if len(self._decrypted) > 10_000:
-                self._decrypted.clear()
-            self._decrypted[token] = found
+            with self._lock:
+                self._decrypted[token] = found
         return found
 
 

@@ -17,10 +17,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from c360.serving.store import webhook_endpoints, webhook_messages
 from c360.webhooks import signing
 from c360.webhooks.cipher import SecretCipher
 from c360.webhooks.schedule import Schedule
+from c360.webhooks.tables import webhook_endpoints, webhook_messages
 
 m, e = webhook_messages.c, webhook_endpoints.c
 

@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from c360.serving.store import Store, utcnow, webhook_attempts, webhook_endpoints, webhook_messages
+from c360.serving.store import Store, utcnow
 from c360.settings import Settings
 from c360.webhooks import events, signing, ssrf
 from c360.webhooks.cipher import secret_cipher
 from c360.webhooks.errors import EndpointNotFound, InvalidEventTypes
+from c360.webhooks.tables import webhook_attempts, webhook_endpoints, webhook_messages
 
 e = webhook_endpoints.c
 

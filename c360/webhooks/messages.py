@@ -9,9 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from c360.serving.store import Store, utcnow, webhook_attempts, webhook_endpoints, webhook_messages
+from c360.serving.store import Store, utcnow
 from c360.webhooks import events, outbox
 from c360.webhooks.errors import EndpointNotFound, MessageNotFound
+from c360.webhooks.tables import webhook_attempts, webhook_endpoints, webhook_messages
 
 m, a = webhook_messages.c, webhook_attempts.c
 STATUSES = ("pending", "delivered", "failed")

@@ -17,8 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.serving.changes import Removal
-from c360.serving.store import served_subscribers, webhook_endpoints, webhook_messages
+from c360.serving.store import served_subscribers
 from c360.webhooks import events
+from c360.webhooks.tables import webhook_endpoints, webhook_messages
 
 _CHUNK = 5_000
 

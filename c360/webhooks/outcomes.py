@@ -15,9 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from c360.serving.store import webhook_attempts, webhook_endpoints, webhook_messages
 from c360.text import clean, clean_optional
 from c360.webhooks.claims import Claimed, Policy
+from c360.webhooks.tables import webhook_attempts, webhook_endpoints, webhook_messages
 
 m, e = webhook_messages.c, webhook_endpoints.c
 

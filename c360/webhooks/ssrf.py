@@ -11,6 +11,7 @@ import ipaddress
 import re
 import socket
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from c360.webhooks.errors import InvalidEndpointUrl
 
@@ -19,7 +20,6 @@ _PORT = r"[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][
 # What the contract documents (openapi.yaml): a host name or IPv4 address, a port, a printable ASCII path.
 URL_PATTERN = rf'^https?://(?:{_LABEL})(?:\.{_LABEL})*(?::(?:{_PORT}))?(?:/[!"$-~]*)?$'
 _URL = re.compile(URL_PATTERN)
-_PARTS = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>.*)$", re.DOTALL)
 MAX_URL = 2048
 # Names that reach the local machine or a cloud metadata service whatever they resolve to
 _BLOCKED_NAMES = re.compile(r"^(localhost|metadata|metadata\.google\.internal|instance-data)$|\.localhost$", re.I)
@@ -39,27 +39,30 @@ def parse(url: str) -> Target:
     """The URL's parts; InvalidEndpointUrl with the precise reason when it is not one we can call."""
     if len(url) > MAX_URL:
         raise InvalidEndpointUrl(f"the URL is longer than {MAX_URL} characters")
-    parts = _PARTS.match(url)
-    if parts is None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # urlsplit's only complaint: an unbalanced [ or ] in the authority
+        raise InvalidEndpointUrl("IPv6 literals are not accepted in endpoint URLs; use a host name") from None
+    if not parts.scheme or not url[len(parts.scheme) + 1 :].startswith("//"):
         raise InvalidEndpointUrl("the URL must be absolute: https://host[:port][/path]")
-    scheme, authority, rest = parts.group("scheme").lower(), parts.group("authority"), parts.group("rest")
-    if scheme not in ("https", "http"):
-        raise InvalidEndpointUrl(f"the URL scheme must be https, not {scheme}")
-    if "@" in authority:
+    if parts.scheme not in ("https", "http"):
+        raise InvalidEndpointUrl(f"the URL scheme must be https, not {parts.scheme}")
+    if "@" in parts.netloc:
         raise InvalidEndpointUrl("the URL must not carry credentials (user:password@); receivers verify signatures")
-    if "#" in rest:
+    if "#" in url:  # the authority stops at the first #, so any # is the fragment's
         raise InvalidEndpointUrl("the URL must not have a #fragment")
-    if rest and not rest.startswith("/"):
+    if not parts.path and "?" in url:
         raise InvalidEndpointUrl("the path of the URL must start with / (https://host/path?query)")
-    if authority.startswith("["):
+    if parts.netloc.startswith("["):
         raise InvalidEndpointUrl("IPv6 literals are not accepted in endpoint URLs; use a host name")
-    if not _URL.match(url):
+    if not _URL.fullmatch(url):  # fullmatch: "$" alone would also match before a final "\n"
         raise InvalidEndpointUrl(
             "the URL is not valid: expected https://host[:port][/path] with a DNS host name or IPv4 address, "
             "a port from 1 to 65535 and a printable ASCII path (percent-encode anything else)"
         )
-    host, _, port = authority.partition(":")
-    return Target(url, scheme, host.lower(), int(port) if port else (443 if scheme == "https" else 80))
+    # the pattern has checked every part: a host name or IPv4 address, and a port in range
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return Target(url, parts.scheme, parts.hostname or "", port)
 
 
 def check_url(url: str, *, allow_private: bool) -> Target:

@@ -19,12 +19,13 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
-from c360.serving.keys import create_key, revoke_key
+from c360.auth.keys import create_key, revoke_key
 from c360.serving.migrate import upgrade
 from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines
 from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
+from c360.webhooks.outbox import record_events
 from pipeline_sql.migrate import migrate
 from tests.serving.backends import BACKENDS, Backend, backend_for, live_server
 from tests.serving.data import Expected, seed_warehouse
@@ -88,7 +89,7 @@ def build(home: Path, backend: Backend, **overrides: Any) -> Served:
     warehouse = Warehouse.from_settings(settings)
     warehouse.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, warehouse.duckdb_path)
-    publish(settings, warehouse=warehouse)
+    publish(settings, outbox=record_events, warehouse=warehouse)
     store = Store.from_settings(settings)
     keys = {name: create_key(store, name=name, scopes=scopes)[1] for name, scopes in KEY_SCOPES.items()}
     revoke_key(store, key_id=keys["revoked"].split("_")[1])

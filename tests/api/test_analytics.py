@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from c360.serving.keys import create_key
+from c360.auth.keys import create_key
 from c360.serving.publish import publish
+from c360.webhooks.outbox import record_events
 from tests.api.analytics_data import BOT_VIEWS, DEVICES, FEATURES, add_analytics_sources
 from tests.api.conftest import Served, Servers
 from tests.api.test_auth import assert_problem
@@ -22,7 +23,7 @@ def published(servers: Servers) -> Served:
     served = servers.start(api_run_check_interval=0)
     add_analytics_sources(served.warehouse, score_date=NEXT_DAY)
     add_scoring_run(served.warehouse, "run-2", served.expected.scored, score_date=NEXT_DAY)
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     served.keys["analytics"] = create_key(served.store, name="dash", scopes=["analytics:read"])[1]
     return served
 

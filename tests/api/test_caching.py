@@ -10,6 +10,7 @@ import pytest
 
 from c360.serving.publish import publish
 from c360.serving.store import served_subscribers
+from c360.webhooks.outbox import record_events
 from tests.api.conftest import Served, Servers
 from tests.serving.data import SCORE_DATE, add_scoring_run
 
@@ -66,7 +67,7 @@ def test_the_cache_serves_until_a_new_run_is_published(servers: Servers) -> None
     cached = client.get(path)
     assert cached.json() == first.json() and cache_hits(client) == hits + 1
     add_scoring_run(served.warehouse, "run-2", {"sub-0001": 0.05}, score_date=SCORE_DATE + timedelta(days=1))
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     after = client.get(path, headers={"If-None-Match": first.headers["etag"]})
     assert after.status_code == 200 and after.json()["churn_risk_score"] == 0.05
     assert after.headers["etag"] != first.headers["etag"]

@@ -15,6 +15,7 @@ from api.schemas import HealthScoreChanges
 from c360.serving import tokens
 from c360.serving.cursor import cursor_key
 from c360.serving.publish import publish
+from c360.webhooks.outbox import record_events
 from tests.api.conftest import Served, Servers
 from tests.api.test_auth import assert_problem
 from tests.serving.data import SCORE_DATE, add_scoring_run, add_subscription_event, tier
@@ -112,7 +113,12 @@ def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_st
             add_scoring_run(
                 served.warehouse, "run-past", {sid: 0.99 for sid in world}, score_date=SCORE_DATE - timedelta(days=9)
             )
-            back = publish(served.settings, warehouse=served.warehouse, score_date=SCORE_DATE - timedelta(days=9))
+            back = publish(
+                served.settings,
+                outbox=record_events,
+                warehouse=served.warehouse,
+                score_date=SCORE_DATE - timedelta(days=9),
+            )
             assert back.status == "backfill"
             crm.sync()
             assert crm.rows == before  # nothing served changed
@@ -120,12 +126,12 @@ def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_st
             crm.token, crm.rows = None, {}  # a full sync replaces the copy
             first = crm.first_page()
             assert first["next_cursor"] is not None
-            publish(served.settings, warehouse=served.warehouse)
+            publish(served.settings, outbox=record_events, warehouse=served.warehouse)
             crm.finish(first)
             assert crm.rows == before
             crm.sync()
         else:
-            publish(served.settings, warehouse=served.warehouse)
+            publish(served.settings, outbox=record_events, warehouse=served.warehouse)
             crm.sync()
         after = served_state(crm.client)
         expected_removals.update(set(before) - set(after))
@@ -159,7 +165,7 @@ def test_removals_in_the_feed_say_why_with_the_last_score(servers: Servers) -> N
     add_scoring_run(
         served.warehouse, "run-2", {k: v for k, v in served.expected.scored.items() if k != "sub-0001"}, score_date=day
     )
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     body = client.get("/v1/health-scores/changes", params={"sync_token": crm.token}).json()
     assert [c["subscriber_id"] for c in body["data"]] == ["sub-0001"]
     removal = body["data"][0]
@@ -191,7 +197,7 @@ def test_tokens_the_feed_cannot_answer_are_410_and_a_bad_cursor_400(servers: Ser
     for n in (2, 3, 4):  # keep the changes of 2 versions: the token of version 1 is then too old
         scores = {k: round(v / n, 4) for k, v in served.expected.scored.items()}
         add_scoring_run(served.warehouse, f"run-{n}", scores, score_date=SCORE_DATE + timedelta(days=n))
-        publish(served.settings, warehouse=served.warehouse)
+        publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     gone = client.get("/v1/health-scores/changes", params={"sync_token": token})
     assert_problem(gone, 410, "sync-token-expired")
     assert "sync from scratch" in gone.json()["detail"]
@@ -223,3 +229,28 @@ def test_batch_get_profiles_answers_found_and_missing_in_request_order(served: S
     assert too_many.status_code == 422
     reader = served.client("scores")
     assert_problem(reader.post("/v1/subscribers/batch-get", json={"subscriber_ids": ["sub-0007"]}), 403, "forbidden")
+
+
+def test_the_feed_answers_before_routing_exactly_as_its_route_does(servers: Servers) -> None:
+    served = servers.start(api_rate_limit=6, api_rate_limit_window=3600, api_cache_size=0)
+    client, path = served.client(), "/v1/health-scores/changes"
+    fast = client.get(path, params={"limit": 3})  # answered in front of FastAPI (api.fastpath)
+    routed = client.get(path, params={"limit": 3, "unknown": "x"})  # a parameter it leaves to the route
+    assert fast.content == routed.content
+    same = ("content-type", "content-length", "etag", "cache-control", "vary", "ratelimit-limit", "ratelimit-policy")
+    assert {h: fast.headers[h] for h in same} == {h: routed.headers[h] for h in same}
+    assert [fast.headers["ratelimit-remaining"], routed.headers["ratelimit-remaining"]] == ["5", "4"]  # counted once
+    etag = fast.headers["etag"]
+    twice = [("If-None-Match", etag), ("If-None-Match", '"other"')]  # the first one counts, on both paths
+    assert client.get(path, params={"limit": 3}, headers=twice).status_code == 304
+    assert client.get(path, params={"limit": 3, "unknown": "x"}, headers=twice).status_code == 304
+    for params in ({"limit": 0}, {"limit": "3x"}, {"cursor": ""}, {"sync_token": "x" * 600}):
+        assert_problem(served.client("admin").get(path, params=params), 422, "validation-error")  # the route's
+    assert_problem(served.client("revoked").get(path), 401, "unauthorized")
+    assert_problem(served.client("events").get(path), 403, "forbidden")
+    assert [client.get(path).status_code for _ in range(2)] == [200, 200]
+    limited = client.get(path)
+    assert_problem(limited, 429, "rate-limited")
+    assert limited.headers["retry-after"] and limited.headers["ratelimit-remaining"] == "0"
+    text = served.client(key=None).get("/metrics").text
+    assert f'route="{path}",status="304"}} 2.0' in text and f'route="{path}",status="429"}} 1.0' in text

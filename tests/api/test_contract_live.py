@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from c360.auth.keys import create_key
 from c360.serving import feed, queries
 from c360.serving.cursor import cursor_key
-from c360.serving.keys import create_key
 from tests.api.conftest import Servers
 
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"

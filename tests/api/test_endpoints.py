@@ -71,7 +71,7 @@ def test_health_score_history_tiers_and_model(served: Served) -> None:
 
 
 def test_before_the_first_publish_lists_are_empty_and_lookups_404(tmp_path: Path) -> None:
-    from c360.serving.keys import create_key
+    from c360.auth.keys import create_key
     from c360.serving.store import Store
 
     settings = make_settings(tmp_path, Backend("sqlite", None, None, "c360test:"))

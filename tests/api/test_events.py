@@ -6,7 +6,7 @@ import json
 
 import sqlalchemy as sa
 
-from c360.serving.store import event_inbox
+from c360.sources.inbox import event_inbox
 from tests.api.conftest import Servers
 from tests.api.test_auth import assert_problem
 

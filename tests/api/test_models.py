@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from c360.serving.publish import publish
+from c360.webhooks.outbox import record_events
 from tests.api.conftest import Servers
 from tests.api.test_auth import assert_problem
 from tests.serving.data import MODEL_VERSION, SCORE_DATE, add_scoring_run
@@ -36,7 +37,7 @@ def test_models_and_their_realised_performance_are_served_after_a_publish(server
                 {"day": CLOSED, "v": MODEL_VERSION, "metric": metric, "name": name, "value": value},
             )
     add_scoring_run(served.warehouse, "run-2", served.expected.scored, score_date=SCORE_DATE + timedelta(days=1))
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
 
     model = client.get("/v1/models").json()["data"][0]
     assert model["model_version"] == MODEL_VERSION and model["status"] == "current"

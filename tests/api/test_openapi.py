@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped]
 
-from api.openapi import generate
+from api.contract import generate
 from tests.conftest import REPO
 
 OPERATIONS = {

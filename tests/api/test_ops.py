@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from c360.serving.publish import publish
+from c360.webhooks.outbox import record_events
 from tests.api.conftest import Served, Servers
 from tests.serving.data import SCORE_DATE, add_scoring_run
 
@@ -26,7 +27,14 @@ def test_readiness_says_when_the_served_day_ended_more_than_30_hours_ago(servers
     old_day = SCORE_DATE - timedelta(days=2)
     add_scoring_run(served.warehouse, "run-old", served.expected.scored, score_date=old_day,
                     scored_at=datetime.now(UTC) - timedelta(days=1))  # fmt: skip
-    publish(served.settings, warehouse=served.warehouse, score_date=old_day, rollback=True, reason="test")
+    publish(
+        served.settings,
+        outbox=record_events,
+        warehouse=served.warehouse,
+        score_date=old_day,
+        rollback=True,
+        reason="test",
+    )
     ready = served.client(key=None).get("/readyz")
     assert ready.status_code == 200  # reachable, so ready; stale says the data is old
     assert ready.json()["run_id"] == "run-old" and ready.json()["stale"] is True

@@ -10,6 +10,7 @@ import pytest
 
 from c360.serving.cursor import Cursor, cursor_key, encode
 from c360.serving.publish import publish
+from c360.webhooks.outbox import record_events
 from tests.api.conftest import Served, Servers
 from tests.api.test_auth import assert_problem
 from tests.serving.data import SCORE_DATE, add_scoring_run, tier
@@ -47,7 +48,7 @@ def test_a_cursor_keeps_reading_its_run_when_a_new_one_is_published(servers: Ser
     # run-2 inverts the scores: most High subscribers become Low and the other way round
     run2 = {sid: round(1 - s, 4) for sid, s in run1.items()}
     add_scoring_run(served.warehouse, "run-2", run2, score_date=SCORE_DATE + timedelta(days=1))
-    assert publish(served.settings, warehouse=served.warehouse).status == "published"
+    assert publish(served.settings, outbox=record_events, warehouse=served.warehouse).status == "published"
     rest = pages(client, risk_tier="High", limit=10, cursor=first["next_cursor"])
     seen = [row["subscriber_id"] for row in first["data"]] + [sid for page in rest for sid in page]
     assert seen == high1  # all of run-1's High list, each once
@@ -64,7 +65,7 @@ def test_a_cursor_of_a_dropped_run_is_410_and_a_forged_one_400(servers: Servers)
     assert_problem(client.get("/v1/health-scores", params={"cursor": forged}), 400, "invalid-request")
     for n in (2, 3):  # keep 2 runs: run-1's rows go when run-3 is published
         add_scoring_run(served.warehouse, f"run-{n}", served.expected.scored, score_date=SCORE_DATE + timedelta(n))
-        publish(served.settings, warehouse=served.warehouse)
+        publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     assert_problem(client.get("/v1/health-scores", params={"cursor": cursor}), 410, "cursor-expired")
 
 
@@ -76,7 +77,7 @@ def test_updated_since_returns_only_subscribers_whose_score_changed(servers: Ser
     add_scoring_run(
         served.warehouse, "run-2", {**served.expected.scored, **changed}, score_date=SCORE_DATE + timedelta(days=1)
     )
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     body = client.get("/v1/health-scores", params={"updated_since": synced_at.isoformat(), "limit": 1000}).json()
     assert sorted(row["subscriber_id"] for row in body["data"]) == sorted(changed)
     row = next(r for r in body["data"] if r["subscriber_id"] == "sub-0005")

@@ -17,9 +17,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from api.app import create_app
+from c360.auth.keys import api_keys
 from c360.serving import feed, queries
 from c360.serving.cursor import CURSOR_PATTERN, cursor_key
-from c360.serving.store import api_keys, utcnow
+from c360.serving.store import utcnow
 from tests.api.conftest import Served, build, make_settings
 from tests.serving.backends import Backend
 

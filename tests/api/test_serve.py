@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from c360.serving.keys import create_key
+from c360.auth.keys import create_key
 from c360.serving.migrate import upgrade
 from c360.serving.store import Store
 from c360.settings import get_settings

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from c360.serving.keys import create_key
+from c360.auth.keys import create_key
 from c360.serving.publish import publish
 from c360.settings import get_settings
+from c360.webhooks.outbox import record_events
 from tests.api.analytics_data import add_analytics_sources
 from tests.api.conftest import Served, _serve, build, clean_env  # noqa: F401 - a fixture used here
 from tests.serving.backends import Backend
@@ -32,7 +33,7 @@ def api(tmp_path_factory: pytest.TempPathFactory, clean_env: None) -> Iterator[S
     next_day = SCORE_DATE + timedelta(days=1)
     add_analytics_sources(served.warehouse, score_date=next_day)
     add_scoring_run(served.warehouse, "run-2", served.expected.scored, score_date=next_day)
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
     served.keys["dashboard"] = create_key(served.store, name="dashboard", scopes=DASHBOARD_SCOPES)[1]
     with contextlib.contextmanager(_serve)(served) as running:
         yield running

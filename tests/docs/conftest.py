@@ -16,11 +16,12 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from c360.serving.keys import create_key
+from c360.auth.keys import create_key
 from c360.serving.migrate import upgrade
 from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines, served_subscribers
 from c360.settings import Settings
+from c360.webhooks.outbox import record_events
 from tests.conftest import C360, REPO, free_port
 from tests.model.conftest import Built, built, trained  # noqa: F401  (the session's generated warehouse)
 
@@ -44,7 +45,7 @@ def deployment(trained: Built, tmp_path_factory: pytest.TempPathFactory) -> Iter
     trained.copy(home)
     settings = Settings(home=home, env="development", warehouse_lock_timeout=5)
     upgrade(settings)
-    publish(settings)
+    publish(settings, outbox=record_events)
     store = Store.from_settings(settings)
     key = create_key(store, name="demo", scopes=DEMO_SCOPES)[1]
     spare = create_key(store, name="spare", scopes=["scores:read"])[0].key_id  # for `c360 keys revoke "$KEY_ID"`

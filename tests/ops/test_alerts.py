@@ -17,9 +17,8 @@ import sqlalchemy as sa
 from c360.ops import monitors
 from c360.ops.alerts import AlertsJob, open_alerts
 from c360.ops.metrics import WorkerMetrics
-from c360.serving.inbox import accept, claim, mark_moved, unmoved_claims
-from c360.serving.store import event_inbox
 from c360.settings import Settings
+from c360.sources.inbox import accept, claim, event_inbox, mark_moved, unmoved_claims
 from c360.sources.ingest import ingest
 from c360.warehouse import Warehouse
 from c360.webhooks import endpoints

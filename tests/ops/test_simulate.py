@@ -14,18 +14,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from c360.auth.keys import create_key
 from c360.ops.landing import LandingJob
 from c360.ops.simulate import Simulator, new_day
 from c360.pipeline.run import run_pipeline
-from c360.serving.inbox import InboxJob
-from c360.serving.keys import create_key
 from c360.serving.migrate import upgrade
 from c360.serving.publish import publish_pending
 from c360.serving.queries import current_run
 from c360.serving.store import Store, dispose_engines
 from c360.sources.formats import SOURCES
+from c360.sources.inbox import InboxJob
 from c360.webhooks import endpoints
 from c360.webhooks.delivery import Engine
+from c360.webhooks.outbox import record_events
 from tests.model.conftest import AS_OF, DAYS, SCALE, SEED, Built, using_home
 from tests.webhooks.receiver import Receiver
 
@@ -43,7 +44,7 @@ def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_f
                                            "api_rate_limit": 100_000})  # fmt: skip
         upgrade(settings)
         store = Store.from_settings(settings)
-        publish_pending(settings, warehouse=warehouse, store=store)  # the baseline: AS_OF served
+        publish_pending(settings, record_events, warehouse=warehouse, store=store)  # the baseline: AS_OF served
         _, secret = endpoints.create(store, settings, url=receiver.url,
                                      event_types=["subscriber.risk_tier.changed"])  # fmt: skip
         _, key = create_key(store, name="simulator", scopes=["events:write"])
@@ -78,7 +79,7 @@ def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_f
 
         result = run_pipeline(warehouse, as_of=day.day)  # the 03:00 build, scoring, the day's run
         assert any(s.task == "sfe_daily_churn_scoring_task" and s.status == "ran" for s in result.steps), result
-        published = publish_pending(settings, warehouse=warehouse, store=store)
+        published = publish_pending(settings, record_events, warehouse=warehouse, store=store)
         run = current_run(store)
         assert run is not None and run.score_date == day.day, published
 

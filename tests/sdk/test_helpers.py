@@ -31,6 +31,7 @@ from c360_client.helpers import (
 from c360_client.models import HealthScore, HealthScoreRemovalReason, RiskTier, SubscriberProfile
 
 from c360.serving.publish import publish
+from c360.webhooks.outbox import record_events
 from tests.api.conftest import Served, Servers
 from tests.conftest import REPO, free_port
 from tests.serving.data import SCORE_DATE, add_scoring_run, tier
@@ -67,7 +68,7 @@ def test_sync_sends_everything_then_what_a_publish_changed(servers: Servers) -> 
     run2 = {sid: score for sid, score in before.items() if sid != dropped}  # dropped is not scored by run-2
     run2[moved] = 0.01 if before[moved] > 0.5 else 0.99
     add_scoring_run(served.warehouse, "run-2", run2, score_date=SCORE_DATE + timedelta(days=1))
-    publish(served.settings, warehouse=served.warehouse)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
 
     delta = c360.sync(full.next_token, page_size=1)  # two pages
     assert not delta.full and delta.next_token != full.next_token

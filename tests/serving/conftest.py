@@ -12,6 +12,7 @@ from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines
 from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
+from c360.webhooks.outbox import record_events
 from pipeline_sql.migrate import migrate
 from tests.serving.backends import STORES, Backend, backend_for
 from tests.serving.data import Expected, seed_warehouse
@@ -54,7 +55,7 @@ def seeded(wh: Warehouse) -> Expected:
 @pytest.fixture
 def published(serving: Settings, seeded: Expected) -> Expected:
     """The fixture data with run-1 published."""
-    publish(serving)
+    publish(serving, outbox=record_events)
     return seeded
 
 

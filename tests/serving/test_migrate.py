@@ -8,8 +8,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from c360.schema import metadata
 from c360.serving.migrate import head_revision, upgrade
-from c360.serving.store import Store, metadata
+from c360.serving.store import Store
 from c360.settings import Settings
 from tests.conftest import run_cli
 

@@ -15,10 +15,12 @@ import sqlalchemy as sa
 from c360.serving import feed, queries
 from c360.serving.publish import describe, publish, write_run
 from c360.serving.snapshot import ScoringRun
-from c360.serving.store import Store, served_runs, serving_versions, webhook_messages
+from c360.serving.store import Store, served_runs, serving_versions
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from c360.webhooks import endpoints
+from c360.webhooks.outbox import record_events
+from c360.webhooks.tables import webhook_messages
 from tests.conftest import run_cli
 from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, add_subscription_event, seed_warehouse
 
@@ -66,7 +68,9 @@ def test_a_run_scored_earlier_for_the_served_day_does_not_replace_it(
     serving: Settings, store: Store, wh: Warehouse, published: Expected
 ) -> None:
     earlier = served(store).scored_at - timedelta(hours=5)  # e.g. a slow worker publishing a stale run
-    result = write_run(store, serving, ScoringRun("run-early", SCORE_DATE, "m", earlier), [], None)
+    result = write_run(
+        store, serving, ScoringRun("run-early", SCORE_DATE, "m", earlier), [], None, outbox=record_events
+    )
     assert result.status == "superseded" and served(store).run_id == "run-1"
     assert "older than the run served for that day" in describe(result)
 
@@ -77,7 +81,7 @@ def test_a_rollback_needs_a_reason_serves_the_older_day_and_sends_no_events(
     endpoint(serving, store)
     new_day = SCORE_DATE + timedelta(days=1)
     add_scoring_run(wh, "run-2", {k: 0.95 for k in published.scored}, score_date=new_day)
-    assert publish(serving).status == "published"
+    assert publish(serving, outbox=record_events).status == "published"
     events_after_run_2 = len(messages(store))
     assert events_after_run_2 > 0
     refused = run_cli("publish", "--score-date", SCORE_DATE.isoformat(), "--rollback")
@@ -110,7 +114,7 @@ def test_a_cancelled_subscriber_keeps_a_tombstone_a_profile_an_event_and_a_feed_
         add_subscription_event(conn, {"id": "cx", "subscriber_id": "sub-0001", "type": "cancel", "at": cancel_at})
     scores = {k: v for k, v in published.scored.items() if k not in ("sub-0001", "sub-0002")}
     add_scoring_run(wh, "run-2", scores, score_date=day)
-    result = publish(serving)
+    result = publish(serving, outbox=record_events)
     assert (result.status, result.removed) == ("published", 2)
     run = served(store)
 
@@ -147,7 +151,7 @@ def test_profiles_are_as_of_the_published_day_whatever_dim_subscribers_was_built
             "UPDATE SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS SET as_of_date = '2026-01-01', lifetime_value = 0, "
             "tenure_days = 1"
         )
-    publish(serving)
+    publish(serving, outbox=record_events)
     profile = queries.get_profile(store, run=served(store), subscriber_id="sub-0005")
     assert profile["as_of_date"] == SCORE_DATE
     assert profile["tenure_days"] == 85 and profile["lifetime_value"] == pytest.approx(29.97)
@@ -181,7 +185,7 @@ def test_concurrent_publishes_each_compare_with_the_run_served_before_them(
     def go(day: object) -> None:
         try:
             barrier.wait()
-            publish(serving, score_date=day)  # type: ignore[arg-type]
+            publish(serving, outbox=record_events, score_date=day)  # type: ignore[arg-type]
         except BaseException as exc:  # pragma: no cover - reported below
             failures.append(exc)
 
@@ -220,7 +224,7 @@ def test_drivers_have_one_shape_whichever_target_scored(serving: Settings, store
             "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, PARSE_JSON(:drivers), 'run-sf'",
             {"day": day, "drivers": json.dumps(snowflake_drivers)},
         )
-    publish(serving)
+    publish(serving, outbox=record_events)
     run = served(store)
     embedded = HealthScore.model_validate(queries.get_health_score(store, run=run, subscriber_id="sub-0001"))
     assert [d.model_dump() for d in embedded.drivers or []] == [

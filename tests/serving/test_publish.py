@@ -17,6 +17,7 @@ from c360.serving.snapshot import ScoringRun
 from c360.serving.store import Store, score_history, served_runs, served_subscribers
 from c360.settings import Settings
 from c360.warehouse import Warehouse
+from c360.webhooks.outbox import record_events
 from tests.conftest import run_cli
 from tests.hostile import hostile_text
 from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, seed_warehouse, subscriber_id, tier
@@ -36,7 +37,7 @@ def row_count(store: Store, table: sa.Table) -> int:
 def test_publish_serves_the_runs_scores_and_the_profile_snapshot(
     serving: Settings, store: Store, seeded: Expected
 ) -> None:
-    result = publish(serving)
+    result = publish(serving, outbox=record_events)
     assert (result.run_id, result.status, result.subscribers) == ("run-1", "published", len(seeded.ids))
     run = served(store)
     assert (run.run_id, run.score_date) == ("run-1", SCORE_DATE)
@@ -63,9 +64,9 @@ def test_publish_serves_the_runs_scores_and_the_profile_snapshot(
 
 
 def test_publishing_the_same_run_again_changes_nothing(serving: Settings, store: Store, seeded: Expected) -> None:
-    publish(serving)
+    publish(serving, outbox=record_events)
     before = served(store)
-    again = publish(serving)
+    again = publish(serving, outbox=record_events)
     assert again.status == "already published"
     assert served(store) == before
     assert row_count(store, served_subscribers) == len(seeded.ids)
@@ -79,7 +80,7 @@ def test_a_new_run_carries_the_previous_tier_and_keeps_updated_at_where_nothing_
     unchanged, moved = "sub-0001", "sub-0004"  # 0.37 High stays; 0.48 High drops to Low
     before = queries.get_health_score(store, run=first, subscriber_id=unchanged)
     add_scoring_run(wh, "run-2", {**published.scored, moved: 0.02}, score_date=SCORE_DATE + timedelta(days=1))
-    result = publish(serving)
+    result = publish(serving, outbox=record_events)
     assert (result.run_id, result.previous_run_id) == ("run-2", "run-1")
     second = served(store)
     kept = queries.get_health_score(store, run=second, subscriber_id=unchanged)
@@ -97,10 +98,10 @@ SQLITE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 @SQLITE
 def test_only_the_last_runs_rows_are_kept(serving: Settings, store: Store, wh: Warehouse) -> None:
     expected = seed_warehouse(wh, subscribers=5)
-    publish(serving)
+    publish(serving, outbox=record_events)
     for n in range(2, 6):  # serving_keep_runs defaults to 3
         add_scoring_run(wh, f"run-{n}", expected.scored, score_date=SCORE_DATE + timedelta(days=n))
-        publish(serving)
+        publish(serving, outbox=record_events)
     with store.read() as conn:
         runs = conn.execute(sa.select(served_runs.c.run_id, served_runs.c.pruned).order_by(served_runs.c.seq)).all()
         kept = {row[0] for row in conn.execute(sa.select(served_subscribers.c.run_seq).distinct())}
@@ -132,7 +133,7 @@ def test_a_publish_failing_midway_rolls_back_completely(serving: Settings, store
     row = {"subscriber_id": subscriber_id(1), "churn_risk_score": 0.5, "risk_tier": "High", "drivers": None}
     rows = [row, {**row, "churn_risk_score": 0.6}]  # the same subscriber twice: the primary key refuses it
     with pytest.raises(sa.exc.IntegrityError):
-        write_run(store, serving, run, rows, None)
+        write_run(store, serving, run, rows, None, outbox=record_events)
     assert served(store).run_id == "run-1"
     assert row_count(store, served_runs) == 1
     assert row_count(store, served_subscribers) == len(published.ids)
@@ -141,7 +142,7 @@ def test_a_publish_failing_midway_rolls_back_completely(serving: Settings, store
 @SQLITE
 def test_publish_without_scores_fails_clearly(serving: Settings, wh: Warehouse) -> None:
     with pytest.raises(NothingToPublish):
-        publish(serving)
+        publish(serving, outbox=record_events)
     result = run_cli("publish")
     assert result.returncode == 1
     assert "no scoring run" in result.stderr and "Traceback" not in result.stderr
@@ -163,7 +164,7 @@ def test_the_worker_job_publishes_each_newer_run_once(
     serving: Settings, store: Store, wh: Warehouse, seeded: Expected
 ) -> None:
     reports: list[str] = []
-    job = PublishJob(serving, report=reports.append)
+    job = PublishJob(serving, record_events, report=reports.append)
     job.tick()
     job.tick()  # nothing newer: no second publish
     assert served(store).run_id == "run-1" and len(reports) == 1
@@ -212,7 +213,9 @@ def test_property_any_text_from_the_warehouse_is_published_or_set_aside_with_a_r
              "model_version": "m", "drivers": [{"feature": segment, "value": plan}]}
             for sid, plan, segment in values
         ]  # fmt: skip
-        result = write_run(store, serving, ScoringRun(f"hostile-{n}", SCORE_DATE, "m", now), rows, None)
+        result = write_run(
+            store, serving, ScoringRun(f"hostile-{n}", SCORE_DATE, "m", now), rows, None, outbox=record_events
+        )
         assert result.status == "published"
         assert result.subscribers + len(result.set_aside) == len(rows)
         assert all(r.startswith("subscriber_id: ") for r in result.set_aside)

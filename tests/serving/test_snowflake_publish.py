@@ -13,6 +13,7 @@ from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines
 from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
+from c360.webhooks.outbox import record_events
 from pipeline_sql.migrate import template_variables
 from pipeline_sql.scripts import load_scripts
 from tests.serving.data import seed_warehouse
@@ -42,7 +43,7 @@ def snowflake(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
 def test_publish_reads_a_snowflake_warehouse(snowflake: tuple[Settings, Warehouse]) -> None:
     settings, warehouse = snowflake
     expected = seed_warehouse(warehouse)
-    result = publish(settings)
+    result = publish(settings, outbox=record_events)
     assert result.status == "published" and result.subscribers == len(expected.ids)
     store = Store.from_settings(settings)
     run = queries.current_run(store)
@@ -50,4 +51,4 @@ def test_publish_reads_a_snowflake_warehouse(snowflake: tuple[Settings, Warehous
     some = next(iter(expected.scored))
     health = queries.get_health_score(store, run=run, subscriber_id=some)
     assert health["churn_risk_score"] == pytest.approx(expected.scored[some])
-    assert publish(settings).status == "already published"
+    assert publish(settings, outbox=record_events).status == "already published"

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from c360.errors import SourceFileError
 from c360.pipeline.status import summarize
-from c360.serving.inbox import SUBSCRIBER_TASK_PROCEDURE
+from c360.sources.inbox import SUBSCRIBER_TASK_PROCEDURE
 from c360.sources.ingest import LoadResult, ingest
 from c360.warehouse import Warehouse
 from pipeline_sql import runtime

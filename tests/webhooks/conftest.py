@@ -23,11 +23,13 @@ import sqlalchemy as sa
 from c360.serving.migrate import upgrade
 from c360.serving.publish import PublishResult, write_run
 from c360.serving.snapshot import ScoringRun
-from c360.serving.store import Store, dispose_engines, webhook_attempts, webhook_messages
+from c360.serving.store import Store, dispose_engines
 from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
 from c360.webhooks import endpoints
 from c360.webhooks.delivery import Engine
+from c360.webhooks.outbox import record_events
+from c360.webhooks.tables import webhook_attempts, webhook_messages
 from tests.serving.backends import STORES, Backend, backend_for
 from tests.webhooks.receiver import Receiver
 
@@ -71,7 +73,9 @@ class Hooks:
                           "direction": "increases_risk"}]}
             for sid, score in scores.items()
         ]  # fmt: skip
-        return write_run(self.store, self.settings, ScoringRun(f"run-{n}", day, "churn-test", now), rows, None)
+        return write_run(
+            self.store, self.settings, ScoringRun(f"run-{n}", day, "churn-test", now), rows, None, outbox=record_events
+        )
 
     def messages(self, endpoint_id: str | None = None) -> list[sa.Row[Any]]:
         query = sa.select(webhook_messages).order_by(webhook_messages.c.seq)

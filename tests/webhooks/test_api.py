@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from api.app import create_app
+from c360.auth.keys import create_key
 from c360.errors import ConfigError
-from c360.serving.keys import create_key
-from c360.serving.store import webhook_endpoints
 from c360.settings import Settings
+from c360.webhooks.tables import webhook_endpoints
 from tests.serving.backends import live_server
 from tests.webhooks.conftest import Hooks
 from tests.webhooks.receiver import Receiver

@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from c360.serving.store import webhook_endpoints
 from c360.webhooks import endpoints, messages
+from c360.webhooks.tables import webhook_endpoints
 from tests.webhooks.conftest import Hooks
 from tests.webhooks.receiver import Delivery, Receiver
 

@@ -87,13 +87,13 @@ def warehouse_of(hooks: Hooks) -> Warehouse:
 def test_publish_from_the_warehouse_writes_the_events_and_a_repeat_writes_nothing(hooks: Hooks) -> None:
     wh = warehouse_of(hooks)
     expected = seed_warehouse(wh, subscribers=20)
-    assert publish(hooks.settings).status == "published"  # baseline
+    assert publish(hooks.settings, outbox=record_events).status == "published"  # baseline
     hooks.endpoint("http://127.0.0.1:9/hook", [HIGH])
     lows = [sid for sid, score in expected.scored.items() if score < 0.3]
     add_scoring_run(wh, "run-2", {**expected.scored, **dict.fromkeys(lows, 0.95)}, score_date=SCORE_DATE + timedelta(1))
-    assert publish(hooks.settings).status == "published"
+    assert publish(hooks.settings, outbox=record_events).status == "published"
     assert sorted(r.subscriber_id for r in hooks.messages()) == sorted(lows)
-    assert publish(hooks.settings).status == "already published"
+    assert publish(hooks.settings, outbox=record_events).status == "already published"
     assert len(hooks.messages()) == len(lows)
 
 
@@ -103,7 +103,7 @@ def test_a_publish_killed_before_commit_writes_no_events_and_its_retry_writes_th
 ) -> None:
     wh = warehouse_of(hooks)
     expected = seed_warehouse(wh, subscribers=20)
-    publish(hooks.settings)
+    publish(hooks.settings, outbox=record_events)
     hooks.endpoint("http://127.0.0.1:9/hook", [HIGH])
     add_scoring_run(wh, "run-2", dict.fromkeys(expected.scored, 0.95), score_date=SCORE_DATE + timedelta(1))
     env = hooks.env(backend)

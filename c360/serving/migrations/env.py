@@ -1,10 +1,11 @@
-"""Alembic environment of the serving store: the URL and connection come from ``c360.serving.migrate``."""
+"""Alembic environment of the serving store: the URL and connection come from ``c360.serving.migrate``, the
+tables from ``c360.schema`` (every table of the store, wherever it is defined)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from c360.serving.store import metadata
+from c360.schema import metadata
 
 config = context.config
 

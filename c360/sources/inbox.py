@@ -18,7 +18,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from c360.serving.store import Store, event_inbox, utcnow
+from c360.serving.store import Store, UTCDateTime, metadata, utcnow
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 
@@ -26,6 +26,20 @@ log = logging.getLogger(__name__)
 
 SUBSCRIBER_TASK_PROCEDURE = "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS"
 _PRUNE_EVERY = 3600.0
+
+# Subscription events accepted by the API, until the worker has landed them in RAW_SUBSCRIBER_EVENTS.
+event_inbox = sa.Table(
+    "event_inbox",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("batch_id", sa.String(36), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("move_id", sa.String(36)),  # claimed by one warehouse load (its batch id in RAW_LOAD_HISTORY)
+    sa.Column("moved_at", UTCDateTime),
+    sa.Index("ix_event_inbox_move", "moved_at", "move_id"),
+)
 
 
 def accept(store: Store, *, payloads: list[str], key_id: str) -> str:

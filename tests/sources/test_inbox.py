@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from c360.auth.keys import create_key
 from c360.errors import redacted_traceback, summary
-from c360.serving import inbox
-from c360.serving.keys import create_key
-from c360.serving.store import Store, event_inbox
+from c360.serving.store import Store
 from c360.settings import Settings
+from c360.sources import inbox
+from c360.sources.inbox import event_inbox
 from c360.sources.ingest import load_payloads
 from c360.warehouse import Warehouse
 from tests.conftest import C360

@@ -18,11 +18,23 @@ import sqlalchemy as sa
 
 from c360.errors import ConfigError
 from c360.serving.errors import KeyNotFound, Unauthorized
-from c360.serving.store import Store, api_keys, utcnow
+from c360.serving.store import Store, UTCDateTime, metadata, utcnow
 
 SCOPES = ("scores:read", "profiles:read", "webhooks:manage", "events:write", "analytics:read", "admin")
 _KEY = re.compile(r"^c360_(?P<key_id>[0-9a-f]{8})_(?P<secret>[A-Za-z0-9_-]{43})$")
 _NAME = re.compile(r"^[\w .:@-]{1,100}$")
+
+# API keys: only a SHA-256 of the key is stored; key_id is the lookup prefix printed in the key.
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("key_hash", sa.String(64), nullable=False),
+    sa.Column("scopes", sa.String(200), nullable=False),  # comma-separated
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+)
 
 
 @dataclass(frozen=True)

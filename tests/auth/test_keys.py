@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from c360.auth import keys
+from c360.auth.keys import api_keys
 from c360.errors import ConfigError
-from c360.serving import keys
 from c360.serving.errors import KeyNotFound, Unauthorized
-from c360.serving.store import Store, api_keys
+from c360.serving.store import Store
 from tests.conftest import run_cli
 
 
