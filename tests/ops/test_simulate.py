@@ -44,7 +44,7 @@ def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_f
                                            "api_rate_limit": 100_000})  # fmt: skip
         upgrade(settings)
         store = Store.from_settings(settings)
-        publish_pending(settings, record_events, warehouse=warehouse, store=store)  # the baseline: AS_OF served
+        publish_pending(settings, warehouse=warehouse, store=store, outbox=record_events)  # the baseline: AS_OF served
         _, secret = endpoints.create(store, settings, url=receiver.url,
                                      event_types=["subscriber.risk_tier.changed"])  # fmt: skip
         _, key = create_key(store, name="simulator", scopes=["events:write"])
@@ -79,7 +79,7 @@ def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_f
 
         result = run_pipeline(warehouse, as_of=day.day)  # the 03:00 build, scoring, the day's run
         assert any(s.task == "sfe_daily_churn_scoring_task" and s.status == "ran" for s in result.steps), result
-        published = publish_pending(settings, record_events, warehouse=warehouse, store=store)
+        published = publish_pending(settings, warehouse=warehouse, store=store, outbox=record_events)
         run = current_run(store)
         assert run is not None and run.score_date == day.day, published
 
