@@ -54,7 +54,8 @@ def template_variables(target: Target = "snowflake") -> dict[str, str]:
 
     Snowflake's tasks run on their own, so the thresholds they pass to the model's procedures are fixed
     when the tasks are created: changing C360_RISK_TIER_*, C360_MODEL_MIN_TEST_AUC or C360_MODEL_PSI_ALERT
-    changes R__tasks.sql's checksum, and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks
+    changes R__tasks.sql's checksum (C360_MODEL_MAX_CALIBRATION_ERROR and C360_MODEL_GATE_BOOTSTRAP:
+    R__procedures.sql's), and the next ``c360 migrate`` re-creates the tasks. On DuckDB the tasks
     pass NULL and the native procedures read the settings when they run (SFE_MONITOR_MODEL: its defaults).
     """
     settings = get_settings()
@@ -64,6 +65,8 @@ def template_variables(target: Target = "snowflake") -> dict[str, str]:
         "risk_tier_medium": settings.risk_tier_medium,
         "model_min_test_auc": settings.model_min_test_auc,
         "model_psi_alert": settings.model_psi_alert,
+        "model_max_calibration_error": settings.model_max_calibration_error,
+        "model_gate_bootstrap": settings.model_gate_bootstrap,
     }
     for name, value in thresholds.items():
         values[name] = repr(float(value)) if target == "snowflake" else "NULL"

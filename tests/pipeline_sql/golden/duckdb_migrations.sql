@@ -225,7 +225,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
   ]
 }', now());
 
--- R__procedures.sql (checksum 9ae5b4e8d341, target duckdb)
+-- R__procedures.sql (checksum 7ccec17c5b54, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
