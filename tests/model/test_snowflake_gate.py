@@ -98,7 +98,7 @@ def test_the_snowflake_gate_computes_gate_pys_numbers_on_the_same_rows(fakesnow_
     )
     better = checks["not_worse_than_current"]
     assert better["value"] == pytest.approx(auc(y, p) - auc(y, p_current), abs=1e-12)
-    low, high = gate.bootstrap_difference(y, p, p_current, LIMITS.bootstrap)
+    low, _ = gate.bootstrap_difference(y, p, p_current, LIMITS.bootstrap)
     assert better["passed"] is True and low > 0  # clearly better by gate.py's interval, passed here too
     assert "against churn-sfml-current on the same 800 test rows" in better["detail"]
 
@@ -108,7 +108,7 @@ def test_a_deliberately_worse_candidate_is_refused_on_snowflake(fakesnow_warehou
     world["p"], world["p_current"] = world["p_current"], world["p"]  # the candidate is the noisy one
     checks = _by_name(_run_gate(fakesnow_warehouse, world))
     worse = checks["not_worse_than_current"]
-    low, high = gate.bootstrap_difference(world["y"], world["p"], world["p_current"], LIMITS.bootstrap)
+    _, high = gate.bootstrap_difference(world["y"], world["p"], world["p_current"], LIMITS.bootstrap)
     assert high < 0  # gate.py refuses it
     assert worse["passed"] is False and "wholly below 0: worse" in worse["detail"]
 
