@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from c360.pipeline.run import run_pipeline
 from tests.model.conftest import AS_OF, Built, using_home
+
+pytestmark = pytest.mark.slow  # trains a model inside a whole pipeline run
 
 
 def test_pipeline_run_trains_when_no_model_is_current_then_scores(built: Built, home: Path) -> None:

@@ -20,6 +20,8 @@ from c360.warehouse import DuckDBConnection, Warehouse
 from tests.conftest import run_cli
 from tests.model.conftest import AS_OF, Built
 
+pytestmark = pytest.mark.slow  # needs the trained model (a training run per session and worker)
+
 SCORES = "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES"
 
 
