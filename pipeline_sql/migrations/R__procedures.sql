@@ -238,6 +238,9 @@ BEGIN
     min_auc := gate;
     DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE WHERE model_version = :model_version;
     {% include "models/marts/churn_model_gate.sql" %}
+    -- the training population's bins, which scoring's drift (PSI) compares each day with
+    DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE WHERE model_version = :model_version;
+    {% include "models/marts/churn_feature_reference.sql" %}
     accepted := (
         SELECT BOOLAND_AGG(passed) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE WHERE model_version = :model_version
     );
@@ -329,7 +332,8 @@ END;
 $$;
 
 -- sfe_daily_churn_scoring_task: every active subscriber of a day scored by the current model, into
--- FCT_CUSTOMER_HEALTH_SCORES (scoring a date again replaces it), with the run's monitoring.
+-- FCT_CUSTOMER_HEALTH_SCORES (scoring a date again replaces it), with the run's monitoring: tiers, score
+-- distribution and each feature's drift (PSI) against the model's training population, as on DuckDB.
 -- Tiers: High from TIER_HIGH (default 0.30), Medium from TIER_MEDIUM (0.10), else Low.
 -- On DuckDB, c360.model.procedures.score_churn does the same with exact per-subscriber SHAP drivers.
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
@@ -443,6 +447,7 @@ BEGIN
 
     SELECT :RUN_ID, :AS_OF, :model_version, metric, name, value, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (SELECT * FROM tiers UNION ALL SELECT * FROM distribution) AS monitor;
+    {% include "models/marts/scoring_drift.sql" %}
     COMMIT;
 
     scored := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES WHERE score_date = :AS_OF);

@@ -23,7 +23,7 @@ MINE = re.compile(
     r"\b(SFE_BUILD_TRAINING_SET|SFE_BUILD_SCORING_FEATURES|SFE_TRAIN_CHURN_CLASSIFIER|SFE_SCORE_CHURN|"
     r"sfe_daily_churn_scoring_task|sfe_weekly_training_task|V_CHURN_TRAINING_TRAIN|V_CHURN_TRAINING_TEST|"
     r"V_CHURN_MODEL_CURRENT|FCT_CHURN_TRAINING|FCT_CHURN_SCORING_FEATURES|CHURN_MODEL_REGISTRY|"
-    r"CHURN_FEATURE_IMPORTANCE|FCT_SCORING_MONITOR|CHURN_MODEL_GATE)\b",
+    r"CHURN_FEATURE_IMPORTANCE|FCT_SCORING_MONITOR|CHURN_MODEL_GATE|CHURN_FEATURE_REFERENCE)\b",
     re.I,
 )
 SCRIPTING = re.compile(r"^(DECLARE|BEGIN|IF|ELSE|END)\b", re.I)
@@ -60,6 +60,9 @@ def test_the_snowflake_ml_procedures_use_classification_predict_and_the_gate() -
     assert (
         "SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(\n                INPUT_DATA => OBJECT_CONSTRUCT(*)" in text
     )
+    # drift on Snowflake: training keeps the population's bins, scoring records PSI (scoring_drift.sql)
+    assert "INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE" in text
+    assert "'psi',\n    feature," in text
     assert "-- c360:duckdb-native c360.model.procedures:train_churn_classifier" in text
     assert "-- c360:duckdb-native c360.model.procedures:score_churn" in text
     assert "AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task" in text

@@ -306,6 +306,16 @@ ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN failed_pay
 ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN days_since_cancellation_ticket NUMBER(38, 0);
 ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN cancellation_tickets_decayed FLOAT;
 
+-- V007__drift_reference.sql (checksum f90dbb0d7cb4, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (
+    model_version               VARCHAR NOT NULL,
+    feature                     VARCHAR NOT NULL,
+    bin                         INTEGER NOT NULL,
+    upper_edge                  FLOAT,                   -- numeric bins, NULL for the last
+    category                    VARCHAR,                 -- categorical bins
+    share                       FLOAT NOT NULL
+);
+
 -- R__feature_labels.sql (checksum bab7fa039372, target snowflake)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (
     feature  VARCHAR NOT NULL,
@@ -549,7 +559,7 @@ SELECT * FROM final;
 END;
 $$;
 
--- R__procedures.sql (checksum d892c3426b0c, target snowflake)
+-- R__procedures.sql (checksum 7d57a93b5635, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -2130,6 +2140,95 @@ SELECT :model_version, check_name, passed, value, threshold, detail, CURRENT_TIM
 FROM checks
 ORDER BY position;
 
+    -- the training population's bins, which scoring's drift (PSI) compares each day with
+    DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE WHERE model_version = :model_version;
+    -- CHURN_FEATURE_REFERENCE of :model_version: the train split's bins and shares per feature, as
+-- c360/model/monitor.py's reference_bins (deciles by linear interpolation, ties merged; categories).
+INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (model_version, feature, bin, upper_edge, category, share)
+WITH train AS (
+    SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'train'
+),
+
+numeric_values AS (
+    SELECT LOWER(feature) AS feature, value
+    FROM (
+        SELECT
+            engagement_score::FLOAT AS engagement_score, reads_per_day_30d::FLOAT AS reads_per_day_30d,
+            engagement_trend::FLOAT AS engagement_trend, days_since_last_read::FLOAT AS days_since_last_read,
+            support_tickets_count::FLOAT AS support_tickets_count, support_tickets_30d::FLOAT AS support_tickets_30d,
+            cancellation_tickets_30d::FLOAT AS cancellation_tickets_30d,
+            subscription_tenure_days::FLOAT AS subscription_tenure_days,
+            failed_payments_30d::FLOAT AS failed_payments_30d, downgrades_90d::FLOAT AS downgrades_90d,
+            days_since_failed_payment::FLOAT AS days_since_failed_payment,
+            failed_payments_decayed::FLOAT AS failed_payments_decayed,
+            days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
+            cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
+        FROM train
+    ) UNPIVOT (value FOR feature IN (
+        engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+        support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
+        downgrades_90d, days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket,
+        cancellation_tickets_decayed
+    ))
+),
+
+deciles AS (
+    SELECT
+        feature,
+        PERCENTILE_CONT(0.1) WITHIN GROUP (ORDER BY value) AS q1,
+        PERCENTILE_CONT(0.2) WITHIN GROUP (ORDER BY value) AS q2,
+        PERCENTILE_CONT(0.3) WITHIN GROUP (ORDER BY value) AS q3,
+        PERCENTILE_CONT(0.4) WITHIN GROUP (ORDER BY value) AS q4,
+        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY value) AS q5,
+        PERCENTILE_CONT(0.6) WITHIN GROUP (ORDER BY value) AS q6,
+        PERCENTILE_CONT(0.7) WITHIN GROUP (ORDER BY value) AS q7,
+        PERCENTILE_CONT(0.8) WITHIN GROUP (ORDER BY value) AS q8,
+        PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY value) AS q9
+    FROM numeric_values
+    GROUP BY feature
+),
+
+edges AS (
+    SELECT DISTINCT LOWER(feature) AS feature, edge
+    FROM deciles UNPIVOT (edge FOR level IN (q1, q2, q3, q4, q5, q6, q7, q8, q9))
+),
+
+-- each edge's cumulative share (values at or below it); the last bin takes the rest
+cumulative AS (
+    SELECT e.feature, e.edge, COUNT_IF(v.value <= e.edge) / COUNT(*) AS below
+    FROM edges AS e
+    INNER JOIN numeric_values AS v ON v.feature = e.feature
+    GROUP BY e.feature, e.edge
+),
+
+numbered AS (
+    SELECT feature, edge, below, ROW_NUMBER() OVER (PARTITION BY feature ORDER BY edge) AS bin FROM cumulative
+),
+
+numeric_bins AS (
+    SELECT
+        feature,
+        bin,
+        edge AS upper_edge,
+        below - COALESCE(LAG(below) OVER (PARTITION BY feature ORDER BY bin), 0) AS share
+    FROM numbered
+    UNION ALL
+    SELECT feature, MAX(bin) + 1, NULL, 1 - MAX(below) FROM numbered GROUP BY feature
+),
+
+categories AS (
+    SELECT 'plan' AS feature, plan AS category, COUNT(*) / (SELECT COUNT(*) FROM train) AS share
+    FROM train GROUP BY plan
+    UNION ALL
+    SELECT 'acquisition_channel', acquisition_channel, COUNT(*) / (SELECT COUNT(*) FROM train)
+    FROM train GROUP BY acquisition_channel
+)
+
+SELECT :model_version, feature, bin, upper_edge, NULL, share FROM numeric_bins
+UNION ALL
+SELECT :model_version, feature, ROW_NUMBER() OVER (PARTITION BY feature ORDER BY category), NULL, category, share
+FROM categories;
+
     accepted := (
         SELECT BOOLAND_AGG(passed) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE WHERE model_version = :model_version
     );
@@ -2330,6 +2429,104 @@ BEGIN
 
     SELECT :RUN_ID, :AS_OF, :model_version, metric, name, value, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (SELECT * FROM tiers UNION ALL SELECT * FROM distribution) AS monitor;
+    -- FCT_SCORING_MONITOR's PSI rows of the score date :as_of on Snowflake: each feature of the day's scoring
+-- population against the training population of :model_version (CHURN_FEATURE_REFERENCE), as
+-- c360/model/monitor.py's drift: PSI = sum((a - e) * ln(a / e)) over the bins, shares floored at 0.0001, a
+-- categorical feature's categories unseen in training in a bin of their own (expected share 0).
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (run_id, score_date, model_version, metric, name, value, recorded_at)
+WITH scoring AS (
+    SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES WHERE snapshot_date = :as_of::DATE
+),
+
+numeric_values AS (
+    SELECT LOWER(feature) AS feature, value
+    FROM (
+        SELECT
+            engagement_score::FLOAT AS engagement_score, reads_per_day_30d::FLOAT AS reads_per_day_30d,
+            engagement_trend::FLOAT AS engagement_trend, days_since_last_read::FLOAT AS days_since_last_read,
+            support_tickets_count::FLOAT AS support_tickets_count, support_tickets_30d::FLOAT AS support_tickets_30d,
+            cancellation_tickets_30d::FLOAT AS cancellation_tickets_30d,
+            subscription_tenure_days::FLOAT AS subscription_tenure_days,
+            failed_payments_30d::FLOAT AS failed_payments_30d, downgrades_90d::FLOAT AS downgrades_90d,
+            days_since_failed_payment::FLOAT AS days_since_failed_payment,
+            failed_payments_decayed::FLOAT AS failed_payments_decayed,
+            days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
+            cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
+        FROM scoring
+    ) UNPIVOT (value FOR feature IN (
+        engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+        support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
+        downgrades_90d, days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket,
+        cancellation_tickets_decayed
+    ))
+),
+
+reference AS (
+    SELECT feature, bin, upper_edge, category, share
+    FROM SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE
+    WHERE model_version = :model_version
+),
+
+-- the day's share at or below each numeric upper edge (the last bin: all of them)
+cumulative AS (
+    SELECT
+        r.feature,
+        r.bin,
+        r.share AS expected,
+        COUNT_IF(r.upper_edge IS NULL OR v.value <= r.upper_edge) / COUNT(*) AS below
+    FROM reference AS r
+    INNER JOIN numeric_values AS v ON v.feature = r.feature
+    WHERE r.category IS NULL
+    GROUP BY r.feature, r.bin, r.share
+),
+
+categorical_values AS (
+    SELECT 'plan' AS feature, plan AS category FROM scoring
+    UNION ALL
+    SELECT 'acquisition_channel', acquisition_channel FROM scoring
+),
+
+categorical_bins AS (
+    SELECT
+        v.feature,
+        r.bin,
+        COALESCE(r.share, 0) AS expected,
+        COUNT(*) / SUM(COUNT(*)) OVER (PARTITION BY v.feature) AS actual
+    FROM categorical_values AS v
+    LEFT JOIN reference AS r ON r.feature = v.feature AND r.category = v.category
+    GROUP BY v.feature, r.bin, r.share
+    UNION ALL
+    -- training categories nobody has on the day
+    SELECT r.feature, r.bin, r.share, 0
+    FROM reference AS r
+    WHERE
+        r.category IS NOT NULL
+        AND NOT EXISTS (
+            SELECT 1 FROM categorical_values AS v WHERE v.feature = r.feature AND v.category = r.category
+        )
+),
+
+shares AS (
+    SELECT
+        feature,
+        expected,
+        below - COALESCE(LAG(below) OVER (PARTITION BY feature ORDER BY bin), 0) AS actual
+    FROM cumulative
+    UNION ALL
+    SELECT feature, expected, actual FROM categorical_bins
+)
+
+SELECT
+    :run_id,
+    :as_of::DATE,
+    :model_version,
+    'psi',
+    feature,
+    SUM((GREATEST(actual, 0.0001) - GREATEST(expected, 0.0001)) * LN(GREATEST(actual, 0.0001) / GREATEST(expected, 0.0001))),
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+FROM shares
+GROUP BY feature;
+
     COMMIT;
 
     scored := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES WHERE score_date = :AS_OF);
