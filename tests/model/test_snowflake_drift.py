@@ -13,9 +13,9 @@ import pytest
 from c360.model import monitor
 from c360.model.features import FEATURES, Snapshots
 from c360.warehouse import Warehouse
+from pipeline_sql.scripts import render_model
 from tests.pipeline_sql.conftest import fakesnow_warehouse  # noqa: F401
 
-MARTS = Path(__file__).parents[2] / "pipeline_sql" / "models" / "marts"
 DAY = date(2026, 11, 24)
 NUMERIC = [f.name for f in FEATURES if f.kind == "numeric"]
 pytestmark = pytest.mark.slow  # fakesnow translates every statement: tens of seconds on a busy machine
@@ -75,9 +75,9 @@ def test_snowflake_scoring_records_the_psi_monitor_py_computes(fakesnow_warehous
             scoring,
             {"snapshot_date DATE": f"'{DAY}'"},
         )
-        conn.execute((MARTS / "churn_feature_reference.sql").read_text(), {"model_version": "churn-sfml-1"})
+        conn.execute(render_model("models/marts/churn_feature_reference.sql"), {"model_version": "churn-sfml-1"})
         conn.execute(
-            (MARTS / "scoring_drift.sql").read_text(),
+            render_model("models/marts/scoring_drift.sql"),
             {"model_version": "churn-sfml-1", "as_of": DAY, "run_id": "run-1"},
         )
         recorded = conn.query(

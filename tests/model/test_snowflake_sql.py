@@ -57,9 +57,7 @@ def test_the_snowflake_ml_procedures_use_classification_predict_and_the_gate() -
     assert "COALESCE(MIN_TEST_AUC, 0.80)" in text
     # the relative gate: the checks of gate.py in SQL (churn_model_gate.sql), kept in CHURN_MODEL_GATE
     assert "INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE" in text and "IF (accepted) THEN" in text
-    assert (
-        "SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(\n                INPUT_DATA => OBJECT_CONSTRUCT(*)" in text
-    )
+    assert "SET p_current = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input)" in text
     # drift on Snowflake: training keeps the population's bins, scoring records PSI (scoring_drift.sql)
     assert "INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE" in text
     assert "'psi',\n    feature," in text

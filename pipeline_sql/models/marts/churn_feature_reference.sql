@@ -1,32 +1,11 @@
 -- CHURN_FEATURE_REFERENCE of :model_version: the train split's bins and shares per feature, as
 -- c360/model/monitor.py's reference_bins (deciles by linear interpolation, ties merged; categories).
 INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (model_version, feature, bin, upper_edge, category, share)
-WITH train AS (
+WITH population AS (
     SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'train'
 ),
 
-numeric_values AS (
-    SELECT LOWER(feature) AS feature, value
-    FROM (
-        SELECT
-            engagement_score::FLOAT AS engagement_score, reads_per_day_30d::FLOAT AS reads_per_day_30d,
-            engagement_trend::FLOAT AS engagement_trend, days_since_last_read::FLOAT AS days_since_last_read,
-            support_tickets_count::FLOAT AS support_tickets_count, support_tickets_30d::FLOAT AS support_tickets_30d,
-            cancellation_tickets_30d::FLOAT AS cancellation_tickets_30d,
-            subscription_tenure_days::FLOAT AS subscription_tenure_days,
-            failed_payments_30d::FLOAT AS failed_payments_30d, downgrades_90d::FLOAT AS downgrades_90d,
-            days_since_failed_payment::FLOAT AS days_since_failed_payment,
-            failed_payments_decayed::FLOAT AS failed_payments_decayed,
-            days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
-            cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
-        FROM train
-    ) UNPIVOT (value FOR feature IN (
-        engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
-        support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
-        downgrades_90d, days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket,
-        cancellation_tickets_decayed
-    ))
-),
+{% include "models/marts/numeric_feature_values.sql" %}
 
 deciles AS (
     SELECT
@@ -73,11 +52,11 @@ numeric_bins AS (
 ),
 
 categories AS (
-    SELECT 'plan' AS feature, plan AS category, COUNT(*) / (SELECT COUNT(*) FROM train) AS share
-    FROM train GROUP BY plan
+    SELECT 'plan' AS feature, plan AS category, COUNT(*) / (SELECT COUNT(*) FROM population) AS share
+    FROM population GROUP BY plan
     UNION ALL
-    SELECT 'acquisition_channel', acquisition_channel, COUNT(*) / (SELECT COUNT(*) FROM train)
-    FROM train GROUP BY acquisition_channel
+    SELECT 'acquisition_channel', acquisition_channel, COUNT(*) / (SELECT COUNT(*) FROM population)
+    FROM population GROUP BY acquisition_channel
 )
 
 SELECT :model_version, feature, bin, upper_edge, NULL, share FROM numeric_bins

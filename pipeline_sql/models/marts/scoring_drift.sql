@@ -3,32 +3,11 @@
 -- c360/model/monitor.py's drift: PSI = sum((a - e) * ln(a / e)) over the bins, shares floored at 0.0001, a
 -- categorical feature's categories unseen in training in a bin of their own (expected share 0).
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (run_id, score_date, model_version, metric, name, value, recorded_at)
-WITH scoring AS (
+WITH population AS (
     SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES WHERE snapshot_date = :as_of::DATE
 ),
 
-numeric_values AS (
-    SELECT LOWER(feature) AS feature, value
-    FROM (
-        SELECT
-            engagement_score::FLOAT AS engagement_score, reads_per_day_30d::FLOAT AS reads_per_day_30d,
-            engagement_trend::FLOAT AS engagement_trend, days_since_last_read::FLOAT AS days_since_last_read,
-            support_tickets_count::FLOAT AS support_tickets_count, support_tickets_30d::FLOAT AS support_tickets_30d,
-            cancellation_tickets_30d::FLOAT AS cancellation_tickets_30d,
-            subscription_tenure_days::FLOAT AS subscription_tenure_days,
-            failed_payments_30d::FLOAT AS failed_payments_30d, downgrades_90d::FLOAT AS downgrades_90d,
-            days_since_failed_payment::FLOAT AS days_since_failed_payment,
-            failed_payments_decayed::FLOAT AS failed_payments_decayed,
-            days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
-            cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
-        FROM scoring
-    ) UNPIVOT (value FOR feature IN (
-        engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
-        support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
-        downgrades_90d, days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket,
-        cancellation_tickets_decayed
-    ))
-),
+{% include "models/marts/numeric_feature_values.sql" %}
 
 reference AS (
     SELECT feature, bin, upper_edge, category, share
@@ -50,9 +29,9 @@ cumulative AS (
 ),
 
 categorical_values AS (
-    SELECT 'plan' AS feature, plan AS category FROM scoring
+    SELECT 'plan' AS feature, plan AS category FROM population
     UNION ALL
-    SELECT 'acquisition_channel', acquisition_channel FROM scoring
+    SELECT 'acquisition_channel', acquisition_channel FROM population
 ),
 
 categorical_bins AS (

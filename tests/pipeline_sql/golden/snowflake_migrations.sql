@@ -559,7 +559,7 @@ SELECT * FROM final;
 END;
 $$;
 
--- R__procedures.sql (checksum 7d57a93b5635, target snowflake)
+-- R__procedures.sql (checksum 0467010f92b9, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1890,26 +1890,14 @@ BEGIN
     current_version := (
         SELECT MAX(model_version) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY WHERE status = 'current'
     );
-    IF (current_version IS NULL) THEN
-        CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS AS
-        SELECT
-            churned,
-            SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(
-                INPUT_DATA => OBJECT_CONSTRUCT(*)
-            ):probability:"True"::FLOAT AS p,
-            NULL::FLOAT AS p_current
-        FROM SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST;
-    ELSE
-        CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS AS
-        SELECT
-            churned,
-            SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(
-                INPUT_DATA => OBJECT_CONSTRUCT(*)
-            ):probability:"True"::FLOAT AS p,
-            SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(
-                INPUT_DATA => OBJECT_CONSTRUCT(*)
-            ):probability:"True"::FLOAT AS p_current
-        FROM SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST;
+    CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS AS
+    SELECT churned, OBJECT_CONSTRUCT(*) AS input, NULL::FLOAT AS p, NULL::FLOAT AS p_current
+    FROM SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST;
+    UPDATE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+    SET p = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(INPUT_DATA => input):probability:"True"::FLOAT;
+    IF (current_version IS NOT NULL) THEN
+        UPDATE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+        SET p_current = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input):probability:"True"::FLOAT;
     END IF;
 
     CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS AS
@@ -2145,10 +2133,12 @@ ORDER BY position;
     -- CHURN_FEATURE_REFERENCE of :model_version: the train split's bins and shares per feature, as
 -- c360/model/monitor.py's reference_bins (deciles by linear interpolation, ties merged; categories).
 INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (model_version, feature, bin, upper_edge, category, share)
-WITH train AS (
+WITH population AS (
     SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'train'
 ),
 
+-- Included by churn_feature_reference.sql and scoring_drift.sql (a CTE, not a statement): the numeric model
+-- features of the rows of the CTE `population`, one row per (row, feature), the feature named in lower case.
 numeric_values AS (
     SELECT LOWER(feature) AS feature, value
     FROM (
@@ -2163,7 +2153,7 @@ numeric_values AS (
             failed_payments_decayed::FLOAT AS failed_payments_decayed,
             days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
             cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
-        FROM train
+        FROM population
     ) UNPIVOT (value FOR feature IN (
         engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
         support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
@@ -2171,6 +2161,7 @@ numeric_values AS (
         cancellation_tickets_decayed
     ))
 ),
+
 
 deciles AS (
     SELECT
@@ -2217,11 +2208,11 @@ numeric_bins AS (
 ),
 
 categories AS (
-    SELECT 'plan' AS feature, plan AS category, COUNT(*) / (SELECT COUNT(*) FROM train) AS share
-    FROM train GROUP BY plan
+    SELECT 'plan' AS feature, plan AS category, COUNT(*) / (SELECT COUNT(*) FROM population) AS share
+    FROM population GROUP BY plan
     UNION ALL
-    SELECT 'acquisition_channel', acquisition_channel, COUNT(*) / (SELECT COUNT(*) FROM train)
-    FROM train GROUP BY acquisition_channel
+    SELECT 'acquisition_channel', acquisition_channel, COUNT(*) / (SELECT COUNT(*) FROM population)
+    FROM population GROUP BY acquisition_channel
 )
 
 SELECT :model_version, feature, bin, upper_edge, NULL, share FROM numeric_bins
@@ -2434,10 +2425,12 @@ BEGIN
 -- c360/model/monitor.py's drift: PSI = sum((a - e) * ln(a / e)) over the bins, shares floored at 0.0001, a
 -- categorical feature's categories unseen in training in a bin of their own (expected share 0).
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (run_id, score_date, model_version, metric, name, value, recorded_at)
-WITH scoring AS (
+WITH population AS (
     SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES WHERE snapshot_date = :as_of::DATE
 ),
 
+-- Included by churn_feature_reference.sql and scoring_drift.sql (a CTE, not a statement): the numeric model
+-- features of the rows of the CTE `population`, one row per (row, feature), the feature named in lower case.
 numeric_values AS (
     SELECT LOWER(feature) AS feature, value
     FROM (
@@ -2452,7 +2445,7 @@ numeric_values AS (
             failed_payments_decayed::FLOAT AS failed_payments_decayed,
             days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
             cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
-        FROM scoring
+        FROM population
     ) UNPIVOT (value FOR feature IN (
         engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
         support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
@@ -2460,6 +2453,7 @@ numeric_values AS (
         cancellation_tickets_decayed
     ))
 ),
+
 
 reference AS (
     SELECT feature, bin, upper_edge, category, share
@@ -2481,9 +2475,9 @@ cumulative AS (
 ),
 
 categorical_values AS (
-    SELECT 'plan' AS feature, plan AS category FROM scoring
+    SELECT 'plan' AS feature, plan AS category FROM population
     UNION ALL
-    SELECT 'acquisition_channel', acquisition_channel FROM scoring
+    SELECT 'acquisition_channel', acquisition_channel FROM population
 ),
 
 categorical_bins AS (
