@@ -24,7 +24,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_COMPILE_BYTECODE := 1
 unexport PYTHONDONTWRITEBYTECODE
 
-.PHONY: install demo demo-serve live openapi sdk test lint typecheck pytest bench clean
+.PHONY: install demo demo-serve live openapi sdk test test-fast lint typecheck pytest bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -102,6 +102,10 @@ pytest: install
 	$(BIN)/pytest
 
 test: lint pytest
+
+# Between edits: every test not marked slow, on all cores (pytest-xdist); `make test` stays the whole suite.
+test-fast: install
+	$(BIN)/pytest -m "not slow" -n auto -q
 
 bench: install
 	$(BIN)/python -m bench

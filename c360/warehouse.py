@@ -268,6 +268,8 @@ def task_parameters(settings: Settings) -> TaskParameters:
         risk_tier_medium=settings.risk_tier_medium,
         model_min_test_auc=settings.model_min_test_auc,
         model_psi_alert=settings.model_psi_alert,
+        model_max_calibration_error=settings.model_max_calibration_error,
+        model_gate_bootstrap=settings.model_gate_bootstrap,
     )
 
 

@@ -39,6 +39,8 @@ class TaskParameters:
     risk_tier_medium: float
     model_min_test_auc: float
     model_psi_alert: float
+    model_max_calibration_error: float
+    model_gate_bootstrap: int
 
 
 class Database(Protocol):

@@ -52,9 +52,10 @@ def template_variables(parameters: TaskParameters, target: Target = "snowflake")
     """Jinja variables of the migration scripts.
 
     Snowflake's tasks run on their own, so the thresholds they pass to the model's procedures are fixed
-    when the tasks are created: changing one of ``parameters`` changes R__tasks.sql's checksum, and the next
-    migration re-creates the tasks. On DuckDB the tasks pass NULL and the native procedures take the
-    thresholds they were registered with when they run (SFE_MONITOR_MODEL: its defaults).
+    when the tasks are created: changing one of ``parameters`` changes R__tasks.sql's checksum (the model
+    gate's calibration limit and bootstrap: R__procedures.sql's), and the next migration re-creates the tasks.
+    On DuckDB the tasks pass NULL and the native procedures take the thresholds they were registered with when
+    they run (SFE_MONITOR_MODEL: its defaults).
     """
     values = {"task_warehouse": parameters.task_warehouse}
     thresholds = {
@@ -62,6 +63,8 @@ def template_variables(parameters: TaskParameters, target: Target = "snowflake")
         "risk_tier_medium": parameters.risk_tier_medium,
         "model_min_test_auc": parameters.model_min_test_auc,
         "model_psi_alert": parameters.model_psi_alert,
+        "model_max_calibration_error": parameters.model_max_calibration_error,
+        "model_gate_bootstrap": parameters.model_gate_bootstrap,
     }
     for name, value in thresholds.items():
         values[name] = repr(float(value)) if target == "snowflake" else "NULL"

@@ -3,8 +3,8 @@
 ``<C360_HOME>/models/<model_version>/model.json`` holds everything scoring needs, so the SHA-256 that
 CHURN_MODEL_REGISTRY records covers exactly what produces the scores; loading refuses a file whose
 checksum differs. It keeps the booster twice: LightGBM's own text (to reload it in LightGBM) and its
-tree dump, from which scoring computes scores and SHAP values in numpy (drivers.py) without importing
-LightGBM: a scoring run starts seconds sooner.
+tree dump, from which scoring computes scores and SHAP values in numpy (drivers.py), once they are checked
+against LightGBM's own on the model's probe rows (else LightGBM's ``pred_contrib`` explains the model).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from c360.model.drivers import TreeExplainer
+from c360.model.drivers import Explainer, explainer_for
 from c360.model.errors import ArtifactError
 
 if TYPE_CHECKING:
@@ -59,9 +59,9 @@ class ChurnModel:
         return lgb.Booster(model_str=self.booster_text)
 
     @cached_property
-    def explainer(self) -> TreeExplainer:
-        """The booster's trees as scores and exact SHAP values (drivers.py)."""
-        return TreeExplainer(self.trees)
+    def explainer(self) -> Explainer:
+        """The booster's trees as scores and exact SHAP values (drivers.py's tables, checked against LightGBM)."""
+        return explainer_for(self.trees, self.booster)
 
     def raw_score(self, x: F64) -> F64:
         """The booster's log-odds, before calibration."""

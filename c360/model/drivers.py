@@ -14,20 +14,51 @@ expected output is a sum over leaves of the leaf value times, per split on the p
 feature is in S and the row goes the leaf's way (0 if not), or the share of training rows going that
 way if the feature is not in S. Shapley values then follow by enumerating the coalitions of the tree's
 own (at most 7) features.
+
+The tables stay only while they agree with LightGBM: ``explainer_for`` checks every model it serves
+against ``pred_contrib`` on probe rows drawn from the model's own splits (each threshold, either side of
+it, zero, missing and unseen categories), and falls back to ``pred_contrib`` for a model the tables do not
+handle (deeper trees, split or missing-value rules they do not implement) or do not reproduce.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from math import factorial
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
+if TYPE_CHECKING:
+    import lightgbm as lgb
+
+log = logging.getLogger(__name__)
 F64 = NDArray[np.float64]
 MAX_SPLITS = 7  # trees of depth <= 3
+PARITY_TOLERANCE = 1e-9  # largest difference from pred_contrib (or the raw score) the tables may show
 _ZERO = 1e-35  # LightGBM's kZeroThreshold
+_DECISIONS = {"<=", "=="}
+_MISSING_TYPES = {"None", "Zero", "NaN"}
+
+
+class UnsupportedModel(ValueError):
+    """A tree the SHAP tables do not implement (too deep, or a split rule they do not know)."""
+
+
+class Explainer(Protocol):
+    """Raw scores and SHAP values of a booster, in raw-score (log-odds) units."""
+
+    @property
+    def base_value(self) -> float:
+        """What the contributions add up from."""
+
+    def raw_score(self, x: F64) -> F64:
+        """The booster's raw score per row."""
+
+    def shap_values(self, x: F64) -> F64:
+        """(rows, features) contributions; each row plus ``base_value`` sums to the raw score."""
 
 
 @dataclass(frozen=True)
@@ -113,9 +144,13 @@ def _parse(node: dict[str, Any]) -> tuple[list[_Split], list[_Leaf]]:
 
     def walk(n: dict[str, Any], path: tuple[tuple[int, bool, float], ...]) -> None:
         if "leaf_value" in n:
+            if "leaf_coeff" in n:
+                raise UnsupportedModel("linear trees")
             leaves.append(_Leaf(float(n["leaf_value"]), float(n.get("leaf_count", 0)), path))
             return
         index = len(splits)
+        if n["decision_type"] not in _DECISIONS or n["missing_type"] not in _MISSING_TYPES:
+            raise UnsupportedModel(f"split rule {n['decision_type']!r} / missing {n['missing_type']!r}")
         categorical = n["decision_type"] == "=="
         splits.append(
             _Split(
@@ -133,7 +168,7 @@ def _parse(node: dict[str, Any]) -> tuple[list[_Split], list[_Leaf]]:
 
     walk(node, ())
     if len(splits) > MAX_SPLITS:
-        raise ValueError(f"a tree has {len(splits)} splits; the SHAP tables support trees of depth <= 3")
+        raise UnsupportedModel(f"a tree has {len(splits)} splits; the SHAP tables support trees of depth <= 3")
     return splits, leaves
 
 
@@ -171,3 +206,75 @@ def _table(parsed: tuple[list[_Split], list[_Leaf]]) -> _Tree:
         table[:, j] = gain @ weights[sizes[without]]
     expected = float(expected_value[0, 0])
     return _Tree(tuple(splits), features, np.ascontiguousarray(table.T), expected)
+
+
+class LightGBMExplainer:
+    """LightGBM's own TreeSHAP (``pred_contrib``): exact for any booster, 30-60 times slower than the tables."""
+
+    def __init__(self, booster: lgb.Booster) -> None:
+        """Wrap ``booster``."""
+        self.booster = booster
+        self.n_features = int(booster.num_feature())
+
+    @property
+    def base_value(self) -> float:
+        """The expected raw score (``pred_contrib``'s last column, the same for every row)."""
+        return float(np.asarray(self.booster.predict(np.zeros((1, self.n_features)), pred_contrib=True))[0, -1])
+
+    def raw_score(self, x: F64) -> F64:
+        """The booster's raw score per row."""
+        return np.asarray(self.booster.predict(x, raw_score=True), dtype=np.float64)
+
+    def shap_values(self, x: F64) -> F64:
+        """(rows, features) contributions from ``pred_contrib``."""
+        return np.asarray(self.booster.predict(x, pred_contrib=True), dtype=np.float64)[:, :-1]
+
+
+def explainer_for(dump: dict[str, Any], booster: lgb.Booster, rows: F64 | None = None) -> Explainer:
+    """The SHAP tables when they match ``pred_contrib`` on probe rows (and ``rows``), else LightGBM's own."""
+    try:
+        fast = TreeExplainer(dump)
+    except UnsupportedModel as exc:
+        log.info("SHAP tables do not handle this model (%s): drivers use LightGBM's pred_contrib", exc)
+        return LightGBMExplainer(booster)
+    x = probe_rows(dump) if rows is None else np.vstack([probe_rows(dump), rows])
+    gap = parity_gap(fast, LightGBMExplainer(booster), x)
+    if gap > PARITY_TOLERANCE:
+        log.warning("SHAP tables differ from LightGBM's pred_contrib by %g: drivers use pred_contrib", gap)
+        return LightGBMExplainer(booster)
+    return fast
+
+
+def parity_gap(ours: Explainer, reference: Explainer, x: F64) -> float:
+    """The largest difference in SHAP values, base value or raw score between two explainers on ``x``."""
+    if not len(x):
+        return abs(ours.base_value - reference.base_value)
+    return max(
+        float(np.abs(ours.shap_values(x) - reference.shap_values(x)).max()),
+        float(np.abs(ours.raw_score(x) - reference.raw_score(x)).max()),
+        abs(ours.base_value - reference.base_value),
+    )
+
+
+def probe_rows(dump: dict[str, Any], seed: int = 0) -> F64:
+    """Rows that take every split both ways: per feature, each threshold and its neighbours, each category
+    and an unseen one, zero, +-1e-36 and NaN, shuffled into rows independently per feature."""
+    n_features = int(dump["max_feature_idx"]) + 1
+    values: list[set[float]] = [{0.0, -1.0, 1e-36, -1e-36, 1e30, -1e30} for _ in range(n_features)]
+    stack = [info["tree_structure"] for info in dump["tree_info"]]
+    while stack:
+        node = stack.pop()
+        if "leaf_value" in node:
+            continue
+        stack += [node["left_child"], node["right_child"]]
+        feature = values[int(node["split_feature"])]
+        if node["decision_type"] == "==":
+            codes = [float(c) for c in str(node["threshold"]).split("||")]
+            feature.update(codes, [max(codes) + 1.0, min(codes) + 0.5])
+        else:
+            t = float(node["threshold"])
+            feature.update([t, np.nextafter(t, np.inf), np.nextafter(t, -np.inf)])
+    rng = np.random.default_rng(seed)
+    n_rows = 2 * max(len(v) for v in values) + 1
+    columns = [rng.permutation(np.resize([*sorted(v), np.nan], n_rows)) for v in values]
+    return np.column_stack(columns).astype(np.float64)

@@ -1,8 +1,9 @@
 """How good the probabilities are: ranking (ROC AUC, PR AUC), accuracy (Brier), calibration, and the
 precision and recall of the High tier. Used for the registry's test metrics and by the backtest.
 
-In numpy, with scikit-learn's definitions (ties in ROC AUC count half; PR AUC is average precision over
-the distinct scores), so the backtest does not pay scikit-learn's import; tests compare the two.
+Ranking and accuracy are scikit-learn's (``roc_auc_score``, ``average_precision_score``,
+``brier_score_loss``); calibration by deciles of predicted risk (equal row counts, not equal widths) and the
+tier's figures are ours.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 F64 = NDArray[np.float64]
 Labels = NDArray[np.bool_]
@@ -38,8 +40,8 @@ def classification_metrics(y: Labels, p: F64, high_threshold: float) -> dict[str
         "calibration_error": calibration_error(deciles),
         "top_decile_lift": deciles[-1].observed / float(y.mean()),
         "roc_auc": auc(y, p),
-        "pr_auc": average_precision(y, p),
-        "brier": float(np.mean((p - y) ** 2)),
+        "pr_auc": float(average_precision_score(y, p)),
+        "brier": float(brier_score_loss(y, p)),
         "precision_at_high": hits / int(flagged.sum()) if flagged.any() else 0.0,
         "recall_at_high": hits / int(y.sum()),
         "high_share": float(flagged.mean()),
@@ -50,28 +52,8 @@ def classification_metrics(y: Labels, p: F64, high_threshold: float) -> dict[str
 
 
 def auc(y: Labels, score: F64) -> float:
-    """ROC AUC of any score (e.g. the generator's true probability): Mann-Whitney, ties count half."""
-    order = np.argsort(score, kind="stable")
-    ranked = score[order]
-    starts = np.flatnonzero(np.concatenate([[True], ranked[1:] != ranked[:-1]]))
-    ends = np.concatenate([starts[1:], [len(score)]])
-    ranks = np.empty(len(score))
-    ranks[order] = np.repeat((starts + ends + 1) / 2.0, ends - starts)  # average rank of each tie
-    positives = int(y.sum())
-    negatives = len(y) - positives
-    return float((ranks[y].sum() - positives * (positives + 1) / 2) / (positives * negatives))
-
-
-def average_precision(y: Labels, score: F64) -> float:
-    """PR AUC as average precision: sum over distinct scores (high to low) of precision x recall gained."""
-    order = np.argsort(-score, kind="stable")
-    ranked, hits = score[order], y[order]
-    last_of_tie = np.concatenate([ranked[1:] != ranked[:-1], [True]])
-    true_positives = np.cumsum(hits)[last_of_tie]
-    flagged = (np.flatnonzero(last_of_tie) + 1).astype(np.float64)
-    recall = true_positives / true_positives[-1]
-    gained = np.diff(np.concatenate([[0.0], recall]))
-    return float(np.sum(gained * true_positives / flagged))
+    """ROC AUC of any score (e.g. the generator's true probability); ties count half."""
+    return float(roc_auc_score(y, score))
 
 
 def calibration_by_decile(y: Labels, p: F64, bins: int = 10) -> list[Decile]:

@@ -137,8 +137,11 @@ END;
 $$;
 
 -- weekly training: the training set, SFE_CHURN_CLASSIFIER trained on its train split and measured on
--- its test split, and the deploy gate (test ROC AUC above MIN_TEST_AUC, default 0.80). A model that
--- fails the gate is recorded as rejected and the current one stays. NULL arguments take the defaults.
+-- its test split, and the relative deploy gate (models/marts/churn_model_gate.sql, the checks of
+-- c360/model/gate.py: test ROC AUC above MIN_TEST_AUC, default 0.80; not worse than the current model on
+-- the same rows beyond a bootstrap interval; above the one-feature baseline; calibration error within
+-- C360_MODEL_MAX_CALIBRATION_ERROR), every check kept in CHURN_MODEL_GATE. A model that fails the gate is
+-- recorded as rejected and the current one stays. NULL arguments take the defaults.
 -- On DuckDB, c360.model.procedures.train_churn_classifier does the same with LightGBM + Platt scaling.
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_TRAIN_CHURN_CLASSIFIER(
     AS_OF DATE, RUN_ID VARCHAR, MIN_TEST_AUC FLOAT DEFAULT NULL, TIER_HIGH FLOAT DEFAULT NULL
@@ -151,10 +154,15 @@ $$
 DECLARE
     model_version VARCHAR;
     gate FLOAT;
+    min_auc FLOAT;
     high FLOAT;
     test_auc FLOAT;
     model_status VARCHAR;
     decision VARCHAR;
+    current_version VARCHAR;
+    max_calibration_error FLOAT DEFAULT {{ model_max_calibration_error }};
+    bootstrap INTEGER DEFAULT {{ model_gate_bootstrap }};
+    accepted BOOLEAN;
 BEGIN
     CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET(:AS_OF, :RUN_ID);
     gate := COALESCE(MIN_TEST_AUC, 0.80);
@@ -167,14 +175,19 @@ BEGIN
         CONFIG_OBJECT => {'evaluate': FALSE, 'on_error': 'ABORT'}
     );
 
-    -- the test split, scored by the candidate: the metrics the gate reads
+    -- the test split, scored by the candidate and by the current model: the numbers the gate reads
+    current_version := (
+        SELECT MAX(model_version) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY WHERE status = 'current'
+    );
     CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS AS
-    SELECT
-        churned,
-        SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(
-            INPUT_DATA => OBJECT_CONSTRUCT(*)
-        ):probability:"True"::FLOAT AS p
+    SELECT churned, OBJECT_CONSTRUCT(*) AS input, NULL::FLOAT AS p, NULL::FLOAT AS p_current
     FROM SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST;
+    UPDATE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+    SET p = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(INPUT_DATA => input):probability:"True"::FLOAT;
+    IF (current_version IS NOT NULL) THEN
+        UPDATE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+        SET p_current = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input):probability:"True"::FLOAT;
+    END IF;
 
     CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS AS
     WITH ranked AS (
@@ -210,7 +223,16 @@ BEGIN
     FROM totals;
 
     test_auc := (SELECT roc_auc FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS);
-    IF (test_auc > gate) THEN
+    min_auc := gate;
+    DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE WHERE model_version = :model_version;
+    {% include "models/marts/churn_model_gate.sql" %}
+    -- the training population's bins, which scoring's drift (PSI) compares each day with
+    DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE WHERE model_version = :model_version;
+    {% include "models/marts/churn_feature_reference.sql" %}
+    accepted := (
+        SELECT BOOLAND_AGG(passed) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE WHERE model_version = :model_version
+    );
+    IF (accepted) THEN
         -- the candidate becomes SFE_CHURN_CLASSIFIER; the one it replaces is kept as _PREVIOUS
         DROP SNOWFLAKE.ML.CLASSIFICATION IF EXISTS SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_PREVIOUS;
         ALTER SNOWFLAKE.ML.CLASSIFICATION IF EXISTS SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER
@@ -225,12 +247,29 @@ BEGIN
         SELECT :model_version, LOWER(feature), rank, score
         FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()));
         model_status := 'current';
-        decision := 'test ROC AUC ' || TO_VARCHAR(test_auc, '0.0000') || ' > ' || TO_VARCHAR(gate, '0.00')
-            || ': deployed as SFE_CHURN_CLASSIFIER';
+        -- the words of gate.py's Decision.message
+        decision := (
+            SELECT
+                MAX(IFF(check_name = 'min_test_auc', detail, NULL)) || ': deployed as SFE_CHURN_CLASSIFIER, '
+                || IFF(:current_version IS NULL, 'the first current model', 'replaces ' || :current_version) || '; '
+                || LISTAGG(IFF(check_name = 'min_test_auc', NULL, detail), '; ') WITHIN GROUP (
+                    ORDER BY CASE check_name WHEN 'not_worse_than_current' THEN 2 WHEN 'beats_baseline' THEN 3 ELSE 4 END
+                )
+            FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+            WHERE model_version = :model_version
+        );
     ELSE
         model_status := 'rejected';
-        decision := 'test ROC AUC ' || TO_VARCHAR(test_auc, '0.0000') || ' is not above the deploy gate '
-            || TO_VARCHAR(gate, '0.00') || ': rejected, the current model stays';
+        decision := (
+            SELECT
+                LISTAGG(detail, '; ') WITHIN GROUP (
+                    ORDER BY CASE check_name WHEN 'min_test_auc' THEN 1 WHEN 'not_worse_than_current' THEN 2
+                    WHEN 'beats_baseline' THEN 3 ELSE 4 END
+                ) || ': rejected, '
+                || IFF(:current_version IS NULL, 'there is no current model, so scoring stops', :current_version || ' stays current')
+            FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+            WHERE model_version = :model_version AND NOT passed
+        );
     END IF;
 
     INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY (
@@ -257,7 +296,15 @@ BEGIN
         (
             SELECT OBJECT_CONSTRUCT(
                 'roc_auc', roc_auc, 'pr_auc', pr_auc, 'brier', brier, 'precision_at_high', precision_at_high,
-                'recall_at_high', recall_at_high, 'base_rate', base_rate, 'high_threshold', :high
+                'recall_at_high', recall_at_high, 'base_rate', base_rate, 'high_threshold', :high,
+                'calibration_error', (
+                    SELECT MAX(value) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+                    WHERE model_version = :model_version AND check_name = 'calibration_error'
+                ),
+                'baseline_roc_auc', (
+                    SELECT MAX(threshold) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+                    WHERE model_version = :model_version AND check_name = 'beats_baseline'
+                )
             )
             FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS
         ),
@@ -273,7 +320,8 @@ END;
 $$;
 
 -- sfe_daily_churn_scoring_task: every active subscriber of a day scored by the current model, into
--- FCT_CUSTOMER_HEALTH_SCORES (scoring a date again replaces it), with the run's monitoring.
+-- FCT_CUSTOMER_HEALTH_SCORES (scoring a date again replaces it), with the run's monitoring: tiers, score
+-- distribution and each feature's drift (PSI) against the model's training population, as on DuckDB.
 -- Tiers: High from TIER_HIGH (default 0.30), Medium from TIER_MEDIUM (0.10), else Low.
 -- On DuckDB, c360.model.procedures.score_churn does the same with exact per-subscriber SHAP drivers.
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
@@ -387,6 +435,7 @@ BEGIN
 
     SELECT :RUN_ID, :AS_OF, :model_version, metric, name, value, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (SELECT * FROM tiers UNION ALL SELECT * FROM distribution) AS monitor;
+    {% include "models/marts/scoring_drift.sql" %}
     COMMIT;
 
     scored := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES WHERE score_date = :AS_OF);

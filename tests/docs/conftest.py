@@ -22,8 +22,8 @@ from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines, served_subscribers
 from c360.settings import Settings
 from c360.webhooks.outbox import record_events
-from tests.conftest import C360, REPO, free_port
-from tests.model.conftest import Built, built, trained  # noqa: F401  (the session's generated warehouse)
+from tests.conftest import C360, REPO, Built, free_port
+from tests.model.conftest import trained  # noqa: F401  (the session's generated, trained warehouse)
 
 DEMO_SCOPES = ["scores:read", "profiles:read", "events:write", "webhooks:manage"]  # the Makefile's demo key
 

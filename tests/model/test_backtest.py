@@ -16,6 +16,8 @@ from c360.warehouse import Warehouse
 from tests.conftest import run_cli
 from tests.model.conftest import AS_OF, LATEST_LABELLED, Built
 
+pytestmark = pytest.mark.slow  # trains and scores walk-forward models
+
 REGISTRY = "SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY"
 
 

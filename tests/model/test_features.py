@@ -133,6 +133,7 @@ EVENT = (
 )
 
 
+@pytest.mark.slow  # over a minute on a busy 2-core machine
 def test_no_feature_reads_data_after_its_snapshot(training: tuple[Warehouse, Path]) -> None:
     """Change everything after the end of the latest snapshot day: features stay, labels move."""
     warehouse, home = training
@@ -162,6 +163,7 @@ def test_no_feature_reads_data_after_its_snapshot(training: tuple[Warehouse, Pat
     assert all(after[k]["churned"] for k in latest)  # the same change did reach the labels
 
 
+@pytest.mark.slow  # over a minute on a busy 2-core machine
 def test_features_do_read_data_up_to_the_end_of_the_snapshot_day(training: tuple[Warehouse, Path]) -> None:
     """The same kind of change at the snapshot's last instant does move the features (the test above can fail)."""
     warehouse, home = training

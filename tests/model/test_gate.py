@@ -35,6 +35,7 @@ def _fit(rows: Snapshots) -> Trained:
     return fit(rows, trained_at=utcnow(), threads=1, high_threshold=0.3)
 
 
+@pytest.mark.slow  # needs the trained model
 def test_a_deliberately_worse_candidate_is_refused(current_and_rows: tuple[ChurnModel, Snapshots]) -> None:
     current, rows = current_and_rows
     # the candidate never learns from reading: its reading features are shuffled across the training rows
@@ -55,6 +56,7 @@ def test_a_deliberately_worse_candidate_is_refused(current_and_rows: tuple[Churn
     assert f"{current.version} stays current" in decision.message(current.version)
 
 
+@pytest.mark.slow  # needs the trained model
 def test_an_equal_candidate_passes_and_the_numbers_are_honest(current_and_rows: tuple[ChurnModel, Snapshots]) -> None:
     current, rows = current_and_rows
     same = _fit(rows)  # the same data trains the same model as the current one
@@ -70,6 +72,7 @@ def test_an_equal_candidate_passes_and_the_numbers_are_honest(current_and_rows: 
     assert decision.check("calibration_error").value == same.metrics["calibration_error"] <= 0.02
 
 
+@pytest.mark.slow  # needs the trained model
 def test_the_calibration_limit_and_the_floor_refuse_on_their_own(
     current_and_rows: tuple[ChurnModel, Snapshots],
 ) -> None:

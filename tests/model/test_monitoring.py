@@ -20,6 +20,8 @@ from c360.warehouse import Warehouse
 from tests.conftest import run_cli
 from tests.model.conftest import AS_OF, LATEST_LABELLED, Built
 
+pytestmark = pytest.mark.slow  # needs the trained model and scores past days
+
 CLOSED = (LATEST_LABELLED - timedelta(days=7), LATEST_LABELLED)  # score dates whose 30 days have passed
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from c360.pipeline.run import run_pipeline
 from c360.serving.migrate import upgrade
 from tests.model.conftest import AS_OF, Built
+
+pytestmark = pytest.mark.slow  # trains a model inside a whole pipeline run
 
 
 def test_pipeline_run_trains_when_no_model_is_current_then_scores_monitors_and_publishes(

@@ -13,11 +13,14 @@ import pytest
 
 from c360.model import registry
 from c360.model.artifact import load
+from c360.model.drivers import TreeExplainer
 from c360.model.features import FEATURE_NAMES, matrix, read_scoring_features
 from c360.settings import Settings
 from c360.warehouse import DuckDBConnection, Warehouse
 from tests.conftest import run_cli
 from tests.model.conftest import AS_OF, Built
+
+pytestmark = pytest.mark.slow  # needs the trained model (a training run per session and worker)
 
 SCORES = "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES"
 
@@ -131,6 +134,7 @@ def test_fast_shap_values_are_lightgbms_own(trained: Built) -> None:
     x[::7, FEATURE_NAMES.index("plan")] = -1  # a plan training never saw
     x[::5, FEATURE_NAMES.index("days_since_last_read")] = 0.0
     reference = np.asarray(model.booster.predict(x, pred_contrib=True))
+    assert isinstance(model.explainer, TreeExplainer)  # the normal model passes the parity check at load
     ours = model.explainer.shap_values(x)
     assert np.abs(ours - reference[:, :-1]).max() < 1e-9
     assert model.explainer.base_value == pytest.approx(reference[0, -1], abs=1e-9)

@@ -25,7 +25,7 @@ MINE = re.compile(
     r"\b(SFE_BUILD_TRAINING_SET|SFE_BUILD_SCORING_FEATURES|SFE_TRAIN_CHURN_CLASSIFIER|SFE_SCORE_CHURN|"
     r"sfe_daily_churn_scoring_task|sfe_weekly_training_task|V_CHURN_TRAINING_TRAIN|V_CHURN_TRAINING_TEST|"
     r"V_CHURN_MODEL_CURRENT|FCT_CHURN_TRAINING|FCT_CHURN_SCORING_FEATURES|CHURN_MODEL_REGISTRY|"
-    r"CHURN_FEATURE_IMPORTANCE|FCT_SCORING_MONITOR)\b",
+    r"CHURN_FEATURE_IMPORTANCE|FCT_SCORING_MONITOR|CHURN_MODEL_GATE|CHURN_FEATURE_REFERENCE)\b",
     re.I,
 )
 SCRIPTING = re.compile(r"^(DECLARE|BEGIN|IF|ELSE|END)\b", re.I)
@@ -56,7 +56,13 @@ def test_the_snowflake_ml_procedures_use_classification_predict_and_the_gate() -
     assert "CREATE OR REPLACE SNOWFLAKE.ML.CLASSIFICATION SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE" in text
     assert "SYSTEM$REFERENCE('VIEW', 'SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TRAIN')" in text
     assert 'SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input):probability:"True"' in text
-    assert "IF (test_auc > gate) THEN" in text and "COALESCE(MIN_TEST_AUC, 0.80)" in text
+    assert "COALESCE(MIN_TEST_AUC, 0.80)" in text
+    # the relative gate: the checks of gate.py in SQL (churn_model_gate.sql), kept in CHURN_MODEL_GATE
+    assert "INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE" in text and "IF (accepted) THEN" in text
+    assert "SET p_current = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input)" in text
+    # drift on Snowflake: training keeps the population's bins, scoring records PSI (scoring_drift.sql)
+    assert "INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE" in text
+    assert "'psi',\n    feature," in text
     assert "-- c360:duckdb-native train_churn_classifier" in text
     assert "-- c360:duckdb-native score_churn" in text
     assert "AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task" in text

@@ -20,6 +20,8 @@ from c360.warehouse import DuckDBConnection, Warehouse
 from tests.conftest import run_cli
 from tests.model.conftest import AS_OF, Built
 
+pytestmark = pytest.mark.slow  # trains models: tens of seconds each
+
 
 def entries(warehouse: Warehouse) -> list[dict[str, object]]:
     with warehouse.connect() as conn:

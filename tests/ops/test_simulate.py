@@ -27,7 +27,7 @@ from c360.sources.inbox import InboxJob
 from c360.webhooks import endpoints
 from c360.webhooks.delivery import Engine
 from c360.webhooks.outbox import record_events
-from tests.model.conftest import AS_OF, DAYS, SCALE, SEED, Built, using_home
+from tests.conftest import AS_OF, DAYS, SCALE, SEED, Built, using_home
 from tests.webhooks.receiver import Receiver
 
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.timeout(1500)]

@@ -16,7 +16,7 @@ from c360.errors import QualityCheckFailed
 from c360.pipeline.run import run_pipeline
 from c360.warehouse import Warehouse
 from pipeline_sql.scripts import render_model
-from tests.pipeline.conftest import AS_OF, DATA_STEPS, Built
+from tests.conftest import AS_OF, DATA_STEPS, Built
 
 BOTS = ("bot", "crawler", "spider", "slurp", "headless", "python-requests", "curl/", "wget/")
 
@@ -116,6 +116,7 @@ def floor_engagement(csv: Path) -> dict[tuple[str, date], tuple[int, int, int, i
     return {(s, d): (int(a), int(v), int(t), int(n)) for s, d, a, v, t, n in result}
 
 
+@pytest.mark.slow  # over a minute on a busy 2-core machine
 def test_engagement_daily_equals_an_independent_query_on_the_csv(built: Built) -> None:
     expected = floor_engagement(built.sources / "content_engagement.csv")
     actual = {

@@ -6,6 +6,8 @@ import json
 import signal
 from pathlib import Path
 
+import pytest
+
 from c360.sources.ingest import ingest
 from c360.warehouse import Warehouse
 from pipeline_sql import runtime
@@ -55,6 +57,7 @@ def test_each_row_is_consumed_once(warehouse: Warehouse, tmp_path: Path) -> None
     assert staged(warehouse) == 8
 
 
+@pytest.mark.slow  # worker-kill: a process killed and run again
 def test_kill_between_write_and_offset_loses_and_duplicates_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
     ingest(warehouse, [events_file(tmp_path / "a.jsonl", range(0, 20))])
     crashed = run_cli(

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow  # the SDK build: openapi-python-client generates the whole package
 
 SDK = REPO / "clients" / "python"
 SKIP = {"__pycache__", ".ruff_cache", ".pytest_cache"}

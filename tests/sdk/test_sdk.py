@@ -83,6 +83,8 @@ from tests.conftest import C360, REPO, free_port
 from tests.serving.backends import REDIS_URL, backend_for, redis_down
 from tests.webhooks.receiver import Receiver
 
+pytestmark = pytest.mark.slow  # a whole deployment through the CLI: generate, pipeline run, serve and worker
+
 AS_OF = "2026-11-24"
 SCOPES = {
     "crm": "scores:read,profiles:read",

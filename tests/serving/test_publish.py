@@ -112,6 +112,7 @@ def test_only_the_last_runs_rows_are_kept(serving: Settings, store: Store, wh: W
     assert row_count(store, score_history) == 5 * len(expected.scored)  # history is by day, not by run
 
 
+@pytest.mark.slow  # worker-kill: a process killed and run again
 def test_a_publish_killed_before_commit_leaves_the_previous_run_served(
     serving: Settings, store: Store, wh: Warehouse, published: Expected
 ) -> None:

@@ -97,6 +97,7 @@ def test_publish_from_the_warehouse_writes_the_events_and_a_repeat_writes_nothin
     assert len(hooks.messages()) == len(lows)
 
 
+@pytest.mark.slow  # worker-kill: a process killed and run again
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_publish_killed_before_commit_writes_no_events_and_its_retry_writes_them_once(
     hooks: Hooks, backend: Backend

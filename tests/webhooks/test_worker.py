@@ -53,6 +53,7 @@ def slow_receiver() -> Iterator[Receiver]:
     server.close()
 
 
+@pytest.mark.slow  # worker-kill: a process killed and run again
 def test_a_worker_killed_mid_batch_loses_nothing(hooks: Hooks, backend: Backend, slow_receiver: Receiver) -> None:
     _, secret = hooks.endpoint(slow_receiver.url, [HIGH])
     churn(hooks, 40)
@@ -78,6 +79,7 @@ def test_a_worker_killed_mid_batch_loses_nothing(hooks: Hooks, backend: Backend,
     assert "webhooks: " in output and "delivered" in output
 
 
+@pytest.mark.slow  # worker-kill: a process killed and run again
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_worker_killed_after_sending_and_before_recording_sends_again_under_the_same_id(
     hooks: Hooks, backend: Backend, receiver: Receiver
@@ -160,6 +162,7 @@ def test_the_worker_log_says_why_messages_are_retried(hooks: Hooks, backend: Bac
     assert "webhooks: 0 delivered, 2 to retry, 0 failed (HTTP 503 ×2)" in proc.stderr
 
 
+@pytest.mark.slow  # worker-kill: a process killed and run again
 def test_after_a_kill_only_the_attempts_in_flight_are_sent_again(hooks: Hooks, backend: Backend) -> None:
     # issue 11 #13: attempts were recorded per round, so a kill -9 re-sent up to 106 of 403 messages
     async def brisk(_: Delivery) -> web.Response:

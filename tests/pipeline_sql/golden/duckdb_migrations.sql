@@ -48,6 +48,9 @@ ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN failed_pay
 ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN days_since_cancellation_ticket BIGINT;
 ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN cancellation_tickets_decayed DOUBLE;
 
+-- V007__drift_reference.sql (checksum f90dbb0d7cb4, target duckdb)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (model_version TEXT NOT NULL, feature TEXT NOT NULL, bin INT NOT NULL, upper_edge DOUBLE /* numeric bins, NULL for the last */, category TEXT /* categorical bins */, share DOUBLE NOT NULL);
+
 -- R__feature_labels.sql (checksum bab7fa039372, target duckdb)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (feature TEXT NOT NULL, label TEXT NOT NULL);
 INSERT INTO SFE_ANALYTICS_MEDIA.FEATURE_LABELS (feature, label) SELECT feature, label FROM (SELECT 'engagement_score' AS feature, 'Average daily engagement score (0-100), last 30 days' AS label UNION ALL SELECT 'reads_per_day_30d', 'Articles read per day, last 30 days' UNION ALL SELECT 'engagement_trend', 'Reading trend: last 7 days against the 23 before' UNION ALL SELECT 'days_since_last_read', 'Days since the last article read' UNION ALL SELECT 'support_tickets_count', 'Support tickets, last 90 days' UNION ALL SELECT 'support_tickets_30d', 'Support tickets, last 30 days' UNION ALL SELECT 'cancellation_tickets_30d', 'Cancellation requests to support, last 30 days' UNION ALL SELECT 'subscription_tenure_days', 'Days since signing up' UNION ALL SELECT 'failed_payments_30d', 'Failed payments, last 30 days' UNION ALL SELECT 'downgrades_90d', 'Plan downgrades, last 90 days' UNION ALL SELECT 'plan', 'Subscription plan' UNION ALL SELECT 'acquisition_channel', 'Acquisition channel' UNION ALL SELECT 'days_since_failed_payment', 'Days since the last failed payment (90: none in 90 days)' UNION ALL SELECT 'failed_payments_decayed', 'Failed payments, recent ones weighing more (10-day half-life)' UNION ALL SELECT 'days_since_cancellation_ticket', 'Days since the last cancellation request (90: none in 90 days)' UNION ALL SELECT 'cancellation_tickets_decayed', 'Cancellation requests, recent ones weighing more (10-day half-life)') AS labels;
@@ -228,7 +231,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
 -- R__ops_views.sql (checksum b7b623573efa, target duckdb)
 CREATE OR REPLACE VIEW SFE_RAW_MEDIA.V_LOAD_ORPHANS AS WITH known_subscribers AS (SELECT subscriber_id FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER), loaded_rows AS (SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT UNION ALL SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS), orphans AS (SELECT r.load_id, COUNT(*) AS orphaned_rows FROM loaded_rows AS r LEFT JOIN known_subscribers AS k ON k.subscriber_id = r.subscriber_id WHERE k.subscriber_id IS NULL GROUP BY r.load_id), final AS (SELECT h.load_id, h.source, h.source_file, h.rows_loaded, COALESCE(o.orphaned_rows, 0) AS orphaned_rows, h.finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY AS h LEFT JOIN orphans AS o ON o.load_id = h.load_id WHERE h.status = 'loaded' AND h.source IN ('content_engagement', 'support_tickets')) SELECT * FROM final;
 
--- R__procedures.sql (checksum 8288c4de0b43, target duckdb)
+-- R__procedures.sql (checksum 9c62febf7289, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],

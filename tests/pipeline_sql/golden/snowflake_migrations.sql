@@ -306,6 +306,16 @@ ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN failed_pay
 ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN days_since_cancellation_ticket NUMBER(38, 0);
 ALTER TABLE SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES ADD COLUMN cancellation_tickets_decayed FLOAT;
 
+-- V007__drift_reference.sql (checksum f90dbb0d7cb4, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (
+    model_version               VARCHAR NOT NULL,
+    feature                     VARCHAR NOT NULL,
+    bin                         INTEGER NOT NULL,
+    upper_edge                  FLOAT,                   -- numeric bins, NULL for the last
+    category                    VARCHAR,                 -- categorical bins
+    share                       FLOAT NOT NULL
+);
+
 -- R__feature_labels.sql (checksum bab7fa039372, target snowflake)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (
     feature  VARCHAR NOT NULL,
@@ -584,7 +594,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum 8288c4de0b43, target snowflake)
+-- R__procedures.sql (checksum 6c4a11e74008, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1890,10 +1900,15 @@ $$
 DECLARE
     model_version VARCHAR;
     gate FLOAT;
+    min_auc FLOAT;
     high FLOAT;
     test_auc FLOAT;
     model_status VARCHAR;
     decision VARCHAR;
+    current_version VARCHAR;
+    max_calibration_error FLOAT DEFAULT 0.02;
+    bootstrap INTEGER DEFAULT 200.0;
+    accepted BOOLEAN;
 BEGIN
     CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET(:AS_OF, :RUN_ID);
     gate := COALESCE(MIN_TEST_AUC, 0.80);
@@ -1906,14 +1921,19 @@ BEGIN
         CONFIG_OBJECT => {'evaluate': FALSE, 'on_error': 'ABORT'}
     );
 
-    -- the test split, scored by the candidate: the metrics the gate reads
+    -- the test split, scored by the candidate and by the current model: the numbers the gate reads
+    current_version := (
+        SELECT MAX(model_version) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY WHERE status = 'current'
+    );
     CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS AS
-    SELECT
-        churned,
-        SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(
-            INPUT_DATA => OBJECT_CONSTRUCT(*)
-        ):probability:"True"::FLOAT AS p
+    SELECT churned, OBJECT_CONSTRUCT(*) AS input, NULL::FLOAT AS p, NULL::FLOAT AS p_current
     FROM SFE_ANALYTICS_MEDIA.V_CHURN_TRAINING_TEST;
+    UPDATE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+    SET p = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_CANDIDATE!PREDICT(INPUT_DATA => input):probability:"True"::FLOAT;
+    IF (current_version IS NOT NULL) THEN
+        UPDATE SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+        SET p_current = SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER!PREDICT(INPUT_DATA => input):probability:"True"::FLOAT;
+    END IF;
 
     CREATE OR REPLACE TEMPORARY TABLE SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS AS
     WITH ranked AS (
@@ -1949,7 +1969,296 @@ BEGIN
     FROM totals;
 
     test_auc := (SELECT roc_auc FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS);
-    IF (test_auc > gate) THEN
+    min_auc := gate;
+    DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE WHERE model_version = :model_version;
+    -- CHURN_MODEL_GATE rows of the candidate :model_version on Snowflake: the four checks of the relative
+-- deploy gate (c360/model/gate.py on DuckDB), each with its numbers, on the candidate's test split.
+--   min_test_auc             test ROC AUC above :min_auc
+--   not_worse_than_current   the current model scores the same rows (p_current); refused when the whole 95 %
+--                            paired-bootstrap interval of (candidate AUC - current AUC) is below 0. The
+--                            resamples are Poisson(1) bootstrap draws from a hash of (resample, row): fixed, so
+--                            the same rows give the same decision (gate.py draws multinomially with numpy).
+--   beats_baseline           above reads_per_day_30d alone (its direction taken from the train split)
+--   calibration_error        mean |predicted - observed| over deciles of predicted risk, at most :max_calibration_error
+-- Reads SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS (churned, p, p_current; p_current NULL when there is no
+-- current model) and FCT_CHURN_TRAINING. ROC AUC is Mann-Whitney with ties counting half. Rows are numbered
+-- by (p, p_current, churned): rows that tie on all three are interchangeable, so the draws are deterministic.
+INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE (
+    model_version, check_name, passed, value, threshold, detail, recorded_at
+)
+WITH test_rows AS (
+    SELECT
+        ROW_NUMBER() OVER (ORDER BY p, p_current, churned) AS row_id,
+        churned,
+        p,
+        p_current
+    FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_PREDICTIONS
+),
+
+resamples AS (
+    SELECT value::INTEGER AS resample
+    FROM TABLE(FLATTEN(ARRAY_GENERATE_RANGE(1, :bootstrap::INTEGER + 1)))
+),
+
+draws AS (
+    SELECT
+        r.resample,
+        t.churned,
+        t.p,
+        t.p_current,
+        (ABS(HASH(r.resample, t.row_id)) % 1000000) / 1000000.0 AS u
+    FROM resamples AS r
+    CROSS JOIN test_rows AS t
+    WHERE t.p_current IS NOT NULL
+),
+
+-- how many times each row is drawn: the Poisson(1) quantile of u
+weighted AS (
+    SELECT
+        resample,
+        churned,
+        p,
+        p_current,
+        CASE
+            WHEN u < 0.367879 THEN 0 WHEN u < 0.735759 THEN 1 WHEN u < 0.919699 THEN 2
+            WHEN u < 0.981012 THEN 3 WHEN u < 0.996340 THEN 4 WHEN u < 0.999406 THEN 5 ELSE 6
+        END AS w
+    FROM draws
+),
+
+scored AS (
+    SELECT 'candidate' AS what, 0 AS resample, p AS score, churned, 1 AS w FROM test_rows
+    UNION ALL
+    SELECT 'current', 0, p_current, churned, 1 FROM test_rows WHERE p_current IS NOT NULL
+    UNION ALL
+    SELECT 'candidate', resample, p, churned, w FROM weighted WHERE w > 0
+    UNION ALL
+    SELECT 'current', resample, p_current, churned, w FROM weighted WHERE w > 0
+    UNION ALL
+    SELECT 'baseline_train', 0, reads_per_day_30d, churned, 1
+    FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'train'
+    UNION ALL
+    SELECT 'baseline_test', 0, reads_per_day_30d, churned, 1
+    FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'test'
+),
+
+by_score AS (
+    SELECT what, resample, score, SUM(IFF(churned, w, 0)) AS pos_w, SUM(IFF(churned, 0, w)) AS neg_w
+    FROM scored
+    GROUP BY what, resample, score
+),
+
+below AS (
+    SELECT
+        what,
+        resample,
+        pos_w,
+        neg_w,
+        COALESCE(
+            SUM(neg_w) OVER (
+                PARTITION BY what, resample ORDER BY score ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+            ),
+            0
+        ) AS neg_below
+    FROM by_score
+),
+
+-- NULL for a resample that drew a single class (skipped, as gate.py skips it)
+aucs AS (
+    SELECT what, resample, SUM(pos_w * (neg_below + neg_w / 2)) / NULLIF(SUM(pos_w) * SUM(neg_w), 0) AS auc
+    FROM below
+    GROUP BY what, resample
+),
+
+differences AS (
+    SELECT a.resample, a.auc - b.auc AS difference
+    FROM aucs AS a
+    INNER JOIN aucs AS b ON a.resample = b.resample AND b.what = 'current'
+    WHERE a.what = 'candidate' AND a.auc IS NOT NULL AND b.auc IS NOT NULL
+),
+
+bootstrap_interval AS (
+    SELECT
+        MAX(IFF(resample = 0, difference, NULL)) AS point,
+        COUNT_IF(resample > 0) AS resampled,
+        PERCENTILE_CONT(0.025) WITHIN GROUP (ORDER BY IFF(resample > 0, difference, NULL)) AS low,
+        PERCENTILE_CONT(0.975) WITHIN GROUP (ORDER BY IFF(resample > 0, difference, NULL)) AS high
+    FROM differences
+),
+
+deciles AS (
+    SELECT NTILE(10) OVER (ORDER BY p, row_id) AS decile, p, IFF(churned, 1, 0) AS y FROM test_rows
+),
+
+calibration AS (
+    SELECT SUM(rows_in * ABS(predicted - observed)) / SUM(rows_in) AS error
+    FROM (SELECT COUNT(*) AS rows_in, AVG(p) AS predicted, AVG(y) AS observed FROM deciles GROUP BY decile)
+),
+
+figures AS (
+    SELECT
+        MAX(IFF(a.what = 'candidate' AND a.resample = 0, a.auc, NULL)) AS test_auc,
+        MAX(IFF(a.what = 'baseline_test', a.auc, NULL)) AS baseline_test,
+        MAX(IFF(a.what = 'baseline_train', a.auc, NULL)) AS baseline_train,
+        (SELECT COUNT(*) FROM test_rows) AS test_rows,
+        (SELECT COUNT(*) FROM test_rows WHERE p_current IS NULL) AS without_current
+    FROM aucs AS a
+),
+
+checks AS (
+    SELECT
+        1 AS position,
+        'min_test_auc' AS check_name,
+        test_auc > :min_auc AS passed,
+        test_auc AS value,
+        :min_auc AS threshold,
+        'test ROC AUC ' || TO_VARCHAR(test_auc, '0.0000')
+        || IFF(test_auc > :min_auc, ' > ', ' is not above the deploy gate ') || TO_VARCHAR(:min_auc, '0.00')
+        AS detail
+    FROM figures
+    UNION ALL
+    SELECT
+        2,
+        'not_worse_than_current',
+        f.without_current > 0 OR COALESCE(i.high, i.point) >= 0,
+        IFF(f.without_current > 0, NULL, i.point),
+        IFF(f.without_current > 0, NULL, 0),
+        IFF(
+            f.without_current > 0,
+            'no current model to compare with',
+            'ROC AUC ' || TO_VARCHAR(i.point, 'S0.0000') || ' against ' || :current_version || ' on the same '
+            || f.test_rows::VARCHAR || ' test rows (95% bootstrap interval '
+            || TO_VARCHAR(COALESCE(i.low, i.point), 'S0.0000') || ' to '
+            || TO_VARCHAR(COALESCE(i.high, i.point), 'S0.0000')
+            || IFF(COALESCE(i.high, i.point) >= 0, ')', ', wholly below 0: worse)')
+        )
+    FROM figures AS f
+    CROSS JOIN bootstrap_interval AS i
+    UNION ALL
+    SELECT
+        3,
+        'beats_baseline',
+        test_auc > baseline,
+        test_auc,
+        baseline,
+        IFF(test_auc > baseline, 'above', 'not above') || ' the one-feature baseline (reads_per_day_30d alone, ROC AUC '
+        || TO_VARCHAR(baseline, '0.0000') || ')'
+    FROM (
+        SELECT test_auc, IFF(baseline_train >= 0.5, baseline_test, 1 - baseline_test) AS baseline FROM figures
+    )
+    UNION ALL
+    SELECT
+        4,
+        'calibration_error',
+        error <= :max_calibration_error,
+        error,
+        :max_calibration_error,
+        'calibration error ' || TO_VARCHAR(error, '0.0000')
+        || IFF(error <= :max_calibration_error, ' within', ' over') || ' the limit '
+        || TO_VARCHAR(:max_calibration_error)
+    FROM calibration
+)
+
+SELECT :model_version, check_name, passed, value, threshold, detail, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+FROM checks
+ORDER BY position;
+
+    -- the training population's bins, which scoring's drift (PSI) compares each day with
+    DELETE FROM SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE WHERE model_version = :model_version;
+    -- CHURN_FEATURE_REFERENCE of :model_version: the train split's bins and shares per feature, as
+-- c360/model/monitor.py's reference_bins (deciles by linear interpolation, ties merged; categories).
+INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (model_version, feature, bin, upper_edge, category, share)
+WITH population AS (
+    SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_TRAINING WHERE split = 'train'
+),
+
+-- Included by churn_feature_reference.sql and scoring_drift.sql (a CTE, not a statement): the numeric model
+-- features of the rows of the CTE `population`, one row per (row, feature), the feature named in lower case.
+numeric_values AS (
+    SELECT LOWER(feature) AS feature, value
+    FROM (
+        SELECT
+            engagement_score::FLOAT AS engagement_score, reads_per_day_30d::FLOAT AS reads_per_day_30d,
+            engagement_trend::FLOAT AS engagement_trend, days_since_last_read::FLOAT AS days_since_last_read,
+            support_tickets_count::FLOAT AS support_tickets_count, support_tickets_30d::FLOAT AS support_tickets_30d,
+            cancellation_tickets_30d::FLOAT AS cancellation_tickets_30d,
+            subscription_tenure_days::FLOAT AS subscription_tenure_days,
+            failed_payments_30d::FLOAT AS failed_payments_30d, downgrades_90d::FLOAT AS downgrades_90d,
+            days_since_failed_payment::FLOAT AS days_since_failed_payment,
+            failed_payments_decayed::FLOAT AS failed_payments_decayed,
+            days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
+            cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
+        FROM population
+    ) UNPIVOT (value FOR feature IN (
+        engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+        support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
+        downgrades_90d, days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket,
+        cancellation_tickets_decayed
+    ))
+),
+
+
+deciles AS (
+    SELECT
+        feature,
+        PERCENTILE_CONT(0.1) WITHIN GROUP (ORDER BY value) AS q1,
+        PERCENTILE_CONT(0.2) WITHIN GROUP (ORDER BY value) AS q2,
+        PERCENTILE_CONT(0.3) WITHIN GROUP (ORDER BY value) AS q3,
+        PERCENTILE_CONT(0.4) WITHIN GROUP (ORDER BY value) AS q4,
+        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY value) AS q5,
+        PERCENTILE_CONT(0.6) WITHIN GROUP (ORDER BY value) AS q6,
+        PERCENTILE_CONT(0.7) WITHIN GROUP (ORDER BY value) AS q7,
+        PERCENTILE_CONT(0.8) WITHIN GROUP (ORDER BY value) AS q8,
+        PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY value) AS q9
+    FROM numeric_values
+    GROUP BY feature
+),
+
+edges AS (
+    SELECT DISTINCT LOWER(feature) AS feature, edge
+    FROM deciles UNPIVOT (edge FOR level IN (q1, q2, q3, q4, q5, q6, q7, q8, q9))
+),
+
+-- each edge's cumulative share (values at or below it); the last bin takes the rest
+cumulative AS (
+    SELECT e.feature, e.edge, COUNT_IF(v.value <= e.edge) / COUNT(*) AS below
+    FROM edges AS e
+    INNER JOIN numeric_values AS v ON v.feature = e.feature
+    GROUP BY e.feature, e.edge
+),
+
+numbered AS (
+    SELECT feature, edge, below, ROW_NUMBER() OVER (PARTITION BY feature ORDER BY edge) AS bin FROM cumulative
+),
+
+numeric_bins AS (
+    SELECT
+        feature,
+        bin,
+        edge AS upper_edge,
+        below - COALESCE(LAG(below) OVER (PARTITION BY feature ORDER BY bin), 0) AS share
+    FROM numbered
+    UNION ALL
+    SELECT feature, MAX(bin) + 1, NULL, 1 - MAX(below) FROM numbered GROUP BY feature
+),
+
+categories AS (
+    SELECT 'plan' AS feature, plan AS category, COUNT(*) / (SELECT COUNT(*) FROM population) AS share
+    FROM population GROUP BY plan
+    UNION ALL
+    SELECT 'acquisition_channel', acquisition_channel, COUNT(*) / (SELECT COUNT(*) FROM population)
+    FROM population GROUP BY acquisition_channel
+)
+
+SELECT :model_version, feature, bin, upper_edge, NULL, share FROM numeric_bins
+UNION ALL
+SELECT :model_version, feature, ROW_NUMBER() OVER (PARTITION BY feature ORDER BY category), NULL, category, share
+FROM categories;
+
+    accepted := (
+        SELECT BOOLAND_AGG(passed) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE WHERE model_version = :model_version
+    );
+    IF (accepted) THEN
         -- the candidate becomes SFE_CHURN_CLASSIFIER; the one it replaces is kept as _PREVIOUS
         DROP SNOWFLAKE.ML.CLASSIFICATION IF EXISTS SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER_PREVIOUS;
         ALTER SNOWFLAKE.ML.CLASSIFICATION IF EXISTS SFE_ANALYTICS_MEDIA.SFE_CHURN_CLASSIFIER
@@ -1964,12 +2273,29 @@ BEGIN
         SELECT :model_version, LOWER(feature), rank, score
         FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()));
         model_status := 'current';
-        decision := 'test ROC AUC ' || TO_VARCHAR(test_auc, '0.0000') || ' > ' || TO_VARCHAR(gate, '0.00')
-            || ': deployed as SFE_CHURN_CLASSIFIER';
+        -- the words of gate.py's Decision.message
+        decision := (
+            SELECT
+                MAX(IFF(check_name = 'min_test_auc', detail, NULL)) || ': deployed as SFE_CHURN_CLASSIFIER, '
+                || IFF(:current_version IS NULL, 'the first current model', 'replaces ' || :current_version) || '; '
+                || LISTAGG(IFF(check_name = 'min_test_auc', NULL, detail), '; ') WITHIN GROUP (
+                    ORDER BY CASE check_name WHEN 'not_worse_than_current' THEN 2 WHEN 'beats_baseline' THEN 3 ELSE 4 END
+                )
+            FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+            WHERE model_version = :model_version
+        );
     ELSE
         model_status := 'rejected';
-        decision := 'test ROC AUC ' || TO_VARCHAR(test_auc, '0.0000') || ' is not above the deploy gate '
-            || TO_VARCHAR(gate, '0.00') || ': rejected, the current model stays';
+        decision := (
+            SELECT
+                LISTAGG(detail, '; ') WITHIN GROUP (
+                    ORDER BY CASE check_name WHEN 'min_test_auc' THEN 1 WHEN 'not_worse_than_current' THEN 2
+                    WHEN 'beats_baseline' THEN 3 ELSE 4 END
+                ) || ': rejected, '
+                || IFF(:current_version IS NULL, 'there is no current model, so scoring stops', :current_version || ' stays current')
+            FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+            WHERE model_version = :model_version AND NOT passed
+        );
     END IF;
 
     INSERT INTO SFE_ANALYTICS_MEDIA.CHURN_MODEL_REGISTRY (
@@ -1996,7 +2322,15 @@ BEGIN
         (
             SELECT OBJECT_CONSTRUCT(
                 'roc_auc', roc_auc, 'pr_auc', pr_auc, 'brier', brier, 'precision_at_high', precision_at_high,
-                'recall_at_high', recall_at_high, 'base_rate', base_rate, 'high_threshold', :high
+                'recall_at_high', recall_at_high, 'base_rate', base_rate, 'high_threshold', :high,
+                'calibration_error', (
+                    SELECT MAX(value) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+                    WHERE model_version = :model_version AND check_name = 'calibration_error'
+                ),
+                'baseline_roc_auc', (
+                    SELECT MAX(threshold) FROM SFE_ANALYTICS_MEDIA.CHURN_MODEL_GATE
+                    WHERE model_version = :model_version AND check_name = 'beats_baseline'
+                )
             )
             FROM SFE_ANALYTICS_MEDIA.CHURN_TEST_METRICS
         ),
@@ -2121,6 +2455,107 @@ BEGIN
 
     SELECT :RUN_ID, :AS_OF, :model_version, metric, name, value, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (SELECT * FROM tiers UNION ALL SELECT * FROM distribution) AS monitor;
+    -- FCT_SCORING_MONITOR's PSI rows of the score date :as_of on Snowflake: each feature of the day's scoring
+-- population against the training population of :model_version (CHURN_FEATURE_REFERENCE), as
+-- c360/model/monitor.py's drift: PSI = sum((a - e) * ln(a / e)) over the bins, shares floored at 0.0001, a
+-- categorical feature's categories unseen in training in a bin of their own (expected share 0).
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR (run_id, score_date, model_version, metric, name, value, recorded_at)
+WITH population AS (
+    SELECT * FROM SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES WHERE snapshot_date = :as_of::DATE
+),
+
+-- Included by churn_feature_reference.sql and scoring_drift.sql (a CTE, not a statement): the numeric model
+-- features of the rows of the CTE `population`, one row per (row, feature), the feature named in lower case.
+numeric_values AS (
+    SELECT LOWER(feature) AS feature, value
+    FROM (
+        SELECT
+            engagement_score::FLOAT AS engagement_score, reads_per_day_30d::FLOAT AS reads_per_day_30d,
+            engagement_trend::FLOAT AS engagement_trend, days_since_last_read::FLOAT AS days_since_last_read,
+            support_tickets_count::FLOAT AS support_tickets_count, support_tickets_30d::FLOAT AS support_tickets_30d,
+            cancellation_tickets_30d::FLOAT AS cancellation_tickets_30d,
+            subscription_tenure_days::FLOAT AS subscription_tenure_days,
+            failed_payments_30d::FLOAT AS failed_payments_30d, downgrades_90d::FLOAT AS downgrades_90d,
+            days_since_failed_payment::FLOAT AS days_since_failed_payment,
+            failed_payments_decayed::FLOAT AS failed_payments_decayed,
+            days_since_cancellation_ticket::FLOAT AS days_since_cancellation_ticket,
+            cancellation_tickets_decayed::FLOAT AS cancellation_tickets_decayed
+        FROM population
+    ) UNPIVOT (value FOR feature IN (
+        engagement_score, reads_per_day_30d, engagement_trend, days_since_last_read, support_tickets_count,
+        support_tickets_30d, cancellation_tickets_30d, subscription_tenure_days, failed_payments_30d,
+        downgrades_90d, days_since_failed_payment, failed_payments_decayed, days_since_cancellation_ticket,
+        cancellation_tickets_decayed
+    ))
+),
+
+
+reference AS (
+    SELECT feature, bin, upper_edge, category, share
+    FROM SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE
+    WHERE model_version = :model_version
+),
+
+-- the day's share at or below each numeric upper edge (the last bin: all of them)
+cumulative AS (
+    SELECT
+        r.feature,
+        r.bin,
+        r.share AS expected,
+        COUNT_IF(r.upper_edge IS NULL OR v.value <= r.upper_edge) / COUNT(*) AS below
+    FROM reference AS r
+    INNER JOIN numeric_values AS v ON v.feature = r.feature
+    WHERE r.category IS NULL
+    GROUP BY r.feature, r.bin, r.share
+),
+
+categorical_values AS (
+    SELECT 'plan' AS feature, plan AS category FROM population
+    UNION ALL
+    SELECT 'acquisition_channel', acquisition_channel FROM population
+),
+
+categorical_bins AS (
+    SELECT
+        v.feature,
+        r.bin,
+        COALESCE(r.share, 0) AS expected,
+        COUNT(*) / SUM(COUNT(*)) OVER (PARTITION BY v.feature) AS actual
+    FROM categorical_values AS v
+    LEFT JOIN reference AS r ON r.feature = v.feature AND r.category = v.category
+    GROUP BY v.feature, r.bin, r.share
+    UNION ALL
+    -- training categories nobody has on the day
+    SELECT r.feature, r.bin, r.share, 0
+    FROM reference AS r
+    WHERE
+        r.category IS NOT NULL
+        AND NOT EXISTS (
+            SELECT 1 FROM categorical_values AS v WHERE v.feature = r.feature AND v.category = r.category
+        )
+),
+
+shares AS (
+    SELECT
+        feature,
+        expected,
+        below - COALESCE(LAG(below) OVER (PARTITION BY feature ORDER BY bin), 0) AS actual
+    FROM cumulative
+    UNION ALL
+    SELECT feature, expected, actual FROM categorical_bins
+)
+
+SELECT
+    :run_id,
+    :as_of::DATE,
+    :model_version,
+    'psi',
+    feature,
+    SUM((GREATEST(actual, 0.0001) - GREATEST(expected, 0.0001)) * LN(GREATEST(actual, 0.0001) / GREATEST(expected, 0.0001))),
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+FROM shares
+GROUP BY feature;
+
     COMMIT;
 
     scored := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES WHERE score_date = :AS_OF);
