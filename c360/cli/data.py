@@ -41,7 +41,7 @@ def generate(
     ] = None,
 ) -> None:
     """Write synthetic subscription events (JSON lines), content views (CSV) and support tickets (Parquet)."""
-    from c360.pipeline.dates import default_as_of
+    from c360.dates import default_as_of
     from c360.sources.generate import generate as run
 
     day = parse_date(as_of) or default_as_of()

@@ -90,8 +90,8 @@ def monitor(
     as_json: Annotated[bool, typer.Option("--json", help="JSON on stdout.")] = False,
 ) -> None:
     """Outcome monitoring: realised performance of score dates whose 30 days have passed, drift and AUC alerts."""
+    from c360.dates import default_as_of
     from c360.model.outcomes import monitor_model
-    from c360.pipeline.dates import default_as_of
     from c360.pipeline.model_steps import retrain
     from c360.settings import get_settings
 

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
+from c360 import dates
 from c360.model import registry
 from c360.model.artifact import ChurnModel, load
 from c360.model.errors import BacktestError, NoCurrentModel
@@ -30,7 +31,6 @@ from c360.model.features import Snapshots, matrix, read_snapshot, read_training_
 from c360.model.history import LABEL_DAYS, loaded_range, require_history
 from c360.model.metrics import Decile, auc, calibration_by_decile, classification_metrics
 from c360.model.monitor import drift
-from c360.pipeline import dates
 from c360.settings import Settings
 from c360.warehouse import DuckDBConnection, Warehouse
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from c360 import dates
 from c360.model import registry
 from c360.model.errors import ModelError
-from c360.pipeline import dates
 from c360.pipeline.run import STEPS, Step, call_step
 from c360.warehouse import Warehouse
 from pipeline_sql import runtime

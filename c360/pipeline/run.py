@@ -4,7 +4,7 @@ The tasks' procedures are called directly (``CALL``), on either target, with ``a
 instead of the schedule's ``CURRENT_DATE() - 1``, so any past day can be (re)built. The warehouse is
 opened per step, so a running ``c360 worker`` can interleave its own tasks.
 
-The day is checked (``c360.pipeline.dates``) after the staging steps, which only move what is loaded
+The day is checked (``c360.dates``) after the staging steps, which only move what is loaded
 and do not depend on the day, and before the first step that builds anything as of it. When every step
 ran, the day's scoring run is published (``c360.serving.publish``): the served run when that day is the
 newest, a backfill (history only) when a newer day is served.
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from c360 import dates
 from c360.errors import C360Error, PipelineError, ProcedureRaised, QualityCheckFailed, UsageError
 from c360.model import registry
 from c360.model.procedures import native_procedures
-from c360.pipeline import dates
 from c360.settings import Settings
 from c360.warehouse import Warehouse, WarehouseConnection, call, ensure_migrated
 from pipeline_sql import runtime

@@ -64,7 +64,7 @@ class ScoringRun:
 def run_of_day(conn: WarehouseConnection, score_date: date | None = None) -> ScoringRun | None:
     """The latest run of ``score_date`` (default: of the newest day scored); DateOutOfRange for a day never
     scored, None when nothing is."""
-    from c360.pipeline.dates import check_scored_day
+    from c360.dates import check_scored_day
 
     if score_date is None:
         rows = conn.query(_RUNS.format(where=f"WHERE score_date = (SELECT MAX(score_date) FROM {SCORES})"))

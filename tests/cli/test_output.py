@@ -48,7 +48,18 @@ def test_status_json(home: Path) -> None:
     proc = run_cli("status", "--json")
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
-    assert set(summary) == {"warehouse", "tables", "rejects", "loads", "tasks", "invalid_events", "checks"}
+    assert set(summary) == {
+        "warehouse",
+        "tables",
+        "rejects",
+        "loads",
+        "tasks",
+        "invalid_events",
+        "checks",
+        "operations",
+    }
+    assert set(summary["operations"]) == {"tasks", "landing", "orphans", "alerts", "served", "model"}
+    assert summary["operations"]["served"] is None  # nothing published yet
     assert {"table": "SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS", "rows": 0} in summary["tables"]
     plain = run_cli("status").stdout
     assert "SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS" in plain and "┃" not in plain
