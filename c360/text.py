@@ -74,8 +74,13 @@ def screen_rows(
         if reason:
             set_aside.append(f"{key}: {reason}")
             continue
-        kept.append({k: _fit(v, lengths.get(k)) if isinstance(v, str) else clean_json(v) for k, v in row.items()})
+        kept.append(fit_row(row, lengths))
     return kept, set_aside
+
+
+def fit_row(row: Mapping[str, Any], lengths: Mapping[str, int]) -> dict[str, Any]:
+    """``row`` fit for a store: strings cleaned (inside JSON values too) and clipped to their column's length."""
+    return {k: _fit(v, lengths.get(k)) if isinstance(v, str) else clean_json(v) for k, v in row.items()}
 
 
 def clean_json(value: Any) -> Any:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from c360.serving.snapshot import ScoringRun, feature_labels
 from c360.serving.store import UTCDateTime, metadata
+from c360.text import fit_row
 from c360.warehouse import WarehouseConnection
 from pipeline_sql.scripts import render_model
 
@@ -154,7 +155,7 @@ def record(conn: sa.Connection, analytics: Analytics, now: datetime) -> None:
     days = [d["score_date"] for d in analytics.score_days]
     if days:
         conn.execute(analytics_score_days.delete().where(analytics_score_days.c.score_date.in_(days)))
-        conn.execute(analytics_score_days.insert(), analytics.score_days)
+        conn.execute(analytics_score_days.insert(), _fit(analytics_score_days, analytics.score_days))
     for table, values in (
         (analytics_engagement, analytics.engagement),
         (analytics_cohorts, analytics.cohorts),
@@ -163,7 +164,14 @@ def record(conn: sa.Connection, analytics: Analytics, now: datetime) -> None:
     ):
         conn.execute(table.delete())
         if values:
-            conn.execute(table.insert(), values)
+            conn.execute(table.insert(), _fit(table, values))
+
+
+def _fit(table: sa.Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows any store can hold: warehouse text (a plan, a segment, a device) may carry a NUL that PostgreSQL
+    refuses, or be longer than its column; the text policy cleans and clips it, as for served subscribers."""
+    lengths = {c.name: c.type.length for c in table.columns if isinstance(c.type, sa.String) and c.type.length}
+    return [fit_row(row, lengths) for row in rows]
 
 
 def _score_days(monitor: list[dict[str, Any]], run: ScoringRun, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
