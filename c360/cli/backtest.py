@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from c360.cli.options import parse_date
+from c360.cli.options import open_warehouse, parse_date
 from c360.cli.progress import show
 from c360.errors import UsageError
-from c360.warehouse import Warehouse
 
 if TYPE_CHECKING:
     from c360.model.backtest import Backtest
@@ -48,7 +47,7 @@ def backtest(
     from c360.settings import get_settings
 
     days = _backtest_days(as_of, first, last, every, weekly_days)
-    warehouse = Warehouse.from_settings()
+    warehouse = open_warehouse()
     results = run_series(
         warehouse,
         days=days,

@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from c360.cli.options import parse_date
+from c360.cli.options import open_warehouse, parse_date
 from c360.cli.progress import progress_bar, show
 from c360.errors import SourceFileError
-from c360.warehouse import Warehouse
 
 
 def register(app: typer.Typer) -> None:
@@ -71,7 +70,7 @@ def ingest(
     """Load source files into the raw tables: each file whole or not at all, bad records to the reject table."""
     from c360.sources.ingest import ingest as run
 
-    warehouse = Warehouse.from_settings()
+    warehouse = open_warehouse()
     with progress_bar("ingesting") as update:
         results = run(warehouse, paths, force=force, source=source, on_progress=update)
     table = Table("file", "source", "status", "read", "loaded", "rejected", "seconds")

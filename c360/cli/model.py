@@ -10,9 +10,8 @@ import typer
 from rich.table import Table
 
 from c360.cli.backtest import backtest
-from c360.cli.options import AS_OF, parse_date
+from c360.cli.options import AS_OF, open_warehouse, parse_date
 from c360.cli.progress import show
-from c360.warehouse import Warehouse
 
 models_app = typer.Typer(help="The churn model registry.", no_args_is_help=True)
 
@@ -32,7 +31,7 @@ def train(as_of: Annotated[str | None, AS_OF] = None) -> None:
     from c360.model.history import PURGED_SNAPSHOTS, SNAPSHOT_EVERY_DAYS
     from c360.pipeline.model_steps import train_model
 
-    outcome = train_model(Warehouse.from_settings(), as_of=parse_date(as_of))
+    outcome = train_model(open_warehouse(), as_of=parse_date(as_of))
     entry = outcome.entry
     table = Table("", "", title=f"{entry.model_version} ({entry.status})", show_header=False)
     # weekly snapshots; the ones whose labels reach into the test snapshot's are purged
@@ -54,7 +53,7 @@ def score(as_of: Annotated[str | None, AS_OF] = None) -> None:
     """Score every active subscriber with the current model into FCT_CUSTOMER_HEALTH_SCORES."""
     from c360.pipeline.model_steps import score_subscribers
 
-    typer.echo(score_subscribers(Warehouse.from_settings(), as_of=parse_date(as_of)))
+    typer.echo(score_subscribers(open_warehouse(), as_of=parse_date(as_of)))
 
 
 def models_list(
@@ -63,7 +62,7 @@ def models_list(
     """Every registered model, newest first, with the deploy gate's decision and its numbers."""
     from c360.model.lifecycle import list_models
 
-    records = list_models(warehouse=Warehouse.from_settings())
+    records = list_models(warehouse=open_warehouse())
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in records], indent=1))
         return
@@ -96,7 +95,7 @@ def monitor(
     from c360.settings import get_settings
 
     day = parse_date(as_of) or default_as_of()
-    outcome = monitor_model(warehouse=Warehouse.from_settings(), settings=get_settings(), as_of=day, retrain=retrain)
+    outcome = monitor_model(warehouse=open_warehouse(), settings=get_settings(), as_of=day, retrain=retrain)
     if as_json:
         typer.echo(json.dumps(outcome.to_dict(), indent=1))
         return

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from c360.cli.options import parse_date
 from c360.cli.progress import show
-from c360.ops.status import OpsStatus
+
+if TYPE_CHECKING:
+    from c360.ops.status import OpsStatus
 
 
 def print_ops(status: OpsStatus) -> None:

@@ -9,10 +9,9 @@ import typer
 from rich.table import Table
 
 from c360.cli.ops import simulate
-from c360.cli.options import AS_OF, parse_date
+from c360.cli.options import AS_OF, open_warehouse, parse_date
 from c360.cli.progress import progress_bar, show
 from c360.errors import PipelineError, UsageError, from_pipeline_sql
-from c360.warehouse import Warehouse, ensure_migrated, task_parameters
 
 if TYPE_CHECKING:
     from c360.serving.publish import PublishResult
@@ -37,12 +36,13 @@ def migrate(
     target: Annotated[str | None, typer.Option(help="duckdb | snowflake (default: from C360_WAREHOUSE_URL).")] = None,
 ) -> None:
     """Apply pending migrations to the warehouse (versioned once, repeatable when changed)."""
+    from c360.warehouse import task_parameters
     from pipeline_sql.migrate import dry_run as render
     from pipeline_sql.migrate import migrate as run
 
     if target not in (None, "duckdb", "snowflake"):
         raise UsageError(f"invalid --target {target!r}: expected duckdb or snowflake")
-    warehouse = Warehouse.from_settings()
+    warehouse = open_warehouse()
     if dry_run:
         with from_pipeline_sql():
             typer.echo(render(target or warehouse.target, task_parameters(warehouse.settings)))  # type: ignore[arg-type]
@@ -86,7 +86,7 @@ def pipeline_run(
     from c360.pipeline.run import run_pipeline, steps_until
 
     steps_until(until)  # a bad --until is refused before the warehouse is opened
-    warehouse = Warehouse.from_settings()
+    warehouse = open_warehouse()
     with progress_bar("pipeline") as update:
         result = run_pipeline(warehouse, as_of=parse_date(as_of), until=until, on_progress=update)
     published = _published(result.published) if result.published else None
@@ -133,8 +133,9 @@ def pipeline_task(
 ) -> None:
     """Run one task now, as the worker would (its WHEN condition is checked first)."""
     from c360.pipeline.scheduler import Scheduler, utcnow
+    from c360.warehouse import ensure_migrated
 
-    warehouse = Warehouse.from_settings()
+    warehouse = open_warehouse()
     ensure_migrated(warehouse)
     scheduler = Scheduler(warehouse)
     scheduler.load()
@@ -161,8 +162,9 @@ def status(
     from c360.ops.status import summarize_ops
     from c360.pipeline.status import summarize
     from c360.settings import get_settings
+    from c360.warehouse import ensure_migrated
 
-    warehouse = Warehouse.from_settings()
+    warehouse = open_warehouse()
     ensure_migrated(warehouse)
     with warehouse.connect() as conn:
         summary = summarize(conn)
@@ -240,9 +242,7 @@ def worker(
         metrics.serve(metrics_port)
         typer.echo(f"worker: metrics on http://127.0.0.1:{metrics_port}/metrics", err=True)
     jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only, once=once, metrics=metrics)
-    typer.echo(
-        f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {Warehouse.from_settings().display}", err=True
-    )
+    typer.echo(f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {open_warehouse().display}", err=True)
     try:
         Worker(jobs).run(once=once)
     except KeyboardInterrupt:
