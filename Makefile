@@ -45,17 +45,22 @@ demo: install
 	@$(MAKE) --no-print-directory demo-serve
 
 # The demo, live: the API, the worker (tasks, landing folders, inbox, publishing, webhooks, alerts, metrics on
-# :9360) and `c360 simulate` moving the generated world forward (SPEED 1440 = a day a minute); one Ctrl-C
-# stops all three. Run `make demo` first: it builds the warehouse and the key this posts events with.
+# :9360), the dashboard (reading the API with the demo key) and `c360 simulate` moving the generated world
+# forward (SPEED 1440 = a day a minute); one Ctrl-C stops all four. Run `make demo` first: it builds the
+# warehouse and the key this posts events and reads the API with.
 SPEED ?= 1440
 live: install
 	@test -f var/demo.key || { echo "make live moves the demo forward: run make demo first"; exit 1; }
 	@trap 'kill 0' INT TERM; \
-	$(C360) serve --host $(API_HOST) --port $(API_PORT) & \
-	$(C360) worker --metrics-port 9360 & \
+	KEY=$$(cat var/demo.key); URL=http://$(API_HOST):$(API_PORT); \
+	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) serve --host $(API_HOST) --port $(API_PORT) & \
+	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) worker --metrics-port 9360 & \
+	C360_DASHBOARD_API_URL=$$URL C360_DASHBOARD_API_KEY=$$KEY \
+		$(C360) dashboard --host $(DASHBOARD_HOST) --port $(DASHBOARD_PORT) & \
 	sleep 5; \
-	C360_SIMULATE_KEY=$$(cat var/demo.key) $(C360) simulate --sources $(DEMO_DIR) --scale $(SCALE) --seed $(SEED) \
-		--speed $(SPEED) --api http://$(API_HOST):$(API_PORT) & \
+	echo "live: API $$URL, dashboard http://$(DASHBOARD_HOST):$(DASHBOARD_PORT), metrics :9360; Ctrl-C stops all"; \
+	C360_SIMULATE_KEY=$$KEY $(C360) simulate --sources $(DEMO_DIR) --scale $(SCALE) --seed $(SEED) \
+		--speed $(SPEED) --api $$URL & \
 	wait
 
 # The demo ends by serving: a fresh demo key, the URLs, four curl lines that work (the third is the change feed,

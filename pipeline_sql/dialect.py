@@ -17,6 +17,7 @@ module, ``pipeline_sql.emulation`` handles them.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 import sqlglot
@@ -37,8 +38,17 @@ class DialectError(MigrationError):
     """A Snowflake statement has no DuckDB form."""
 
 
+SNOWFLAKE_ONLY = re.compile(r"^\s*--\s*c360:snowflake-only\b[ \t]*(?P<reason>.*)$")
+
+
 def split_statements(text: str) -> list[str]:
     """Split SQL text on top-level semicolons (quotes, ``$$`` blocks and comments respected)."""
+    return [statement for statement, _ in split_marked(text)]
+
+
+def split_marked(text: str) -> list[tuple[str, str | None]]:
+    """``split_statements``, each statement with the reason of its ``-- c360:snowflake-only <reason>`` marker
+    (a comment line among those just before it), or None when it has none."""
     try:
         tokens = Snowflake().tokenize(text) if text.strip() else []
     except Exception as exc:  # sqlglot raises TokenError with the position
@@ -50,7 +60,16 @@ def split_statements(text: str) -> list[str]:
             statements.append(text[start : token.start])
             start = token.end + 1
     statements.append(text[start:])
-    return [_strip_leading_comments(s) for s in statements if _has_code(s)]
+    return [(_strip_leading_comments(s), _marker(s)) for s in statements if _has_code(s)]
+
+
+def _marker(text: str) -> str | None:
+    for line in text.strip().splitlines():
+        if line.strip() and not line.lstrip().startswith("--"):
+            return None
+        if marked := SNOWFLAKE_ONLY.match(line):
+            return marked.group("reason").strip() or "Snowflake-only"
+    return None
 
 
 def _strip_leading_comments(text: str) -> str:

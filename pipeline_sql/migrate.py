@@ -72,10 +72,10 @@ def template_variables(parameters: TaskParameters, target: Target = "snowflake")
 
 
 def statements_for(script: Script, target: Target) -> list[str]:
-    """The statements that apply ``script`` on ``target``."""
+    """The statements that apply ``script`` on ``target`` (Snowflake-only ones are skipped on DuckDB)."""
     if target == "snowflake":
         return list(script.statements)
-    return [out for stmt in script.statements for out in emulation.duckdb_form(stmt)]
+    return [out for stmt, only in script.marked if only is None for out in emulation.duckdb_form(stmt)]
 
 
 def dry_run(target: Target, parameters: TaskParameters, scripts: list[Script] | None = None) -> str:
@@ -84,7 +84,15 @@ def dry_run(target: Target, parameters: TaskParameters, scripts: list[Script] | 
     chunks = []
     for script in scripts:
         chunks.append(f"-- {script.name} (checksum {script.checksum[:12]}, target {target})")
-        chunks.extend(stmt.strip() + ";" for stmt in statements_for(script, target))
+        if target == "snowflake":
+            chunks.extend(stmt.strip() + ";" for stmt in script.statements)
+        else:
+            for stmt, only in script.marked:
+                if only is not None:
+                    head = " ".join(stmt.split()[:6])
+                    chunks.append(f"-- not run on DuckDB ({head} ...): {only}")
+                else:
+                    chunks.extend(out.strip() + ";" for out in emulation.duckdb_form(stmt))
         chunks.append("")
     return "\n".join(chunks)
 

@@ -3,6 +3,10 @@
 * ``V<version>__<description>.sql`` runs once, in version order, and must never change afterwards.
 * ``R__<description>.sql`` runs after the versioned ones, in name order, whenever its checksum changes.
 
+A statement whose comment lines just before it include ``-- c360:snowflake-only <reason>`` runs on
+Snowflake only (a stage, a pipe, a ``COPY`` from a stage: objects DuckDB has no form of, whose DuckDB
+counterpart lives in Python); the DuckDB dry run prints the reason where it skips the statement.
+
 Scripts are Jinja templates rendered from this package's folder, so a procedure can
 ``{% include "models/staging/stg_subscriber_events.sql" %}`` the one copy of a transformation and
 ``{{ checks("models/marts/dim_subscribers.checks.sql") }}`` its quality checks. The checksum is taken
@@ -20,7 +24,7 @@ from typing import Literal
 
 import jinja2
 
-from pipeline_sql.dialect import split_statements
+from pipeline_sql.dialect import split_marked, split_statements
 from pipeline_sql.errors import MigrationError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -49,7 +53,12 @@ class Script:
     @cached_property
     def statements(self) -> list[str]:
         """The script's statements, in Snowflake's dialect."""
-        return split_statements(self.text)
+        return [statement for statement, _ in self.marked]
+
+    @cached_property
+    def marked(self) -> list[tuple[str, str | None]]:
+        """Each statement with why it is Snowflake-only (its ``-- c360:snowflake-only <reason>`` marker), or None."""
+        return split_marked(self.text)
 
     @property
     def sort_key(self) -> tuple[int, tuple[int, ...], str]:

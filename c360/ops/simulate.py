@@ -14,6 +14,8 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future as Pending
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -56,40 +58,130 @@ class Ledger:
     days: list[date] = field(default_factory=list)
 
 
-def _lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").splitlines()
+HORIZON = 7  # days generated at once: one generation serves this many simulated days
 
 
 def new_day(scratch: Path, *, scale: float, days: int, seed: int, as_of: date, ahead: int) -> Day:
-    """Day ``as_of + ahead`` of the world generated for ``days`` days to ``as_of``."""
-    day = as_of + timedelta(days=ahead)
-    before, after = scratch / f"day-{ahead - 1}", scratch / f"day-{ahead}"
-    if not (before / "content_engagement.csv").exists():
-        generate(before, scale=scale, days=days + ahead - 1, seed=seed, as_of=day - timedelta(days=1))
-    generate(after, scale=scale, days=days + ahead, seed=seed, as_of=day)
-    old, new = _lines(before / "content_engagement.csv"), _lines(after / "content_engagement.csv")
-    if new[: len(old)] != old:
-        raise RuntimeError("the generator did not replay its history: cannot extend it")
-    added = new[len(old) :]
-    per = -(-len(added) // MINUTES) if added else 0
-    content = [added[i * per : (i + 1) * per] for i in range(MINUTES)]
-    events: list[list[dict[str, Any]]] = [[] for _ in range(MINUTES)]
-    for line in _lines(after / "subscription_events.jsonl"):
-        try:
-            event = json.loads(line)
-            stamp = datetime.fromisoformat(str(event["event_timestamp"]).replace("Z", "+00:00"))
-        except (ValueError, KeyError, TypeError):
-            continue  # a dirt line of no known day: not replayed
-        stamp = stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
-        if stamp.date() == day:
-            events[stamp.hour * 60 + stamp.minute].append(event)
-    table = pq.read_table(after / "support_tickets.parquet")
-    created = pc.cast(table["created_at"], "timestamp[us]")
-    mask = pc.and_(pc.greater_equal(created, datetime.combine(day, datetime.min.time())),
-                   pc.less(created, datetime.combine(day + timedelta(days=1), datetime.min.time())))  # fmt: skip
-    tickets = after / f"tickets-{day}.parquet"
-    pq.write_table(table.filter(mask), tickets)
-    return Day(day, old[0] if old else new[0], content, events, tickets)
+    """Day ``as_of + ahead`` of the world generated for ``days`` days to ``as_of`` (one generation)."""
+    return Future(scratch, scale=scale, days=days, seed=seed, as_of=as_of, horizon=ahead).day(ahead)
+
+
+@dataclass
+class Future:
+    """The world past ``as_of``, generated ``horizon`` days at a time.
+
+    Generating a day alone costs as much as generating the whole history again (the generator replays it
+    from the seed), so each generation runs ``horizon`` days further and serves all of them: a chunk of
+    ``days + k * horizon`` days to ``as_of + k * horizon``, whose days after the previous chunk are the next
+    ``horizon`` simulated days. The next chunk is generated in the background while this one is fed.
+    """
+
+    scratch: Path
+    scale: float
+    days: int
+    seed: int
+    as_of: date
+    horizon: int = HORIZON
+    _chunks: dict[int, Pending[list[Day]]] = field(default_factory=dict)
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="c360-future"))
+
+    def day(self, ahead: int) -> Day:
+        """Day ``as_of + ahead`` (``ahead`` >= 1)."""
+        chunk = (ahead - 1) // self.horizon
+        for old in [c for c in self._chunks if c < chunk]:
+            self._chunks.pop(old).cancel()
+        days = self._chunk(chunk).result()
+        self._chunk(chunk + 1)  # prefetch: the next horizon generates while these days are fed
+        return days[ahead - 1 - chunk * self.horizon]
+
+    def close(self) -> None:
+        """Stop prefetching."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _chunk(self, chunk: int) -> Pending[list[Day]]:
+        if chunk not in self._chunks:
+            self._chunks[chunk] = self._pool.submit(self._generate, chunk)
+        return self._chunks[chunk]
+
+    def _generate(self, chunk: int) -> list[Day]:
+        last = (chunk + 1) * self.horizon
+        out = self.scratch / f"chunk-{chunk}"
+        generate(out, scale=self.scale, days=self.days + last, seed=self.seed, as_of=self.as_of + timedelta(days=last))
+        first = self.as_of + timedelta(days=chunk * self.horizon + 1)
+        wanted = [first + timedelta(days=i) for i in range(self.horizon)]
+        header, content = _content_by_day(out / "content_engagement.csv", first, wanted[-1])
+        events = _events_by_day(out / "subscription_events.jsonl", first, wanted[-1])
+        table = pq.read_table(out / "support_tickets.parquet")
+        created = pc.cast(table["created_at"], "timestamp[us]")
+        result = []
+        for day in wanted:
+            lines = content.get(day, [])
+            per = -(-len(lines) // MINUTES) if lines else 0
+            start, stop = (datetime.combine(d, datetime.min.time()) for d in (day, day + timedelta(days=1)))
+            tickets = out / f"tickets-{day}.parquet"
+            pq.write_table(table.filter(pc.and_(pc.greater_equal(created, start), pc.less(created, stop))), tickets)
+            result.append(Day(day, header, [lines[i * per : (i + 1) * per] for i in range(MINUTES)],
+                              events.get(day, [[] for _ in range(MINUTES)]), tickets))  # fmt: skip
+        (out / "content_engagement.csv").unlink()  # the history is the warehouse's already; keep the disk free
+        return result
+
+
+def _line_day(line: bytes, last: date) -> date | None:
+    """The UTC day of a content line (its 4th field), None when it has none (the generator's dirt)."""
+    try:
+        stamp = date.fromisoformat(line.split(b",", 4)[3].strip(b'"')[:10].decode())
+    except (IndexError, ValueError, UnicodeDecodeError):
+        return None
+    return stamp if stamp <= last else None  # the "future timestamp" dirt is dated 2099
+
+
+def _content_by_day(path: Path, first: date, last: date) -> tuple[str, dict[date, list[str]]]:
+    """The header and the lines of days ``first``..``last`` of a content file written day by day.
+
+    The file is in day order, so a bisection over byte offsets finds where ``first`` begins without
+    reading the history; a line without a day of its own (a bad timestamp, say) belongs to the day before it.
+    """
+    with path.open("rb") as handle:
+        header = handle.readline().decode("utf-8").rstrip("\n")
+        low, high = handle.tell(), path.stat().st_size
+        while high - low > 1 << 16:
+            mid = (low + high) // 2
+            handle.seek(mid)
+            handle.readline()  # the rest of a line cut in the middle
+            day = None
+            while day is None and handle.tell() < high:
+                day = _line_day(handle.readline(), last)
+            if day is not None and day < first:
+                low = mid
+            else:
+                high = mid
+        handle.seek(low)
+        if low > len(header):
+            handle.readline()
+        days: dict[date, list[str]] = {}
+        current: date | None = None
+        for raw in handle:
+            current = _line_day(raw, last) or current
+            if current is not None and current >= first:
+                days.setdefault(current, []).append(raw.decode("utf-8").rstrip("\n"))
+    return header, days
+
+
+def _events_by_day(path: Path, first: date, last: date) -> dict[date, list[list[dict[str, Any]]]]:
+    """Events of days ``first``..``last``, per minute of their timestamp (dirt of no known day is not replayed)."""
+    days: dict[date, list[list[dict[str, Any]]]] = {}
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                event = json.loads(line)
+                stamp = datetime.fromisoformat(str(event["event_timestamp"]).replace("Z", "+00:00"))
+            except (ValueError, KeyError, TypeError):
+                continue
+            stamp = stamp.astimezone(UTC) if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+            if first <= stamp.date() <= last:
+                minutes = days.setdefault(stamp.date(), [[] for _ in range(MINUTES)])
+                minutes[stamp.hour * 60 + stamp.minute].append(event)
+    return days
 
 
 def _drop(directory: Path, name: str, write: Callable[[Path], object]) -> None:
@@ -165,10 +257,15 @@ def simulate(
     """Feed the days after ``as_of`` (``ahead`` of them; None: until stopped)."""
     simulator = Simulator(settings, post, speed=speed, report=report)
     with tempfile.TemporaryDirectory(prefix="c360-simulate-") as scratch:
-        k = 1
-        while ahead is None or k <= ahead:
-            simulator.run_day(new_day(Path(scratch), scale=scale, days=days, seed=seed, as_of=as_of, ahead=k))
-            k += 1
+        future = Future(Path(scratch), scale=scale, days=days, seed=seed, as_of=as_of,
+                        horizon=min(ahead or HORIZON, HORIZON))  # fmt: skip
+        try:
+            k = 1
+            while ahead is None or k <= ahead:
+                simulator.run_day(future.day(k))
+                k += 1
+        finally:
+            future.close()
     return simulator.ledger
 
 

@@ -5,24 +5,27 @@ for (written = loaded + rejected)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from c360.auth.keys import create_key
 from c360.ops.landing import LandingJob
-from c360.ops.simulate import Simulator, new_day
+from c360.ops.simulate import Future, Simulator, new_day
 from c360.pipeline.run import run_pipeline
 from c360.serving.migrate import upgrade
 from c360.serving.publish import publish_pending
 from c360.serving.queries import current_run
 from c360.serving.store import Store, dispose_engines
 from c360.sources.formats import SOURCES
+from c360.sources.generate import generate
 from c360.sources.inbox import InboxJob
 from c360.webhooks import endpoints
 from c360.webhooks.delivery import Engine
@@ -111,3 +114,29 @@ def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_f
         assert ledger.events_posted == ledger.events_accepted + ledger.events_rejected
         assert events["read"] == events["loaded"] + events["rejected"] == ledger.events_accepted
     dispose_engines()
+
+
+def test_the_future_is_generated_once_per_horizon_and_continues_the_same_world(tmp_path: Path) -> None:
+    """Days served from one generation of three days ahead are the days the generator writes when asked for
+    each day on its own (the content lines it adds, the events and tickets of that day)."""
+    future = Future(tmp_path / "future", scale=0.02, days=60, seed=SEED, as_of=AS_OF, horizon=3)
+    try:
+        served = [future.day(k) for k in (1, 2, 3)]
+    finally:
+        future.close()
+    # one generation served the three days (chunk-1 is the prefetch of the next three, cancelled or not)
+    assert "chunk-0" in {p.name for p in (tmp_path / "future").iterdir()}
+    before, after = tmp_path / "before", tmp_path / "after"
+    generate(before, scale=0.02, days=61, seed=SEED, as_of=AS_OF + timedelta(days=1))
+    generate(after, scale=0.02, days=62, seed=SEED, as_of=AS_OF + timedelta(days=2))
+    old = (before / "content_engagement.csv").read_text().splitlines()
+    new = (after / "content_engagement.csv").read_text().splitlines()
+    assert new[: len(old)] == old
+    day = served[1]
+    assert day.day == AS_OF + timedelta(days=2) and day.header == new[0]
+    assert [line for minute in day.content for line in minute] == new[len(old) :]
+    events = [json.loads(line) for line in (after / "subscription_events.jsonl").read_text().splitlines()
+              if f'"event_timestamp": "{day.day.isoformat()}' in line]  # fmt: skip
+    assert sorted(e["event_id"] for minute in day.events for e in minute) == sorted(e["event_id"] for e in events)
+    assert day.tickets is not None and pq.read_table(day.tickets).num_rows > 0
+    assert [d.day for d in served] == [AS_OF + timedelta(days=k) for k in (1, 2, 3)]

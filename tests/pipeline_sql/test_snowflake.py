@@ -263,17 +263,64 @@ def check_task(statement: str, procedures: dict[str, objects.ProcedureDef], task
     check_call(task.body, procedures, task.name)
 
 
+_PIPE = re.compile(
+    rf"^CREATE\s+(?:OR\s+REPLACE\s+)?PIPE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}\s+"
+    r"(?P<props>.*?)\s+AS\s+(?P<copy>COPY\s.*)$",
+    re.I | re.S,
+)
+_PIPE_PROPERTIES = {"AUTO_INGEST", "ERROR_INTEGRATION", "AWS_SNS_TOPIC", "INTEGRATION", "COMMENT"}
+
+
+def snowflake_only() -> list[str]:
+    return [stmt for script in scripts() for stmt, only in script.marked if only is not None]
+
+
+def check_snowflake_only(statement: str) -> None:
+    """A statement DuckDB skips: sqlglot knows it (a pipe: its properties and its COPY; a procedure: its body)."""
+    pipe = _PIPE.match(statement.strip())
+    if pipe:
+        properties(pipe.group("props"), _PIPE_PROPERTIES, "pipe")
+        assert isinstance(parsed(pipe.group("copy")), exp.Copy), statement
+    elif objects.classify(statement) == "procedure":
+        body = statement[statement.find("$$") + 2 : statement.rfind("$$")]
+        for what, sql in native_parts(objects.parse_procedure(statement).name, body):
+            assert_real(sql, what)
+    elif objects.classify(statement) not in ("task", "alter_task"):  # tasks: checked with the others
+        assert_real(statement, "snowflake-only statement")
+
+
+def test_snowflake_only_statements_are_snowflake_sqlglot_knows_and_duckdb_skips(settings: Settings) -> None:
+    only = snowflake_only()
+    for statement in only:
+        check_snowflake_only(statement)
+    heads = {" ".join(s.split()[:3]).upper() for s in only}
+    assert {"CREATE FILE FORMAT", "CREATE STAGE IF", "CREATE PIPE IF"} <= heads, heads
+    copies = [s for s in only if re.search(r"\bCOPY INTO\b", s)]
+    assert len(copies) == 3 and all("ON_ERROR = CONTINUE" in s for s in copies)  # the pipe and two procedures
+    assert "AUTO_INGEST = TRUE" in next(s for s in only if s.upper().startswith("CREATE PIPE"))
+    tickets = objects.parse_task(next(s for s in only if "sfe_load_support_tickets_task" in s and "TASK" in s[:30]))
+    assert tickets.schedule == "USING CRON 30 2 * * * UTC"
+    duckdb = dry_run("duckdb", task_parameters(settings))
+    run = "\n".join(line for line in duckdb.splitlines() if not line.startswith("--"))
+    for name in ("FILE FORMAT", "SFE_LANDING_STAGE", "SFE_CONTENT_PIPE", "COPY INTO", "SFE_LOAD_", "sfe_load_"):
+        assert name not in run, name
+    assert duckdb.count("-- not run on DuckDB (") == len(only)
+
+
 def test_every_statement_parses_as_snowflake(settings: object) -> None:
     statements = [stmt for script in scripts() for stmt in script.statements]
     procedures = {p.name: p for p in map(objects.parse_procedure, of_kind(statements, "procedure"))}
     tasks = {objects.parse_task(s).name for s in of_kind(statements, "task")}
     tables = created_names("TABLE")
+    only = set(snowflake_only())
     checked: dict[str, int] = {}
     for stmt in statements:
         kind = objects.classify(stmt)
         checked[kind] = checked.get(kind, 0) + 1
         parsed(stmt)  # every statement, Command or not, goes through sqlglot's Snowflake parser
-        if kind == "sql":
+        if stmt in only and kind not in ("task", "alter_task"):
+            check_snowflake_only(stmt)
+        elif kind == "sql":
             assert_real(stmt, "statement")
         elif kind == "stream":
             check_stream(stmt, tables)
@@ -378,14 +425,59 @@ def test_raw_rows_load_through_a_snowflake_connection(fakesnow_warehouse: Wareho
     assert (loaded.status, loaded.rows_loaded, again.status) == ("loaded", 3, "skipped")
 
 
+# fakesnow 0.12.1 translates `DEFAULT seq.NEXTVAL` to `DEFAULT NEXTVAL('seq') AS NEXTVAL`, which DuckDB refuses:
+# the LANDED tables (V008) are checked by sqlglot and on DuckDB, not on fakesnow
+FAKESNOW_NEXTVAL_DEFAULT = re.compile(r"\bDEFAULT\s+[\w.]+\.NEXTVAL\b", re.I)
+
+
+def test_fakesnow_cannot_take_a_sequence_default_yet(fakesnow_warehouse: Warehouse) -> None:
+    """When this fails, fakesnow has learnt sequence defaults: drop FAKESNOW_NEXTVAL_DEFAULT's exception."""
+    with fakesnow_warehouse.connect() as conn:
+        conn.execute("CREATE SEQUENCE PUBLIC.S")
+        with pytest.raises(Exception, match="syntax error"):
+            conn.execute("CREATE TABLE PUBLIC.T (n NUMBER(38, 0) DEFAULT PUBLIC.S.NEXTVAL, x VARCHAR)")
+
+
 def test_every_table_and_view_statement_is_accepted_by_fakesnow(fakesnow_warehouse: Warehouse) -> None:
     with fakesnow_warehouse.connect() as conn:
         for script in scripts():
-            for stmt in script.statements:
-                if objects.classify(stmt) == "sql":
+            for stmt, only in script.marked:
+                if objects.classify(stmt) == "sql" and only is None and not FAKESNOW_NEXTVAL_DEFAULT.search(stmt):
                     conn.execute(stmt)
         for name in sorted(created_names("TABLE") | created_names("VIEW")):
+            if name.startswith("SFE_RAW_MEDIA.RAW_LANDED_"):
+                continue  # the sequence default: FAKESNOW_NEXTVAL_DEFAULT
             conn.query(f"SELECT * FROM {name} LIMIT 1")  # exists, and a view's query runs
+
+
+def test_fakesnow_takes_the_file_formats_and_the_stage(fakesnow_warehouse: Warehouse) -> None:
+    """What fakesnow 0.12.1 runs of the Snowflake-only statements: CREATE FILE FORMAT and CREATE STAGE. It refuses
+    COPY ... ON_ERROR = CONTINUE ("not implemented"), CREATE PIPE, COPY_HISTORY, tasks and procedures: those are
+    checked by sqlglot only (test_snowflake_only_statements_are_snowflake_sqlglot_knows_and_duckdb_skips)."""
+    ran = []
+    with fakesnow_warehouse.connect() as conn:
+        conn.execute("CREATE SCHEMA IF NOT EXISTS SFE_RAW_MEDIA")
+        for stmt in snowflake_only():
+            if re.match(r"CREATE\s+(FILE\s+FORMAT|STAGE)\b", stmt, re.I):
+                conn.execute(stmt)
+                ran.append(" ".join(stmt.split()[:6]))
+    assert len(ran) == 4, ran  # three file formats and the stage
+
+
+def test_landed_rows_take_load_seq_from_the_sequence(warehouse: Warehouse) -> None:
+    """The LANDED tables' load_seq defaults to SFE_RAW_MEDIA.RAW_LOAD_SEQ (COPY leaves it out of its column list):
+    sqlglot's DuckDB form of the default runs on DuckDB (fakesnow cannot take it, above)."""
+    now = "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ"
+    insert = (
+        "INSERT INTO SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT (source_file, source_row, loaded_at, event_id) "
+        f"VALUES ('f.csv', 1, {now}, 'a'), ('f.csv', 2, {now}, 'b')"
+    )
+    migrate(warehouse)  # DuckDB, every script
+    with warehouse.connect() as conn:
+        conn.execute(insert)
+        duck = [r["load_seq"] for r in conn.query(
+            "SELECT load_seq FROM SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT ORDER BY source_row")]  # fmt: skip
+    assert len(duck) == 2 and duck[0] < duck[1], duck
 
 
 def test_migrate_on_snowflake_records_history_up_to_the_first_stream(snowflake_env: Warehouse) -> None:

@@ -316,6 +316,191 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.CHURN_FEATURE_REFERENCE (
     share                       FLOAT NOT NULL
 );
 
+-- V008__native_loaders.sql (checksum 3e592ef01ee5, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS (
+    load_seq        NUMBER(38, 0) NOT NULL DEFAULT SFE_RAW_MEDIA.RAW_LOAD_SEQ.NEXTVAL,
+    source_file     VARCHAR NOT NULL,
+    source_row      NUMBER(38, 0) NOT NULL,
+    loaded_at       TIMESTAMP_NTZ NOT NULL,
+    payload         VARIANT
+);
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT (
+    load_seq            NUMBER(38, 0) NOT NULL DEFAULT SFE_RAW_MEDIA.RAW_LOAD_SEQ.NEXTVAL,
+    source_file         VARCHAR NOT NULL,
+    source_row          NUMBER(38, 0) NOT NULL,
+    loaded_at           TIMESTAMP_NTZ NOT NULL,
+    event_id            VARCHAR,
+    subscriber_id       VARCHAR,
+    article_id          VARCHAR,
+    event_timestamp     VARCHAR,
+    time_spent_seconds  VARCHAR,
+    device_type         VARCHAR,
+    user_agent          VARCHAR,
+    referrer            VARCHAR,
+    article_metadata    VARCHAR
+);
+CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS (
+    load_seq            NUMBER(38, 0) NOT NULL DEFAULT SFE_RAW_MEDIA.RAW_LOAD_SEQ.NEXTVAL,
+    source_file         VARCHAR NOT NULL,
+    source_row          NUMBER(38, 0) NOT NULL,
+    loaded_at           TIMESTAMP_NTZ NOT NULL,
+    ticket_id           VARCHAR,
+    subscriber_id       VARCHAR,
+    created_at          TIMESTAMP_NTZ,
+    resolved_at         TIMESTAMP_NTZ,
+    channel             VARCHAR,
+    category            VARCHAR,
+    priority            VARCHAR,
+    satisfaction_score  NUMBER(38, 0),
+    status              VARCHAR
+);
+CREATE FILE FORMAT IF NOT EXISTS SFE_RAW_MEDIA.SFE_EVENTS_JSON TYPE = JSON STRIP_OUTER_ARRAY = FALSE;
+CREATE FILE FORMAT IF NOT EXISTS SFE_RAW_MEDIA.SFE_CONTENT_CSV TYPE = CSV SKIP_HEADER = 1
+    FIELD_OPTIONALLY_ENCLOSED_BY = '"' ERROR_ON_COLUMN_COUNT_MISMATCH = TRUE;
+CREATE FILE FORMAT IF NOT EXISTS SFE_RAW_MEDIA.SFE_TICKETS_PARQUET TYPE = PARQUET;
+CREATE STAGE IF NOT EXISTS SFE_RAW_MEDIA.SFE_LANDING_STAGE
+    DIRECTORY = (ENABLE = TRUE) COMMENT = 'c360 landing: subscription_events/, content_engagement/, support_tickets/';
+CREATE PIPE IF NOT EXISTS SFE_RAW_MEDIA.SFE_CONTENT_PIPE AUTO_INGEST = TRUE AS
+COPY INTO SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT (source_file, source_row, loaded_at, event_id, subscriber_id, article_id, event_timestamp, time_spent_seconds, device_type, user_agent, referrer, article_metadata)
+    FROM (SELECT METADATA$FILENAME, METADATA$FILE_ROW_NUMBER, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, $1, $2, $3, $4, $5, $6, $7, $8, $9
+          FROM @SFE_RAW_MEDIA.SFE_LANDING_STAGE/content_engagement/)
+    FILE_FORMAT = (FORMAT_NAME = 'SFE_RAW_MEDIA.SFE_CONTENT_CSV') ON_ERROR = CONTINUE;
+CREATE OR REPLACE PROCEDURE SFE_RAW_MEDIA.SFE_LOAD_SUBSCRIPTION_EVENTS()
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    moved INTEGER DEFAULT 0;
+BEGIN
+    COPY INTO SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS (source_file, source_row, loaded_at, payload)
+        FROM (SELECT METADATA$FILENAME, METADATA$FILE_ROW_NUMBER, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, $1
+              FROM @SFE_RAW_MEDIA.SFE_LANDING_STAGE/subscription_events/)
+        FILE_FORMAT = (FORMAT_NAME = 'SFE_RAW_MEDIA.SFE_EVENTS_JSON') ON_ERROR = CONTINUE;
+    BEGIN TRANSACTION;
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_HISTORY (load_id, source, source_file, file_checksum, file_bytes, rows_read,
+        rows_loaded, rows_rejected, first_load_seq, last_load_seq, status, started_at, finished_at)
+    SELECT h.file_name || '@' || TO_VARCHAR(h.last_load_time), 'subscription_events', h.file_name, '', h.file_size,
+        h.row_parsed, h.row_count, h.error_count, NULL, NULL, 'loaded', h.last_load_time::TIMESTAMP_NTZ,
+        h.last_load_time::TIMESTAMP_NTZ
+    FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS',
+        START_TIME => DATEADD(DAY, -2, CURRENT_TIMESTAMP()))) AS h
+    WHERE h.file_name IN (SELECT DISTINCT source_file FROM SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS);
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_ERRORS (load_id, source, source_file, source_row, raw_text, reason, rejected_at)
+    SELECT h.file_name || '@' || TO_VARCHAR(h.last_load_time), 'subscription_events', h.file_name, h.first_error_line_number,
+        NULL, h.error_count || ' rejected; first: ' || h.first_error_message, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS',
+        START_TIME => DATEADD(DAY, -2, CURRENT_TIMESTAMP()))) AS h
+    WHERE h.error_count > 0 AND h.file_name IN (SELECT DISTINCT source_file FROM SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS);
+    INSERT INTO SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS (load_seq, load_id, source_file, source_row, loaded_at, payload)
+    SELECT (SELECT COALESCE(MAX(load_seq), 0) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS) + ROW_NUMBER() OVER (ORDER BY l.load_seq),
+        l.source_file || '@' || TO_VARCHAR(l.loaded_at), l.source_file, l.source_row, l.loaded_at,
+        l.payload
+    FROM SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS AS l WHERE payload IS NOT NULL;
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_ERRORS (load_id, source, source_file, source_row, raw_text, reason, rejected_at)
+    SELECT l.source_file || '@' || TO_VARCHAR(l.loaded_at), 'subscription_events', l.source_file, l.source_row, NULL,
+        'missing payload', CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS AS l
+    WHERE l.payload IS NULL;
+    moved := (SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS WHERE payload IS NOT NULL);
+    DELETE FROM SFE_RAW_MEDIA.RAW_LANDED_SUBSCRIBER_EVENTS;
+    COMMIT;
+    RETURN 'moved ' || moved || ' subscription_events rows';
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_RAW_MEDIA.SFE_LOAD_CONTENT_ENGAGEMENT()
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    moved INTEGER DEFAULT 0;
+BEGIN
+    BEGIN TRANSACTION;
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_HISTORY (load_id, source, source_file, file_checksum, file_bytes, rows_read,
+        rows_loaded, rows_rejected, first_load_seq, last_load_seq, status, started_at, finished_at)
+    SELECT h.file_name || '@' || TO_VARCHAR(h.last_load_time), 'content_engagement', h.file_name, '', h.file_size,
+        h.row_parsed, h.row_count, h.error_count, NULL, NULL, 'loaded', h.last_load_time::TIMESTAMP_NTZ,
+        h.last_load_time::TIMESTAMP_NTZ
+    FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT',
+        START_TIME => DATEADD(DAY, -2, CURRENT_TIMESTAMP()))) AS h
+    WHERE h.file_name IN (SELECT DISTINCT source_file FROM SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT);
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_ERRORS (load_id, source, source_file, source_row, raw_text, reason, rejected_at)
+    SELECT h.file_name || '@' || TO_VARCHAR(h.last_load_time), 'content_engagement', h.file_name, h.first_error_line_number,
+        NULL, h.error_count || ' rejected; first: ' || h.first_error_message, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT',
+        START_TIME => DATEADD(DAY, -2, CURRENT_TIMESTAMP()))) AS h
+    WHERE h.error_count > 0 AND h.file_name IN (SELECT DISTINCT source_file FROM SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT);
+    INSERT INTO SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT (load_seq, load_id, source_file, source_row, loaded_at, event_id, subscriber_id, article_id, event_timestamp, time_spent_seconds, device_type, user_agent, referrer, article_metadata)
+    SELECT (SELECT COALESCE(MAX(load_seq), 0) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT) + ROW_NUMBER() OVER (ORDER BY l.load_seq),
+        l.source_file || '@' || TO_VARCHAR(l.loaded_at), l.source_file, l.source_row, l.loaded_at,
+        l.event_id, l.subscriber_id, l.article_id, l.event_timestamp, l.time_spent_seconds, l.device_type, l.user_agent, l.referrer, l.article_metadata
+    FROM SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT AS l;
+    moved := (SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT);
+    DELETE FROM SFE_RAW_MEDIA.RAW_LANDED_CONTENT_ENGAGEMENT;
+    COMMIT;
+    RETURN 'moved ' || moved || ' content_engagement rows';
+END;
+$$;
+CREATE OR REPLACE PROCEDURE SFE_RAW_MEDIA.SFE_LOAD_SUPPORT_TICKETS()
+RETURNS VARCHAR
+LANGUAGE SQL
+AS
+$$
+DECLARE
+    moved INTEGER DEFAULT 0;
+BEGIN
+    COPY INTO SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS (source_file, source_row, loaded_at, ticket_id, subscriber_id, created_at, resolved_at, channel, category, priority, satisfaction_score, status)
+        FROM (SELECT METADATA$FILENAME, METADATA$FILE_ROW_NUMBER, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, $1:ticket_id::VARCHAR, $1:subscriber_id::VARCHAR, $1:created_at::TIMESTAMP_NTZ, $1:resolved_at::TIMESTAMP_NTZ, $1:channel::VARCHAR, $1:category::VARCHAR, $1:priority::VARCHAR, $1:satisfaction_score::NUMBER(38, 0), $1:status::VARCHAR
+              FROM @SFE_RAW_MEDIA.SFE_LANDING_STAGE/support_tickets/)
+        FILE_FORMAT = (FORMAT_NAME = 'SFE_RAW_MEDIA.SFE_TICKETS_PARQUET') ON_ERROR = CONTINUE;
+    BEGIN TRANSACTION;
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_HISTORY (load_id, source, source_file, file_checksum, file_bytes, rows_read,
+        rows_loaded, rows_rejected, first_load_seq, last_load_seq, status, started_at, finished_at)
+    SELECT h.file_name || '@' || TO_VARCHAR(h.last_load_time), 'support_tickets', h.file_name, '', h.file_size,
+        h.row_parsed, h.row_count, h.error_count, NULL, NULL, 'loaded', h.last_load_time::TIMESTAMP_NTZ,
+        h.last_load_time::TIMESTAMP_NTZ
+    FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS',
+        START_TIME => DATEADD(DAY, -2, CURRENT_TIMESTAMP()))) AS h
+    WHERE h.file_name IN (SELECT DISTINCT source_file FROM SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS);
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_ERRORS (load_id, source, source_file, source_row, raw_text, reason, rejected_at)
+    SELECT h.file_name || '@' || TO_VARCHAR(h.last_load_time), 'support_tickets', h.file_name, h.first_error_line_number,
+        NULL, h.error_count || ' rejected; first: ' || h.first_error_message, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM TABLE(INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => 'SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS',
+        START_TIME => DATEADD(DAY, -2, CURRENT_TIMESTAMP()))) AS h
+    WHERE h.error_count > 0 AND h.file_name IN (SELECT DISTINCT source_file FROM SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS);
+    INSERT INTO SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS (load_seq, load_id, source_file, source_row, loaded_at, ticket_id, subscriber_id, created_at, resolved_at, channel, category, priority, satisfaction_score, status)
+    SELECT (SELECT COALESCE(MAX(load_seq), 0) FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS) + ROW_NUMBER() OVER (ORDER BY l.load_seq),
+        l.source_file || '@' || TO_VARCHAR(l.loaded_at), l.source_file, l.source_row, l.loaded_at,
+        l.ticket_id, l.subscriber_id, l.created_at, l.resolved_at, l.channel, l.category, l.priority, l.satisfaction_score, l.status
+    FROM SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS AS l WHERE ticket_id IS NOT NULL AND subscriber_id IS NOT NULL AND created_at IS NOT NULL;
+    INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_ERRORS (load_id, source, source_file, source_row, raw_text, reason, rejected_at)
+    SELECT l.source_file || '@' || TO_VARCHAR(l.loaded_at), 'support_tickets', l.source_file, l.source_row, NULL,
+        'missing ticket_id or subscriber_id or created_at', CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS AS l
+    WHERE l.ticket_id IS NULL OR l.subscriber_id IS NULL OR l.created_at IS NULL;
+    moved := (SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS WHERE ticket_id IS NOT NULL AND subscriber_id IS NOT NULL AND created_at IS NOT NULL);
+    DELETE FROM SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS;
+    COMMIT;
+    RETURN 'moved ' || moved || ' support_tickets rows';
+END;
+$$;
+CREATE OR REPLACE TASK SFE_RAW_MEDIA.sfe_load_subscription_events_task
+    WAREHOUSE = SFE_C360_WH
+    SCHEDULE = '1 MINUTE'
+AS CALL SFE_RAW_MEDIA.SFE_LOAD_SUBSCRIPTION_EVENTS();
+CREATE OR REPLACE TASK SFE_RAW_MEDIA.sfe_load_content_engagement_task
+    WAREHOUSE = SFE_C360_WH
+    SCHEDULE = '1 MINUTE'
+AS CALL SFE_RAW_MEDIA.SFE_LOAD_CONTENT_ENGAGEMENT();
+CREATE OR REPLACE TASK SFE_RAW_MEDIA.sfe_load_support_tickets_task
+    WAREHOUSE = SFE_C360_WH
+    SCHEDULE = 'USING CRON 30 2 * * * UTC'
+AS CALL SFE_RAW_MEDIA.SFE_LOAD_SUPPORT_TICKETS();
+ALTER TASK SFE_RAW_MEDIA.sfe_load_subscription_events_task RESUME;
+ALTER TASK SFE_RAW_MEDIA.sfe_load_content_engagement_task RESUME;
+ALTER TASK SFE_RAW_MEDIA.sfe_load_support_tickets_task RESUME;
+
 -- R__feature_labels.sql (checksum bab7fa039372, target snowflake)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (
     feature  VARCHAR NOT NULL,
