@@ -80,6 +80,9 @@ def pipeline_run(
     as_of: Annotated[str | None, AS_OF] = None,
     until: Annotated[str | None, typer.Option(help="Stop after this task (e.g. sfe_daily_build_task).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="The daily build rebuilds every day instead of what changed.")
+    ] = False,
 ) -> None:
     """Run every task once, in order, as of a day: staging, daily analytics, the model's tasks, then publish that
     day (a past day is a backfill: history only, the served day stays)."""
@@ -88,7 +91,9 @@ def pipeline_run(
     steps_until(until)  # a bad --until is refused before the warehouse is opened
     warehouse = open_warehouse()
     with progress_bar("pipeline") as update:
-        result = run_pipeline(warehouse, as_of=parse_date(as_of), until=until, on_progress=update)
+        result = run_pipeline(
+            warehouse, as_of=parse_date(as_of), until=until, on_progress=update, full_refresh=full_refresh
+        )
     published = _published(result.published) if result.published else None
     if as_json:
         typer.echo(

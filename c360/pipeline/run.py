@@ -8,6 +8,9 @@ The day is checked (``c360.dates``) after the staging steps, which only move wha
 and do not depend on the day, and before the first step that builds anything as of it. When every step
 ran, the day's scoring run is published (``c360.serving.publish``): the served run when that day is the
 newest, a backfill (history only) when a newer day is served.
+
+The daily build is incremental (docs/pipeline.md#the-incremental-daily-build): ``full_refresh`` makes
+it rebuild every day instead, the only difference being its cost.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Step:
     task: str
     procedure: str
     args: Callable[[date, str, Settings], list[Any]] = lambda as_of, run_id, settings: []
+    refreshable: bool = False  # takes a third argument, FULL_REFRESH (the incremental daily build)
     stream: str | None = None  # run only when this stream has data, like the task's WHEN
     skip: Callable[[WarehouseConnection], str | None] | None = None  # why not to run now, or None to run
     purpose: dates.Purpose | None = None  # what it does as of the day (None: staging, independent of it)
@@ -75,6 +79,7 @@ STEPS: list[Step] = [
         "SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY",
         lambda as_of, run_id, settings: [as_of, run_id],
         purpose="build",
+        refreshable=True,
     ),
     Step(
         "sfe_weekly_training_task",
@@ -126,9 +131,10 @@ def run_pipeline(
     until: str | None = None,
     steps: list[Step] | None = None,
     on_progress: Progress | None = None,
+    full_refresh: bool = False,
 ) -> PipelineResult:
     """Run the steps in order (``steps``, or every step up to ``until``), then publish the day when all of them
-    ran; a failed step stops the ones after it."""
+    ran; a failed step stops the ones after it. ``full_refresh``: the daily build rebuilds every day."""
     ensure_migrated(warehouse)
     settings = warehouse.settings
     as_of = as_of or dates.default_as_of()
@@ -151,7 +157,7 @@ def run_pipeline(
             if reason:
                 result.steps.append(StepResult(step.task, "skipped", time.perf_counter() - started, reason))
                 continue
-            detail = call_step(conn, step, as_of, result.run_id, settings)
+            detail = call_step(conn, step, as_of, result.run_id, settings, full_refresh=full_refresh)
         result.steps.append(StepResult(step.task, "ran", time.perf_counter() - started, str(detail or "")))
     if on_progress:
         on_progress("done", len(steps), len(steps))
@@ -172,10 +178,13 @@ def check_as_of(conn: WarehouseConnection, as_of: date, steps: list[Step]) -> No
             return
 
 
-def call_step(conn: WarehouseConnection, step: Step, as_of: date, run_id: str, settings: Settings) -> Any:
+def call_step(
+    conn: WarehouseConnection, step: Step, as_of: date, run_id: str, settings: Settings, *, full_refresh: bool = False
+) -> Any:
     """Call a step's procedure; a failed quality check becomes ``QualityCheckFailed`` naming it."""
+    args = step.args(as_of, run_id, settings) + ([full_refresh] if step.refreshable else [])
     try:
-        return call(conn, step.procedure, step.args(as_of, run_id, settings), natives=native_procedures(settings))
+        return call(conn, step.procedure, args, natives=native_procedures(settings))
     except ProcedureRaised as exc:
         if exc.exception == DQ_EXCEPTION:
             raise_failed_checks(conn, run_id, step.task)

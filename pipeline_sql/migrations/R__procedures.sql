@@ -34,7 +34,11 @@ $$;
 -- A failed check raises dq_check_failed and the steps after it do not run. A day outside the loaded
 -- views (after the last day with any, or before the first) raises as_of_out_of_range before anything
 -- is written, so the scheduled task never builds, and its child never scores, a day with no data.
-CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(AS_OF DATE, RUN_ID VARCHAR)
+-- FCT_ENGAGEMENT_DAILY is incremental: only the days after the last build and the (subscriber, day)
+-- keys of rows staged since it are recomputed (BUILD_STATE); FULL_REFRESH => TRUE rebuilds every day.
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(
+    AS_OF DATE, RUN_ID VARCHAR, FULL_REFRESH BOOLEAN DEFAULT FALSE
+)
 RETURNS VARCHAR
 LANGUAGE SQL
 AS
@@ -43,6 +47,12 @@ DECLARE
     failed_checks INTEGER DEFAULT 0;
     first_loaded_day DATE;
     last_loaded_day DATE;
+    high_seq INTEGER;
+    built_seq INTEGER;
+    built_as_of DATE;
+    rebuild_after DATE;
+    next_seq INTEGER;
+    next_as_of DATE;
     dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
     as_of_out_of_range EXCEPTION (-20003, 'AS_OF is outside the days with loaded content views: nothing was built');
 BEGIN
@@ -59,12 +69,27 @@ BEGIN
     COMMIT;
     {{ checks("models/marts/dim_subscribers.checks.sql") }}
 
+    -- the incremental state: no row, or a full refresh, rebuilds every day up to AS_OF
+    high_seq := (SELECT COALESCE(MAX(source_load_seq), 0) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT);
+    built_seq := (
+        SELECT COALESCE(MAX(built_through_seq), :high_seq) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+        WHERE model_name = 'FCT_ENGAGEMENT_DAILY' AND NOT COALESCE(:full_refresh, FALSE)
+    );
+    built_as_of := (
+        SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+        WHERE model_name = 'FCT_ENGAGEMENT_DAILY' AND NOT COALESCE(:full_refresh, FALSE)
+    );
+    rebuild_after := (SELECT COALESCE(LEAST(:built_as_of::DATE, :as_of::DATE), '1900-01-01'::DATE));
+    -- a backfill (AS_OF before the last build's day) keeps the state: the later days stay to bring up to date
+    next_seq := (SELECT IFF(:built_as_of::DATE > :as_of::DATE, :built_seq, :high_seq));
+    next_as_of := (SELECT GREATEST(COALESCE(:built_as_of::DATE, :as_of::DATE), :as_of::DATE));
+
     BEGIN TRANSACTION;
     {% include "models/marts/fct_engagement_daily.sql" %}
     COMMIT;
     {{ checks("models/marts/fct_engagement_daily.checks.sql") }}
 
-    RETURN 'built daily analytics';
+    RETURN IFF(rebuild_after = '1900-01-01'::DATE, 'built daily analytics (full refresh)', 'built daily analytics');
 END;
 $$;
 

@@ -70,6 +70,9 @@ CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS (load_s
 -- not run on DuckDB (ALTER TASK SFE_RAW_MEDIA.sfe_load_content_engagement_task RESUME ...): on DuckDB `c360 worker`'s landing job runs these schedules (C360_LANDING_* settings)
 -- not run on DuckDB (ALTER TASK SFE_RAW_MEDIA.sfe_load_support_tickets_task RESUME ...): on DuckDB `c360 worker`'s landing job runs these schedules (C360_LANDING_* settings)
 
+-- V009__build_state.sql (checksum 325aa56b13cf, target duckdb)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.BUILD_STATE (model_name TEXT NOT NULL /* e.g. FCT_ENGAGEMENT_DAILY */, built_through_seq BIGINT NOT NULL /* every staging row with source_load_seq <= this is in the model */, as_of_date DATE NOT NULL /* the model holds every day up to this one */, full_refresh BOOLEAN NOT NULL /* whether the build that wrote this row rebuilt everything */, run_id TEXT NOT NULL, built_at TIMESTAMP NOT NULL);
+
 -- R__feature_labels.sql (checksum bab7fa039372, target duckdb)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (feature TEXT NOT NULL, label TEXT NOT NULL);
 INSERT INTO SFE_ANALYTICS_MEDIA.FEATURE_LABELS (feature, label) SELECT feature, label FROM (SELECT 'engagement_score' AS feature, 'Average daily engagement score (0-100), last 30 days' AS label UNION ALL SELECT 'reads_per_day_30d', 'Articles read per day, last 30 days' UNION ALL SELECT 'engagement_trend', 'Reading trend: last 7 days against the 23 before' UNION ALL SELECT 'days_since_last_read', 'Days since the last article read' UNION ALL SELECT 'support_tickets_count', 'Support tickets, last 90 days' UNION ALL SELECT 'support_tickets_30d', 'Support tickets, last 30 days' UNION ALL SELECT 'cancellation_tickets_30d', 'Cancellation requests to support, last 30 days' UNION ALL SELECT 'subscription_tenure_days', 'Days since signing up' UNION ALL SELECT 'failed_payments_30d', 'Failed payments, last 30 days' UNION ALL SELECT 'downgrades_90d', 'Plan downgrades, last 90 days' UNION ALL SELECT 'plan', 'Subscription plan' UNION ALL SELECT 'acquisition_channel', 'Acquisition channel' UNION ALL SELECT 'days_since_failed_payment', 'Days since the last failed payment (90: none in 90 days)' UNION ALL SELECT 'failed_payments_decayed', 'Failed payments, recent ones weighing more (10-day half-life)' UNION ALL SELECT 'days_since_cancellation_ticket', 'Days since the last cancellation request (90: none in 90 days)' UNION ALL SELECT 'cancellation_tickets_decayed', 'Cancellation requests, recent ones weighing more (10-day half-life)') AS labels;
@@ -250,7 +253,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
 -- R__ops_views.sql (checksum b7b623573efa, target duckdb)
 CREATE OR REPLACE VIEW SFE_RAW_MEDIA.V_LOAD_ORPHANS AS WITH known_subscribers AS (SELECT subscriber_id FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER), loaded_rows AS (SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT UNION ALL SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS), orphans AS (SELECT r.load_id, COUNT(*) AS orphaned_rows FROM loaded_rows AS r LEFT JOIN known_subscribers AS k ON k.subscriber_id = r.subscriber_id WHERE k.subscriber_id IS NULL GROUP BY r.load_id), final AS (SELECT h.load_id, h.source, h.source_file, h.rows_loaded, COALESCE(o.orphaned_rows, 0) AS orphaned_rows, h.finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY AS h LEFT JOIN orphans AS o ON o.load_id = h.load_id WHERE h.status = 'loaded' AND h.source IN ('content_engagement', 'support_tickets')) SELECT * FROM final;
 
--- R__procedures.sql (checksum 9c62febf7289, target duckdb)
+-- R__procedures.sql (checksum b443c65a9144, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
@@ -350,12 +353,23 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "name": "run_id",
       "type": "VARCHAR",
       "default": null
+    },
+    {
+      "name": "full_refresh",
+      "type": "BOOLEAN",
+      "default": "FALSE\n"
     }
   ],
   "variables": {
     "failed_checks": "0",
     "first_loaded_day": null,
-    "last_loaded_day": null
+    "last_loaded_day": null,
+    "high_seq": null,
+    "built_seq": null,
+    "built_as_of": null,
+    "rebuild_after": null,
+    "next_seq": null,
+    "next_as_of": null
   },
   "exceptions": {
     "DQ_CHECK_FAILED": "data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
@@ -564,15 +578,51 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "duckdb": "SELECT $failed_checks > 0"
     },
     {
+      "kind": "assign",
+      "sql": "(SELECT COALESCE(MAX(source_load_seq), 0) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT)",
+      "target": "high_seq",
+      "duckdb": "SELECT (SELECT COALESCE(MAX(source_load_seq), 0) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT)"
+    },
+    {
+      "kind": "assign",
+      "sql": "(\n        SELECT COALESCE(MAX(built_through_seq), :high_seq) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE\n        WHERE model_name = ''FCT_ENGAGEMENT_DAILY'' AND NOT COALESCE(:full_refresh, FALSE)\n    )",
+      "target": "built_seq",
+      "duckdb": "SELECT (SELECT COALESCE(MAX(built_through_seq), $high_seq) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = ''FCT_ENGAGEMENT_DAILY'' AND NOT COALESCE($full_refresh, FALSE))"
+    },
+    {
+      "kind": "assign",
+      "sql": "(\n        SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE\n        WHERE model_name = ''FCT_ENGAGEMENT_DAILY'' AND NOT COALESCE(:full_refresh, FALSE)\n    )",
+      "target": "built_as_of",
+      "duckdb": "SELECT (SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = ''FCT_ENGAGEMENT_DAILY'' AND NOT COALESCE($full_refresh, FALSE))"
+    },
+    {
+      "kind": "assign",
+      "sql": "(SELECT COALESCE(LEAST(:built_as_of::DATE, :as_of::DATE), ''1900-01-01''::DATE))",
+      "target": "rebuild_after",
+      "duckdb": "SELECT (SELECT COALESCE(CASE WHEN CAST($built_as_of AS DATE) IS NULL OR CAST($as_of AS DATE) IS NULL THEN NULL ELSE LEAST(CAST($built_as_of AS DATE), CAST($as_of AS DATE)) END, CAST(''1900-01-01'' AS DATE)))"
+    },
+    {
+      "kind": "assign",
+      "sql": "(SELECT IFF(:built_as_of::DATE > :as_of::DATE, :built_seq, :high_seq))",
+      "target": "next_seq",
+      "duckdb": "SELECT (SELECT CASE WHEN CAST($built_as_of AS DATE) > CAST($as_of AS DATE) THEN $built_seq ELSE $high_seq END)"
+    },
+    {
+      "kind": "assign",
+      "sql": "(SELECT GREATEST(COALESCE(:built_as_of::DATE, :as_of::DATE), :as_of::DATE))",
+      "target": "next_as_of",
+      "duckdb": "SELECT (SELECT CASE WHEN COALESCE(CAST($built_as_of AS DATE), CAST($as_of AS DATE)) IS NULL OR CAST($as_of AS DATE) IS NULL THEN NULL ELSE GREATEST(COALESCE(CAST($built_as_of AS DATE), CAST($as_of AS DATE)), CAST($as_of AS DATE)) END)"
+    },
+    {
       "kind": "begin",
       "sql": "",
       "target": ""
     },
     {
       "kind": "sql",
-      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY\nWHERE activity_date <= :as_of::DATE",
+      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY\nWHERE activity_date > :rebuild_after::DATE\n    AND activity_date <= :as_of::DATE",
       "target": "",
-      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY WHERE activity_date <= CAST($as_of AS DATE)",
+      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY WHERE activity_date > CAST($rebuild_after AS DATE) AND activity_date <= CAST($as_of AS DATE)",
       "tables": [
         "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY"
       ],
@@ -580,13 +630,46 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     },
     {
       "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (\n    subscriber_id, activity_date, articles_viewed, views, total_time_spent, distinct_sections,\n    avg_engagement_score, built_at\n)\nWITH day_groups AS (\n    SELECT\n        subscriber_id,\n        event_date,\n        article_id,\n        section,\n        GROUPING(section) = 1 AS is_article_group,\n        COUNT(*) AS views,\n        SUM(time_spent_seconds) AS time_spent,\n        SUM(engagement_score) AS score_sum,\n        COUNT(engagement_score) AS scored\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n    WHERE event_date <= :as_of::DATE\n    GROUP BY GROUPING SETS ((subscriber_id, event_date, article_id), (subscriber_id, event_date, section))\n)\n\nSELECT\n    subscriber_id,\n    event_date AS activity_date,\n    COUNT_IF(is_article_group AND article_id IS NOT NULL) AS articles_viewed,\n    SUM(IFF(is_article_group, views, NULL)) AS views,\n    SUM(IFF(is_article_group, time_spent, NULL)) AS total_time_spent,\n    COUNT_IF(NOT is_article_group AND section IS NOT NULL) AS distinct_sections,\n    ROUND(SUM(IFF(is_article_group, score_sum, NULL)) / NULLIF(SUM(IFF(is_article_group, scored, NULL)), 0), 2)\n        AS avg_engagement_score,\n    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at\nFROM day_groups\nGROUP BY subscriber_id, event_date",
+      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f\nUSING (\n    SELECT DISTINCT subscriber_id, event_date\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n    WHERE source_load_seq > :built_seq\n        AND event_date <= :rebuild_after::DATE\n) AS late\nWHERE f.subscriber_id = late.subscriber_id\n    AND f.activity_date = late.event_date",
       "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (subscriber_id, activity_date, articles_viewed, views, total_time_spent, distinct_sections, avg_engagement_score, built_at) WITH day_groups AS (SELECT subscriber_id, event_date, article_id, section, GROUPING(section) = 1 AS is_article_group, COUNT(*) AS views, SUM(time_spent_seconds) AS time_spent, SUM(engagement_score) AS score_sum, COUNT(engagement_score) AS scored FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE event_date <= CAST($as_of AS DATE) GROUP BY GROUPING SETS ((subscriber_id, event_date, article_id), (subscriber_id, event_date, section))) SELECT subscriber_id, event_date AS activity_date, COUNT_IF((is_article_group AND NOT article_id IS NULL) IS TRUE) AS articles_viewed, SUM(CASE WHEN is_article_group THEN views ELSE NULL END) AS views, SUM(CASE WHEN is_article_group THEN time_spent ELSE NULL END) AS total_time_spent, COUNT_IF((NOT is_article_group AND NOT section IS NULL) IS TRUE) AS distinct_sections, ROUND(SUM(CASE WHEN is_article_group THEN score_sum ELSE NULL END) / NULLIF(SUM(CASE WHEN is_article_group THEN scored ELSE NULL END), 0), 2) AS avg_engagement_score, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS built_at FROM day_groups GROUP BY subscriber_id, event_date",
+      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f USING (SELECT DISTINCT subscriber_id, event_date FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $built_seq AND event_date <= CAST($rebuild_after AS DATE)) AS late WHERE f.subscriber_id = late.subscriber_id AND f.activity_date = late.event_date",
       "tables": [
-        "DAY_GROUPS",
         "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY",
         "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "sql",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (\n    subscriber_id, activity_date, articles_viewed, views, total_time_spent, distinct_sections,\n    avg_engagement_score, built_at\n)\nWITH late_keys AS (\n    SELECT DISTINCT subscriber_id, event_date\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n    WHERE source_load_seq > :built_seq\n        AND event_date <= :rebuild_after::DATE\n),\n\nchanged_views AS (\n    SELECT subscriber_id, event_date, article_id, section, time_spent_seconds, engagement_score\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n    WHERE event_date > :rebuild_after::DATE\n        AND event_date <= :as_of::DATE\n    UNION ALL\n    SELECT v.subscriber_id, v.event_date, v.article_id, v.section, v.time_spent_seconds, v.engagement_score\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v\n    INNER JOIN late_keys AS k ON k.subscriber_id = v.subscriber_id AND k.event_date = v.event_date\n),\n\nday_groups AS (\n    SELECT\n        subscriber_id,\n        event_date,\n        article_id,\n        section,\n        GROUPING(section) = 1 AS is_article_group,\n        COUNT(*) AS views,\n        SUM(time_spent_seconds) AS time_spent,\n        SUM(engagement_score) AS score_sum,\n        COUNT(engagement_score) AS scored\n    FROM changed_views\n    GROUP BY GROUPING SETS ((subscriber_id, event_date, article_id), (subscriber_id, event_date, section))\n)\n\nSELECT\n    subscriber_id,\n    event_date AS activity_date,\n    COUNT_IF(is_article_group AND article_id IS NOT NULL) AS articles_viewed,\n    SUM(IFF(is_article_group, views, NULL)) AS views,\n    SUM(IFF(is_article_group, time_spent, NULL)) AS total_time_spent,\n    COUNT_IF(NOT is_article_group AND section IS NOT NULL) AS distinct_sections,\n    ROUND(SUM(IFF(is_article_group, score_sum, NULL)) / NULLIF(SUM(IFF(is_article_group, scored, NULL)), 0), 2)\n        AS avg_engagement_score,\n    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at\nFROM day_groups\nGROUP BY subscriber_id, event_date",
+      "target": "",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (subscriber_id, activity_date, articles_viewed, views, total_time_spent, distinct_sections, avg_engagement_score, built_at) WITH late_keys AS (SELECT DISTINCT subscriber_id, event_date FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $built_seq AND event_date <= CAST($rebuild_after AS DATE)), changed_views AS (SELECT subscriber_id, event_date, article_id, section, time_spent_seconds, engagement_score FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE event_date > CAST($rebuild_after AS DATE) AND event_date <= CAST($as_of AS DATE) UNION ALL SELECT v.subscriber_id, v.event_date, v.article_id, v.section, v.time_spent_seconds, v.engagement_score FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v INNER JOIN late_keys AS k ON k.subscriber_id = v.subscriber_id AND k.event_date = v.event_date), day_groups AS (SELECT subscriber_id, event_date, article_id, section, GROUPING(section) = 1 AS is_article_group, COUNT(*) AS views, SUM(time_spent_seconds) AS time_spent, SUM(engagement_score) AS score_sum, COUNT(engagement_score) AS scored FROM changed_views GROUP BY GROUPING SETS ((subscriber_id, event_date, article_id), (subscriber_id, event_date, section))) SELECT subscriber_id, event_date AS activity_date, COUNT_IF((is_article_group AND NOT article_id IS NULL) IS TRUE) AS articles_viewed, SUM(CASE WHEN is_article_group THEN views ELSE NULL END) AS views, SUM(CASE WHEN is_article_group THEN time_spent ELSE NULL END) AS total_time_spent, COUNT_IF((NOT is_article_group AND NOT section IS NULL) IS TRUE) AS distinct_sections, ROUND(SUM(CASE WHEN is_article_group THEN score_sum ELSE NULL END) / NULLIF(SUM(CASE WHEN is_article_group THEN scored ELSE NULL END), 0), 2) AS avg_engagement_score, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS built_at FROM day_groups GROUP BY subscriber_id, event_date",
+      "tables": [
+        "CHANGED_VIEWS",
+        "DAY_GROUPS",
+        "LATE_KEYS",
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY",
+        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "sql",
+      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE\nWHERE model_name = ''FCT_ENGAGEMENT_DAILY''",
+      "target": "",
+      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = ''FCT_ENGAGEMENT_DAILY''",
+      "tables": [
+        "SFE_ANALYTICS_MEDIA.BUILD_STATE"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "sql",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (\n    model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at\n)\nSELECT\n    ''FCT_ENGAGEMENT_DAILY'',\n    :next_seq,\n    :next_as_of::DATE,\n    :full_refresh,\n    :run_id,\n    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ",
+      "target": "",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at) SELECT ''FCT_ENGAGEMENT_DAILY'', $next_seq, CAST($next_as_of AS DATE), $full_refresh, $run_id, CAST(CURRENT_TIMESTAMP AS TIMESTAMP)",
+      "tables": [
+        "SFE_ANALYTICS_MEDIA.BUILD_STATE"
       ],
       "dml": true
     },
@@ -642,9 +725,9 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     },
     {
       "kind": "return",
-      "sql": "''built daily analytics''",
+      "sql": "IFF(rebuild_after = ''1900-01-01''::DATE, ''built daily analytics (full refresh)'', ''built daily analytics'')",
       "target": "",
-      "duckdb": "SELECT ''built daily analytics''"
+      "duckdb": "SELECT CASE WHEN $rebuild_after = CAST(''1900-01-01'' AS DATE) THEN ''built daily analytics (full refresh)'' ELSE ''built daily analytics'' END"
     }
   ]
 }', now());

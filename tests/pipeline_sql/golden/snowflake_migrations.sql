@@ -501,6 +501,16 @@ ALTER TASK SFE_RAW_MEDIA.sfe_load_subscription_events_task RESUME;
 ALTER TASK SFE_RAW_MEDIA.sfe_load_content_engagement_task RESUME;
 ALTER TASK SFE_RAW_MEDIA.sfe_load_support_tickets_task RESUME;
 
+-- V009__build_state.sql (checksum 325aa56b13cf, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.BUILD_STATE (
+    model_name           VARCHAR NOT NULL,        -- e.g. FCT_ENGAGEMENT_DAILY
+    built_through_seq    NUMBER(38, 0) NOT NULL,  -- every staging row with source_load_seq <= this is in the model
+    as_of_date           DATE NOT NULL,           -- the model holds every day up to this one
+    full_refresh         BOOLEAN NOT NULL,        -- whether the build that wrote this row rebuilt everything
+    run_id               VARCHAR NOT NULL,
+    built_at             TIMESTAMP_NTZ NOT NULL
+);
+
 -- R__feature_labels.sql (checksum bab7fa039372, target snowflake)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (
     feature  VARCHAR NOT NULL,
@@ -779,7 +789,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum 6c4a11e74008, target snowflake)
+-- R__procedures.sql (checksum e0b1567150cb, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1080,7 +1090,9 @@ WHEN NOT MATCHED THEN INSERT (
     RETURN 'processed content engagement';
 END;
 $$;
-CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(AS_OF DATE, RUN_ID VARCHAR)
+CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(
+    AS_OF DATE, RUN_ID VARCHAR, FULL_REFRESH BOOLEAN DEFAULT FALSE
+)
 RETURNS VARCHAR
 LANGUAGE SQL
 AS
@@ -1089,6 +1101,12 @@ DECLARE
     failed_checks INTEGER DEFAULT 0;
     first_loaded_day DATE;
     last_loaded_day DATE;
+    high_seq INTEGER;
+    built_seq INTEGER;
+    built_as_of DATE;
+    rebuild_after DATE;
+    next_seq INTEGER;
+    next_as_of DATE;
     dq_check_failed EXCEPTION (-20001, 'data quality check failed: see SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS');
     as_of_out_of_range EXCEPTION (-20003, 'AS_OF is outside the days with loaded content views: nothing was built');
 BEGIN
@@ -1299,9 +1317,30 @@ WHERE NOT EXISTS (SELECT 1 FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS);
         RAISE dq_check_failed;
     END IF;
 
+    -- the incremental state: no row, or a full refresh, rebuilds every day up to AS_OF
+    high_seq := (SELECT COALESCE(MAX(source_load_seq), 0) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT);
+    built_seq := (
+        SELECT COALESCE(MAX(built_through_seq), :high_seq) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+        WHERE model_name = 'FCT_ENGAGEMENT_DAILY' AND NOT COALESCE(:full_refresh, FALSE)
+    );
+    built_as_of := (
+        SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+        WHERE model_name = 'FCT_ENGAGEMENT_DAILY' AND NOT COALESCE(:full_refresh, FALSE)
+    );
+    rebuild_after := (SELECT COALESCE(LEAST(:built_as_of::DATE, :as_of::DATE), '1900-01-01'::DATE));
+    -- a backfill (AS_OF before the last build's day) keeps the state: the later days stay to bring up to date
+    next_seq := (SELECT IFF(:built_as_of::DATE > :as_of::DATE, :built_seq, :high_seq));
+    next_as_of := (SELECT GREATEST(COALESCE(:built_as_of::DATE, :as_of::DATE), :as_of::DATE));
+
     BEGIN TRANSACTION;
-    -- FCT_ENGAGEMENT_DAILY up to :as_of: per subscriber and day with human reads, rebuilt in full up to
--- that day (the whole fact is a single GROUP BY over staging, cheaper than tracking late rows).
+    -- FCT_ENGAGEMENT_DAILY up to :as_of: per subscriber and day with human reads, built incrementally
+-- (docs/pipeline.md#the-incremental-daily-build). Staging is append-only, so two sets of
+-- (subscriber, day) keys are all that can have changed since the last build (BUILD_STATE):
+--   * every day after :rebuild_after up to :as_of, rebuilt whole: the days this build adds (the last
+--     build was as of :rebuild_after); every day for a full refresh (:rebuild_after = 1900-01-01);
+--   * the keys of rows staged since that build (source_load_seq > :built_seq) for days it had
+--     already built: late rows. Each such key is recomputed from all its staging rows.
+-- The procedure sets the binds from BUILD_STATE and records the new state in the same transaction.
 --
 -- The two distinct counts come from one pass of GROUPING SETS: the (subscriber, day, article) groups
 -- count the articles and carry the sums, the (subscriber, day, section) groups count the sections.
@@ -1309,13 +1348,42 @@ WHERE NOT EXISTS (SELECT 1 FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS);
 -- hash table per distinct column over every view: at scale 10 (46 M views) that spilled to disk and
 -- took 82 s on DuckDB against 52 s for this form (docs/benchmarks.md).
 DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-WHERE activity_date <= :as_of::DATE;
+WHERE activity_date > :rebuild_after::DATE
+    AND activity_date <= :as_of::DATE;
+
+DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+USING (
+    SELECT DISTINCT subscriber_id, event_date
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE source_load_seq > :built_seq
+        AND event_date <= :rebuild_after::DATE
+) AS late
+WHERE f.subscriber_id = late.subscriber_id
+    AND f.activity_date = late.event_date;
 
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (
     subscriber_id, activity_date, articles_viewed, views, total_time_spent, distinct_sections,
     avg_engagement_score, built_at
 )
-WITH day_groups AS (
+WITH late_keys AS (
+    SELECT DISTINCT subscriber_id, event_date
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE source_load_seq > :built_seq
+        AND event_date <= :rebuild_after::DATE
+),
+
+changed_views AS (
+    SELECT subscriber_id, event_date, article_id, section, time_spent_seconds, engagement_score
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE event_date > :rebuild_after::DATE
+        AND event_date <= :as_of::DATE
+    UNION ALL
+    SELECT v.subscriber_id, v.event_date, v.article_id, v.section, v.time_spent_seconds, v.engagement_score
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
+    INNER JOIN late_keys AS k ON k.subscriber_id = v.subscriber_id AND k.event_date = v.event_date
+),
+
+day_groups AS (
     SELECT
         subscriber_id,
         event_date,
@@ -1326,8 +1394,7 @@ WITH day_groups AS (
         SUM(time_spent_seconds) AS time_spent,
         SUM(engagement_score) AS score_sum,
         COUNT(engagement_score) AS scored
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE event_date <= :as_of::DATE
+    FROM changed_views
     GROUP BY GROUPING SETS ((subscriber_id, event_date, article_id), (subscriber_id, event_date, section))
 )
 
@@ -1343,6 +1410,22 @@ SELECT
     CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
 FROM day_groups
 GROUP BY subscriber_id, event_date;
+
+-- how far this build read: the next one starts from here (a backfill, :as_of before the last build's
+-- day, leaves the state as it was, so the days after it are still brought up to date next time)
+DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+WHERE model_name = 'FCT_ENGAGEMENT_DAILY';
+
+INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (
+    model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at
+)
+SELECT
+    'FCT_ENGAGEMENT_DAILY',
+    :next_seq,
+    :next_as_of::DATE,
+    :full_refresh,
+    :run_id,
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ;
 
     COMMIT;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
@@ -1376,7 +1459,7 @@ GROUP BY subscriber_id, event_date;
         RAISE dq_check_failed;
     END IF;
 
-    RETURN 'built daily analytics';
+    RETURN IFF(rebuild_after = '1900-01-01'::DATE, 'built daily analytics (full refresh)', 'built daily analytics');
 END;
 $$;
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_TRAINING_SET(AS_OF DATE, RUN_ID VARCHAR)
