@@ -87,6 +87,7 @@ def read_activity(conn: WarehouseConnection, as_of: date, subscriber_ids: Iterab
 def _ticket(r: dict[str, Any], day_end: datetime) -> dict[str, Any]:
     """A ticket as of the run's day: one resolved later is open then."""
     created, resolved = _naive(r["created_at"]), _naive(r["resolved_at"])
+    assert created is not None  # NOT NULL in the raw table
     status = r["status"]
     if resolved is not None and resolved >= day_end:
         resolved, status = None, "open"
