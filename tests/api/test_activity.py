@@ -63,9 +63,10 @@ def test_a_run_serves_its_own_days_and_a_backfill_changes_nothing(servers: Serve
     with served.warehouse.connect() as conn, conn.transaction():
         # a ticket of the next day, resolved two days later; a reading day of the next day
         conn.execute(
-            "INSERT INTO SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS (load_seq, load_id, source_file, source_row, loaded_at, "
-            "ticket_id, subscriber_id, created_at, resolved_at, channel, category, priority, status) VALUES (999, 'late', "
-            "'late.parquet', 1, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, 't-late', :id, :created, :resolved, 'chat', "
+            "INSERT INTO SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS (load_seq, load_id, source_file, source_row, "
+            "loaded_at, ticket_id, subscriber_id, created_at, resolved_at, channel, category, priority, status) "
+            "VALUES (999, 'late', 'late.parquet', 1, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ, 't-late', :id, :created, "
+            ":resolved, 'chat', "
             "'cancellation', 'high', 'resolved')",
             {
                 "id": sid,
@@ -74,8 +75,9 @@ def test_a_run_serves_its_own_days_and_a_backfill_changes_nothing(servers: Serve
             },
         )
         conn.execute(
-            "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (subscriber_id, activity_date, articles_viewed, views, "
-            "total_time_spent, distinct_sections, avg_engagement_score, built_at) VALUES (:id, :day, 1, 3, 60, 1, 50, "
+            "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (subscriber_id, activity_date, articles_viewed, "
+            "views, total_time_spent, distinct_sections, avg_engagement_score, built_at) "
+            "VALUES (:id, :day, 1, 3, 60, 1, 50, "
             "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
             {"id": sid, "day": next_day},
         )
