@@ -28,7 +28,7 @@ from api.metrics import Metrics, ServedRunCollector
 from api.middleware import BodyLimit, Observe
 from api.ratelimit import RateLimiter
 from api.responses import conditional
-from api.routers import analytics, events, health_scores, models, ops, risk_tiers, subscribers, webhooks
+from api.routers import activity, analytics, events, health_scores, models, ops, risk_tiers, subscribers, webhooks
 from c360.serving.cursor import cursor_key
 from c360.serving.queries import current_run
 from c360.serving.store import Store
@@ -36,7 +36,7 @@ from c360.settings import Settings, get_settings
 from c360.webhooks.cipher import secret_cipher
 
 DOCS_ASSETS = "/docs/assets"
-V1 = (subscribers, health_scores, risk_tiers, models, events, webhooks, analytics)
+V1 = (subscribers, activity, health_scores, risk_tiers, models, events, webhooks, analytics)
 DESCRIPTION = """\
 Churn risk and 360 profiles of subscribers, for CRM integrations.
 

@@ -8,6 +8,7 @@ the pages show as a banner (never a traceback).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from c360_client.api.analytics import (
 from c360_client.api.health_scores import get_health_score_history
 from c360_client.api.models import get_model_performance, list_models
 from c360_client.api.risk_tiers import get_risk_tiers
-from c360_client.api.subscribers import get_subscriber_profile
+from c360_client.api.subscribers import get_subscriber_engagement, get_subscriber_profile, list_subscriber_tickets
 from c360_client.helpers import C360, C360Error, Forbidden, NotFound, Unauthorized
 from c360_client.models import EngagementGrain, EngagementSplit, RiskTier
 from c360_client.types import UNSET
@@ -78,6 +79,29 @@ def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, client=..., **kwargs)`` of the generated SDK, its answer as JSON-ready data; failures that
     are not about the data asked for (NotFound is) become Unavailable."""
     url, api = client()
+    return _invoke(url, api, fn, *args, **kwargs)
+
+
+def call_many(*calls: tuple[Any, ...]) -> list[Any]:
+    """Several ``(fn, *args)`` calls at once (a page's reads overlap instead of queueing); each answer as
+    ``call`` gives it, or the NotFound it raised; other failures raise as in ``call``."""
+    url, api = client()  # here, in the script's thread: the pool's threads have no Streamlit context
+
+    def one(spec: tuple[Any, ...]) -> Any:
+        fn, *args = spec
+        kwargs = args.pop() if args and isinstance(args[-1], dict) else {}
+        try:
+            return _invoke(url, api, fn, *args, **kwargs)
+        except NotFound as exc:
+            return exc
+
+    return list(_POOL.map(one, calls))
+
+
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="c360-dashboard-api")
+
+
+def _invoke(url: str, api: C360, fn: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         answer = fn(*args, client=api.client, **kwargs)
     except (httpx.TransportError, OSError) as exc:
@@ -139,16 +163,30 @@ LEADERBOARD_COLUMNS = [
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def profile(url: str, run_id: str, subscriber_id: str) -> dict[str, Any] | None:
-    """The subscriber's 360 profile and score history (None: unknown subscriber)."""
-    try:
-        found = call(get_subscriber_profile.sync, subscriber_id)
-    except NotFound:
+    """The subscriber's 360 profile, score history, 90 days of reading and latest support tickets (None:
+    unknown subscriber), read at once."""
+    found, history, days, tickets = call_many(
+        (get_subscriber_profile.sync, subscriber_id),
+        (get_health_score_history.sync, subscriber_id, {"limit": 365}),
+        (get_subscriber_engagement.sync, subscriber_id),
+        (list_subscriber_tickets.sync, subscriber_id, {"limit": MAX_TICKETS}),
+    )
+    if isinstance(found, NotFound):
         return None
-    try:
-        history = call(get_health_score_history.sync, subscriber_id, limit=365)["data"]
-    except NotFound:
-        history = []
-    return {"profile": found, "history": history}
+    engagement = pd.DataFrame(
+        [] if isinstance(days, NotFound) else days["data"], columns=["day", "views", "articles_viewed", "time_spent"]
+    )
+    engagement["day"] = pd.to_datetime(engagement["day"])
+    return {
+        "profile": found,
+        "history": [] if isinstance(history, NotFound) else history["data"],
+        "engagement": engagement,
+        "window": None if isinstance(days, NotFound) else (days["from_date"], days["to_date"]),
+        "tickets": [] if isinstance(tickets, NotFound) else tickets["data"],
+    }
+
+
+MAX_TICKETS = 20
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

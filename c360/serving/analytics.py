@@ -4,7 +4,8 @@ Like the model lifecycle (``served_model_lifecycle``), these tables hold what th
 the last publish, so the API answers ``/v1/analytics/...`` from the store and never queries the warehouse
 per request: tier counts and mean score per score date, engagement per day and week split by plan,
 segment and device (and the bot views staging filtered out), signup-month cohorts, feature importance,
-and drift (PSI per feature per scoring run, from FCT_SCORING_MONITOR).
+and drift (PSI per feature per scoring run, from FCT_SCORING_MONITOR). Each subscriber's own 90 days and
+tickets are read with them and kept per served run (c360.serving.activity).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from c360.serving.activity import Activity, read_activity
 from c360.serving.snapshot import ScoringRun, feature_labels
 from c360.serving.store import UTCDateTime, metadata
 from c360.text import fit_row
@@ -120,6 +122,7 @@ class Analytics:
     cohorts: list[dict[str, Any]] = field(default_factory=list)
     importance: list[dict[str, Any]] = field(default_factory=list)
     drift: list[dict[str, Any]] = field(default_factory=list)
+    activity: Activity = field(default_factory=Activity)  # per subscriber, written only when the run is served
 
 
 def read_analytics(conn: WarehouseConnection, run: ScoringRun, rows: Sequence[dict[str, Any]]) -> Analytics:
@@ -147,6 +150,7 @@ def read_analytics(conn: WarehouseConnection, run: ScoringRun, rows: Sequence[di
             for m in monitor
             if m["metric"] == "psi"
         ],
+        activity=read_activity(conn, run.score_date, (str(r["subscriber_id"]) for r in rows)),
     )
 
 

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from c360 import failpoints
 from c360.errors import UsageError
-from c360.serving import analytics, changes, state
+from c360.serving import activity, analytics, changes, state
 from c360.serving.errors import NothingToPublish
 from c360.serving.rendered import health_json
 from c360.serving.snapshot import ModelLifecycle, ScoringRun, read_lifecycle, read_model, read_subscribers, run_of_day
@@ -191,6 +191,8 @@ def write_run(
             result = _backfill(conn, settings, run, rows, model, served, now)
         else:
             result = _serve(conn, settings, current, run, rows, model, served, now, outbox=outbox)
+            if aggregates is not None:  # each subscriber's 90 days and tickets, kept with the served run
+                activity.record(conn, run_seq=int(_seq_of(conn, run.run_id) or 0), activity=aggregates.activity)
         failpoints.hit("publish.before_commit")  # everything written, nothing served yet
     if result.version is not None:
         store.refresh_statistics()
@@ -221,6 +223,8 @@ def roll_back(
         if served is not None and served.run_id == run.run_id:
             return PublishResult(run.run_id, run.score_date, "already published", served_score_date=run.score_date)
         result = _serve(conn, settings, current, run, rows, model, served, now, outbox=None, reason=reason)
+        if aggregates is not None:  # each subscriber's 90 days and tickets, kept with the served run
+            activity.record(conn, run_seq=int(_seq_of(conn, run.run_id) or 0), activity=aggregates.activity)
         failpoints.hit("publish.before_commit")
     store.refresh_statistics()
     return _timed(dataclasses.replace(result, set_aside=set_aside), started)

@@ -15,7 +15,8 @@ def main() -> None:
     served = ui.page(
         "Subscriber profile",
         "One subscriber's 360 profile as of the served run: plan and tenure from the subscription events, reading "
-        "and support tickets, and the churn risk score with its drivers (GET /v1/subscribers/{id}).",
+        "and support tickets, and the churn risk score with its drivers (GET /v1/subscribers/{id}, its /engagement and "
+        "/tickets, all published with the run).",
     )
     default = st.session_state.get("subscriber_id") or st.query_params.get("id", "")
     subscriber_id = st.text_input("Subscriber id", value=default, placeholder="e.g. SUB-000123").strip()
@@ -28,6 +29,7 @@ def main() -> None:
         st.info(f"No subscriber {subscriber_id!r} in the served run ({served.score_date}). Check the id.")
         return
     show(found["profile"], found["history"], served)
+    show_activity(found)
 
 
 def show(profile: dict[str, Any], history: list[dict[str, Any]], served: data.Served) -> None:
@@ -60,6 +62,69 @@ def show(profile: dict[str, Any], history: list[dict[str, Any]], served: data.Se
     last = engagement.get("days_since_last_read")
     reading[3].metric("Days since last read", "never" if last is None else last)
     reading[4].metric("Support tickets", profile.get("support_tickets_90d", 0))
+
+
+def show_activity(found: dict[str, Any]) -> None:
+    """The last 90 days of reading, day by day, and the latest support tickets."""
+    days: pd.DataFrame = found["engagement"]
+    window = found["window"]
+    st.subheader("Engagement, last 90 days")
+    if days.empty:
+        st.caption(f"No reading in the 90 days to {window[1]}." if window else "No reading recorded.")
+    else:
+        st.caption(
+            f"{len(days)} reading days, {int(days['views'].sum()):,} views and "
+            f"{round(int(days['time_spent'].sum()) / 60):,} minutes from {window[0]} to {window[1]}."
+        )
+        st.altair_chart(engagement_chart(days, window), use_container_width=True)
+    tickets = found["tickets"]
+    st.subheader("Support tickets")
+    if not tickets:
+        st.caption("No support tickets.")
+        return
+    st.dataframe(tickets_table(tickets), hide_index=True, use_container_width=True)
+
+
+def engagement_chart(days: pd.DataFrame, window: tuple[str, str]) -> alt.Chart:
+    """Minutes read per day over the whole window (days without reading stay empty)."""
+    frame = days.assign(minutes=days["time_spent"] / 60)
+    chart: alt.Chart = (
+        alt.Chart(frame)
+        .mark_bar(color="#1f77b4", size=5)  # a temporal axis has no bands: 5 px a day
+        .encode(
+            x=alt.X(
+                "day:T",
+                title=None,
+                scale=alt.Scale(domain=[pd.Timestamp(window[0]).isoformat(), pd.Timestamp(window[1]).isoformat()]),
+                axis=alt.Axis(format="%b %d"),
+            ),
+            y=alt.Y("minutes:Q", title="minutes read"),
+            tooltip=[
+                alt.Tooltip("day:T", format="%a %b %d"),
+                alt.Tooltip("minutes:Q", format=".0f"),
+                "views:Q",
+                alt.Tooltip("articles_viewed:Q", title="articles"),
+            ],
+        )
+        .properties(height=200)
+    )
+    return chart
+
+
+def tickets_table(tickets: list[dict[str, Any]]) -> pd.DataFrame:
+    """The tickets, newest first, as a retention agent reads them."""
+    frame = pd.DataFrame(tickets)
+    return pd.DataFrame(
+        {
+            "opened": pd.to_datetime(frame["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
+            "category": frame["category"],
+            "priority": frame["priority"],
+            "status": frame["status"],
+            "channel": frame["channel"],
+            "resolved in (h)": frame["resolution_hours"],
+            "satisfaction": frame["satisfaction_score"],
+        }
+    )
 
 
 def history_chart(history: list[dict[str, Any]], tiers: list[dict[str, Any]]) -> alt.LayerChart | alt.FacetChart:

@@ -19,7 +19,8 @@ OPERATIONS = {
     "delete_webhook_endpoint", "rotate_webhook_endpoint_secret", "send_test_webhook", "list_webhook_messages",
     "list_webhook_message_attempts", "resend_webhook_message", "recover_webhook_endpoint",
     "get_risk_tier_history", "get_engagement_trends", "get_cohort_analysis", "get_feature_importance",
-    "get_feature_drift", "get_webhook_statistics", "get_churn_risk_leaderboard",
+    "get_feature_drift", "get_webhook_statistics", "get_churn_risk_leaderboard", "get_subscriber_engagement",
+    "list_subscriber_tickets",
 }  # fmt: skip
 
 

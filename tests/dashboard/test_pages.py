@@ -97,6 +97,7 @@ def test_profile_shows_the_apis_tier_and_drivers(dashboard_env: Served) -> None:
     client = dashboard_env.client("dashboard")
     riskiest = client.get("/v1/analytics/leaderboard", params={"limit": 1}).json()["data"][0]["subscriber_id"]
     profile = client.get(f"/v1/subscribers/{riskiest}").json()
+    days = client.get(f"/v1/subscribers/{riskiest}/engagement").json()["data"]
     at = page("profile")
     at.session_state["subscriber_id"] = riskiest
     at.run()
@@ -105,10 +106,34 @@ def test_profile_shows_the_apis_tier_and_drivers(dashboard_env: Served) -> None:
     assert metrics["Risk tier"] == profile["health"]["risk_tier"]
     assert metrics["Plan"] == profile["plan"]
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 2  # the drivers and the score history
+    assert len(charts) == 2 + bool(days)  # the drivers, the score history and (when they read) the 90 days
     drivers = charts[0].proto.datasets[0].data.data  # the drivers chart's data (Arrow)
     labels = {str(label) for label in pa.ipc.open_stream(drivers).read_all().to_pandas()["driver"]}
     assert all(any(label.startswith(d["label"]) for label in labels) for d in profile["health"]["drivers"])
+
+
+def test_profile_shows_the_apis_90_days_and_tickets(dashboard_env: Served) -> None:
+    client = dashboard_env.client("dashboard")
+    # the fixture's subscriber 5 read on 5 days and has 1 ticket; 0 has neither
+    days = client.get("/v1/subscribers/sub-0005/engagement").json()["data"]
+    tickets = client.get("/v1/subscribers/sub-0005/tickets", params={"limit": 20}).json()["data"]
+    assert len(days) == 5 and len(tickets) == 1
+    at = page("profile")
+    at.session_state["subscriber_id"] = "sub-0005"
+    at.run()
+    assert not at.exception
+    chart = at.get("vega_lite_chart")[-1].proto.datasets[0].data.data
+    shown = pa.ipc.open_stream(chart).read_all().to_pandas()
+    assert list(shown["views"]) == [d["views"] for d in days]
+    assert list(shown["time_spent"]) == [d["time_spent"] for d in days]
+    table = at.dataframe[0].value
+    assert list(table["category"]) == [t["category"] for t in tickets]
+    assert list(table["status"]) == [t["status"] for t in tickets]
+    assert "5 reading days" in texts(at)
+    at.session_state["subscriber_id"] = "sub-0000"
+    at.run()
+    assert not at.exception and not at.dataframe
+    assert "No reading in the 90 days" in texts(at) and "No support tickets." in texts(at)
 
 
 def test_an_unknown_subscriber_is_a_friendly_message(dashboard_env: Served) -> None:

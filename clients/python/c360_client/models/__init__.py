@@ -17,6 +17,7 @@ from .drift_history import DriftHistory
 from .driver import Driver
 from .driver_direction_type_0 import DriverDirectionType0
 from .engagement import Engagement
+from .engagement_day import EngagementDay
 from .engagement_grain import EngagementGrain
 from .engagement_point import EngagementPoint
 from .engagement_split import EngagementSplit
@@ -62,11 +63,14 @@ from .risk_tiers import RiskTiers
 from .score_date_outcome import ScoreDateOutcome
 from .score_date_outcome_metrics import ScoreDateOutcomeMetrics
 from .score_date_outcome_tiers import ScoreDateOutcomeTiers
+from .subscriber_engagement import SubscriberEngagement
 from .subscriber_profile import SubscriberProfile
+from .subscriber_tickets import SubscriberTickets
 from .subscription_event import SubscriptionEvent
 from .subscription_event_batch import SubscriptionEventBatch
 from .subscription_event_batch_events_item import SubscriptionEventBatchEventsItem
 from .subscription_event_event_type import SubscriptionEventEventType
+from .support_ticket import SupportTicket
 from .tier_counts import TierCounts
 from .tier_outcome import TierOutcome
 from .webhook_attempt import WebhookAttempt
@@ -103,6 +107,7 @@ __all__ = (
     "Driver",
     "DriverDirectionType0",
     "Engagement",
+    "EngagementDay",
     "EngagementGrain",
     "EngagementPoint",
     "EngagementSplit",
@@ -148,11 +153,14 @@ __all__ = (
     "ScoreDateOutcome",
     "ScoreDateOutcomeMetrics",
     "ScoreDateOutcomeTiers",
+    "SubscriberEngagement",
     "SubscriberProfile",
+    "SubscriberTickets",
     "SubscriptionEvent",
     "SubscriptionEventBatch",
     "SubscriptionEventBatchEventsItem",
     "SubscriptionEventEventType",
+    "SupportTicket",
     "TierCounts",
     "TierOutcome",
     "WebhookAttempt",
