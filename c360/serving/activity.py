@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,8 +93,9 @@ def _ticket(r: dict[str, Any], day_end: datetime) -> dict[str, Any]:
         resolved, status = None, "open"
     row = {
         "ticket_id": str(r["ticket_id"]),
-        "created_at": created.isoformat(),
-        "resolved_at": resolved.isoformat() if resolved is not None else None,
+        # served with their zone: the contract's date-time needs one, and a CRM must not read local time
+        "created_at": created.replace(tzinfo=UTC).isoformat(),
+        "resolved_at": resolved.replace(tzinfo=UTC).isoformat() if resolved is not None else None,
         **{k: str(r[k]) if r[k] is not None else None for k in ("channel", "category", "priority")},
         "status": str(status) if status is not None else None,
         "satisfaction_score": int(r["satisfaction_score"]) if r["satisfaction_score"] is not None else None,

@@ -32,6 +32,7 @@ def test_tickets_newest_first_limited_and_unknown_subscribers(served: Served) ->
     client = served.client()
     body = client.get(f"/v1/subscribers/{subscriber_id(3)}/tickets").json()
     assert [t["ticket_id"] for t in body["data"]] == ["t-3-0", "t-3-1", "t-3-2"]
+    assert datetime.fromisoformat(body["data"][0]["created_at"]).utcoffset() == timedelta(0)  # a zone, UTC
     assert body["data"][0] | {"created_at": None} == {
         "ticket_id": "t-3-0", "created_at": None, "resolved_at": None, "resolution_hours": None,
         "channel": "email", "category": "billing", "priority": "low", "status": "closed", "satisfaction_score": None,
