@@ -34,6 +34,10 @@ PAGES = {
 }
 WIDTH, HEIGHT = 1400, 1000
 # still rendering: the script runs (status widget), or elements wait for their code (skeletons)
+_SCROLL_HEIGHT = (
+    'Math.max(0, ...Array.from(document.querySelectorAll(\'[data-testid="stMain"], '
+    '[data-testid="stAppViewContainer"], section.main\'), e => e.scrollHeight))'
+)
 _BUSY = 'document.querySelector(\'[data-testid="stStatusWidget"], [data-testid="stSkeletonElement"]\') !== null'
 
 
@@ -92,7 +96,9 @@ class Browser:
     def screenshot(self, path: Path, *, settle: float = 3.0) -> bytes:
         """A PNG of the whole page."""
         metrics = self.send("Page.getLayoutMetrics")
-        height = int(min(max(metrics["cssContentSize"]["height"], HEIGHT), 4000))
+        # Streamlit scrolls its main block inside a fixed-height document: measure that block's content too
+        inner = self.send("Runtime.evaluate", expression=_SCROLL_HEIGHT)["result"].get("value") or 0
+        height = int(min(max(metrics["cssContentSize"]["height"], inner, HEIGHT), 4000))
         self.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=height, deviceScaleFactor=1, mobile=False)
         time.sleep(settle)  # let widgets and charts load their code and lay out at the new size
         png = base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"])

@@ -1,5 +1,7 @@
 """Dashboard page render times: each page's first render (empty caches, every API call made) and its cached
 render (a rerun: every read from st.cache_data), with streamlit.testing's AppTest against a live API.
+"cold" is each page's first repeat (the API's own response cache cold too; the first page also pays the
+dashboard's imports), "first" the median over repeats of a render with st.cache_data cleared.
 
     python -m bench dashboard        # the store of C360_HOME (make demo's), published at scale 1
 
@@ -60,7 +62,13 @@ def _time_page(name: str, subscriber: str, repeats: int) -> dict[str, Any]:
         started = time.perf_counter()
         at.run()
         cached.append(time.perf_counter() - started)
-    return {"page": name, "first_s": statistics.median(first), "cached_s": statistics.median(cached)}
+    # first[0] is the page's very first render: the API's response cache is cold for its reads too.
+    return {
+        "page": name,
+        "cold_s": first[0],
+        "first_s": statistics.median(first),
+        "cached_s": statistics.median(cached),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -90,8 +98,11 @@ def main(argv: list[str]) -> int:
     subscribers = run.subscribers
     print(f"served run {run.run_id} ({run.score_date}): {subscribers:,} subscribers; median of {args.repeats}")
     for r in results:
-        ok = r["first_s"] <= TARGET_FIRST and r["cached_s"] <= TARGET_CACHED
-        print(f"  {r['page']:<13} first {r['first_s']:.3f} s  cached {r['cached_s']:.3f} s  {'ok' if ok else 'OVER'}")
+        ok = max(r["cold_s"], r["first_s"]) <= TARGET_FIRST and r["cached_s"] <= TARGET_CACHED
+        print(
+            f"  {r['page']:<13} cold {r['cold_s']:.3f} s  first {r['first_s']:.3f} s  "
+            f"cached {r['cached_s']:.3f} s  {'ok' if ok else 'OVER'}"
+        )
     OUT.mkdir(exist_ok=True)
     report = {"machine": machine(), "subscribers": subscribers, "repeats": args.repeats, "pages": results}
     (OUT / "dashboard.json").write_text(json.dumps(report, indent=2, default=str))

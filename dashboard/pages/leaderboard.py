@@ -25,7 +25,10 @@ def main() -> None:
     table = data.leaderboard(
         served.url, served.run_id, tuple(tiers), tuple(plans), tuple(segments), float(min_score), int(limit)
     )
-    st.markdown(f"**{len(table):,}** subscribers match (at most {int(limit):,} shown).")
+    if len(table) < limit:
+        st.markdown(f"**{len(table):,}** subscribers match.")
+    else:  # the API returns at most `limit` rows: more may match
+        st.markdown(f"The riskiest **{len(table):,}** shown; more subscribers match (raise *Rows at most*).")
     picked = st.dataframe(
         table,
         hide_index=True,

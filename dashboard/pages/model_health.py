@@ -60,7 +60,10 @@ def main() -> None:
     st.subheader("Risk tiers over time")
     tiers = data.tier_history(served.url, served.run_id)
     scale = alt.Scale(domain=list(ui.TIER_COLORS), range=list(ui.TIER_COLORS.values()))
-    area = alt.Chart(tiers).mark_area().encode(
+    # an area needs two dates to have a width: the first served run shows as one stacked bar
+    chart = alt.Chart(tiers)
+    chart = chart.mark_area() if tiers["score_date"].nunique() > 1 else chart.mark_bar(size=40)
+    area = chart.encode(
         x=alt.X("score_date:T", title="score date"), y=alt.Y("subscribers:Q", stack=True),
         color=alt.Color("tier:N", scale=scale, sort=list(ui.TIER_COLORS)),
         tooltip=["score_date:T", "tier:N", "subscribers:Q", alt.Tooltip("mean_score:Q", format=".3f")],
