@@ -51,17 +51,17 @@ demo: install
 SPEED ?= 1440
 live: install
 	@test -f var/demo.key || { echo "make live moves the demo forward: run make demo first"; exit 1; }
-	@trap 'kill 0' INT TERM; \
+	@trap 'kill $$API $$WORKER $$DASH $$SIM 2>/dev/null' INT TERM; \
 	KEY=$$(cat var/demo.key); URL=http://$(API_HOST):$(API_PORT); \
-	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) serve --host $(API_HOST) --port $(API_PORT) & \
-	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) worker --metrics-port 9360 & \
+	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) serve --host $(API_HOST) --port $(API_PORT) & API=$$!; \
+	C360_WEBHOOK_ALLOW_PRIVATE_URLS=1 $(C360) worker --metrics-port 9360 & WORKER=$$!; \
 	C360_DASHBOARD_API_URL=$$URL C360_DASHBOARD_API_KEY=$$KEY \
-		$(C360) dashboard --host $(DASHBOARD_HOST) --port $(DASHBOARD_PORT) & \
+		$(C360) dashboard --host $(DASHBOARD_HOST) --port $(DASHBOARD_PORT) & DASH=$$!; \
 	sleep 5; \
 	echo "live: API $$URL, dashboard http://$(DASHBOARD_HOST):$(DASHBOARD_PORT), metrics :9360; Ctrl-C stops all"; \
 	C360_SIMULATE_KEY=$$KEY $(C360) simulate --sources $(DEMO_DIR) --scale $(SCALE) --seed $(SEED) \
-		--speed $(SPEED) --api $$URL & \
-	wait
+		--speed $(SPEED) --api $$URL & SIM=$$!; \
+	wait; wait  # the first wait ends at Ctrl-C (the trap stops all four); the second lets them finish stopping
 
 # The demo ends by serving: a fresh demo key, the URLs, four curl lines that work (the third is the change feed,
 # a CRM's sync; the last one asks for the riskiest subscriber's profile), then the API in the background and

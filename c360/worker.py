@@ -143,6 +143,8 @@ class Worker:
         while not self.stop.is_set():
             now = time.monotonic()
             for i, job in enumerate(self.jobs):
+                if self.stop.is_set():  # a stop asked during a long tick: leave the other jobs for next time
+                    return
                 if once or due[i] <= now:
                     self._tick(job)
                     due[i] = time.monotonic() + job.interval

@@ -58,6 +58,7 @@ class Ledger:
     days: list[date] = field(default_factory=list)
 
 
+PROGRESS = "simulate.json"  # in C360_HOME: the days of a generation already fed
 HORIZON = 7  # days generated at once: one generation serves this many simulated days
 
 
@@ -203,17 +204,21 @@ class Simulator:
     ledger: Ledger = field(default_factory=Ledger)
     report: Callable[[str], None] = print
     batch_minutes: int = 1  # minutes of content per landed file (the seed: 1)
+    # At most one post per this many wall-clock seconds (a full batch or the day's last minute excepted):
+    # at 1,440 times real time a post per simulated minute is 24 requests a second, past the API's rate limit.
+    post_every: float = 1.0
+    clock: Callable[[], float] = time.monotonic
     _pending: list[str] = field(default_factory=list)
+    _events: list[dict[str, Any]] = field(default_factory=list)
+    _posted_at: float = float("-inf")
 
     def feed_minute(self, day: Day, minute: int) -> None:
         """Minute ``minute`` of ``day``: its events to the API, its content batch to the landing folder."""
-        events = day.events[minute]
-        for i in range(0, len(events), MAX_POST):
-            batch = events[i : i + MAX_POST]
-            accepted, rejected = self.post(batch)
-            self.ledger.events_posted += len(batch)
-            self.ledger.events_accepted += accepted
-            self.ledger.events_rejected += rejected
+        self._events.extend(day.events[minute])
+        while len(self._events) >= MAX_POST:
+            self._post(MAX_POST)
+        if self._events and (minute == MINUTES - 1 or self.clock() - self._posted_at >= self.post_every):
+            self._post(len(self._events))
         self._pending.extend(day.content[minute])
         if (minute + 1) % self.batch_minutes and minute != MINUTES - 1:
             return
@@ -225,6 +230,14 @@ class Simulator:
                   lambda p: p.write_text(text, encoding="utf-8"))  # fmt: skip
             self.ledger.content_rows += len(lines)
             self.ledger.content_files += 1
+
+    def _post(self, n: int) -> None:
+        batch, self._events = self._events[:n], self._events[n:]
+        accepted, rejected = self.post(batch)
+        self._posted_at = self.clock()
+        self.ledger.events_posted += len(batch)
+        self.ledger.events_accepted += accepted
+        self.ledger.events_rejected += rejected
 
     def export_tickets(self, day: Day) -> None:
         """The support system's daily export of ``day`` (at 02:00 the day after)."""
@@ -254,34 +267,81 @@ def simulate(
     settings: Settings, post: Post, *, scale: float, days: int, seed: int, as_of: date, ahead: int | None = None,
     speed: float = 1440.0, report: Callable[[str], None] = print,
 ) -> Ledger:  # fmt: skip
-    """Feed the days after ``as_of`` (``ahead`` of them; None: until stopped)."""
+    """Feed the days after ``as_of`` (``ahead`` of them; None: until stopped), continuing after the last day a
+    previous simulation of the same generation fed (its progress is kept in ``<home>/simulate.json``), so a
+    second `make live` moves the world on instead of sending the same days again."""
     simulator = Simulator(settings, post, speed=speed, report=report)
+    generation = {"scale": scale, "days": days, "seed": seed, "as_of": as_of.isoformat()}
+    done = _fed_days(settings, generation)
+    if done:
+        report(f"simulate: continuing after {as_of + timedelta(days=done)} (fed by an earlier simulation)")
     with tempfile.TemporaryDirectory(prefix="c360-simulate-") as scratch:
         future = Future(Path(scratch), scale=scale, days=days, seed=seed, as_of=as_of,
                         horizon=min(ahead or HORIZON, HORIZON))  # fmt: skip
         try:
-            k = 1
-            while ahead is None or k <= ahead:
+            k = done + 1
+            while ahead is None or k <= done + ahead:
                 simulator.run_day(future.day(k))
+                _save_progress(settings, {**generation, "fed_days": k})
                 k += 1
         finally:
             future.close()
     return simulator.ledger
 
 
-def api_poster(base_url: str, key: str) -> Post:
-    """Post batches to ``POST /v1/events/subscription`` with an ``events:write`` key."""
+def _fed_days(settings: Settings, generation: dict[str, Any]) -> int:
+    """Days of this generation an earlier simulation fed whole (0: none, or another generation's progress)."""
+    try:
+        saved = json.loads((settings.home / PROGRESS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    if not isinstance(saved, dict) or {k: saved.get(k) for k in generation} != generation:
+        return 0
+    fed = saved.get("fed_days")
+    return fed if isinstance(fed, int) and fed > 0 else 0
+
+
+def _save_progress(settings: Settings, progress: dict[str, Any]) -> None:
+    _drop(settings.home, PROGRESS, lambda p: p.write_text(json.dumps(progress), encoding="utf-8"))
+
+
+def api_poster(base_url: str, key: str, *, attempts: int = 8, sleep: Callable[[float], None] = time.sleep) -> Post:
+    """Post batches to ``POST /v1/events/subscription`` with an ``events:write`` key.
+
+    A 429 or 503 is waited out (``Retry-After``, else a doubling backoff) and the batch sent again, as is a
+    refused connection (an API restarting): the simulated world slows down rather than losing events. Only
+    answers that say nothing was taken are retried, so no batch is posted twice."""
     import httpx
 
     client = httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
     def post(events: list[dict[str, Any]]) -> tuple[int, int]:
-        response = client.post("/v1/events/subscription", json={"events": events})
-        response.raise_for_status()
-        body = response.json()
-        return int(body["accepted"]), len(body["rejected"])
+        for attempt in range(attempts):
+            wait = min(0.25 * 2**attempt, 30.0)
+            try:
+                response = client.post("/v1/events/subscription", json={"events": events})
+            except httpx.ConnectError:
+                if attempt == attempts - 1:
+                    raise
+                sleep(wait)
+                continue
+            if response.status_code in (429, 503) and attempt < attempts - 1:
+                sleep(min(_retry_after(response) or wait, 60.0))
+                continue
+            response.raise_for_status()
+            body = response.json()
+            return int(body["accepted"]), len(body["rejected"])
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     return post
+
+
+def _retry_after(response: Any) -> float | None:
+    """The seconds of a ``Retry-After`` header (its delay-seconds form, the one the API sends)."""
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
 
 
 def generated_as_of(sources: Path) -> date:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import sqlalchemy as sa
 
@@ -88,3 +89,23 @@ def test_unstorable_text_and_timestamps_staging_cannot_read_are_rejected_with_th
     with served.store.read() as conn:
         stored = conn.execute(sa.select(event_inbox.c.payload)).scalars().all()
     assert [json.loads(p)["event_id"] for p in stored] == ["evt-7"]
+
+
+def test_the_simulator_waits_out_the_rate_limit_and_loses_no_batch(servers: Servers) -> None:
+    # `make live` found it: at 1,440 times real time `c360 simulate` posted past the API's rate limit and died on a 429
+    from c360.ops.simulate import api_poster
+
+    served = servers.start(api_rate_limit=2, api_rate_limit_window=1)
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    post = api_poster(served.url, served.keys["events"], sleep=sleep)
+    results = [post([{**GOOD, "event_id": f"evt-rl-{i}"}]) for i in range(6)]
+    assert results == [(1, 0)] * 6  # every batch taken once, none refused
+    assert waits and all(0 < w <= 1 for w in waits)  # waited as long as Retry-After said (a 1 s window)
+    with served.store.read() as conn:
+        stored = conn.execute(sa.select(event_inbox.c.payload)).scalars().all()
+    assert sorted(json.loads(p)["event_id"] for p in stored) == sorted(f"evt-rl-{i}" for i in range(6))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +140,29 @@ def test_the_future_is_generated_once_per_horizon_and_continues_the_same_world(t
     assert sorted(e["event_id"] for minute in day.events for e in minute) == sorted(e["event_id"] for e in events)
     assert day.tickets is not None and pq.read_table(day.tickets).num_rows > 0
     assert [d.day for d in served] == [AS_OF + timedelta(days=k) for k in (1, 2, 3)]
+
+
+def test_a_second_simulation_continues_after_the_days_the_first_fed(tmp_path: Path) -> None:
+    # `make live` twice used to send the first simulated days again (their content files refused as duplicates)
+    from c360.ops.simulate import Ledger, simulate
+    from c360.settings import Settings
+
+    settings = Settings(home=tmp_path / "home")
+    posted: list[str] = []
+
+    def post(events: list[dict[str, Any]]) -> tuple[int, int]:
+        posted.extend(e["event_id"] for e in events)
+        return len(events), 0
+
+    lines: list[str] = []
+
+    def run(as_of: date) -> Ledger:
+        return simulate(settings, post, scale=0.02, days=60, seed=SEED, as_of=as_of, ahead=1, speed=0,
+                        report=lines.append)  # fmt: skip
+
+    first, second = run(AS_OF), run(AS_OF)
+    assert first.days == [AS_OF + timedelta(days=1)] and second.days == [AS_OF + timedelta(days=2)]
+    assert f"simulate: continuing after {AS_OF + timedelta(days=1)} (fed by an earlier simulation)" in lines
+    assert len(posted) == len(set(posted)) == first.events_posted + second.events_posted > 0
+    other = run(AS_OF - timedelta(days=1))
+    assert other.days == [AS_OF]  # another generation starts from its own first day
