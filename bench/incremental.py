@@ -129,6 +129,7 @@ def one_day(snapshot: Path, day: Path, work: Path, *, full_refresh: bool) -> dic
         "seconds": round(seconds, 3),
         "steps": steps,
         "publish_seconds": round(seconds - sum(s.seconds for s in result.steps), 3),
+        "publish_write_seconds": round(result.published.seconds, 3) if result.published else None,
         "published": result.published.status if result.published else None,
     }
 
