@@ -253,7 +253,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
 -- R__ops_views.sql (checksum b7b623573efa, target duckdb)
 CREATE OR REPLACE VIEW SFE_RAW_MEDIA.V_LOAD_ORPHANS AS WITH known_subscribers AS (SELECT subscriber_id FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER), loaded_rows AS (SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT UNION ALL SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS), orphans AS (SELECT r.load_id, COUNT(*) AS orphaned_rows FROM loaded_rows AS r LEFT JOIN known_subscribers AS k ON k.subscriber_id = r.subscriber_id WHERE k.subscriber_id IS NULL GROUP BY r.load_id), final AS (SELECT h.load_id, h.source, h.source_file, h.rows_loaded, COALESCE(o.orphaned_rows, 0) AS orphaned_rows, h.finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY AS h LEFT JOIN orphans AS o ON o.load_id = h.load_id WHERE h.status = 'loaded' AND h.source IN ('content_engagement', 'support_tickets')) SELECT * FROM final;
 
--- R__procedures.sql (checksum 74bab3655ef7, target duckdb)
+-- R__procedures.sql (checksum 0c45c3be5a04, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
@@ -365,6 +365,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     "first_loaded_day": null,
     "last_loaded_day": null,
     "high_seq": null,
+    "checked_seq": null,
     "built_seq": null,
     "built_as_of": null,
     "rebuild_after": null,
@@ -393,6 +394,12 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "sql": "last_loaded_day IS NULL OR AS_OF > last_loaded_day OR AS_OF < first_loaded_day",
       "target": "AS_OF_OUT_OF_RANGE",
       "duckdb": "SELECT $last_loaded_day IS NULL OR $as_of > $last_loaded_day OR $as_of < $first_loaded_day"
+    },
+    {
+      "kind": "assign",
+      "sql": "(\n        SELECT COALESCE(MAX(built_through_seq), 0) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE\n        WHERE model_name = ''FCT_ENGAGEMENT_DAILY'' AND NOT COALESCE(:full_refresh, FALSE)\n    )",
+      "target": "checked_seq",
+      "duckdb": "SELECT (SELECT COALESCE(MAX(built_through_seq), 0) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = ''FCT_ENGAGEMENT_DAILY'' AND NOT COALESCE($full_refresh, FALSE))"
     },
     {
       "kind": "sql",
@@ -440,9 +447,9 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     },
     {
       "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT event_id\n        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n        GROUP BY event_id\n        HAVING COUNT(*) > 1\n    ) AS failing",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT event_id\n        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n        WHERE event_id IN (\n            SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq\n        )\n        GROUP BY event_id\n        HAVING COUNT(*) > 1\n    ) AS failing",
       "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT GROUP BY event_id HAVING COUNT(*) > 1) AS failing",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE event_id IN (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $checked_seq) GROUP BY event_id HAVING COUNT(*) > 1) AS failing",
       "tables": [
         "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
         "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
@@ -451,9 +458,9 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     },
     {
       "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''stg_content_engagement_score_range'', ''staging'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT event_id\n        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n        WHERE engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0\n    ) AS failing",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''stg_content_engagement_score_range'', ''staging'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT event_id\n        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n        WHERE source_load_seq > :checked_seq\n            AND (engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0)\n    ) AS failing",
       "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''stg_content_engagement_score_range'', ''staging'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE NOT engagement_score BETWEEN 0 AND 100 OR time_spent_seconds < 0) AS failing",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''stg_content_engagement_score_range'', ''staging'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $checked_seq AND (NOT engagement_score BETWEEN 0 AND 100 OR time_spent_seconds < 0)) AS failing",
       "tables": [
         "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
         "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"

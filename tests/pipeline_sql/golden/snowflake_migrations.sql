@@ -789,7 +789,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum e8e9acc11dbf, target snowflake)
+-- R__procedures.sql (checksum fea3eea22e44, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1102,6 +1102,7 @@ DECLARE
     first_loaded_day DATE;
     last_loaded_day DATE;
     high_seq INTEGER;
+    checked_seq INTEGER;
     built_seq INTEGER;
     built_as_of DATE;
     rebuild_after DATE;
@@ -1116,6 +1117,11 @@ BEGIN
         RAISE as_of_out_of_range;
     END IF;
 
+    -- the views staged since the last build are the ones the staging checks read (all of them without one)
+    checked_seq := (
+        SELECT COALESCE(MAX(built_through_seq), 0) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+        WHERE model_name = 'FCT_ENGAGEMENT_DAILY' AND NOT COALESCE(:full_refresh, FALSE)
+    );
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'stg_subscriber_events_event_id_unique', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
@@ -1154,6 +1160,9 @@ BEGIN
     FROM (
         SELECT event_id
         FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+        WHERE event_id IN (
+            SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq
+        )
         GROUP BY event_id
         HAVING COUNT(*) > 1
     ) AS failing;
@@ -1162,7 +1171,8 @@ BEGIN
     FROM (
         SELECT event_id
         FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-        WHERE engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0
+        WHERE source_load_seq > :checked_seq
+            AND (engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0)
     ) AS failing;
     failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
     IF (failed_checks > 0) THEN
