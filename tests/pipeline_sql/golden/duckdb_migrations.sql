@@ -253,7 +253,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
 -- R__ops_views.sql (checksum b7b623573efa, target duckdb)
 CREATE OR REPLACE VIEW SFE_RAW_MEDIA.V_LOAD_ORPHANS AS WITH known_subscribers AS (SELECT subscriber_id FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER), loaded_rows AS (SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT UNION ALL SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS), orphans AS (SELECT r.load_id, COUNT(*) AS orphaned_rows FROM loaded_rows AS r LEFT JOIN known_subscribers AS k ON k.subscriber_id = r.subscriber_id WHERE k.subscriber_id IS NULL GROUP BY r.load_id), final AS (SELECT h.load_id, h.source, h.source_file, h.rows_loaded, COALESCE(o.orphaned_rows, 0) AS orphaned_rows, h.finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY AS h LEFT JOIN orphans AS o ON o.load_id = h.load_id WHERE h.status = 'loaded' AND h.source IN ('content_engagement', 'support_tickets')) SELECT * FROM final;
 
--- R__procedures.sql (checksum 0c45c3be5a04, target duckdb)
+-- R__procedures.sql (checksum 91a95a48ba9e, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
@@ -687,31 +687,33 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     },
     {
       "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''fct_engagement_daily_grain_unique'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT subscriber_id, activity_date\n        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY\n        GROUP BY subscriber_id, activity_date\n        HAVING COUNT(*) > 1\n    ) AS failing",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''fct_engagement_daily_grain_unique'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT f.subscriber_id, f.activity_date\n        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f\n        WHERE f.activity_date > :rebuild_after::DATE\n            OR EXISTS (\n                SELECT 1\n                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v\n                WHERE v.source_load_seq > :built_seq\n                    AND v.event_date <= :rebuild_after::DATE\n                    AND v.subscriber_id = f.subscriber_id\n                    AND v.event_date = f.activity_date\n            )\n        GROUP BY f.subscriber_id, f.activity_date\n        HAVING COUNT(*) > 1\n    ) AS failing",
       "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''fct_engagement_daily_grain_unique'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT subscriber_id, activity_date FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY GROUP BY subscriber_id, activity_date HAVING COUNT(*) > 1) AS failing",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''fct_engagement_daily_grain_unique'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT f.subscriber_id, f.activity_date FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f WHERE f.activity_date > CAST($rebuild_after AS DATE) OR EXISTS(SELECT 1 FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v WHERE v.source_load_seq > $built_seq AND v.event_date <= CAST($rebuild_after AS DATE) AND v.subscriber_id = f.subscriber_id AND v.event_date = f.activity_date) GROUP BY f.subscriber_id, f.activity_date HAVING COUNT(*) > 1) AS failing",
       "tables": [
         "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
-        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY"
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY",
+        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
       ],
       "dml": true
     },
     {
       "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''fct_engagement_daily_value_ranges'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT subscriber_id, activity_date\n        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY\n        WHERE views < 1\n            OR articles_viewed > views\n            OR distinct_sections > articles_viewed\n            OR total_time_spent < 0\n            OR avg_engagement_score NOT BETWEEN 0 AND 100\n    ) AS failing",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''fct_engagement_daily_value_ranges'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT f.subscriber_id, f.activity_date\n        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f\n        WHERE (\n            f.views < 1\n            OR f.articles_viewed > f.views\n            OR f.distinct_sections > f.articles_viewed\n            OR f.total_time_spent < 0\n            OR f.avg_engagement_score NOT BETWEEN 0 AND 100\n        )\n        AND (\n            f.activity_date > :rebuild_after::DATE\n            OR EXISTS (\n                SELECT 1\n                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v\n                WHERE v.source_load_seq > :built_seq\n                    AND v.event_date <= :rebuild_after::DATE\n                    AND v.subscriber_id = f.subscriber_id\n                    AND v.event_date = f.activity_date\n            )\n        )\n    ) AS failing",
       "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''fct_engagement_daily_value_ranges'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT subscriber_id, activity_date FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY WHERE views < 1 OR articles_viewed > views OR distinct_sections > articles_viewed OR total_time_spent < 0 OR NOT avg_engagement_score BETWEEN 0 AND 100) AS failing",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''fct_engagement_daily_value_ranges'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT f.subscriber_id, f.activity_date FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f WHERE (f.views < 1 OR f.articles_viewed > f.views OR f.distinct_sections > f.articles_viewed OR f.total_time_spent < 0 OR NOT f.avg_engagement_score BETWEEN 0 AND 100) AND (f.activity_date > CAST($rebuild_after AS DATE) OR EXISTS(SELECT 1 FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v WHERE v.source_load_seq > $built_seq AND v.event_date <= CAST($rebuild_after AS DATE) AND v.subscriber_id = f.subscriber_id AND v.event_date = f.activity_date))) AS failing",
       "tables": [
         "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
-        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY"
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY",
+        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
       ],
       "dml": true
     },
     {
       "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''fct_engagement_daily_no_future_days'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT activity_date\n        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY\n        WHERE activity_date > DATEADD(day, 1, CURRENT_DATE())\n    ) AS failing",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''fct_engagement_daily_no_future_days'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT activity_date\n        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY\n        WHERE activity_date > :rebuild_after::DATE\n            AND activity_date > DATEADD(day, 1, CURRENT_DATE())\n    ) AS failing",
       "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''fct_engagement_daily_no_future_days'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT activity_date FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY WHERE activity_date > CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE)) AS failing",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''fct_engagement_daily_no_future_days'', ''fct_engagement_daily'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT activity_date FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY WHERE activity_date > CAST($rebuild_after AS DATE) AND activity_date > CAST(CURRENT_DATE + INTERVAL 1 DAY AS DATE)) AS failing",
       "tables": [
         "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
         "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY"

@@ -789,7 +789,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum fea3eea22e44, target snowflake)
+-- R__procedures.sql (checksum 4cd81c4ac270, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1441,28 +1441,51 @@ SELECT
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_grain_unique', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
-        SELECT subscriber_id, activity_date
-        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-        GROUP BY subscriber_id, activity_date
+        SELECT f.subscriber_id, f.activity_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+        WHERE f.activity_date > :rebuild_after::DATE
+            OR EXISTS (
+                SELECT 1
+                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
+                WHERE v.source_load_seq > :built_seq
+                    AND v.event_date <= :rebuild_after::DATE
+                    AND v.subscriber_id = f.subscriber_id
+                    AND v.event_date = f.activity_date
+            )
+        GROUP BY f.subscriber_id, f.activity_date
         HAVING COUNT(*) > 1
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_value_ranges', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
-        SELECT subscriber_id, activity_date
-        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-        WHERE views < 1
-            OR articles_viewed > views
-            OR distinct_sections > articles_viewed
-            OR total_time_spent < 0
-            OR avg_engagement_score NOT BETWEEN 0 AND 100
+        SELECT f.subscriber_id, f.activity_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+        WHERE (
+            f.views < 1
+            OR f.articles_viewed > f.views
+            OR f.distinct_sections > f.articles_viewed
+            OR f.total_time_spent < 0
+            OR f.avg_engagement_score NOT BETWEEN 0 AND 100
+        )
+        AND (
+            f.activity_date > :rebuild_after::DATE
+            OR EXISTS (
+                SELECT 1
+                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
+                WHERE v.source_load_seq > :built_seq
+                    AND v.event_date <= :rebuild_after::DATE
+                    AND v.subscriber_id = f.subscriber_id
+                    AND v.event_date = f.activity_date
+            )
+        )
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_no_future_days', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
         SELECT activity_date
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-        WHERE activity_date > DATEADD(day, 1, CURRENT_DATE())
+        WHERE activity_date > :rebuild_after::DATE
+            AND activity_date > DATEADD(day, 1, CURRENT_DATE())
     ) AS failing;
     failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
     IF (failed_checks > 0) THEN
