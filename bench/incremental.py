@@ -111,10 +111,12 @@ def one_day(snapshot: Path, day: Path, work: Path, *, full_refresh: bool) -> dic
     """A fresh copy of the built warehouse, the new day loaded and staged, then the timed pipeline run."""
     from c360.pipeline.run import STEPS, run_pipeline
     from c360.sources.ingest import ingest
+    from pipeline_sql.migrate import migrate
 
     shutil.rmtree(work, ignore_errors=True)
     shutil.copytree(snapshot, work)
     warehouse = _use_home(work)
+    migrate(warehouse)  # a snapshot built by an earlier version of the procedures gets this one's
     files = [day / n for n in ("subscription_events.jsonl", "content_engagement.csv", "support_tickets.parquet")]
     ingest(warehouse, files)
     staging = [s for s in STEPS if s.purpose is None and s.stream]
@@ -127,6 +129,7 @@ def one_day(snapshot: Path, day: Path, work: Path, *, full_refresh: bool) -> dic
         "seconds": round(seconds, 3),
         "steps": steps,
         "publish_seconds": round(seconds - sum(s.seconds for s in result.steps), 3),
+        "publish_write_seconds": round(result.published.seconds, 3) if result.published else None,
         "published": result.published.status if result.published else None,
     }
 

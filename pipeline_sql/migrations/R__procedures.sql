@@ -48,6 +48,7 @@ DECLARE
     first_loaded_day DATE;
     last_loaded_day DATE;
     high_seq INTEGER;
+    checked_seq INTEGER;
     built_seq INTEGER;
     built_as_of DATE;
     rebuild_after DATE;
@@ -62,6 +63,11 @@ BEGIN
         RAISE as_of_out_of_range;
     END IF;
 
+    -- the views staged since the last build are the ones the staging checks read (all of them without one)
+    checked_seq := (
+        SELECT COALESCE(MAX(built_through_seq), 0) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+        WHERE model_name = 'FCT_ENGAGEMENT_DAILY' AND NOT COALESCE(:full_refresh, FALSE)
+    );
     {{ checks("models/staging/staging.checks.sql") }}
 
     BEGIN TRANSACTION;

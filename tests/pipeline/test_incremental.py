@@ -1,5 +1,6 @@
 """The incremental daily build against full rebuilds: the same loads, day after day, into two warehouses,
-one built incrementally and one with ``full_refresh``; FCT_ENGAGEMENT_DAILY must match row for row.
+one built incrementally and one with ``full_refresh``; FCT_ENGAGEMENT_DAILY, DIM_SUBSCRIBERS and the day's
+scoring features (FCT_CHURN_SCORING_FEATURES, whose 30-day sums read only the window) must match row for row.
 
 The loads are the generated views replayed as they might arrive: most on their own day, some (one in
 eight) three days late, some (one in ten) sent again the next day under the same event_id (a duplicate
@@ -19,7 +20,7 @@ from c360.pipeline.run import run_pipeline
 from c360.settings import Settings
 from c360.sources.generate import generate
 from c360.sources.ingest import ingest
-from c360.warehouse import Warehouse
+from c360.warehouse import Warehouse, call
 from pipeline_sql.migrate import migrate
 from tests.conftest import DATA_STEPS, using_home
 
@@ -61,6 +62,21 @@ def _fact(wh: Warehouse) -> list[tuple[Any, ...]]:
     return [tuple(r.values()) for r in rows]
 
 
+def _table(wh: Warehouse, table: str, order: str, exclude: str = "built_at") -> list[tuple[Any, ...]]:
+    """Every row of ``table`` but the columns that say when (and by which run) it was built."""
+    with wh.connect() as conn:
+        rows = conn.query(f"SELECT * EXCLUDE ({exclude}) FROM {table} ORDER BY {order}")
+    return [tuple(r.values()) for r in rows]
+
+
+def _scoring_features(wh: Warehouse, as_of: date) -> list[tuple[Any, ...]]:
+    with wh.connect() as conn:
+        call(conn, "SFE_ANALYTICS_MEDIA.SFE_BUILD_SCORING_FEATURES", [as_of, "test"])
+    return _table(
+        wh, "SFE_ANALYTICS_MEDIA.FCT_CHURN_SCORING_FEATURES", "subscriber_id, snapshot_date", "built_at, run_id"
+    )
+
+
 def _state(wh: Warehouse) -> dict[str, Any]:
     with wh.connect() as conn:
         return conn.query("SELECT * FROM SFE_ANALYTICS_MEDIA.BUILD_STATE")[0]
@@ -97,6 +113,7 @@ def test_incremental_build_matches_full_rebuild_each_day(days: Path, tmp_path: P
         day += timedelta(days=1)
     loaded: set[date] = set()
     late_rows_seen = 0
+    scored_days: list[int] = []
     for arrival, as_of in plan:
         if arrival not in loaded:
             for wh in (incremental, full):
@@ -107,6 +124,11 @@ def test_incremental_build_matches_full_rebuild_each_day(days: Path, tmp_path: P
         for wh, refresh in ((incremental, False), (full, True)):
             run_pipeline(wh, as_of=as_of, steps=DATA_STEPS, full_refresh=refresh)
         assert _fact(incremental) == _fact(full), f"loaded {arrival}, built as of {as_of}"
+        dim = "SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS"
+        assert _table(incremental, dim, "subscriber_id") == _table(full, dim, "subscriber_id")
+        features = _scoring_features(incremental, as_of)
+        assert features == _scoring_features(full, as_of), f"scoring features, as of {as_of}"
+        scored_days.append(len(features))
         after = _state(incremental)
         if before is not None:
             assert after["full_refresh"] is False  # the comparison is of an incremental build, not of two full ones
@@ -122,6 +144,7 @@ def test_incremental_build_matches_full_rebuild_each_day(days: Path, tmp_path: P
             assert after["as_of_date"] == as_of
     assert late_rows_seen > 0  # late rows for already-built days did arrive and were merged
     assert len(_fact(incremental)) > 100
+    assert min(scored_days) > 10  # every day's features compared were of subscribers, not of empty tables
 
 
 def test_incremental_build_rewrites_only_changed_keys(days: Path, tmp_path: Path) -> None:

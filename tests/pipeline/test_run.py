@@ -197,6 +197,22 @@ def test_a_failing_check_stops_the_steps_after_it(built: Built, tmp_path: Path) 
         assert conn.scalar("SELECT MAX(built_at) FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS") == before  # not rebuilt
 
 
+def test_views_staged_since_the_last_build_are_checked_against_the_whole_table(built: Built, tmp_path: Path) -> None:
+    """The view checks read only rows staged since the last build, each against every staged row: a view staged
+    again under an old event_id, or out of range, in a later load fails the next build."""
+    wh = built.copy(tmp_path)
+    with wh.connect() as conn:
+        conn.execute(
+            "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT "
+            "SELECT * REPLACE (source_load_seq + 1000000 AS source_load_seq, 101 AS engagement_score) "
+            "FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE event_date < :day LIMIT 1",
+            {"day": AS_OF - timedelta(days=30)},
+        )
+    with pytest.raises(QualityCheckFailed) as failure:
+        run_pipeline(wh, as_of=AS_OF, steps=DATA_STEPS)
+    assert failure.value.checks == ["stg_content_engagement_event_id_unique", "stg_content_engagement_score_range"]
+
+
 def test_a_past_day_never_moves_dim_subscribers_back_and_profiles_are_computed_for_any_day(
     built: Built, tmp_path: Path
 ) -> None:

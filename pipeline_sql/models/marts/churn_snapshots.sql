@@ -87,15 +87,25 @@ subscription AS (
     GROUP BY s.snapshot_date, e.subscriber_id
 ),
 
--- days with reads, up to each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day)
+-- reading in the 30 days ending each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day): the
+-- join reads only the window, so a day's scoring costs the same whatever history the fact table keeps
 engagement AS (
     SELECT
         s.snapshot_date,
         f.subscriber_id,
-        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.avg_engagement_score, 0)) AS points_30d,
-        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.views, 0)) AS reads_30d,
-        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d,
-        MAX(f.activity_date) AS last_read_date
+        SUM(f.avg_engagement_score) AS points_30d,
+        SUM(f.views) AS reads_30d,
+        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d
+    FROM snapshots AS s
+    INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+        ON f.activity_date <= s.snapshot_date
+        AND f.activity_date > DATEADD(day, -30, s.snapshot_date)
+    GROUP BY s.snapshot_date, f.subscriber_id
+),
+
+-- the last day with reads, however long ago: two narrow columns of the whole history
+last_read AS (
+    SELECT s.snapshot_date, f.subscriber_id, MAX(f.activity_date) AS last_read_date
     FROM snapshots AS s
     INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f ON f.activity_date <= s.snapshot_date
     GROUP BY s.snapshot_date, f.subscriber_id
@@ -169,7 +179,7 @@ rates AS (
         COALESCE(e.points_30d, 0)::FLOAT AS points_30d,
         COALESCE(e.reads_30d, 0)::FLOAT AS reads_30d,
         COALESCE(e.reads_7d, 0)::FLOAT AS reads_7d,
-        e.last_read_date,
+        lr.last_read_date,
         LEAST(30, a.tenure_days + 1) AS days_30,
         LEAST(7, a.tenure_days + 1) AS days_7,
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
@@ -180,6 +190,7 @@ rates AS (
         COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
+    LEFT JOIN last_read AS lr ON lr.snapshot_date = a.snapshot_date AND lr.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
 ),
 

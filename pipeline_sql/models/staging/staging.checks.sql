@@ -25,13 +25,21 @@ FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER
 GROUP BY subscriber_id
 HAVING COUNT(*) > 1;
 
+-- The views are checked as they arrive: only rows staged since the last daily build (source_load_seq above
+-- :checked_seq, 0 for a first build or a full refresh), each against the whole table, so a day's checks
+-- cost what the day loaded, not what the history holds. Staging is append-only, so every row is checked once.
+
 -- check: stg_content_engagement_event_id_unique
 SELECT event_id
 FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+WHERE event_id IN (
+    SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq
+)
 GROUP BY event_id
 HAVING COUNT(*) > 1;
 
 -- check: stg_content_engagement_score_range
 SELECT event_id
 FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-WHERE engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0;
+WHERE source_load_seq > :checked_seq
+    AND (engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0);

@@ -789,7 +789,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum e0b1567150cb, target snowflake)
+-- R__procedures.sql (checksum 4cd81c4ac270, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1102,6 +1102,7 @@ DECLARE
     first_loaded_day DATE;
     last_loaded_day DATE;
     high_seq INTEGER;
+    checked_seq INTEGER;
     built_seq INTEGER;
     built_as_of DATE;
     rebuild_after DATE;
@@ -1116,6 +1117,11 @@ BEGIN
         RAISE as_of_out_of_range;
     END IF;
 
+    -- the views staged since the last build are the ones the staging checks read (all of them without one)
+    checked_seq := (
+        SELECT COALESCE(MAX(built_through_seq), 0) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+        WHERE model_name = 'FCT_ENGAGEMENT_DAILY' AND NOT COALESCE(:full_refresh, FALSE)
+    );
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'stg_subscriber_events_event_id_unique', 'staging', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
@@ -1154,6 +1160,9 @@ BEGIN
     FROM (
         SELECT event_id
         FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+        WHERE event_id IN (
+            SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq
+        )
         GROUP BY event_id
         HAVING COUNT(*) > 1
     ) AS failing;
@@ -1162,7 +1171,8 @@ BEGIN
     FROM (
         SELECT event_id
         FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-        WHERE engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0
+        WHERE source_load_seq > :checked_seq
+            AND (engagement_score NOT BETWEEN 0 AND 100 OR time_spent_seconds < 0)
     ) AS failing;
     failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
     IF (failed_checks > 0) THEN
@@ -1431,28 +1441,51 @@ SELECT
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_grain_unique', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
-        SELECT subscriber_id, activity_date
-        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-        GROUP BY subscriber_id, activity_date
+        SELECT f.subscriber_id, f.activity_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+        WHERE f.activity_date > :rebuild_after::DATE
+            OR EXISTS (
+                SELECT 1
+                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
+                WHERE v.source_load_seq > :built_seq
+                    AND v.event_date <= :rebuild_after::DATE
+                    AND v.subscriber_id = f.subscriber_id
+                    AND v.event_date = f.activity_date
+            )
+        GROUP BY f.subscriber_id, f.activity_date
         HAVING COUNT(*) > 1
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_value_ranges', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
-        SELECT subscriber_id, activity_date
-        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-        WHERE views < 1
-            OR articles_viewed > views
-            OR distinct_sections > articles_viewed
-            OR total_time_spent < 0
-            OR avg_engagement_score NOT BETWEEN 0 AND 100
+        SELECT f.subscriber_id, f.activity_date
+        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+        WHERE (
+            f.views < 1
+            OR f.articles_viewed > f.views
+            OR f.distinct_sections > f.articles_viewed
+            OR f.total_time_spent < 0
+            OR f.avg_engagement_score NOT BETWEEN 0 AND 100
+        )
+        AND (
+            f.activity_date > :rebuild_after::DATE
+            OR EXISTS (
+                SELECT 1
+                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
+                WHERE v.source_load_seq > :built_seq
+                    AND v.event_date <= :rebuild_after::DATE
+                    AND v.subscriber_id = f.subscriber_id
+                    AND v.event_date = f.activity_date
+            )
+        )
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_no_future_days', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
         SELECT activity_date
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-        WHERE activity_date > DATEADD(day, 1, CURRENT_DATE())
+        WHERE activity_date > :rebuild_after::DATE
+            AND activity_date > DATEADD(day, 1, CURRENT_DATE())
     ) AS failing;
     failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
     IF (failed_checks > 0) THEN
@@ -1588,15 +1621,25 @@ subscription AS (
     GROUP BY s.snapshot_date, e.subscriber_id
 ),
 
--- days with reads, up to each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day)
+-- reading in the 30 days ending each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day): the
+-- join reads only the window, so a day's scoring costs the same whatever history the fact table keeps
 engagement AS (
     SELECT
         s.snapshot_date,
         f.subscriber_id,
-        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.avg_engagement_score, 0)) AS points_30d,
-        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.views, 0)) AS reads_30d,
-        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d,
-        MAX(f.activity_date) AS last_read_date
+        SUM(f.avg_engagement_score) AS points_30d,
+        SUM(f.views) AS reads_30d,
+        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d
+    FROM snapshots AS s
+    INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+        ON f.activity_date <= s.snapshot_date
+        AND f.activity_date > DATEADD(day, -30, s.snapshot_date)
+    GROUP BY s.snapshot_date, f.subscriber_id
+),
+
+-- the last day with reads, however long ago: two narrow columns of the whole history
+last_read AS (
+    SELECT s.snapshot_date, f.subscriber_id, MAX(f.activity_date) AS last_read_date
     FROM snapshots AS s
     INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f ON f.activity_date <= s.snapshot_date
     GROUP BY s.snapshot_date, f.subscriber_id
@@ -1670,7 +1713,7 @@ rates AS (
         COALESCE(e.points_30d, 0)::FLOAT AS points_30d,
         COALESCE(e.reads_30d, 0)::FLOAT AS reads_30d,
         COALESCE(e.reads_7d, 0)::FLOAT AS reads_7d,
-        e.last_read_date,
+        lr.last_read_date,
         LEAST(30, a.tenure_days + 1) AS days_30,
         LEAST(7, a.tenure_days + 1) AS days_7,
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
@@ -1681,6 +1724,7 @@ rates AS (
         COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
+    LEFT JOIN last_read AS lr ON lr.snapshot_date = a.snapshot_date AND lr.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
 ),
 
@@ -1939,15 +1983,25 @@ subscription AS (
     GROUP BY s.snapshot_date, e.subscriber_id
 ),
 
--- days with reads, up to each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day)
+-- reading in the 30 days ending each snapshot (FCT_ENGAGEMENT_DAILY is per subscriber and UTC day): the
+-- join reads only the window, so a day's scoring costs the same whatever history the fact table keeps
 engagement AS (
     SELECT
         s.snapshot_date,
         f.subscriber_id,
-        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.avg_engagement_score, 0)) AS points_30d,
-        SUM(IFF(f.activity_date > DATEADD(day, -30, s.snapshot_date), f.views, 0)) AS reads_30d,
-        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d,
-        MAX(f.activity_date) AS last_read_date
+        SUM(f.avg_engagement_score) AS points_30d,
+        SUM(f.views) AS reads_30d,
+        SUM(IFF(f.activity_date > DATEADD(day, -7, s.snapshot_date), f.views, 0)) AS reads_7d
+    FROM snapshots AS s
+    INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+        ON f.activity_date <= s.snapshot_date
+        AND f.activity_date > DATEADD(day, -30, s.snapshot_date)
+    GROUP BY s.snapshot_date, f.subscriber_id
+),
+
+-- the last day with reads, however long ago: two narrow columns of the whole history
+last_read AS (
+    SELECT s.snapshot_date, f.subscriber_id, MAX(f.activity_date) AS last_read_date
     FROM snapshots AS s
     INNER JOIN SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f ON f.activity_date <= s.snapshot_date
     GROUP BY s.snapshot_date, f.subscriber_id
@@ -2021,7 +2075,7 @@ rates AS (
         COALESCE(e.points_30d, 0)::FLOAT AS points_30d,
         COALESCE(e.reads_30d, 0)::FLOAT AS reads_30d,
         COALESCE(e.reads_7d, 0)::FLOAT AS reads_7d,
-        e.last_read_date,
+        lr.last_read_date,
         LEAST(30, a.tenure_days + 1) AS days_30,
         LEAST(7, a.tenure_days + 1) AS days_7,
         LEAST(23, GREATEST(a.tenure_days + 1 - 7, 0)) AS days_prev_23,
@@ -2032,6 +2086,7 @@ rates AS (
         COALESCE(t.cancellation_tickets_decayed, 0) AS cancellation_tickets_decayed
     FROM active AS a
     LEFT JOIN engagement AS e ON e.snapshot_date = a.snapshot_date AND e.subscriber_id = a.subscriber_id
+    LEFT JOIN last_read AS lr ON lr.snapshot_date = a.snapshot_date AND lr.subscriber_id = a.subscriber_id
     LEFT JOIN support AS t ON t.snapshot_date = a.snapshot_date AND t.subscriber_id = a.subscriber_id
 ),
 
