@@ -103,14 +103,18 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/hadolint Dockerfile
 
+# The whole suite on every core (pytest-xdist), a test file per worker at a time (--dist loadfile) so that a
+# module's expensive fixture (the SDK's deployment, the docs' live server, a served store per backend) is built
+# once, not once per worker; the session's generated and trained warehouses are built once per run and shared
+# (tests/conftest.py, once_per_run). Measured on the 2-core dev machine, busy: see README, "Tests".
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 test: lint pytest
 
-# Between edits: every test not marked slow, on all cores (pytest-xdist); `make test` stays the whole suite.
+# Between edits: every test not marked slow, on all cores; `make test` stays the whole suite and CI's command.
 test-fast: install
-	$(BIN)/pytest -m "not slow" -n auto -q
+	$(BIN)/pytest -m "not slow" -n auto --dist loadfile -q
 
 bench: install
 	$(BIN)/python -m bench
