@@ -15,7 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -125,17 +125,28 @@ class Built:
 def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Built:
     """Generated, ingested and built up to the daily analytics as of AS_OF; no model yet. Built once per run
     (the first xdist worker builds, the others wait), each worker reading its own copy."""
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if worker_id != "master" else base) / "built-warehouse"
-    with _exclusive(shared.with_suffix(".lock")):
-        if not (shared / "done").exists():
-            _build(shared)
-            (shared / "done").touch()
+    shared = once_per_run(tmp_path_factory, worker_id, "built-warehouse", _build)
     mine = tmp_path_factory.mktemp("built")
     shutil.copytree(shared / "sources", mine / "sources")
     built = Built(mine / "sources", mine / "home")
     Built(shared / "sources", shared / "home").copy(built.home)
     return built
+
+
+def once_per_run(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, build: Callable[[Path], None]
+) -> Path:
+    """``build(root)`` run once per test run, whatever the number of xdist workers: the first worker to get here
+    builds under the run's shared temporary directory while the others wait on a file lock, then all read it.
+    Expensive session fixtures (a generated warehouse, a trained model) would otherwise be built per worker."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if worker_id != "master" else base) / name
+    with _exclusive(shared.with_suffix(".lock")):
+        if not (shared / "done").exists():
+            shutil.rmtree(shared, ignore_errors=True)  # a build interrupted half-way
+            build(shared)
+            (shared / "done").touch()
+    return shared
 
 
 @contextmanager
@@ -154,7 +165,6 @@ def _build(root: Path) -> None:
     from c360.sources.ingest import ingest
     from pipeline_sql.migrate import migrate
 
-    shutil.rmtree(root, ignore_errors=True)  # a build interrupted half-way
     sources = root / "sources"
     generate(sources, scale=SCALE, days=DAYS, seed=SEED, as_of=AS_OF)
     with using_home(root / "home") as settings:

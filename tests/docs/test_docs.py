@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, free_port
 from tests.docs.blocks import PYTHON, SHELL, MarkupError, blocks
 from tests.docs.conftest import Deployment
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), REPO / "clients" / "python" / "README.md"]
 DEMO_URL = "http://127.0.0.1:8360"
+RECEIVER = "127.0.0.1:9360"  # docs/webhooks.md's local receiver: a free port here, so parallel runs never collide
 
 
 def test_every_document_is_checked() -> None:
@@ -36,12 +37,13 @@ def test_the_examples_run(
     for name in ("C360_URL", "C360_API_KEY", "C360_HOME"):
         monkeypatch.setenv(name, deployment.env[name])
     namespace: dict[str, Any] = {"__name__": f"doc:{doc.name}"}
+    receiver_port = free_port()
     for block in blocks(doc):
         if block.language in PYTHON and not block.runs:
             compile(block.code, block.where, "exec")  # an illustration still parses
         if not block.runs:
             continue
-        code = block.code.replace(DEMO_URL, deployment.url)
+        code = block.code.replace(DEMO_URL, deployment.url).replace(RECEIVER, f"127.0.0.1:{receiver_port}")
         if block.language in SHELL:
             _run_shell(block.where, code, deployment.env)
         else:
