@@ -85,6 +85,11 @@ class WarehouseConnection:
         names = [d[0].lower() for d in cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def tuples(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
+        """Run one Snowflake-dialect query and return its rows as tuples, in select order: for reads of
+        millions of rows, where building a dict per row is most of the cost."""
+        return [tuple(row) for row in self._run(sql, params).fetchall()]
+
     def scalar(self, sql: str, params: Params | None = None) -> Any:
         """The first column of the first row, or None."""
         rows = self.query(sql, params)

@@ -40,8 +40,14 @@ served_activity = sa.Table(
     sa.Column("tickets", sa.JSON(none_as_null=True), nullable=False),
 )
 
+# the day as text and the counts as integers already: this read is 90 rows a reader (1.5 M at scale 1)
 _ENGAGEMENT = """
-SELECT subscriber_id, activity_date, views, articles_viewed, total_time_spent
+SELECT
+    subscriber_id,
+    TO_VARCHAR(activity_date, 'YYYY-MM-DD') AS activity_day,
+    COALESCE(views, 0)::INTEGER AS views,
+    COALESCE(articles_viewed, 0)::INTEGER AS articles_viewed,
+    COALESCE(total_time_spent, 0)::INTEGER AS total_time_spent
 FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
 WHERE activity_date > DATEADD(day, -:days, :as_of::DATE) AND activity_date <= :as_of::DATE
 ORDER BY subscriber_id, activity_date
@@ -67,12 +73,9 @@ def read_activity(conn: WarehouseConnection, as_of: date, subscriber_ids: Iterab
     """The 90 days ending ``as_of`` and the latest tickets created by then, of ``subscriber_ids`` only."""
     wanted = set(subscriber_ids)
     engagement: dict[str, list[list[Any]]] = defaultdict(list)
-    for r in conn.query(_ENGAGEMENT, {"as_of": as_of, "days": DAYS}):
-        if r["subscriber_id"] in wanted:
-            day = r["activity_date"]
-            day = day.date() if isinstance(day, datetime) else day
-            views, articles, seconds = (int(r[k] or 0) for k in ("views", "articles_viewed", "total_time_spent"))
-            engagement[r["subscriber_id"]].append([day.isoformat(), views, articles, seconds])
+    for subscriber_id, day, views, articles, seconds in conn.tuples(_ENGAGEMENT, {"as_of": as_of, "days": DAYS}):
+        if subscriber_id in wanted:
+            engagement[subscriber_id].append([day, views, articles, seconds])
     day_end = datetime.combine(as_of + timedelta(days=1), time.min)
     tickets: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in conn.query(_TICKETS, {"as_of": as_of}):
