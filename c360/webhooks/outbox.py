@@ -10,6 +10,7 @@ messages are unique per (run, subscriber, endpoint, event type), so nothing is e
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,8 +26,14 @@ _CHUNK = 5_000
 
 
 def new_message_id() -> str:
-    """A message id: the ``webhook-id`` header, the same on every attempt."""
-    return "msg_" + secrets.token_hex(16)
+    """A message id: the ``webhook-id`` header, the same on every attempt.
+
+    Time first (nanoseconds, 16 hex digits), then 8 random bytes: unique all the same, and the ids of a
+    publish sort in the order they were written, so the unique index on them, and the attempts' index
+    by message, grow at one end instead of touching a random page per message (random ids made each
+    delivery write about five pages to SQLite's WAL: docs/benchmarks.md).
+    """
+    return f"msg_{time.time_ns():016x}{secrets.token_hex(8)}"
 
 
 def record_events(

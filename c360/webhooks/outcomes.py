@@ -8,6 +8,7 @@ A message changes only while the lease that sent it is still its own: one claime
 from __future__ import annotations
 
 import secrets
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -154,7 +155,7 @@ def _log_attempts(conn: sa.Connection, outcomes: list[Outcome]) -> None:
     alive = set(conn.execute(existing).scalars())
     rows = [
         (
-            "atmpt_" + secrets.token_hex(12),
+            f"atmpt_{time.time_ns():016x}{secrets.token_hex(4)}",  # time first: appended, as message ids
             o.message.id,
             o.message.endpoint.id,
             o.attempted_at.astimezone(UTC).replace(tzinfo=None),  # stored as UTCDateTime stores it
