@@ -68,9 +68,9 @@ class Room:
 
 def claim(conn: sa.Connection, cipher: SecretCipher, policy: Policy, now: datetime, room: Room) -> list[Claimed]:
     """Due messages of enabled endpoints, as many as there is room for, under a new lease."""
-    due = sa.select(m.seq).where(m.endpoint_id == e.id, m.status == "pending", m.next_attempt_at <= now)
-    endpoints = list(conn.execute(sa.select(webhook_endpoints).where(e.enabled, due.exists())))
+    endpoints = list(conn.execute(_DUE_ENDPOINTS, {"b_now": now}))
     random.shuffle(endpoints)  # no endpoint starves the others of the overall limit
+    take_oldest = _CLAIM_LOCKED if conn.dialect.name == "postgresql" else _CLAIM
     claimed: list[Claimed] = []
     for endpoint in endpoints:
         take = min(room.total - len(claimed), room.of(endpoint.id))
@@ -78,24 +78,49 @@ def claim(conn: sa.Connection, cipher: SecretCipher, policy: Policy, now: dateti
             continue
         target = Target(endpoint.id, endpoint.url, _keys(cipher, endpoint, now))
         lease_id = secrets.token_hex(8)
-        oldest = (
-            sa.select(m.seq)
-            .where(m.endpoint_id == endpoint.id, m.status == "pending", m.next_attempt_at <= now)
-            .order_by(m.next_attempt_at)
-            .limit(take)
-        )
-        if conn.dialect.name == "postgresql":
-            oldest = oldest.with_for_update(skip_locked=True)
         rows = conn.execute(
-            webhook_messages.update()
-            .where(m.seq.in_(oldest.scalar_subquery()))
-            .values(lease_id=lease_id, next_attempt_at=now + policy.lease)
-            .returning(m.id, m.payload, m.step)
-        ).all()
+            take_oldest,
+            {"b_endpoint": endpoint.id, "b_now": now, "b_take": take, "b_lease": lease_id,
+             "b_until": now + policy.lease},
+        ).all()  # fmt: skip
         claimed.extend(Claimed(r.id, target, r.payload.encode(), r.step, lease_id) for r in rows)
         if len(claimed) >= room.total:
             break
     return claimed
+
+
+# The statements of every round, built once: building them each round cost as much as running them.
+_DUE_ENDPOINTS = sa.select(webhook_endpoints).where(
+    e.enabled,
+    sa.select(m.seq)
+    .where(m.endpoint_id == e.id, m.status == "pending", m.next_attempt_at <= sa.bindparam("b_now"))
+    .exists(),
+)
+
+
+def _claim_statement(*, locked: bool) -> sa.UpdateBase:
+    """The oldest due messages of one endpoint, up to ``b_take``, under lease ``b_lease`` until ``b_until``."""
+    oldest = (
+        sa.select(m.seq)
+        .where(
+            m.endpoint_id == sa.bindparam("b_endpoint"),
+            m.status == "pending",
+            m.next_attempt_at <= sa.bindparam("b_now"),
+        )
+        .order_by(m.next_attempt_at)
+        .limit(sa.bindparam("b_take"))
+    )
+    if locked:  # PostgreSQL: workers claiming at the same moment take disjoint messages
+        oldest = oldest.with_for_update(skip_locked=True)
+    return (
+        webhook_messages.update()
+        .where(m.seq.in_(oldest.scalar_subquery()))
+        .values(lease_id=sa.bindparam("b_lease"), next_attempt_at=sa.bindparam("b_until"))
+        .returning(m.id, m.payload, m.step)
+    )
+
+
+_CLAIM, _CLAIM_LOCKED = _claim_statement(locked=False), _claim_statement(locked=True)
 
 
 def release(conn: sa.Connection, claims: Sequence[Claimed], now: datetime) -> None:

@@ -145,14 +145,19 @@ _FAILED = (
 
 
 _ATTEMPT_COLUMNS = ", ".join(c.name for c in webhook_attempts.columns)
+_EXISTING = sa.select(m.id).where(m.id.in_(sa.bindparam("b_ids", expanding=True)))
+# PostgreSQL: an endpoint deleted meanwhile must not delete the message under us
+_EXISTING_LOCKED = _EXISTING.with_for_update(key_share=True)
+_RECOVERED = (
+    webhook_endpoints.update()
+    .where(e.id == sa.bindparam("b_endpoint"), e.failing_since.is_not(None))
+    .values(failing_since=None)
+)
 
 
 def _log_attempts(conn: sa.Connection, outcomes: list[Outcome]) -> None:
-    ids = [o.message.id for o in outcomes]
-    existing = sa.select(m.id).where(m.id.in_(ids))
-    if conn.dialect.name == "postgresql":  # an endpoint deleted meanwhile must not delete the message under us
-        existing = existing.with_for_update(key_share=True)
-    alive = set(conn.execute(existing).scalars())
+    existing = _EXISTING_LOCKED if conn.dialect.name == "postgresql" else _EXISTING
+    alive = set(conn.execute(existing, {"b_ids": [o.message.id for o in outcomes]}).scalars())
     rows = [
         (
             f"atmpt_{time.time_ns():016x}{secrets.token_hex(4)}",  # time first: appended, as message ids
@@ -193,11 +198,7 @@ def _endpoint_health(
     disabled: list[str] = []
     for endpoint_id, outcome in last.items():
         if outcome.ok:
-            conn.execute(
-                webhook_endpoints.update()
-                .where(e.id == endpoint_id, e.failing_since.is_not(None))
-                .values(failing_since=None)
-            )
+            conn.execute(_RECOVERED, {"b_endpoint": endpoint_id})
             continue
         # the clock starts at the first failure after the last success (kept if it was already running)
         clock = webhook_endpoints.update().where(e.id == endpoint_id)
