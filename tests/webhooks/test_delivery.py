@@ -5,8 +5,10 @@ endpoint, every attempt recorded, nothing lost while a receiver is down."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
+import re
 import time
 from datetime import timedelta
 
@@ -342,3 +344,28 @@ def test_property_whatever_a_receiver_answers_every_message_settles(hooks: Hooks
                 receiver.close()
 
         answer_with()
+
+
+def test_the_engine_hands_its_sqlite_connections_back_syncing_in_full(hooks: Hooks, receiver: Receiver) -> None:
+    # the engine's rounds commit without fsync (c360.webhooks.delivery); the pool it shares with the API
+    # and the publishes must get every connection back with synchronous=FULL
+    hooks.endpoint(receiver.url)
+    churn(hooks, 30)
+    with hooks.engine():
+        rows = hooks.settled(60)
+    assert {r.status for r in rows} == {"delivered"}
+    if hooks.store.dialect != "sqlite":
+        return
+    with contextlib.ExitStack() as held:  # every idle connection of the pool at once
+        connections = [held.enter_context(hooks.store.engine.connect()) for _ in range(6)]
+        assert [c.exec_driver_sql("PRAGMA synchronous").scalar() for c in connections] == [2] * 6
+
+
+def test_message_ids_are_unique_and_sort_in_the_order_they_were_written(hooks: Hooks, receiver: Receiver) -> None:
+    hooks.endpoint(receiver.url)
+    churn(hooks, 50)
+    rows = hooks.messages()
+    ids = [r.id for r in rows]
+    assert len(rows) == 100 and len(set(ids)) == 100
+    assert all(re.fullmatch("msg_[0-9a-f]{32}", i) for i in ids)
+    assert ids == sorted(ids)  # by seq = by id: the indexes on ids grow at one end
