@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.errors import NotFound
+from c360.serving import bulk
 from c360.serving.queries import ServedRun
 from c360.serving.store import Store, metadata, served_runs, served_subscribers
 from c360.text import fit_row
@@ -26,7 +27,6 @@ from c360.warehouse import WarehouseConnection
 
 DAYS = 90  # the engagement window, ending the run's score_date
 MAX_TICKETS = 20  # the most recent tickets kept per subscriber
-_CHUNK = 5_000
 _TEXT = {"ticket_id": 64, "channel": 32, "category": 64, "priority": 32, "status": 32}
 
 served_activity = sa.Table(
@@ -128,8 +128,7 @@ def record(conn: sa.Connection, *, run_seq: int, activity: Activity) -> None:
         }
         for i in ids
     ]
-    for start in range(0, len(rows), _CHUNK):
-        conn.execute(served_activity.insert(), rows[start : start + _CHUNK])
+    bulk.insert_rows(conn, served_activity, rows)
 
 
 def engagement(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from c360 import failpoints
 from c360.errors import UsageError
-from c360.serving import activity, analytics, changes, state
+from c360.serving import activity, analytics, bulk, changes, state
 from c360.serving.errors import NothingToPublish
 from c360.serving.rendered import health_json
 from c360.serving.snapshot import ModelLifecycle, ScoringRun, read_lifecycle, read_model, read_subscribers, run_of_day
@@ -253,8 +253,7 @@ def _serve(
         conn.execute(served_subscribers.delete().where(served_subscribers.c.run_seq == seq))
         conn.execute(served_runs.update().where(served_runs.c.seq == seq).values(pruned=False))
     previous = _previous_scores(conn, previous_seq)
-    for chunk in _chunks(rows, _CHUNK):
-        conn.execute(served_subscribers.insert(), [_subscriber_row(r, seq, now, previous) for r in chunk])
+    bulk.insert_rows(conn, served_subscribers, (_subscriber_row(r, seq, now, previous) for r in rows))
     kind = "publish" if outbox else "rollback"
     version = state.advance(conn, current, run_seq=seq, kind=kind, reason=reason, now=now)
     removals = changes.record(
@@ -422,23 +421,23 @@ def _record_history(conn: sa.Connection, run: ScoringRun, rows: Sequence[dict[st
     ).first()
     if newer is None:
         conn.execute(score_history.delete().where(h.score_date == run.score_date))
-        scored = [r for r in rows if r["churn_risk_score"] is not None]
-        for chunk in _chunks(scored, _CHUNK):
-            conn.execute(
-                score_history.insert(),
-                [
-                    {
-                        "subscriber_id": r["subscriber_id"],
-                        "score_date": r["score_date"],
-                        "run_id": run.run_id,
-                        "churn_risk_score": r["churn_risk_score"],
-                        "risk_tier": r["risk_tier"],
-                        "model_version": r["model_version"],
-                        "scored_at": r["scored_at"],
-                    }
-                    for r in chunk
-                ],
-            )
+        bulk.insert_rows(
+            conn,
+            score_history,
+            (
+                {
+                    "subscriber_id": r["subscriber_id"],
+                    "score_date": r["score_date"],
+                    "run_id": run.run_id,
+                    "churn_risk_score": r["churn_risk_score"],
+                    "risk_tier": r["risk_tier"],
+                    "model_version": r["model_version"],
+                    "scored_at": r["scored_at"],
+                }
+                for r in rows
+                if r["churn_risk_score"] is not None
+            ),
+        )
     newest = conn.execute(sa.select(sa.func.max(h.score_date))).scalar()
     if newest is not None:
         conn.execute(score_history.delete().where(h.score_date <= newest - timedelta(days=keep_days)))

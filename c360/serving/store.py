@@ -311,7 +311,18 @@ def _create_engine(raw: str) -> sa.Engine:
         raise ConfigError(f"C360_SERVING_URL: no driver installed for {url.drivername}") from None
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        sa.event.listen(engine, "connect", _postgresql_session)
     return engine
+
+
+def _postgresql_session(dbapi_connection: Any, _record: Any) -> None:
+    # The store answers lookups and pages of 500 by index: at 5 M subscribers the planner chose a parallel plan
+    # for a feed page, whose workers' start-up (18-150 ms) cost 10-100 times the page itself (1.7 ms without),
+    # and JIT compiled a delta query for 3 s (docs/benchmarks.md, PostgreSQL serving store).
+    dbapi_connection.execute("SET max_parallel_workers_per_gather = 0")
+    dbapi_connection.execute("SET jit = off")
+    dbapi_connection.commit()  # a SET, not SET LOCAL: it holds for the session once committed
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
