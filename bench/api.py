@@ -34,6 +34,7 @@ from bench.measure import free_port, machine, median, save
 
 PYTHON = sys.executable
 C360 = str(Path(sys.executable).parent / "c360")
+PORTS: list[int] = []  # --ports: the range to serve on, used up in order
 TARGETS = {"warm_share": 0.60, "warm_p99_ms": 2.0, "cold_p99_ms": 5.0, "batch_p99_ms": 10.0, "events_p95_s": 5.0}
 
 
@@ -53,7 +54,7 @@ def prepare(home: Path, subscribers: int) -> tuple[dict[str, str], str, float]:
 @contextlib.contextmanager
 def server(argv: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
     """Start a server process on a free port; yields its base URL once ``probe`` answers."""
-    port = free_port()
+    port = PORTS.pop(0) if PORTS else free_port()
     process = subprocess.Popen([*argv, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -79,20 +80,27 @@ def cache_counts(url: str) -> tuple[float, float]:
     return float(found.get("hit", 0)), float(found.get("miss", 0))
 
 
-def measure(wrk: str | None, url: str, kind: str, args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
-    """Medians of the repeats at 1 connection (latency) and 32 connections (throughput)."""
-    figures: dict[str, Any] = {}
-    for connections in (1, 32):
-        runs = [
-            load.run(wrk, url, kind, connections=connections, seconds=args.seconds, token=token, n=n)
-            for _ in range(args.repeats)
-        ]
-        figures[f"c{connections}"] = {
-            "rps": round(median([r.rps for r in runs])),
-            "p50_ms": round(median([r.p50_ms for r in runs]), 3),
-            "p90_ms": round(median([r.p90_ms for r in runs]), 3),
-            "p99_ms": round(median([r.p99_ms for r in runs]), 3),
-            "errors": sum(r.errors for r in runs),
+def measure(
+    wrk: str | None, urls: dict[str, str], scenarios: dict[str, tuple[str, str, str, int]], args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """Medians of the repeats at 1 connection (latency) and 32 connections (throughput) of every scenario
+    (name: server, request kind, key, subscribers), the scenarios interleaved in each repeat."""
+    runs: dict[tuple[str, int], list[load.Result]] = {}
+    for _ in range(args.repeats):
+        for connections in (1, 32):
+            for name, (url, kind, token, n) in scenarios.items():
+                result = load.run(wrk, urls[url], kind, connections=connections, seconds=args.seconds, token=token, n=n)
+                runs.setdefault((name, connections), []).append(result)
+    figures: dict[str, dict[str, Any]] = {name: {} for name in scenarios}
+    for (name, connections), found in runs.items():
+        figures[name][f"c{connections}"] = {
+            "rps": round(median([r.rps for r in found])),
+            "p50_ms": round(median([r.p50_ms for r in found]), 3),
+            "p90_ms": round(median([r.p90_ms for r in found]), 3),
+            "p99_ms": round(median([r.p99_ms for r in found]), 3),
+            "errors": sum(r.errors for r in found),
+            "runs_rps": [round(r.rps) for r in found],
+            "runs_p99_ms": [round(r.p99_ms, 3) for r in found],
         }
     return figures
 
@@ -164,45 +172,63 @@ def _time_events(env: dict[str, str], warehouse: Any, url: str, token: str, samp
 
 
 def run_workers(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, workers: int) -> dict[str, Any]:
-    """Every scenario with ``workers`` processes per server."""
+    """Every scenario with ``workers`` processes per server, all servers up at once and measured interleaved:
+    each repeat runs every scenario once, so a change in the machine's load reaches them all alike."""
     (small_env, small_key), (large_env, large_key) = small, large
     serve = [C360, "serve", "--workers", str(workers)]
-    bare = [PYTHON, "-m", "uvicorn", "bench.bare:app", "--workers", str(workers), "--log-level", "warning"]
-    bare += ["--no-access-log", "--no-server-header"]
+    uvicorn = [PYTHON, "-m", "uvicorn", "--workers", str(workers), "--log-level", "warning"]
+    uvicorn += ["--no-access-log", "--no-server-header", "--loop", "uvloop", "--http", "httptools"]
     cold_env = {**large_env, "C360_API_CACHE_SIZE": "0"}
     warm_env = {**small_env, "C360_API_CACHE_SIZE": str(2 * args.small), "C360_API_CACHE_TTL": "86400"}
-    result: dict[str, Any] = {}
-    with server(bare, small_env, "/") as url:
-        result["bare"] = measure(wrk, url, "bare", args, "", 1)
-    with server(serve, warm_env, "/healthz") as url:
-        result["warm_up_hit_ratio"] = round(warm_up(wrk, url, small_key, args.small), 4)
-        before = cache_counts(url)
-        result["score_warm"] = measure(wrk, url, "score", args, small_key, args.small)
-        hits, misses = (a - b for a, b in zip(cache_counts(url), before, strict=True))
-        result["score_warm"]["hit_ratio"] = round(hits / max(hits + misses, 1), 4)
-    with server(serve, cold_env, "/healthz") as url:
-        result["score_cold"] = measure(wrk, url, "score", args, large_key, args.large)
-        result["batch_get_100"] = measure(wrk, url, "batch", args, large_key, args.large)
-    result["warm_share_of_bare"] = round(result["score_warm"]["c32"]["rps"] / result["bare"]["c32"]["rps"], 2)
+    trees: dict[str, str | None] = {"": None, **{f"@{i}": src for i, src in enumerate(args.before_src, 1)}}
+    with contextlib.ExitStack() as stack:
+        urls = {
+            "raw": stack.enter_context(server([*uvicorn, "bench.bare:raw"], small_env, "/")),
+            "bare": stack.enter_context(server([*uvicorn, "bench.bare:app"], small_env, "/")),
+        }
+        scenarios = {"raw": ("raw", "bare", "", 1), "bare": ("bare", "bare", "", 1)}
+        for suffix, src in trees.items():
+            tree = {"PYTHONPATH": src} if src else {}
+            urls["warm" + suffix] = stack.enter_context(server(serve, {**warm_env, **tree}, "/healthz"))
+            urls["cold" + suffix] = stack.enter_context(server(serve, {**cold_env, **tree}, "/healthz"))
+            scenarios["score_warm" + suffix] = ("warm" + suffix, "score", small_key, args.small)
+            scenarios["score_cold" + suffix] = ("cold" + suffix, "score", large_key, args.large)
+            scenarios["batch_get_100" + suffix] = ("cold" + suffix, "batch", large_key, args.large)
+        result: dict[str, Any] = {"load_before": os.getloadavg()}
+        for suffix in trees:
+            result["warm_up_hit_ratio" + suffix] = round(warm_up(wrk, urls["warm" + suffix], small_key, args.small), 4)
+        before = {suffix: cache_counts(urls["warm" + suffix]) for suffix in trees}
+        result.update(measure(wrk, urls, scenarios, args))
+        for suffix in trees:
+            hits, misses = (a - b for a, b in zip(cache_counts(urls["warm" + suffix]), before[suffix], strict=True))
+            result["score_warm" + suffix]["hit_ratio"] = round(hits / max(hits + misses, 1), 4)
+        result["load_after"] = os.getloadavg()
+    for name in ("bare", "raw"):
+        result[f"warm_share_of_{name}"] = round(result["score_warm"]["c32"]["rps"] / result[name]["c32"]["rps"], 2)
     return result
 
 
 def markdown(result: dict[str, Any]) -> str:
-    """The figures as the table docs/benchmarks.md shows."""
+    """The figures as the table docs/benchmarks.md shows (``@1`` …: the --before-src trees)."""
     lines = [
-        "| workers | scenario | req/s at 32 conn | p50 / p99 at 1 conn (ms) | share of bare |",
-        "|---|---|---|---|---|",
+        "| workers | scenario | req/s at 32 conn | p50 / p99 at 1 conn (ms) | share of raw ASGI | share of bare |",
+        "|---|---|---|---|---|---|",
     ]
-    names = {"bare": "bare FastAPI (ceiling)", "score_warm": "health-score, warm cache",
+    names = {"raw": "raw ASGI (ceiling)", "bare": "bare FastAPI", "score_warm": "health-score, warm cache",
              "score_cold": "health-score, cache off", "batch_get_100": "batch-get 100 ids, cache off"}  # fmt: skip
     for workers, figures in result["workers"].items():
-        bare = figures["bare"]["c32"]["rps"]
-        for key, label in names.items():
+        raw, bare = figures["raw"]["c32"]["rps"], figures["bare"]["c32"]["rps"]
+        for key in figures:
+            base, _, tree = key.partition("@")
+            if base not in names or not isinstance(figures[key], dict):
+                continue
             f = figures[key]
-            scale = f"{result['large']:,}" if key in ("score_cold", "batch_get_100") else f"{result['small']:,}"
+            scale = f"{result['large']:,}" if base in ("score_cold", "batch_get_100") else f"{result['small']:,}"
+            label = names[base] + ("" if base in ("raw", "bare") else f" ({scale} subscribers)")
+            label += f" [before-src {tree}]" if tree else ""
             lines.append(
-                f"| {workers} | {label}{'' if key == 'bare' else f' ({scale} subscribers)'} | {f['c32']['rps']:,} | "
-                f"{f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | {f['c32']['rps'] / bare:.2f} |"
+                f"| {workers} | {label} | {f['c32']['rps']:,} | {f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | "
+                f"{f['c32']['rps'] / raw:.2f} | {f['c32']['rps'] / bare:.2f} |"
             )
     if "events" in result:
         e = result["events"]
@@ -220,7 +246,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=1_000_000, help="Served subscribers for the cache-off cases.")
     parser.add_argument("--events", type=int, default=20, help="Events timed through the worker (0: skip).")
     parser.add_argument("--quick", action="store_true", help="A smoke run: 2 s, 1 repeat, 100,000 subscribers.")
+    parser.add_argument(
+        "--before-src",
+        action="append",
+        default=[],
+        help="Also serve this source tree's API (PYTHONPATH=DIR, e.g. `git archive main api c360 pipeline_sql` "
+        "unpacked; repeatable), interleaved with this one, over the same stores.",
+    )
+    parser.add_argument("--ports", help="Serve on ports of this range (e.g. 18100-18199) instead of any free one.")
     args = parser.parse_args(argv)
+    if args.ports:
+        first, _, last = args.ports.partition("-")
+        PORTS.extend(range(int(first), int(last) + 1))
     if args.quick:
         args.seconds, args.repeats, args.large, args.events = 2.0, 1, min(args.large, 100_000), min(args.events, 5)
     wrk = load.ensure_wrk()

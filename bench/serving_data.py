@@ -13,17 +13,20 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.serving import state
+from c360.serving.drivers import readable_drivers
+from c360.serving.rendered import health_json
 from c360.serving.store import Store, served_runs, served_subscribers
 from c360.settings import Settings
 
 _CHUNK = 20_000
-DRIVERS = [  # five, as c360.model.score writes by default
+_RAW_DRIVERS = [  # five, as c360.model.score writes by default
     {"feature": "days_since_last_read", "value": 21, "contribution": 0.1834, "direction": "increases_risk"},
     {"feature": "support_tickets_30d", "value": 2, "contribution": 0.0712, "direction": "increases_risk"},
     {"feature": "engagement_score", "value": 38.2, "contribution": -0.0415, "direction": "decreases_risk"},
     {"feature": "subscription_tenure_days", "value": 412, "contribution": -0.0307, "direction": "decreases_risk"},
     {"feature": "plan", "value": "standard", "contribution": 0.0102, "direction": "increases_risk"},
 ]
+DRIVERS = readable_drivers(_RAW_DRIVERS, {})  # as publish serves them: labelled, every key present
 
 
 def subscriber_id(i: int) -> str:
@@ -63,7 +66,7 @@ def fill(settings: Settings, subscribers: int) -> float:
 
 
 def _row(seq: int, i: int, score: float, tier: str, score_date: date, now: datetime) -> dict[str, Any]:
-    return {
+    row = {
         "run_seq": seq, "subscriber_id": subscriber_id(i), "status": "active", "plan": "standard",
         "signup_date": score_date - timedelta(days=30 + i % 900), "tenure_days": 30 + i % 900,
         "lifetime_value": round(9.99 * (1 + i % 30), 2), "demographic_segment": "Young Professionals",
@@ -72,3 +75,4 @@ def _row(seq: int, i: int, score: float, tier: str, score_date: date, now: datet
         "churn_risk_score": score, "risk_tier": tier, "previous_risk_tier": tier, "score_date": score_date,
         "scored_at": now, "model_version": "bench-model", "drivers": DRIVERS, "updated_at": now,
     }  # fmt: skip
+    return row | {"health_json": health_json(row)}  # rendered as publish renders it
