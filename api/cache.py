@@ -12,11 +12,11 @@ import asyncio
 import hashlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from cachetools import TTLCache
 from redis import asyncio as aioredis
 from redis.exceptions import RedisError
 
@@ -79,7 +79,9 @@ class ResponseCache:
 
     def __init__(self, *, size: int, ttl: float, redis: RedisLink | None, count: Callable[[str], None]) -> None:
         self.size, self.ttl, self.redis, self._count = size, ttl, redis, count
-        self._entries: TTLCache[str, Rendered] = TTLCache(maxsize=max(size, 1), ttl=ttl)
+        # (expiry, response) by key, least recently used first: an OrderedDict does the LRU in C, where a
+        # TTL cache's bookkeeping in Python cost more than answering the hit
+        self._entries: OrderedDict[str, tuple[float, Rendered]] = OrderedDict()
 
     @property
     def enabled(self) -> bool:
@@ -90,13 +92,16 @@ class ResponseCache:
         """The cached response for ``key``, from memory, else Redis."""
         if not self.enabled:
             return None
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._count("hit")
-            return entry
+        found = self._entries.get(key)
+        if found is not None:
+            if found[0] > time.monotonic():
+                self._entries.move_to_end(key)
+                self._count("hit")
+                return found[1]
+            del self._entries[key]  # expired
         shared = await self._redis_get(key) if self.redis else None
         if shared is not None:
-            self._entries[key] = shared
+            self._keep(key, shared)
         self._count("hit" if shared else "miss")
         return shared
 
@@ -104,7 +109,7 @@ class ResponseCache:
         """Cache ``value`` here and, when configured, in Redis."""
         if not self.enabled:
             return
-        self._entries[key] = value
+        self._keep(key, value)
         if self.redis:
             try:
                 await self.redis.client().set(
@@ -112,6 +117,12 @@ class ResponseCache:
                 )
             except (RedisError, OSError) as exc:
                 self.redis.failed("cache write", exc)
+
+    def _keep(self, key: str, value: Rendered) -> None:
+        self._entries[key] = (time.monotonic() + self.ttl, value)
+        self._entries.move_to_end(key)
+        if len(self._entries) > self.size:
+            self._entries.popitem(last=False)
 
     def clear(self) -> None:
         """Forget every in-process entry (a new run is served: they can never be hit again)."""

@@ -8,11 +8,11 @@ compares it in constant time.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from cachetools import TTLCache
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.types import Scope
@@ -35,7 +35,7 @@ bearer = HTTPBearer(
 )
 
 
-_UNSEEN: Any = object()  # a key id not looked up lately (None is a lookup that found no key)
+MAX_KEY_LOOKUPS = 10_000  # key ids (known or not) whose lookup a process remembers
 
 
 class KeyVerifier:
@@ -43,16 +43,22 @@ class KeyVerifier:
 
     def __init__(self, store: Store, ttl: float) -> None:
         self.store, self.ttl = store, ttl
-        # unknown ids are cached too (as None), so the map is bounded: the least recently used go first
-        self._lookups: TTLCache[str, tuple[keys.ApiKey, str] | None] = TTLCache(maxsize=10_000, ttl=ttl)
+        # (expiry, lookup) per key id, in a plain dict (a TTL cache's bookkeeping costs more than a cache hit's
+        # answer); unknown ids are cached too (as None), so the map is bounded: the oldest entry goes first
+        self._lookups: dict[str, tuple[float, tuple[keys.ApiKey, str] | None]] = {}
 
     async def verify(self, raw: str) -> keys.ApiKey:
         """The key's record; Unauthorized when it is malformed, unknown, wrong or revoked."""
         key_id = keys.key_id_of(raw)
-        found = self._lookups.get(key_id, _UNSEEN)
-        if found is _UNSEEN:
+        cached = self._lookups.get(key_id)
+        if cached is not None and cached[0] > time.monotonic():
+            found = cached[1]
+        else:
             found = await read(self.store, lambda: keys.lookup(self.store, key_id))
-            self._lookups[key_id] = found
+            self._lookups.pop(key_id, None)
+            if len(self._lookups) >= MAX_KEY_LOOKUPS:
+                del self._lookups[next(iter(self._lookups))]
+            self._lookups[key_id] = (time.monotonic() + self.ttl, found)
         if found is None:
             raise Unauthorized("the API key is not valid")
         return keys.check(raw, *found)
@@ -106,6 +112,11 @@ class Authorized:
 
     key: keys.ApiKey
     headers: dict[str, str]
+
+    @property
+    def raw_headers(self) -> list[tuple[bytes, bytes]]:
+        """``headers`` as ASGI sends them, for the fast paths (api.fastpath) that send responses themselves."""
+        return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
 
 
 async def authorize(services: Services, scope: Scope, needed: str | None) -> Authorized:

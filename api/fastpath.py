@@ -1,21 +1,23 @@
-"""The warm-cache fast path: cached GETs answered before FastAPI routing and dependency resolution.
+"""The warm-cache fast path: cached GETs answered in front of the whole application.
 
-Resolving a route and its dependencies costs FastAPI more per request than sending a cached body, so
-cache hits of the hot lookups are answered here, in front of the app, with exactly what the route
-would send: the same ``authorize`` (key, rate limit, scope) and its problems, the same cache key, ETag,
-304 and headers. Anything else (a miss, a query string, another path) goes on to FastAPI unchanged,
-which answers it (and fills the cache). A request is authorized once, by whichever path answers it.
+Resolving a route and its dependencies, and even passing a request through FastAPI's own middleware
+(error handling, telemetry) and ours, costs more per request than sending a cached body, so cache hits
+of the hot lookups are answered here, outermost (``api.app.App`` puts this layer in front of its
+middleware stack), with exactly what the route would send: the same ``authorize`` (key, rate limit,
+scope) and its problems, the same cache key, ETag, 304 and headers, and the same request metrics.
+Anything else (a miss, a query string, another path) goes on to the application unchanged, which
+answers it (and fills the cache). A request is authorized once, by whichever path answers it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.cache import profile_key, score_key
@@ -66,60 +68,75 @@ class CacheFront:
 
     def __init__(self, app: ASGIApp, *, services: Services) -> None:
         self.app, self.services = app, services
+        self._control = (b"cache-control", cache_control(services.settings).encode())  # settings are fixed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
         if scope["path"] == FEED_PATH:
-            if not await self._changes(scope, receive, send):
-                await self.app(scope, receive, send)
+            await self._observed(FEED_PATH, self._changes(scope, receive, send), scope, receive, send)
             return
         if scope["query_string"] or not self.services.cache.enabled:
             await self.app(scope, receive, send)
             return
         for route in ROUTES:
             match = route.path.fullmatch(scope["path"])  # "$" alone would also match before a final "\n"
-            if match and await self._answer(route, match.group("id"), scope, receive, send):
-                return
             if match:
-                break
+                answer = self._answer(route, match.group("id"), scope, receive, send)
+                await self._observed(route.template, answer, scope, receive, send)
+                return
         await self.app(scope, receive, send)
 
-    async def _answer(self, route: FastRoute, subscriber_id: str, scope: Scope, receive: Receive, send: Send) -> bool:
-        """Send the cached response or the authorization's problem (True), or leave the request to the app (False)."""
+    async def _observed(
+        self, template: str, answer: Coroutine[Any, Any, int | None], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Await ``answer``, timed and counted as the app's metrics middleware counts a route (this layer is in
+        front of it); or, when it leaves the request to the app (None), the app's answer."""
+        started = time.perf_counter()
+        try:
+            status = await answer
+        except Exception as exc:  # what the app's error handling answers when a route fails
+            status = 500
+            await internal_error(scope["method"], scope["path"], exc)(scope, receive, send)
+        if status is None:
+            await self.app(scope, receive, send)
+        else:
+            self.services.metrics.observe(scope["method"], template, status, time.perf_counter() - started)
+
+    async def _answer(
+        self, route: FastRoute, subscriber_id: str, scope: Scope, receive: Receive, send: Send
+    ) -> int | None:
+        """Send the cached response or the authorization's problem (and say its status), or leave the request
+        to the app (None)."""
         services = self.services
         inm = _if_none_match(scope)
         if inm is False:
-            return False  # the app answers 422, as the contract's maxLength says
+            return None  # the app answers 422, as the contract's maxLength says
         run = await services.runs.current()
         entry = await services.cache.get(route.key(run.key, subscriber_id)) if run else None
         if entry is None:
-            return False  # the app answers, authorizing the request itself: it is counted once
-        scope["c360.route"] = route.template  # for the request metrics
+            return None  # the app answers, authorizing the request itself: it is counted once
         try:
             authorized = await authorize(services, scope, route.scope)  # the routes' own check
         except C360Error as exc:
-            await from_error(exc)(scope, receive, send)  # the problem the route would answer
-            return True
-        response = [
-            (b"etag", entry.etag.encode()),
-            (b"cache-control", cache_control(services.settings).encode()),
-            (b"vary", b"Authorization"),
-            *_encoded(authorized.headers),
-        ]
+            problem = from_error(exc)  # the problem the route would answer
+            await problem(scope, receive, send)
+            return problem.status_code
+        headers = [(b"etag", entry.etag.encode()), self._control, (b"vary", b"Authorization"), *authorized.raw_headers]
         if inm is not None and not_modified(inm, entry.etag):
-            await send({"type": "http.response.start", "status": 304, "headers": response})
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
-            return True
-        response += [(b"content-type", b"application/json"), (b"content-length", str(len(entry.body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": response})
+            return 304
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(entry.body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
-        return True
+        return 200
 
-    async def _changes(self, scope: Scope, receive: Receive, send: Send) -> bool:
-        """Answer a page of the change feed (True) when its parameters are the usual ones, all valid; anything
-        else (include=profile, a value the contract refuses, a repeated parameter) is the route's (False).
+    async def _changes(self, scope: Scope, receive: Receive, send: Send) -> int | None:
+        """Answer a page of the change feed (and say its status) when its parameters are the usual ones, all
+        valid; anything else (include=profile, a value the contract refuses, a repeated parameter) is the
+        route's (None).
 
         The feed is the sync loop of every CRM: FastAPI's parameter validation and dependency resolution cost
         a page more than the page's own read, and this path does neither, answering exactly what the route does.
@@ -127,12 +144,11 @@ class CacheFront:
         inm = _if_none_match(scope)
         params = _feed_params(scope["query_string"])
         if inm is False or params is None:
-            return False
-        scope["c360.route"] = FEED_PATH  # for the request metrics
-        extra: dict[str, str] = {}
+            return None
+        extra: list[tuple[bytes, bytes]] = []
         try:
             authorized = await authorize(self.services, scope, SCORES_READ)
-            extra = authorized.headers
+            extra = authorized.raw_headers
             response = await changes_page(
                 self.services,
                 sync_token=params.get("sync_token"),
@@ -143,17 +159,17 @@ class CacheFront:
             )
         except C360Error as exc:
             response = from_error(exc)
-        except Exception as exc:
-            response = internal_error(scope["method"], scope["path"], exc)
-        response.raw_headers.extend(_encoded(extra))
+        response.raw_headers.extend(extra)
         await response(scope, receive, send)
-        return True
+        return response.status_code
 
 
 def _if_none_match(scope: Scope) -> str | Literal[False] | None:
     """The first If-None-Match, as FastAPI's Header parameter reads it; False when the contract refuses it."""
-    inm = Headers(scope=scope).get("if-none-match")
-    return False if inm is not None and len(inm) > MAX_IF_NONE_MATCH else inm
+    for name, value in scope["headers"]:
+        if name == b"if-none-match":
+            return False if len(value) > MAX_IF_NONE_MATCH else value.decode("latin-1")
+    return None
 
 
 def _feed_params(query: bytes) -> dict[str, str] | None:
@@ -168,7 +184,3 @@ def _feed_params(query: bytes) -> dict[str, str] | None:
     if not all(len(token) <= MAX_TOKEN and _TOKEN.fullmatch(token) for token in tokens):
         return None
     return params
-
-
-def _encoded(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
-    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]

@@ -54,16 +54,23 @@ class Metrics:
             "c360_api_cache_lookups", "Response cache lookups by result.", ["result"], registry=self.registry
         )
         self._hits = {"hit": 0, "miss": 0}
+        # the labelled series, looked up once: prometheus_client's labels() costs more than a cache hit's answer
+        self._series: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
+        self._lookups = {result: self.cache.labels(result) for result in self._hits}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Record one answered request."""
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        series = self._series.get((method, route, status))
+        if series is None:
+            series = (self.requests.labels(method, route, str(status)), self.latency.labels(method, route))
+            self._series[method, route, status] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def count_cache(self, result: str) -> None:
         """Record a cache lookup: ``hit`` or ``miss``."""
         self._hits[result] += 1
-        self.cache.labels(result).inc()
+        self._lookups[result].inc()
 
     def hit_ratio(self) -> float | None:
         """Hits / lookups in this process so far (None before the first lookup)."""

@@ -73,11 +73,8 @@ class Observe:
         finally:
             route: Any = scope.get("route")
             # an included router's route knows only its own part of the path; the app knows the prefix
-            template = (
-                scope.get("c360.route")  # answered by api.fastpath, before routing
-                or self.templates.get(id(route))
-                or getattr(route, "path", None)
-                or "unmatched"
+            template = (  # (api.fastpath counts what it answers itself, in front of this middleware)
+                self.templates.get(id(route)) or getattr(route, "path", None) or "unmatched"
             )
             self.metrics.observe(scope["method"], template, status, time.perf_counter() - started)
 

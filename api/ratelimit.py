@@ -13,10 +13,11 @@ import math
 import time
 from dataclasses import dataclass
 
-from cachetools import TTLCache
 from redis.exceptions import RedisError
 
 from api.cache import RedisLink
+
+MAX_COUNTED = 100_000  # keys (or client addresses) counted per window in a process
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +45,9 @@ class RateLimiter:
 
     def __init__(self, *, limit: int, window: int, redis: RedisLink | None) -> None:
         self.limit, self.window, self.redis = limit, window, redis
-        # (window index, count) per key: bounded, and a key's count is worth nothing once its window is over
-        self._local: TTLCache[str, tuple[int, int]] = TTLCache(maxsize=100_000, ttl=window)
+        # the counts of the current window only (a count is worth nothing once its window is over), in a plain
+        # dict, bounded: counting is on every request's path, and a TTL cache's bookkeeping cost more than it
+        self._window_index, self._counts = -1, dict[str, int]()
 
     @property
     def enabled(self) -> bool:
@@ -73,14 +75,16 @@ class RateLimiter:
             except (RedisError, OSError, ValueError) as exc:
                 self.redis.failed("rate limit", exc)
         if count is None:
-            seen_window, local = self._local.get(key_id, (window_index, 0))
-            count = local if seen_window == window_index else 0
+            count = self._counts.get(key_id, 0) if window_index == self._window_index else 0
         return count >= self.limit
 
     def _count_locally(self, key_id: str, window_index: int) -> int:
-        seen_window, count = self._local.get(key_id, (window_index, 0))
-        count = count + 1 if seen_window == window_index else 1
-        self._local[key_id] = (window_index, count)
+        if window_index != self._window_index:
+            self._window_index, self._counts = window_index, {}
+        count = self._counts.get(key_id, 0) + 1
+        if count == 1 and len(self._counts) >= MAX_COUNTED:
+            del self._counts[next(iter(self._counts))]  # the key counted first in this window is forgotten
+        self._counts[key_id] = count
         return count
 
     async def _shared(self, key_id: str, window_index: int) -> int | None:

@@ -1,16 +1,23 @@
-"""Benchmark of the REST API (issue: REST API v1), with its ceiling measured in the same run.
+"""Benchmark of the REST API (issue: REST API v1; issue 16), with its ceilings measured in the same run.
 
-* ceiling: a bare FastAPI endpoint returning a constant JSON (bench/bare.py), same uvicorn settings;
+* ceilings (bench/bare.py), same uvicorn settings: a raw ASGI app sending constant bytes, and a bare FastAPI
+  endpoint returning a constant JSON;
 * GET health-score with a warm cache (25,000 served subscribers): throughput at 32 connections at least
-  60% of the ceiling's, p99 at most 2 ms at 1 connection;
+  0.8 of the raw ASGI ceiling's (issue 16; 0.6 of bare FastAPI's before), p99 at most 2 ms at 1 connection;
 * GET health-score with the cache off and 1,000,000 served subscribers: p99 at most 5 ms at 1 connection;
-* POST batch-get of 100 random ids (1,000,000 subscribers): p99 at most 10 ms at 1 connection;
+  two workers at least 1.7 times one worker's throughput (issue 16);
+* POST batch-get of 100 random ids (1,000,000 subscribers): p99 at most 1 ms at 1 connection (issue 16);
 * events: accepted by the API to visible in STG_UNIFIED_CUSTOMER with `c360 worker` running, p95 at most 5 s.
+
+Every server (each worker count, each ceiling, each --before-src tree) is up for the whole run and the
+scenarios are interleaved in every repeat; beside throughput, the server's own CPU time per request (its
+processes' user and system time over the run, from /proc) is reported, which a busy machine disturbs less.
 
 Latency is quoted at 1 connection (service time); throughput at 32 (on 2 cores queueing dominates
 latency there). Every figure is the median of --repeats runs of --seconds each, for each --workers.
 
     python -m bench.api [--seconds 5] [--repeats 3] [--workers 1,2] [--large 1000000] [--quick]
+                        [--before-src DIR] [--ports 18100-18199]
 """
 
 from __future__ import annotations
@@ -34,7 +41,12 @@ from bench.measure import free_port, machine, median, save
 
 PYTHON = sys.executable
 C360 = str(Path(sys.executable).parent / "c360")
-TARGETS = {"warm_share": 0.60, "warm_p99_ms": 2.0, "cold_p99_ms": 5.0, "batch_p99_ms": 10.0, "events_p95_s": 5.0}
+PORTS: list[int] = []  # --ports: the range to serve on, used up in order
+PIDS: dict[str, int] = {}  # the process serving each URL
+TARGETS = {
+    "warm_share_of_raw": 0.80, "warm_p99_ms": 2.0, "cold_p99_ms": 5.0, "cold_two_workers": 1.7, "batch_p99_ms": 1.0,
+    "events_p95_s": 5.0,
+}  # fmt: skip
 
 
 def prepare(home: Path, subscribers: int) -> tuple[dict[str, str], str, float]:
@@ -53,9 +65,10 @@ def prepare(home: Path, subscribers: int) -> tuple[dict[str, str], str, float]:
 @contextlib.contextmanager
 def server(argv: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
     """Start a server process on a free port; yields its base URL once ``probe`` answers."""
-    port = free_port()
+    port = PORTS.pop(0) if PORTS else free_port()
     process = subprocess.Popen([*argv, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    PIDS[url] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -72,6 +85,19 @@ def server(argv: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
         process.wait(timeout=30)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and its descendants (uvicorn's workers) so far."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += sum(cpu_seconds(int(child)) for child in (task / "children").read_text().split())
+    except (FileNotFoundError, ProcessLookupError):
+        pass  # a process that ended meanwhile
+    return total
+
+
 def cache_counts(url: str) -> tuple[float, float]:
     """Cache hits and misses so far (all workers)."""
     text = httpx.get(url + "/metrics").text
@@ -79,20 +105,31 @@ def cache_counts(url: str) -> tuple[float, float]:
     return float(found.get("hit", 0)), float(found.get("miss", 0))
 
 
-def measure(wrk: str | None, url: str, kind: str, args: argparse.Namespace, token: str, n: int) -> dict[str, Any]:
-    """Medians of the repeats at 1 connection (latency) and 32 connections (throughput)."""
-    figures: dict[str, Any] = {}
-    for connections in (1, 32):
-        runs = [
-            load.run(wrk, url, kind, connections=connections, seconds=args.seconds, token=token, n=n)
-            for _ in range(args.repeats)
-        ]
-        figures[f"c{connections}"] = {
-            "rps": round(median([r.rps for r in runs])),
-            "p50_ms": round(median([r.p50_ms for r in runs]), 3),
-            "p90_ms": round(median([r.p90_ms for r in runs]), 3),
-            "p99_ms": round(median([r.p99_ms for r in runs]), 3),
-            "errors": sum(r.errors for r in runs),
+def measure(
+    wrk: str | None, urls: dict[str, str], scenarios: dict[str, tuple[str, str, str, int]], args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """Medians of the repeats at 1 connection (latency) and 32 connections (throughput) of every scenario
+    (name: server, request kind, key, subscribers), the scenarios interleaved in each repeat."""
+    runs: dict[tuple[str, int], list[tuple[load.Result, float]]] = {}  # each run and its server CPU per request
+    for _ in range(args.repeats):
+        for connections in (1, 32):
+            for name, (url, kind, token, n) in scenarios.items():
+                cpu = cpu_seconds(PIDS[urls[url]])
+                result = load.run(wrk, urls[url], kind, connections=connections, seconds=args.seconds, token=token, n=n)
+                cpu = cpu_seconds(PIDS[urls[url]]) - cpu
+                runs.setdefault((name, connections), []).append((result, 1e6 * cpu / max(result.requests, 1)))
+    figures: dict[str, dict[str, Any]] = {name: {} for name in scenarios}
+    for (name, connections), measured in runs.items():
+        found = [r for r, _ in measured]
+        figures[name][f"c{connections}"] = {
+            "cpu_us": round(median([cpu for _, cpu in measured]), 1),
+            "rps": round(median([r.rps for r in found])),
+            "p50_ms": round(median([r.p50_ms for r in found]), 3),
+            "p90_ms": round(median([r.p90_ms for r in found]), 3),
+            "p99_ms": round(median([r.p99_ms for r in found]), 3),
+            "errors": sum(r.errors for r in found),
+            "runs_rps": [round(r.rps) for r in found],
+            "runs_p99_ms": [round(r.p99_ms, 3) for r in found],
         }
     return figures
 
@@ -163,47 +200,95 @@ def _time_events(env: dict[str, str], warehouse: Any, url: str, token: str, samp
     }
 
 
-def run_workers(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, workers: int) -> dict[str, Any]:
-    """Every scenario with ``workers`` processes per server."""
+def run_all(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, counts: list[int]) -> dict[int, Any]:
+    """Every scenario for each worker count in ``counts``, all servers up at once and measured interleaved: each
+    repeat runs every scenario once, so a change in the machine's load reaches them all (and both sides of
+    every ratio: warm cache to ceiling, this tree to a --before-src tree, two workers to one) alike."""
     (small_env, small_key), (large_env, large_key) = small, large
-    serve = [C360, "serve", "--workers", str(workers)]
-    bare = [PYTHON, "-m", "uvicorn", "bench.bare:app", "--workers", str(workers), "--log-level", "warning"]
-    bare += ["--no-access-log", "--no-server-header"]
     cold_env = {**large_env, "C360_API_CACHE_SIZE": "0"}
     warm_env = {**small_env, "C360_API_CACHE_SIZE": str(2 * args.small), "C360_API_CACHE_TTL": "86400"}
-    result: dict[str, Any] = {}
-    with server(bare, small_env, "/") as url:
-        result["bare"] = measure(wrk, url, "bare", args, "", 1)
-    with server(serve, warm_env, "/healthz") as url:
-        result["warm_up_hit_ratio"] = round(warm_up(wrk, url, small_key, args.small), 4)
-        before = cache_counts(url)
-        result["score_warm"] = measure(wrk, url, "score", args, small_key, args.small)
-        hits, misses = (a - b for a, b in zip(cache_counts(url), before, strict=True))
-        result["score_warm"]["hit_ratio"] = round(hits / max(hits + misses, 1), 4)
-    with server(serve, cold_env, "/healthz") as url:
-        result["score_cold"] = measure(wrk, url, "score", args, large_key, args.large)
-        result["batch_get_100"] = measure(wrk, url, "batch", args, large_key, args.large)
-    result["warm_share_of_bare"] = round(result["score_warm"]["c32"]["rps"] / result["bare"]["c32"]["rps"], 2)
-    return result
+    trees: dict[str, str | None] = {"": None, **{f"@{i}": src for i, src in enumerate(args.before_src, 1)}}
+    urls: dict[str, str] = {}
+    scenarios: dict[str, tuple[str, str, str, int]] = {}  # "<workers>/<scenario>": server, kind, key, subscribers
+    with contextlib.ExitStack() as stack:
+        for w in counts:
+            serve = [C360, "serve", "--workers", str(w)]
+            uvicorn = [PYTHON, "-m", "uvicorn", "--workers", str(w), "--log-level", "warning", "--no-access-log"]
+            uvicorn += ["--no-server-header", "--loop", "uvloop", "--http", "httptools"]
+            for name, app in (("raw", "bench.bare:raw"), ("bare", "bench.bare:app")):
+                urls[f"{w}/{name}"] = stack.enter_context(server([*uvicorn, app], small_env, "/"))
+                scenarios[f"{w}/{name}"] = (f"{w}/{name}", "bare", "", 1)
+            for suffix, src in trees.items():
+                tree = {"PYTHONPATH": src} if src else {}
+                warm, cold = f"{w}/warm{suffix}", f"{w}/cold{suffix}"
+                urls[warm] = stack.enter_context(server(serve, {**warm_env, **tree}, "/healthz"))
+                urls[cold] = stack.enter_context(server(serve, {**cold_env, **tree}, "/healthz"))
+                scenarios[f"{w}/score_warm{suffix}"] = (warm, "score", small_key, args.small)
+                scenarios[f"{w}/score_cold{suffix}"] = (cold, "score", large_key, args.large)
+                scenarios[f"{w}/batch_get_100{suffix}"] = (cold, "batch", large_key, args.large)
+        result: dict[str, Any] = {"load_before": os.getloadavg()}
+        warms = [name for name in urls if "/warm" in name]
+        for name in warms:
+            result[f"{name}_up_hit_ratio"] = round(warm_up(wrk, urls[name], small_key, args.small), 4)
+        before = {name: cache_counts(urls[name]) for name in warms}
+        result.update(measure(wrk, urls, scenarios, args))
+        for name in warms:
+            hits, misses = (a - b for a, b in zip(cache_counts(urls[name]), before[name], strict=True))
+            result[name.replace("/warm", "/score_warm")]["hit_ratio"] = round(hits / max(hits + misses, 1), 4)
+        result["load_after"] = os.getloadavg()
+    by_workers: dict[int, dict[str, Any]] = {
+        w: {key.split("/", 1)[1]: value for key, value in result.items() if key.startswith(f"{w}/")} for w in counts
+    }
+    for w, figures in by_workers.items():
+        figures["load_before"], figures["load_after"] = result["load_before"], result["load_after"]
+        for suffix in trees:
+            for name in ("bare", "raw"):
+                share = figures["score_warm" + suffix]["c32"]["rps"] / figures[name]["c32"]["rps"]
+                figures[f"warm{suffix}_share_of_{name}"] = round(share, 2)
+            if w != counts[0]:
+                cold = (
+                    figures["score_cold" + suffix]["c32"]["rps"]
+                    / by_workers[counts[0]]["score_cold" + suffix]["c32"]["rps"]
+                )
+                figures[f"cold{suffix}_times_{counts[0]}_worker"] = round(cold, 2)
+    return by_workers
 
 
 def markdown(result: dict[str, Any]) -> str:
-    """The figures as the table docs/benchmarks.md shows."""
+    """The figures as the table docs/benchmarks.md shows (``@1`` …: the --before-src trees)."""
     lines = [
-        "| workers | scenario | req/s at 32 conn | p50 / p99 at 1 conn (ms) | share of bare |",
-        "|---|---|---|---|---|",
+        "| workers | scenario | req/s at 32 conn | p50 / p99 at 1 conn (ms) | share of raw ASGI | share of bare "
+        "| server CPU per request at 32 conn (µs) | CPU share of raw ASGI |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    names = {"bare": "bare FastAPI (ceiling)", "score_warm": "health-score, warm cache",
+    names = {"raw": "raw ASGI (ceiling)", "bare": "bare FastAPI", "score_warm": "health-score, warm cache",
              "score_cold": "health-score, cache off", "batch_get_100": "batch-get 100 ids, cache off"}  # fmt: skip
     for workers, figures in result["workers"].items():
-        bare = figures["bare"]["c32"]["rps"]
-        for key, label in names.items():
+        raw, bare, raw_cpu = (
+            figures["raw"]["c32"]["rps"],
+            figures["bare"]["c32"]["rps"],
+            figures["raw"]["c32"]["cpu_us"],
+        )
+        for key in figures:
+            base, _, tree = key.partition("@")
+            if base not in names or not isinstance(figures[key], dict):
+                continue
             f = figures[key]
-            scale = f"{result['large']:,}" if key in ("score_cold", "batch_get_100") else f"{result['small']:,}"
+            scale = f"{result['large']:,}" if base in ("score_cold", "batch_get_100") else f"{result['small']:,}"
+            label = names[base] + ("" if base in ("raw", "bare") else f" ({scale} subscribers)")
+            label += f" [before-src {tree}]" if tree else ""
             lines.append(
-                f"| {workers} | {label}{'' if key == 'bare' else f' ({scale} subscribers)'} | {f['c32']['rps']:,} | "
-                f"{f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | {f['c32']['rps'] / bare:.2f} |"
+                f"| {workers} | {label} | {f['c32']['rps']:,} | {f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | "
+                f"{f['c32']['rps'] / raw:.2f} | {f['c32']['rps'] / bare:.2f} | {f['c32']['cpu_us']:.1f} | "
+                f"{raw_cpu / f['c32']['cpu_us']:.2f} |"
             )
+    for workers, figures in result["workers"].items():
+        for key, ratio in figures.items():
+            if key.startswith("cold") and "_times_" in key:
+                tree, _, base = key.removeprefix("cold").partition("_times_")
+                source = f" [before-src {tree[1:]}]" if tree else ""
+                lines.append(f"\nHealth-score, cache off{source}: {workers} workers did {ratio:.2f} times the "
+                             f"req/s of {base.split('_')[0]} at 32 connections, in the same run.")  # fmt: skip
     if "events" in result:
         e = result["events"]
         lines.append(f"\nEvents accepted to visible in STG_UNIFIED_CUSTOMER ({e['samples']} events, worker running): "
@@ -220,7 +305,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=1_000_000, help="Served subscribers for the cache-off cases.")
     parser.add_argument("--events", type=int, default=20, help="Events timed through the worker (0: skip).")
     parser.add_argument("--quick", action="store_true", help="A smoke run: 2 s, 1 repeat, 100,000 subscribers.")
+    parser.add_argument(
+        "--before-src",
+        action="append",
+        default=[],
+        help="Also serve this source tree's API (PYTHONPATH=DIR, e.g. `git archive main api c360 pipeline_sql` "
+        "unpacked; repeatable), interleaved with this one, over the same stores.",
+    )
+    parser.add_argument("--ports", help="Serve on ports of this range (e.g. 18100-18199) instead of any free one.")
     args = parser.parse_args(argv)
+    if args.ports:
+        first, _, last = args.ports.partition("-")
+        PORTS.extend(range(int(first), int(last) + 1))
     if args.quick:
         args.seconds, args.repeats, args.large, args.events = 2.0, 1, min(args.large, 100_000), min(args.events, 5)
     wrk = load.ensure_wrk()
@@ -233,10 +329,10 @@ def main(argv: list[str] | None = None) -> int:
             "small": args.small, "large": args.large, "large_fill_seconds": round(fill_seconds, 1),
             "targets": TARGETS, "workers": {},
         }  # fmt: skip
-        for workers in (int(w) for w in args.workers.split(",")):
-            print(f"bench api: {workers} worker(s)", file=sys.stderr)
-            result["workers"][workers] = run_workers(args, wrk, (small_env, small_key), (large_env, large_key), workers)
-            save("api", result)  # a later failure keeps what was measured
+        counts = [int(w) for w in args.workers.split(",")]
+        print(f"bench api: {', '.join(map(str, counts))} worker(s), interleaved", file=sys.stderr)
+        result["workers"] = run_all(args, wrk, (small_env, small_key), (large_env, large_key), counts)
+        save("api", result)  # a later failure keeps what was measured
         if args.events:
             print("bench api: events through the worker", file=sys.stderr)
             try:

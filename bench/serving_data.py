@@ -15,22 +15,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.serving import bulk, state
+from c360.serving.drivers import readable_drivers
 from c360.serving.rendered import health_json
 from c360.serving.store import Store, served_runs, served_subscribers
 from c360.settings import Settings
 
-DRIVERS = [  # five, as c360.model.score writes by default (api.schemas.Driver)
-    {"feature": "days_since_last_read", "label": "Days since the last article read", "value": 21,
-     "contribution": 0.1834, "direction": "increases_risk", "importance": None},
-    {"feature": "support_tickets_30d", "label": "Support tickets in the last 30 days", "value": 2,
-     "contribution": 0.0712, "direction": "increases_risk", "importance": None},
-    {"feature": "engagement_score", "label": "Engagement score", "value": 38.2, "contribution": -0.0415,
-     "direction": "decreases_risk", "importance": None},
-    {"feature": "subscription_tenure_days", "label": "Days subscribed", "value": 412, "contribution": -0.0307,
-     "direction": "decreases_risk", "importance": None},
-    {"feature": "plan", "label": "Plan", "value": "standard", "contribution": 0.0102, "direction": "increases_risk",
-     "importance": None},
-]  # fmt: skip
+_RAW_DRIVERS = [  # five, as c360.model.score writes by default
+    {"feature": "days_since_last_read", "value": 21, "contribution": 0.1834, "direction": "increases_risk"},
+    {"feature": "support_tickets_30d", "value": 2, "contribution": 0.0712, "direction": "increases_risk"},
+    {"feature": "engagement_score", "value": 38.2, "contribution": -0.0415, "direction": "decreases_risk"},
+    {"feature": "subscription_tenure_days", "value": 412, "contribution": -0.0307, "direction": "decreases_risk"},
+    {"feature": "plan", "value": "standard", "contribution": 0.0102, "direction": "increases_risk"},
+]
+DRIVERS = readable_drivers(_RAW_DRIVERS, {})  # as publish serves them (api.schemas.Driver): labelled, every key present
 
 
 def subscriber_id(i: int) -> str:

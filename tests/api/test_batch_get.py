@@ -1,0 +1,64 @@
+"""Batch-get of health scores answers, from the scores rendered at publish, exactly the bytes the schema renders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from api.responses import render
+from api.schemas import BatchGetHealthScoresResponse
+from c360.serving import queries
+from c360.serving.publish import publish
+from c360.serving.store import served_subscribers
+from c360.webhooks.outbox import record_events
+from tests.api.conftest import Served, Servers
+from tests.serving.data import SCORE_DATE, add_scoring_run, add_subscription_event
+
+
+def schema_rendering(served: Served, ids: list[str]) -> bytes:
+    """The answer as the route rendered it before: the rows read column by column, validated by the schema."""
+    run = queries.require_run(queries.current_run(served.store))
+    data, missing = queries.batch_get(served.store, run=run, subscriber_ids=ids)
+    return render(BatchGetHealthScoresResponse, {"data": data, "missing": missing})
+
+
+def batch_get(client: httpx.Client, ids: list[str]) -> bytes:
+    response = client.post("/v1/health-scores/batch-get", json={"subscriber_ids": ids})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json" and response.headers["cache-control"] == "no-store"
+    BatchGetHealthScoresResponse.model_validate_json(response.content)
+    return response.content
+
+
+def test_batch_get_is_the_schema_rendering_after_changes_and_removals(servers: Servers) -> None:
+    served = servers.start(api_run_check_interval=0)
+    day = SCORE_DATE + timedelta(days=1)
+    with served.warehouse.connect() as conn:
+        add_subscription_event(conn, {"id": "c1", "subscriber_id": "sub-0001", "type": "cancel", "at": day})
+    moved = {k: (round(1 - v, 4) if k in ("sub-0002", "sub-0005") else v) for k, v in served.expected.scored.items()}
+    add_scoring_run(served.warehouse, "run-2", {k: v for k, v in moved.items() if k != "sub-0001"}, score_date=day)
+    publish(served.settings, outbox=record_events, warehouse=served.warehouse)
+    client = served.client()
+    # moved and unmoved scores, a removed subscriber, duplicates, an unknown id, a profile without a score
+    ids = ["sub-0005", "sub-0003", "sub-0001", "sub-0003", "nobody", "sub-0002", "sub-0010", "nobody", "sub-0004"]
+    body = batch_get(client, ids)
+    assert body == schema_rendering(served, ids)
+    answer = BatchGetHealthScoresResponse.model_validate_json(body)
+    assert [s.subscriber_id for s in answer.data] == ["sub-0005", "sub-0003", "sub-0002", "sub-0004"]
+    assert answer.missing == ["sub-0001", "nobody", "sub-0010"]  # removed, unknown, never scored: in request order
+    assert [s.churn_risk_score for s in answer.data] == [moved[s.subscriber_id] for s in answer.data]
+    every = sorted(moved)
+    assert batch_get(client, every) == schema_rendering(served, every)
+
+
+def test_scores_published_before_rendering_existed_are_rendered_as_the_schema_does(servers: Servers) -> None:
+    served = servers.start()
+    ids = ["sub-0002", "sub-0003", "sub-0004", "nobody", "sub-0003"]
+    rendered = batch_get(served.client(), ids)
+    with served.store.write() as conn:  # as a row published before served_subscribers.health_json was added
+        s = served_subscribers.c
+        conn.execute(
+            served_subscribers.update().where(s.subscriber_id.in_(["sub-0003", "sub-0004"])).values(health_json=None)
+        )
+    assert batch_get(served.client(), ids) == rendered == schema_rendering(served, ids)
