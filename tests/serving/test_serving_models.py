@@ -172,6 +172,7 @@ SELECT * FROM final
 
 def _rows(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """Rows as sorted tuples, numbers compared by value (a sum may come back as another numeric type)."""
+
     def value(v: Any) -> Any:
         return float(v) if isinstance(v, Decimal | float) else v
 
