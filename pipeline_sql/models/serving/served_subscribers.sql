@@ -18,11 +18,15 @@ profiles AS (
 ),
 
 engagement AS (
-    SELECT
-        subscriber_id,
-        SUM(IFF(activity_date >= DATEADD(day, -29, :as_of::DATE), articles_viewed, 0)) AS articles_viewed,
-        SUM(IFF(activity_date >= DATEADD(day, -29, :as_of::DATE), total_time_spent, 0)) AS total_time_spent,
-        DATEDIFF(day, MAX(activity_date), :as_of::DATE) AS days_since_last_read
+    SELECT subscriber_id, SUM(articles_viewed) AS articles_viewed, SUM(total_time_spent) AS total_time_spent
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+    WHERE activity_date >= DATEADD(day, -29, :as_of::DATE) AND activity_date <= :as_of::DATE
+    GROUP BY subscriber_id
+),
+
+-- the last day with reads, however long ago: two narrow columns of the whole history
+last_read AS (
+    SELECT subscriber_id, DATEDIFF(day, MAX(activity_date), :as_of::DATE) AS days_since_last_read
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
     WHERE activity_date <= :as_of::DATE
     GROUP BY subscriber_id
@@ -59,10 +63,11 @@ final AS (
         COALESCE(e.articles_viewed, 0) AS articles_viewed,
         COALESCE(e.total_time_spent, 0) AS total_time_spent,
         COALESCE(sec.distinct_sections, 0) AS distinct_sections,
-        e.days_since_last_read,
+        lr.days_since_last_read,
         COALESCE(t.support_tickets_90d, 0) AS support_tickets_90d
     FROM subscribers AS x
     LEFT JOIN engagement AS e ON e.subscriber_id = x.subscriber_id
+    LEFT JOIN last_read AS lr ON lr.subscriber_id = x.subscriber_id
     LEFT JOIN sections AS sec ON sec.subscriber_id = x.subscriber_id
     LEFT JOIN tickets AS t ON t.subscriber_id = x.subscriber_id
 )
