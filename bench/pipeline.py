@@ -1,9 +1,11 @@
 """Benchmark of the warehouse pipeline (issue: the warehouse pipeline).
 
 * end to end, from nothing to analytics tables: generate, migrate, ingest, staging and daily build,
-  with wall time, peak RSS and events/s (scale 1: at most 60 s; scale 10: 10 min and 6 GB);
+  with wall time, peak RSS and events/s (scale 1: at most 60 s; scale 10: 5 min and 4 GB);
 * the floor, in the same run: one hand-written DuckDB query computing FCT_ENGAGEMENT_DAILY straight
-  from the raw CSV; the pipeline's staging plus analytics may take at most 3 times as long;
+  from the raw CSV; the pipeline's staging plus analytics may take at most 1.5 times as long;
+* the ingest floor, in the same run: a bare DuckDB ``read_csv`` of the content CSV into a table of a
+  fresh database file, in a process of its own like ``c360 ingest`` of that file (at most 1.3 times);
 * a burst of 1,000 subscription and 1,000 content events through both stream tasks (at most 1 s).
 
     python -m bench.pipeline [--scale 1] [--runs 3] [--seed 0]
@@ -23,10 +25,13 @@ from typing import Any
 
 import duckdb
 
-from bench.measure import median, run, save
+from bench.measure import Measured, median, run, save
 
 C360 = str(Path(sys.executable).parent / "c360")
 AS_OF = date(2026, 11, 24)
+# The volume the targets were set for (4.76 M events at scale 1): `c360 generate` defaulted to 90 days
+# until 2026-12-05, when the default became 184 days (twice the views).
+DAYS = 90
 BOTS = ("bot", "crawler", "spider", "slurp", "headless", "python-requests", "curl/", "wget/")
 
 
@@ -67,17 +72,15 @@ def end_to_end(scale: float, seed: int, work: Path) -> dict[str, Any]:
             str(scale),
             "--seed",
             str(seed),
+            "--days",
+            str(DAYS),
             "--as-of",
             AS_OF.isoformat(),
         ],
         "migrate": [C360, "migrate"],
-        "ingest": [
-            C360,
-            "ingest",
-            str(src / "subscription_events.jsonl"),
-            str(src / "content_engagement.csv"),
-            str(src / "support_tickets.parquet"),
-        ],
+        # the CSV alone, so that its load can be set against the bare read_csv of the same file
+        "ingest_csv": [C360, "ingest", str(src / "content_engagement.csv")],
+        "ingest_rest": [C360, "ingest", str(src / "subscription_events.jsonl"), str(src / "support_tickets.parquet")],
         "pipeline": [
             C360,
             "pipeline",
@@ -95,8 +98,16 @@ def end_to_end(scale: float, seed: int, work: Path) -> dict[str, Any]:
         figures[name] = {"seconds": round(measured.seconds, 2), "peak_rss_mb": round(measured.peak_rss_mb)}
         if name == "pipeline":
             figures["tasks"] = {s["task"]: s["seconds"] for s in json.loads(measured.stdout)["steps"]}
+    figures["ingest"] = {
+        "seconds": round(figures["ingest_csv"]["seconds"] + figures["ingest_rest"]["seconds"], 2),
+        "peak_rss_mb": max(figures["ingest_csv"]["peak_rss_mb"], figures["ingest_rest"]["peak_rss_mb"]),
+    }
     figures["total_seconds"] = round(sum(figures[n]["seconds"] for n in steps), 2)
     figures["peak_rss_mb"] = max(figures[n]["peak_rss_mb"] for n in steps)
+    # before anything in this process reads the CSV: a child inherits the parent's high-water RSS
+    bare = bare_read_csv(src / "content_engagement.csv", work / "bare.duckdb")
+    figures["bare_read_csv"] = {"seconds": round(bare.seconds, 2), "peak_rss_mb": round(bare.peak_rss_mb)}
+    figures["ingest_csv_ratio_to_bare"] = round(figures["ingest_csv"]["seconds"] / bare.seconds, 2)
     events = _source_rows(src)
     figures["events"] = events
     figures["events_per_second"] = round(events / figures["total_seconds"])
@@ -105,6 +116,23 @@ def end_to_end(scale: float, seed: int, work: Path) -> dict[str, Any]:
     figures["ratio_to_floor"] = round(figures["staging_plus_analytics_seconds"] / figures["floor_seconds"], 2)
     figures["burst"] = burst(work / "home", src)
     return figures
+
+
+def bare_read_csv(csv: Path, database: Path) -> Measured:
+    """The ingest floor: DuckDB reads the CSV into a table of a new database file, nothing else.
+
+    Every column as text and bad lines skipped, as the floor query reads it; the warehouse's memory
+    limit. A process of its own, like `c360 ingest`, so that its peak RSS is its own.
+    """
+    from c360.settings import Settings
+
+    script = (
+        "import duckdb, sys; "
+        "con = duckdb.connect(sys.argv[1], config={'memory_limit': sys.argv[3]}); "
+        'con.execute("CREATE TABLE views AS SELECT * FROM read_csv(?, header = true, all_varchar = true, '
+        'ignore_errors = true)", [sys.argv[2]])'
+    )
+    return run([sys.executable, "-c", script, str(database), str(csv), Settings().duckdb_memory_limit])
 
 
 def _source_rows(src: Path) -> int:
@@ -195,11 +223,13 @@ def main(argv: list[str]) -> int:
         "staging_plus_analytics_seconds",
         "floor_seconds",
         "ratio_to_floor",
+        "ingest_csv_ratio_to_bare",
     ]
     summary: dict[str, Any] = {k: median([r[k] for r in results]) for k in keys}
     summary["burst_median_seconds"] = median([r["burst"]["median_seconds"] for r in results])
     summary["steps_median_seconds"] = {
-        step: median([r[step]["seconds"] for r in results]) for step in ("generate", "migrate", "ingest", "pipeline")
+        step: median([r[step]["seconds"] for r in results])
+        for step in ("generate", "migrate", "ingest_csv", "ingest_rest", "ingest", "pipeline", "bare_read_csv")
     }
     path = save(f"pipeline-scale{args.scale:g}", {"scale": args.scale, "runs": runs, "median": summary, "all": results})
     print(json.dumps({"median": summary, "saved": str(path)}, indent=2))

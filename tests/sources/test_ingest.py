@@ -447,3 +447,18 @@ def test_csv_records_with_nul_in_a_field_are_rejected_alone(warehouse: Warehouse
         history = conn.query("SELECT first_load_seq, last_load_seq FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY")
     assert [r["source_row"] for r in rows] == [2, 4, 6]
     assert history == [{"first_load_seq": rows[0]["load_seq"], "last_load_seq": rows[-1]["load_seq"]}]
+
+
+def test_csv_nul_past_the_first_megabyte_is_still_found(warehouse: Warehouse, tmp_path: Path) -> None:
+    # the load looks for NUL fields only when the file has a NUL byte, which it finds while
+    # checksumming in 1 MiB chunks: a NUL far from the start must still send its record to the rejects
+    path = tmp_path / "views.csv"
+    rows = [csv_row(i) for i in range(1, 30_001)]
+    rows[-2] = rows[-2].replace("mobile", "mob\x00ile")
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    assert path.stat().st_size > 2 * (1 << 20)
+    result = only(ingest(warehouse, [path]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (30_000, 29_999, 1)
+    assert [(r["source_row"], r["reason"]) for r in rejects(warehouse)] == [
+        (30_000, "device_type: contains a NUL character (U+0000) at position 3")
+    ]
