@@ -10,11 +10,13 @@ directory (DuckDB lets one process at a time open a file).
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,13 +62,29 @@ def settings(home: Path) -> Settings:
 
 
 @pytest.fixture
-def warehouse(settings: Settings) -> Warehouse:
+def warehouse(settings: Settings, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Warehouse:
     """The embedded warehouse under the test's home, with every migration applied."""
+    return migrated(Warehouse.from_settings(settings), tmp_path_factory, worker_id)
+
+
+def migrated(wh: Warehouse, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Warehouse:
+    """``wh`` with every migration applied: a copy of a warehouse migrated once per run, then ``migrate`` on
+    it, which applies whatever this warehouse's settings render differently (a repeatable script's checksum)
+    and otherwise finds nothing to do. Applying the 30-odd scripts costs a second of CPU a test; the copy and
+    the check a fifth of that. The migrations themselves are tested from empty in tests/pipeline_sql/."""
     from pipeline_sql.migrate import migrate
 
-    wh = Warehouse.from_settings(settings)
+    template = once_per_run(tmp_path_factory, worker_id, "migrated-warehouse", _migrate_empty) / "warehouse.duckdb"
+    wh.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, wh.duckdb_path)
     migrate(wh)
     return wh
+
+
+def _migrate_empty(root: Path) -> None:
+    from pipeline_sql.migrate import migrate
+
+    migrate(Warehouse.from_settings(Settings(home=root, warehouse_lock_timeout=5)))
 
 
 def free_port() -> int:
@@ -76,12 +94,64 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``c360`` command as a user would; the current C360_* environment applies."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [str(C360), *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO, check=False
-    )
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, process: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run ``c360 args`` as a user would; the current C360_* environment applies, plus ``env``.
+
+    In this process by default, through the installed entry point (``c360.cli:main``) with its own argv,
+    environment, working directory, stdin, stdout, stderr and logging: the same code, the same exit codes and
+    output, without a Python start and the imports (1-2 s a command on this machine). In a real process
+    (``process=True``) when the command must outlive or escape the test: a failpoint (the process SIGKILLs
+    itself), a server, a worker that runs until stopped, or a test of the process boundary itself."""
+    if process or _needs_a_process(args, env or {}):
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run(
+            [str(C360), *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=REPO, check=False
+        )
+    return _run_in_process(list(args), env or {})
+
+
+def _needs_a_process(args: tuple[str, ...], env: dict[str, str]) -> bool:
+    command = args[0] if args else ""
+    forever = command in ("serve", "dashboard", "simulate") or (command == "worker" and "--once" not in args)
+    return forever or "C360_FAILPOINTS" in env or "C360_FAILPOINTS" in os.environ
+
+
+def _run_in_process(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    from click.testing import CliRunner
+
+    from c360.cli import main
+
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    saved_argv, saved_cwd = sys.argv, Path.cwd()
+    # click's isolation swaps stdin (empty), stdout and stderr (pipes, not terminals) and sets then restores env
+    with CliRunner().isolation(env=env) as (stdout, stderr, _):
+        root.handlers.clear()  # the entry point's logging.basicConfig writes to this stderr, as in its own process
+        sys.argv = ["c360", *args]
+        os.chdir(REPO)
+        get_settings.cache_clear()
+        try:
+            main()
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+        except Exception:  # C360_DEBUG=1 lets the traceback out: Python prints it and exits 1
+            traceback.print_exc()
+            code = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for handler in root.handlers:
+                handler.close()
+            root.handlers[:] = saved_handlers
+            root.setLevel(saved_level)
+            sys.argv = saved_argv
+            os.chdir(saved_cwd)
+            get_settings.cache_clear()
+        out, err = stdout.getvalue().decode(), stderr.getvalue().decode()
+    return subprocess.CompletedProcess(["c360", *args], code, out, err)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from api.schemas import HealthScoreChanges
 from c360.serving import tokens
@@ -84,6 +85,7 @@ def served_state(client: httpx.Client) -> dict[str, Row]:
             return rows
 
 
+@pytest.mark.slow  # ten publishes on each backend, two CRM copies syncing through them
 def test_a_crm_syncing_only_with_the_change_feed_ends_with_exactly_the_served_state(servers: Servers) -> None:
     served = servers.start(api_run_check_interval=0)
     crm = CrmCopy(served.client())

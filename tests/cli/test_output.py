@@ -7,6 +7,8 @@ import socket
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 
 SCOPES = "events:write,profiles:read,scores:read,webhooks:manage"
@@ -16,6 +18,16 @@ def test_version() -> None:
     proc = run_cli("--version")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"c360 {version('customer360')}\n"
+
+
+@pytest.mark.slow  # two Python starts: the other CLI tests run the same entry point in the test's process
+def test_the_installed_command_is_a_process_with_exit_codes_and_stderr(home: Path) -> None:
+    proc = run_cli("--version", process=True)
+    assert (proc.returncode, proc.stdout) == (0, f"c360 {version('customer360')}\n"), proc.stderr
+    bad = run_cli("status", env={"C360_ENV": "staging"}, process=True)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.startswith("error: C360_ENV: Input should be 'development', 'test' or 'production'")
+    assert "Traceback" not in bad.stderr
 
 
 def test_keys_list_without_a_terminal_is_plain_and_whole_and_json_on_request(home: Path) -> None:

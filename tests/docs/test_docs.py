@@ -29,6 +29,7 @@ def test_every_document_is_checked() -> None:
     assert sum(b.runs for doc in DOCS for b in blocks(doc)) >= 25  # most examples run, few are illustrations
 
 
+@pytest.mark.slow  # a whole deployment: the trained warehouse published and served, each shell block a process
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(REPO)))
 def test_the_examples_run(
     doc: Path, deployment: Deployment, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -36,6 +36,7 @@ from tests.webhooks.receiver import Receiver
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"), pytest.mark.timeout(1500)]
 
 
+@pytest.mark.slow  # a whole deployment on the trained warehouse for a day
 def test_a_simulated_day_ends_served_with_its_webhooks_and_every_row_accounted_for(
     trained: Built, tmp_path: Path, receiver: Receiver
 ) -> None:

@@ -100,6 +100,7 @@ def _warehouse(home: Path, sources: Path) -> Warehouse:
     return wh
 
 
+@pytest.mark.slow  # builds every day twice, incrementally and from scratch
 def test_incremental_build_matches_full_rebuild_each_day(days: Path, tmp_path: Path) -> None:
     incremental = _warehouse(tmp_path / "incremental", days / "sources")
     full = _warehouse(tmp_path / "full", days / "sources")

@@ -396,6 +396,7 @@ def both(warehouse: Warehouse, fakesnow_warehouse: Warehouse) -> Iterator[Run]:
         yield Run(snow, duck_conn)
 
 
+@pytest.mark.slow  # fakesnow translates every statement of every transformation
 def test_every_transformation_gives_the_same_tables_on_both_targets(both: Run) -> None:
     tables, views = created("TABLE"), created("VIEW")
     both.load(fx.insert_statements(0))
@@ -452,6 +453,7 @@ def assert_the_dirt_was_exercised(conn: WarehouseConnection) -> None:
     assert conn.scalar("SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY")
 
 
+@pytest.mark.slow  # fakesnow translates every statement of the load and the build
 def test_a_failed_quality_check_stops_both_targets_alike(both: Run) -> None:
     # the dirt of the first load without its clean majority: more than 10% of the events are invalid
     # (the views are loaded, so the build's day is in range and the quality check is what stops it)

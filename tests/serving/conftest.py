@@ -13,7 +13,7 @@ from c360.serving.store import Store, dispose_engines
 from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
-from pipeline_sql.migrate import migrate
+from tests.conftest import migrated
 from tests.serving.backends import STORES, Backend, backend_for
 from tests.serving.data import Expected, seed_warehouse
 
@@ -39,11 +39,9 @@ def serving(home: Path, backend: Backend, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 @pytest.fixture
-def wh(serving: Settings) -> Warehouse:
+def wh(serving: Settings, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Warehouse:
     """The embedded warehouse of ``serving``, migrated."""
-    warehouse = Warehouse.from_settings(serving)
-    migrate(warehouse)
-    return warehouse
+    return migrated(Warehouse.from_settings(serving), tmp_path_factory, worker_id)
 
 
 @pytest.fixture
