@@ -38,6 +38,7 @@ import httpx
 
 from bench import load, serving_data
 from bench.measure import free_port, machine, median, save
+from bench.measure import server as server_process
 
 PYTHON = sys.executable
 C360 = str(Path(sys.executable).parent / "c360")
@@ -64,25 +65,12 @@ def prepare(home: Path, subscribers: int) -> tuple[dict[str, str], str, float]:
 
 @contextlib.contextmanager
 def server(argv: list[str], env: dict[str, str], probe: str) -> Iterator[str]:
-    """Start a server process on a free port; yields its base URL once ``probe`` answers."""
+    """A server on the next port of --ports (else a free one); yields its base URL once ``probe`` answers."""
     port = PORTS.pop(0) if PORTS else free_port()
-    process = subprocess.Popen([*argv, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    PIDS[url] = process.pid
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + probe, timeout=1).status_code < 500:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{' '.join(argv)} did not start") from None
-                time.sleep(0.1)
+    with server_process(argv, env, port, probe) as process:
+        PIDS[url] = process.pid
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def cpu_seconds(pid: int) -> float:

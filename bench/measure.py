@@ -1,7 +1,8 @@
-"""Measuring helpers: child processes with wall time and peak RSS, medians, and the machine."""
+"""Measuring helpers: child processes with wall time and peak RSS, servers, medians, and the machine."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -10,10 +11,13 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -45,6 +49,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(argv: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A server process on ``port``; yields it once ``probe`` (a path) answers below 500, stops it after."""
+    process = subprocess.Popen([*argv, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + probe, timeout=1).status_code < 500:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"{' '.join(argv)} did not start") from None
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def median(values: list[float]) -> float:

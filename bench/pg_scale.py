@@ -39,7 +39,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from bench import load, serving_data
+from bench import load, measure, serving_data
 from bench.feed import percentile
 from bench.measure import median, save
 
@@ -153,22 +153,8 @@ def fill(store: Any, settings: Any, n: int) -> dict[str, float]:
 @contextlib.contextmanager
 def serve(argv: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[str]:
     """A server (one worker) on ``port``; yields its base URL once ``probe`` answers."""
-    process = subprocess.Popen([*argv, "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + probe, timeout=1).status_code < 500:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{argv[0]} did not start") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with measure.server(argv, env, port, probe):
+        yield f"http://127.0.0.1:{port}"
 
 
 def wrk_c1(wrk: str | None, url: str, kind: str, args: argparse.Namespace, key: str, n: int) -> dict[str, Any]:
