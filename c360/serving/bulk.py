@@ -31,10 +31,10 @@ def insert_rows(conn: sa.Connection, table: sa.Table, rows: Iterable[Mapping[str
     if first is None:
         return 0
     columns = [table.c[name] for name in first]  # KeyError for a key that is not a column, as an INSERT would
-    rows_again = _prepend(first, iterator)
+    rows_again = _same_keys(table, first, iterator)
     if _use_copy(conn, table, columns):
         return _copy(conn, table, columns, rows_again)
-    return _executemany(conn, table, len(columns), rows_again)
+    return _executemany(conn, table, rows_again)
 
 
 def _use_copy(conn: sa.Connection, table: sa.Table, columns: list[sa.Column[Any]]) -> bool:
@@ -63,7 +63,7 @@ def _copy(
     try:
         with driver.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                values = _values(row, names)
+                values = [row[name] for name in names]
                 for i, process in processors:
                     values[i] = process(values[i])
                 copy.write_row(values)
@@ -75,28 +75,28 @@ def _copy(
     return count
 
 
-def _values(row: Mapping[str, Any], names: list[str]) -> list[Any]:
-    if len(row) != len(names):  # a key more or less than the first row: refused on both paths
-        raise ValueError("bulk insert: every row must have the keys of the first row")
-    return [row[name] for name in names]
-
-
 def _bind_processors(conn: sa.Connection, columns: list[sa.Column[Any]]) -> list[Callable[[Any], Any] | None]:
     """Each column's SQLAlchemy bind processing on this dialect (None: the value goes as it is)."""
     return [c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in columns]
 
 
-def _executemany(conn: sa.Connection, table: sa.Table, width: int, rows: Iterable[Mapping[str, Any]]) -> int:
+def _executemany(conn: sa.Connection, table: sa.Table, rows: Iterable[Mapping[str, Any]]) -> int:
     count = 0
     iterator = iter(rows)
     while chunk := list(islice(iterator, _CHUNK)):
-        if any(len(row) != width for row in chunk):  # executemany would drop a key more silently
-            raise ValueError(f"bulk insert into {table.name}: every row must have the keys of the first row")
         conn.execute(table.insert(), chunk)
         count += len(chunk)
     return count
 
 
-def _prepend(first: Mapping[str, Any], rest: Iterator[Mapping[str, Any]]) -> Iterator[Mapping[str, Any]]:
+def _same_keys(
+    table: sa.Table, first: Mapping[str, Any], rest: Iterator[Mapping[str, Any]]
+) -> Iterator[Mapping[str, Any]]:
+    """``first`` then ``rest``, each row checked to have as many keys as the first: a key more is refused on both
+    paths (executemany would drop it silently); a key missing or another key fails the row's write as well."""
     yield first
-    yield from rest
+    width = len(first)
+    for row in rest:
+        if len(row) != width:
+            raise ValueError(f"bulk insert into {table.name}: every row must have the keys of the first row")
+        yield row

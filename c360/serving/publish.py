@@ -19,7 +19,7 @@ import dataclasses
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -48,7 +48,6 @@ from c360.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
-_CHUNK = 5_000
 _LENGTHS = {
     c.name: c.type.length for c in served_subscribers.columns if isinstance(c.type, sa.String) and c.type.length
 }
@@ -500,11 +499,6 @@ def _subscriber_row(row: dict[str, Any], seq: int, now: datetime, previous: dict
     values["updated_at"] = before.updated_at if unchanged and before is not None else now
     values["health_json"] = health_json(values)
     return values
-
-
-def _chunks(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 @dataclass

@@ -131,6 +131,16 @@ def test_rows_with_other_keys_than_the_first_are_refused(serving: Settings) -> N
         bulk.insert_rows(conn, score_history, rows)
 
 
+def test_a_row_with_a_key_swapped_for_another_fails_and_writes_nothing(serving: Settings) -> None:
+    store = Store.from_settings(serving)
+    rows = _history(2)
+    rows[1]["other"] = rows[1].pop("run_id")  # as many keys as the first row, one of them not its
+    with pytest.raises((KeyError, sa.exc.StatementError)), store.write() as conn:
+        bulk.insert_rows(conn, score_history, rows)
+    with store.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(score_history)).scalar_one() == 0
+
+
 def _history(n: int) -> list[dict[str, Any]]:
     return [
         {
