@@ -22,14 +22,11 @@ from typing import Any, NamedTuple
 
 import pydantic_core
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
-from c360.serving import queries, state, tokens
+from c360.serving import delta, queries, state, tokens
 from c360.serving.errors import CursorExpired, InvalidRequest, SyncTokenExpired
 from c360.serving.queries import ServedRun
-from c360.serving.rendered import to_json
+from c360.serving.rendered import to_json, upsert_json
 from c360.serving.store import Store, served_changes, served_subscribers
 
 _SYNC, _PAGE = "sync", "feed-page"
@@ -37,36 +34,6 @@ _NO_PROFILE = b',"profile":null}'  # an upsert is the stored health score with n
 _RESYNC = "drop it and sync from scratch (call without sync_token)"
 
 s = served_subscribers.c
-
-
-class _Bytes(sa.types.UserDefinedType[bytes]):
-    """The driver's bytes as they come: no result processing (and so no copy) per row."""
-
-    cache_ok = True
-
-    def get_col_spec(self, **_kw: Any) -> str:
-        return "BLOB"
-
-
-class upsert_json(FunctionElement[bytes]):
-    """A stored health score (``health_json``) as the feed's upsert, ``"profile": null`` appended, in UTF-8 bytes:
-    the page is assembled from what the store returns, without decoding, re-encoding or copying each row."""
-
-    type = _Bytes()
-    inherit_cache = True
-    name = "upsert_json"
-
-
-@compiles(upsert_json, "sqlite")
-def _upsert_sqlite(element: upsert_json, compiler: SQLCompiler, **kw: Any) -> str:
-    text = compiler.process(element.clauses.clauses[0], **kw)
-    return f"CAST({text} AS BLOB)"
-
-
-@compiles(upsert_json, "postgresql")
-def _upsert_postgresql(element: upsert_json, compiler: SQLCompiler, **kw: Any) -> str:
-    text = compiler.process(element.clauses.clauses[0], **kw)
-    return f"convert_to({text}, 'UTF8')"
 
 
 @dataclass(frozen=True)
@@ -216,55 +183,6 @@ _FULL = (
 )
 
 
-def _delta_query() -> sa.Select[Any]:
-    """Per subscriber changed in (since, version]: their first change's state before and their last change's
-    state, kept when they differ. Built once, with bind parameters."""
-    c = served_changes.c
-    win = (
-        sa.select(c.subscriber_id, sa.func.min(c.version).label("first"), sa.func.max(c.version).label("last"))
-        .where(c.version > sa.bindparam("since"), c.version <= sa.bindparam("version"))
-        .where(c.subscriber_id > sa.bindparam("after"))
-        .group_by(c.subscriber_id)
-        .subquery("win")
-    )
-    first, last = served_changes.alias("first"), served_changes.alias("last")
-    was_served, is_served = first.c.prev_state == "served", last.c.state == "served"
-    changed = sa.or_(
-        was_served != is_served,
-        sa.and_(
-            is_served,
-            sa.or_(
-                first.c.prev_score.is_distinct_from(last.c.churn_risk_score),
-                first.c.prev_tier.is_distinct_from(last.c.risk_tier),
-                first.c.prev_model.is_distinct_from(last.c.model_version),
-            ),
-        ),
-    )
-    rendered = served_subscribers.alias("rendered")  # the upsert's JSON, in the pinned run
-    return (
-        # the removal as its stored text: parsed only for the removals, not for every row
-        sa.select(
-            win.c.subscriber_id,
-            last.c.state,
-            sa.cast(last.c.removal, sa.Text).label("removal"),
-            upsert_json(rendered.c.health_json).label("upsert"),
-        )
-        .select_from(
-            win.join(first, sa.and_(first.c.subscriber_id == win.c.subscriber_id, first.c.version == win.c.first))
-            .join(last, sa.and_(last.c.subscriber_id == win.c.subscriber_id, last.c.version == win.c.last))
-            .outerjoin(
-                rendered,
-                sa.and_(rendered.c.run_seq == sa.bindparam("seq"), rendered.c.subscriber_id == win.c.subscriber_id),
-            )
-        )
-        .where(changed)
-        .order_by(win.c.subscriber_id)
-        .limit(sa.bindparam("limit"))
-    )
-
-
-_DELTA = _delta_query()
-
 # The usual delta, a token of the version just before the served one: that version's change rows are the
 # net changes already (each was recorded because it differs from the version before), in id order by index.
 _rendered = served_subscribers.alias("rendered")
@@ -297,14 +215,16 @@ def _full_page(store: Store, run: ServedRun, after: str | None, limit: int) -> l
 
 def _delta_page(store: Store, run: ServedRun, position: _Position, limit: int) -> list[_Change]:
     """Subscribers whose state at ``position.version`` differs from their state at ``position.since``."""
-    params = {
-        "since": position.since, "version": position.version, "after": position.after or "", "seq": run.seq,
-        "limit": limit + 1,
-    }  # fmt: skip
     assert position.since is not None
-    query = _ONE_VERSION if position.since == position.version - 1 else _DELTA
+    after = position.after or ""
     with store.read() as conn:
-        rows = conn.execute(query, params).tuples().all()
+        if position.since == position.version - 1:
+            params = {"version": position.version, "after": after, "seq": run.seq, "limit": limit + 1}
+            rows = conn.execute(_ONE_VERSION, params).tuples().all()
+        else:
+            rows = delta.read(
+                conn, since=position.since, version=position.version, after=after, seq=run.seq, limit=limit + 1
+            )
         # after the read: a publish trims change rows and raises the floor in one transaction, so a floor still
         # at or below the token means none of the rows this delta needs had gone when they were read
         _check_floor(position.since, state.read(conn).feed_floor)

@@ -12,6 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic_core
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 HEALTH_FIELDS = (
     "subscriber_id", "churn_risk_score", "risk_tier", "previous_risk_tier", "score_date", "scored_at",
@@ -29,3 +33,33 @@ def health_json(row: dict[str, Any]) -> str:
 def to_json(value: Any) -> bytes:
     """Anything JSON-ready (dates and datetimes as the API writes them)."""
     return pydantic_core.to_json(value)
+
+
+class _Bytes(sa.types.UserDefinedType[bytes]):
+    """The driver's bytes as they come: no result processing (and so no copy) per row."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return "BLOB"
+
+
+class upsert_json(FunctionElement[bytes]):
+    """A stored health score (``health_json``) as the feed's upsert, ``"profile": null`` appended, in UTF-8 bytes:
+    the page is assembled from what the store returns, without decoding, re-encoding or copying each row."""
+
+    type = _Bytes()
+    inherit_cache = True
+    name = "upsert_json"
+
+
+@compiles(upsert_json, "sqlite")
+def _upsert_sqlite(element: upsert_json, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.process(element.clauses.clauses[0], **kw)
+    return f"CAST({text} AS BLOB)"
+
+
+@compiles(upsert_json, "postgresql")
+def _upsert_postgresql(element: upsert_json, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.process(element.clauses.clauses[0], **kw)
+    return f"convert_to({text}, 'UTF8')"
