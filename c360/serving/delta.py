@@ -124,7 +124,8 @@ def read(conn: sa.Connection, *, since: int, version: int, after: str, seq: int,
         found += changed
         if len(found) == limit or count < rows:  # full, or the window ends in this stretch
             return found
-        # the next stretch as long as this one's share of changes says the rest of the page needs, a fifth more;
-        # at least twice and at most eight times as long
-        wanted = (limit - len(found)) * rows * 5 // (4 * max(len(changed), 1))
-        after, rows = last, min(max(wanted, 2 * rows), 8 * rows)
+        # the next stretch as long as this one's share of changes says the rest of the page needs, a fifth more,
+        # and at most eight times as long (changes undone filled it)
+        missing = limit - len(found)
+        wanted = max(missing * rows * 5 // (4 * max(len(changed), 1)), 2 * missing + versions)
+        after, rows = last, min(wanted, 8 * rows)
