@@ -200,10 +200,10 @@ def _filled(store: Any, n: int) -> bool:
     return bool(found == n)
 
 
-def explain(store: Any, n: int, *, general_delta: bool = True) -> dict[str, str]:
-    """EXPLAIN ANALYZE of the lookup and of the feed's queries, mid-table (the general delta, over every change
-    row of the window, reads the whole feed: minutes at millions, so only once per fill)."""
-    from c360.serving import feed, queries
+def explain(store: Any, n: int) -> dict[str, str]:
+    """EXPLAIN ANALYZE of the lookup and of the feed's queries, mid-table (the delta over several versions needs
+    several versions: bench/pg_delta.py)."""
+    from c360.serving import feed
     from c360.serving.store import served_subscribers
 
     s = served_subscribers.c
@@ -212,11 +212,7 @@ def explain(store: Any, n: int, *, general_delta: bool = True) -> dict[str, str]
         "lookup": (sa.select(served_subscribers).where(s.run_seq == 1, s.subscriber_id == middle), {}),
         "feed_full": (feed._FULL, {"seq": 1, "after": middle, "limit": PAGE + 1}),
         "feed_one_version": (feed._ONE_VERSION, {"seq": 1, "version": 1, "after": middle, "limit": PAGE + 1}),
-        "feed_delta": (feed._DELTA, {"seq": 1, "since": 0, "version": 1, "after": middle, "limit": PAGE + 1}),
     }
-    del queries
-    if not general_delta:
-        del cases["feed_delta"]
     plans = {}
     with store.read() as conn:
         for name, (statement, params) in cases.items():
@@ -252,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             result["fill"] = fill(store, settings, args.subscribers)
             result["load_after_fill"] = os.getloadavg()
             save("pg_scale", result)
-        result["explain"] = explain(store, args.subscribers, general_delta=not args.reuse)
+        result["explain"] = explain(store, args.subscribers)
         env = {**os.environ, "C360_HOME": str(home), "C360_SERVING_URL": args.url, "C360_API_CACHE_SIZE": "0",
                "C360_API_RATE_LIMIT": "0"}  # fmt: skip
         created = subprocess.run(
