@@ -14,7 +14,7 @@
 The receiver is a minimal ASGI app under uvicorn (uvloop, httptools) in a process of its own.
 
     python -m bench.webhooks [--events 10000] [--repeats 3] [--publishes 30] [--serving-url URL]
-                             [--before-src DIR]
+                             [--before-src DIR] [--port PORT]
 """
 
 from __future__ import annotations
@@ -85,9 +85,9 @@ def _receive(port: int) -> int:
 
 
 @contextlib.contextmanager
-def receiver() -> Iterator[str]:
-    """The receiver process; yields its URL once it answers."""
-    port = free_port()
+def receiver(port: int | None = None) -> Iterator[str]:
+    """The receiver process (on ``port``, default a free one); yields its URL once it answers."""
+    port = port or free_port()
     process = subprocess.Popen([PYTHON, "-m", "bench.webhooks", "--receive", str(port)])
     url = f"http://127.0.0.1:{port}/hook"
     try:
@@ -326,6 +326,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--before-src", action="append", default=[], help="also measure the engine of this source tree, interleaved"
     )
+    parser.add_argument("--port", type=int, help="the receiver's port (default: a free one)")
     parser.add_argument("--receive", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.receive:
@@ -354,7 +355,7 @@ def main(argv: list[str]) -> int:
         "targets": TARGETS,
     }
     ids = [f"sub-{i:05d}" for i in range(args.events)]
-    with tempfile.TemporaryDirectory(prefix="c360-bench-webhooks-") as home, receiver() as url:
+    with tempfile.TemporaryDirectory(prefix="c360-bench-webhooks-") as home, receiver(args.port) as url:
         site = Site(Path(home), url, args.serving_url, concurrency)
         site.publish(dict.fromkeys(ids, 0.05))  # the baseline
         flips = iter(range(10 * args.repeats))
