@@ -80,7 +80,7 @@ def claim(conn: sa.Connection, cipher: SecretCipher, policy: Policy, now: dateti
         target = Target(endpoint.id, endpoint.url, _keys(cipher, endpoint, now))
         lease_id = secrets.token_hex(8)
         rows = conn.exec_driver_sql(take_oldest, (lease_id, until, endpoint.id, now_at, take)).all()
-        claimed.extend(Claimed(id, target, payload.encode(), step, lease_id) for id, payload, step in rows)
+        claimed.extend(Claimed(msg_id, target, payload.encode(), step, lease_id) for msg_id, payload, step in rows)
         if len(claimed) >= room.total:
             break
     return claimed
