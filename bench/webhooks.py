@@ -14,7 +14,7 @@
 The receiver is a minimal ASGI app under uvicorn (uvloop, httptools) in a process of its own.
 
     python -m bench.webhooks [--events 10000] [--repeats 3] [--publishes 30] [--serving-url URL]
-                             [--before-src DIR]
+                             [--before-src DIR] [--port PORT]
 """
 
 from __future__ import annotations
@@ -85,9 +85,9 @@ def _receive(port: int) -> int:
 
 
 @contextlib.contextmanager
-def receiver() -> Iterator[str]:
-    """The receiver process; yields its URL once it answers."""
-    port = free_port()
+def receiver(port: int | None = None) -> Iterator[str]:
+    """The receiver process (on ``port``, default a free one); yields its URL once it answers."""
+    port = port or free_port()
     process = subprocess.Popen([PYTHON, "-m", "bench.webhooks", "--receive", str(port)])
     url = f"http://127.0.0.1:{port}/hook"
     try:
@@ -266,9 +266,18 @@ class Site:
             )
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time (user + system) so far, from /proc: robust to the load, unlike rates."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def throughput(site: Site, ids: list[str], tier: float) -> dict[str, float]:
-    """Publish a run flipping every subscriber's tier; deliveries/s from commit to the last one recorded."""
+    """Publish a run flipping every subscriber's tier; deliveries/s from commit to the last one recorded, and
+    the worker's CPU per delivery."""
+    assert site.worker is not None
     before = site.last_seq()
+    cpu_before = cpu_seconds(site.worker.pid)
     committed, publish_seconds = site.publish(dict.fromkeys(ids, tier))
     deadline = time.monotonic() + 600
     while True:
@@ -278,6 +287,7 @@ def throughput(site: Site, ids: list[str], tier: float) -> dict[str, float]:
         if time.monotonic() > deadline:
             raise RuntimeError(f"only {count} of {len(ids)} delivered in 600 s")
         time.sleep(0.1)
+    worker_cpu = cpu_seconds(site.worker.pid) - cpu_before
     assert last is not None
     seconds = last.timestamp() - committed
     starts = sorted(t.timestamp() for t in site.first_attempts(before))
@@ -289,6 +299,7 @@ def throughput(site: Site, ids: list[str], tier: float) -> dict[str, float]:
         "deliveries_per_s": round(len(ids) / seconds),
         "steady_per_s": round(steady),
         "publish_seconds": round(publish_seconds, 3),
+        "worker_cpu_us": round(worker_cpu / len(ids) * 1e6, 1),  # per delivery
     }
 
 
@@ -326,6 +337,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--before-src", action="append", default=[], help="also measure the engine of this source tree, interleaved"
     )
+    parser.add_argument("--port", type=int, help="the receiver's port (default: a free one)")
     parser.add_argument("--receive", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.receive:
@@ -354,25 +366,31 @@ def main(argv: list[str]) -> int:
         "targets": TARGETS,
     }
     ids = [f"sub-{i:05d}" for i in range(args.events)]
-    with tempfile.TemporaryDirectory(prefix="c360-bench-webhooks-") as home, receiver() as url:
+    with tempfile.TemporaryDirectory(prefix="c360-bench-webhooks-") as home, receiver(args.port) as url:
         site = Site(Path(home), url, args.serving_url, concurrency)
         site.publish(dict.fromkeys(ids, 0.05))  # the baseline
         flips = iter(range(10 * args.repeats))
         site.start_worker()
         try:
-            runs, ceilings = [], []
+            runs, ceilings, blast_cpu = [], [], []
             before: dict[str, list[dict[str, float]]] = {source: [] for source in args.before_src}
             for r in range(args.repeats):
+                cpu = time.process_time()
                 ceilings.append(blast("aiohttp", url, args.events, concurrency, body, site.secret))
+                blast_cpu.append((time.process_time() - cpu) / args.events * 1e6)
                 runs.append(throughput(site, ids, 0.5 if next(flips) % 2 == 0 else 0.05))
-                line = f"run {r + 1}: whole path {runs[-1]['deliveries_per_s']:,}/s, ceiling {ceilings[-1]:,.0f}/s"
+                line = (
+                    f"run {r + 1}: whole path {runs[-1]['deliveries_per_s']:,}/s ({runs[-1]['worker_cpu_us']} µs CPU),"
+                    f" ceiling {ceilings[-1]:,.0f}/s ({blast_cpu[-1]:.1f} µs CPU)"
+                )
                 for source, measured in before.items():
                     site.stop_worker()
                     site.start_worker(source)
                     measured.append(throughput(site, ids, 0.5 if next(flips) % 2 == 0 else 0.05))
                     site.stop_worker()
                     site.start_worker()
-                    line += f", {source} {measured[-1]['deliveries_per_s']:,}/s"
+                    last = measured[-1]
+                    line += f", {source} {last['deliveries_per_s']:,}/s ({last['worker_cpu_us']} µs CPU)"
                 print(line, flush=True)
             httpx_rate = blast("httpx", url, args.httpx_events, concurrency, body, site.secret)
             aiohttp_32 = blast("aiohttp", url, args.events, 32, body, site.secret)
@@ -389,6 +407,8 @@ def main(argv: list[str]) -> int:
         ceiling_per_s=round(ceiling),
         share_of_ceiling=round(rate / ceiling, 2),
         steady_per_s=round(median([r["steady_per_s"] for r in runs])),
+        worker_cpu_us=median([r["worker_cpu_us"] for r in runs]),
+        blast_cpu_us=round(median(blast_cpu), 1),
         publish_seconds=median([r["publish_seconds"] for r in runs]),
         clients={
             f"aiohttp_c{concurrency}": round(ceiling),
@@ -403,6 +423,7 @@ def main(argv: list[str]) -> int:
             "runs": measured,
             "deliveries_per_s": round(median([r["deliveries_per_s"] for r in measured])),
             "share_of_ceiling": round(median([r["deliveries_per_s"] for r in measured]) / ceiling, 2),
+            "worker_cpu_us": median([r["worker_cpu_us"] for r in measured]),
         }
         for source, measured in before.items()
     }
@@ -412,8 +433,12 @@ def main(argv: list[str]) -> int:
         f"whole path: {rate:,.0f} deliveries/s (median of {args.repeats}), ceiling {ceiling:,.0f}/s, "
         f"share {rate / ceiling:.2f}; publish of {args.events:,} events {result['publish_seconds']} s"
     )
+    print(f"CPU per delivery: worker {result['worker_cpu_us']} µs, blast {result['blast_cpu_us']} µs per POST")
     for source, other in result["before"].items():
-        print(f"{source}: {other['deliveries_per_s']:,} deliveries/s, share {other['share_of_ceiling']:.2f}")
+        print(
+            f"{source}: {other['deliveries_per_s']:,} deliveries/s, share {other['share_of_ceiling']:.2f},"
+            f" worker CPU {other['worker_cpu_us']} µs per delivery"
+        )
     print(f"steady state (middle 80% of attempts): {result['steady_per_s']:,}/s")
     print(f"publish -> first attempt: p50 {lat['p50_s']} s, p95 {lat['p95_s']} s, max {lat['max_s']} s")
     print(f"clients (signed POSTs/s): {result['clients']}")

@@ -235,7 +235,7 @@ def worker(
     """Run background work: the task graph on its schedules (DuckDB), landing folders, publishing, events,
     webhook deliveries and alerts."""
     from c360.settings import get_settings
-    from c360.worker import Worker, build_jobs
+    from c360.worker import Worker, build_jobs, settle_collector
 
     settings = get_settings()
     only = None if jobs_option is None else frozenset(j.strip() for j in jobs_option.split(",") if j.strip())
@@ -248,6 +248,8 @@ def worker(
         typer.echo(f"worker: metrics on http://127.0.0.1:{metrics_port}/metrics", err=True)
     jobs = build_jobs(settings, report=lambda line: typer.echo(line, err=True), only=only, once=once, metrics=metrics)
     typer.echo(f"worker: {', '.join(j.name for j in jobs) or 'no jobs'} on {open_warehouse().display}", err=True)
+    if not once:
+        settle_collector()
     try:
         Worker(jobs).run(once=once)
     except KeyboardInterrupt:

@@ -77,6 +77,7 @@ class Engine:
         self._totals = Recorded()
         self._totals_lock = threading.Lock()
         self._store_failures = 0
+        self._unsynced: sa.Connection | None = None  # SQLite: the rounds' own connection (_unsynced_write)
         self.running = threading.Event()
 
     def run_forever(self) -> None:
@@ -144,6 +145,7 @@ class Engine:
                 task.cancel()
             self.running.clear()
             db.shutdown(wait=True)
+            self._close_unsynced()
 
     def _room(self, stopping: bool) -> Room:
         """How many more messages to hold: DEPTH times the concurrency, overall and per endpoint."""
@@ -163,7 +165,7 @@ class Engine:
         try:
             if self.store.dialect == "sqlite":
                 # in-process CPU work: on the loop (a thread only added GIL hand-offs, measured)
-                with _unsynced_write(self.store) as conn:
+                with self._unsynced_write() as conn:
                     recorded, claimed = work(conn)
             else:  # PostgreSQL: the round waits on the network, in the store thread
                 recorded, claimed = await asyncio.get_running_loop().run_in_executor(db, self._in_store, work)
@@ -261,38 +263,48 @@ class Engine:
             log.error("webhooks: attempt of %s failed: %s", message.id, summary(exc))
             return Outcome(message, attempted_at, 0.0, error=f"internal error: {type(exc).__name__}")
 
+    @contextlib.contextmanager
+    def _unsynced_write(self) -> Iterator[sa.Connection]:
+        """One SQLite transaction committed with ``synchronous=NORMAL``: written to the WAL, not fsynced.
+
+        A round's commit is the only fsync per round, and it blocked the loop (no attempt progressed) for
+        longer than the round's own work: 0.2-0.3 ms per delivery on a busy disk against 0.07 ms of CPU
+        (docs/benchmarks.md). Not syncing keeps every guarantee but one: a crashed worker (kill -9) loses
+        nothing (the OS holds the WAL), and a power cut or OS crash can at most roll back the engine's last
+        rounds; a lost claim is due again at once and a lost outcome is sent again, so it adds duplicates
+        and never loses a message (the outbox itself is written by the publish, synchronous=FULL). The
+        rounds keep one connection of their own, detached from the pool (closed, never handed to anyone
+        else, when the engine stops or a round fails): setting and resetting the pragma on a pooled one
+        each round cost as much as the round's commit.
+        """
+        if self._unsynced is None:
+            conn = self.store.engine.connect()
+            conn.detach()
+            try:
+                conn.exec_driver_sql("PRAGMA synchronous=NORMAL")  # outside a transaction: SQLite refuses it inside
+                conn.commit()
+            except SQLAlchemyError:
+                conn.close()
+                raise
+            self._unsynced = conn
+        try:
+            with self._unsynced.begin():
+                yield self._unsynced
+        except SQLAlchemyError:
+            self._close_unsynced()  # a fresh connection for the next round
+            raise
+
+    def _close_unsynced(self) -> None:
+        if self._unsynced is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                self._unsynced.close()
+            self._unsynced = None
+
     async def _sleep(self, seconds: float) -> None:
         if not self._wake.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), seconds)
         self._wake.clear()
-
-
-@contextlib.contextmanager
-def _unsynced_write(store: Store) -> Iterator[sa.Connection]:
-    """One SQLite transaction committed with ``synchronous=NORMAL``: written to the WAL, not fsynced.
-
-    A round's commit is the only fsync per round, and it blocked the loop (no attempt progressed) for
-    longer than the round's own work: 0.2-0.3 ms per delivery on a busy disk against 0.07 ms of CPU
-    (docs/benchmarks.md). Not syncing keeps every guarantee but one: a crashed worker (kill -9) loses
-    nothing (the OS holds the WAL), and a power cut or OS crash can at most roll back the engine's last
-    rounds; a lost claim is due again at once and a lost outcome is sent again, so it adds duplicates
-    and never loses a message (the outbox itself is written by the publish, synchronous=FULL). The
-    connection is the shared pool's: it goes back with ``synchronous=FULL``, or is discarded.
-    """
-    with store.engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA synchronous=NORMAL")  # before BEGIN: SQLite refuses it inside one
-        conn.commit()
-        try:
-            with conn.begin():
-                yield conn
-        finally:
-            try:
-                conn.exec_driver_sql("PRAGMA synchronous=FULL")
-                conn.commit()
-            except SQLAlchemyError:
-                conn.invalidate()  # never hand a connection that might not sync back to the pool
-                raise
 
 
 def _transaction(

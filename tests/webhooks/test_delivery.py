@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import json
 import re
+import threading
 import time
 from datetime import timedelta
 
@@ -369,3 +370,53 @@ def test_message_ids_are_unique_and_sort_in_the_order_they_were_written(hooks: H
     assert len(rows) == 100 and len(set(ids)) == 100
     assert all(re.fullmatch("msg_[0-9a-f]{32}", i) for i in ids)
     assert ids == sorted(ids)  # by seq = by id: the indexes on ids grow at one end
+
+
+def test_each_delivered_message_records_its_own_attempt(hooks: Hooks, receiver: Receiver) -> None:
+    # the round writes outcomes as driver SQL (c360.webhooks.driver): the message and its attempt row carry
+    # the same instant, read back through SQLAlchemy as aware UTC datetimes
+    endpoint_id, _ = hooks.endpoint(receiver.url)
+    churn(hooks, 30)
+    with hooks.engine():
+        rows = hooks.settled(60)
+    attempt_ids = []
+    for row in rows:
+        [attempt] = hooks.attempts(row.id)
+        attempt_ids.append(attempt.id)
+        assert (row.status, row.attempts, row.lease_id, row.next_attempt_at) == ("delivered", 1, None, None)
+        assert row.last_attempt_at == attempt.attempted_at and attempt.attempted_at.utcoffset() == timedelta(0)
+        assert row.delivered_at >= row.last_attempt_at and row.last_status_code == attempt.status_code == 204
+        assert attempt.endpoint_id == endpoint_id
+    assert len(set(attempt_ids)) == 60 and all(re.fullmatch("atmpt_[0-9a-f]{24}", i) for i in attempt_ids)
+
+
+def test_messages_deleted_while_in_flight_leave_no_attempt_and_the_engine_goes_on(hooks: Hooks) -> None:
+    # an endpoint deleted (with its messages) while their attempts are in flight: the round that records them
+    # writes no attempt for a message that is gone, and fails nothing, so other endpoints' deliveries go on
+    release = threading.Event()
+
+    async def held(_: Delivery) -> web.Response:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return web.Response(status=204)
+
+    slow, fast = Receiver(held).start(), Receiver().start()
+    try:
+        doomed, _ = hooks.endpoint(slow.url, [HIGH])
+        churn(hooks, 3)
+        with hooks.engine():
+            hooks.wait_until(lambda: slow.in_flight == 3, what="the three attempts to be in flight")
+            endpoints.delete(hooks.store, doomed)
+            release.set()
+            hooks.endpoint(fast.url, [HIGH])
+            hooks.publish({f"sub-{i:03d}": 0.05 for i in range(3)})
+            hooks.publish({f"sub-{i:03d}": 0.50 for i in range(3)})
+            rows = hooks.settled(3)
+    finally:
+        release.set()
+        slow.close()
+        fast.close()
+    assert len(rows) == 3 and {r.status for r in rows} == {"delivered"} and len(fast.deliveries) == 3
+    with hooks.store.read() as conn:
+        recorded = conn.execute(sa.text("SELECT message_id FROM webhook_attempts")).scalars().all()
+    assert sorted(recorded) == sorted(r.id for r in rows)
