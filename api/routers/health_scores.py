@@ -214,13 +214,17 @@ async def changes_page(
 async def batch_get_health_scores(request: Request, body: BatchGetHealthScoresRequest) -> Response:
     """Up to 500 ids; duplicates are answered once. Ids without a score in the served run are listed in
     `missing`."""
-    services = services_of(request)
+    return await batch_scores(services_of(request), body.subscriber_ids)
+
+
+async def batch_scores(services: Services, subscriber_ids: list[str]) -> Response:
+    """The batch-get answer, for the route and its fast path (api.fastpath) alike."""
     run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
         # the scores as rendered at publish (c360.serving.rendered), joined: validating and serializing a hundred
         # models again would cost more than the read (the feed's pages are assembled the same way)
-        data, missing = queries.batch_get_rendered(services.store, run=run, subscriber_ids=body.subscriber_ids)
+        data, missing = queries.batch_get_rendered(services.store, run=run, subscriber_ids=subscriber_ids)
         return ('{"data":[' + ",".join(data) + '],"missing":').encode() + to_json(missing) + b"}"
 
     body_bytes = await read(services.store, produce)
