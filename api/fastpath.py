@@ -1,13 +1,13 @@
-"""The fast paths: cache hits, change-feed pages and batch-gets answered in front of the whole application.
+"""The fast paths: the hot lookups, change-feed pages and batch-gets answered in front of the whole application.
 
 Resolving a route and its dependencies, and even passing a request through FastAPI's own middleware
-(error handling, telemetry) and ours, costs more per request than sending a cached body, so cache hits
-of the hot lookups are answered here, outermost (``api.app.App`` puts this layer in front of its
-middleware stack), with exactly what the route would send: the same ``authorize`` (key, rate limit,
-scope) and its problems, the same cache key, ETag, 304 and headers, and the same request metrics.
-Anything else (a miss, a query string, another path, a body the route would refuse) goes on to the
-application unchanged, which answers it (and fills the cache). A request is authorized once, by
-whichever path answers it.
+(error handling, telemetry) and ours, costs more per request than sending a cached body, and about as
+much as reading and rendering a lookup, so the hot lookups (hits and misses) are answered here,
+outermost (``api.app.App`` puts this layer in front of its middleware stack), with exactly what the
+route would send: the same ``authorize`` (key, rate limit, scope) and its problems, the same cache key,
+body, ETag, 304 and headers, and the same request metrics. Anything else (a query string, another
+path, a value or body the route would refuse) goes on to the application unchanged, which answers it.
+A request is authorized once, by whichever path answers it.
 """
 
 from __future__ import annotations
@@ -26,12 +26,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.cache import profile_key, score_key
 from api.deps import Services, authorize
-from api.problems import from_error, internal_error
-from api.responses import cache_control, not_modified
-from api.routers.health_scores import FEED_PAGE, MAX_TOKEN, SCORES_READ, batch_scores, changes_page
+from api.problems import answer_error, from_error, internal_error
+from api.responses import cache_control, conditional, fill, not_modified
+from api.routers.health_scores import FEED_PAGE, MAX_TOKEN, SCORES_READ, batch_scores, changes_page, score_body
 from api.routers.params import MAX_IF_NONE_MATCH
+from api.routers.subscribers import profile_body
 from api.schemas import MAX_PAGE, BatchGetHealthScoresRequest
 from c360.errors import C360Error
+from c360.serving import queries
 from c360.serving.cursor import CURSOR_PATTERN
 from c360.serving.events import SUBSCRIBER_ID_PATTERN
 
@@ -40,23 +42,29 @@ _ID = SUBSCRIBER_ID_PATTERN.removeprefix("^").removesuffix("$")
 
 @dataclass(frozen=True)
 class FastRoute:
-    """A cacheable GET without query parameters: its path, template, scope and cache key."""
+    """A cacheable GET without query parameters: its path, template, scope, cache key and body."""
 
     path: re.Pattern[str]
     template: str
     scope: str
     key: Callable[[str, str], str]
+    body: Callable[[Services, queries.ServedRun, str], bytes]
 
 
 ROUTES = (
     FastRoute(
         re.compile(rf"^/v1/subscribers/(?P<id>{_ID})/health-score$"),
         "/v1/subscribers/{subscriber_id}/health-score",
-        "scores:read",
+        SCORES_READ,
         score_key,
+        score_body,
     ),
     FastRoute(
-        re.compile(rf"^/v1/subscribers/(?P<id>{_ID})$"), "/v1/subscribers/{subscriber_id}", "profiles:read", profile_key
+        re.compile(rf"^/v1/subscribers/(?P<id>{_ID})$"),
+        "/v1/subscribers/{subscriber_id}",
+        "profiles:read",
+        profile_key,
+        profile_body,
     ),
 )
 
@@ -69,7 +77,7 @@ BATCH_PATH = "/v1/health-scores/batch-get"
 
 
 class CacheFront:
-    """Answers cache hits of ``ROUTES``, pages of the change feed and batch-gets of health scores itself; passes
+    """Answers the lookups of ``ROUTES``, pages of the change feed and batch-gets of health scores itself; passes
     every other request to the app."""
 
     def __init__(self, app: ASGIApp, *, services: Services) -> None:
@@ -86,7 +94,7 @@ class CacheFront:
         if scope["path"] == FEED_PATH:
             await self._observed(FEED_PATH, self._changes(scope, receive, send), scope, receive, send)
             return
-        if scope["query_string"] or not self.services.cache.enabled:
+        if scope["query_string"]:
             await self.app(scope, receive, send)
             return
         for route in ROUTES:
@@ -124,20 +132,24 @@ class CacheFront:
             return None  # the app answers 422, as the contract's maxLength says
         run = await services.runs.current()
         entry = await services.cache.get(route.key(run.key, subscriber_id)) if run else None
-        if entry is None:
-            return None  # the app answers, authorizing the request itself: it is counted once
+        if entry is None:  # a miss, or the cache is off: read and render it as the route does, then cache it
+            miss = functools.partial(self._miss, route, run, subscriber_id, inm)
+            return await self._authorized(route.scope, miss, scope, receive, send)
         try:
             authorized = await authorize(services, scope, route.scope)  # the routes' own check
         except C360Error as exc:
             problem = from_error(exc)  # the problem the route would answer
             await problem(scope, receive, send)
             return problem.status_code
-        headers = [(b"etag", entry.etag.encode()), self._control, (b"vary", b"Authorization"), *authorized.raw_headers]
+        # the headers in the route's order (api.responses.conditional, then the rate-limit headers)
+        headers = [(b"etag", entry.etag.encode()), self._control, (b"vary", b"Authorization")]
         if inm is not None and not_modified(inm, entry.etag):
+            headers += authorized.raw_headers
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return 304
-        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(entry.body)).encode())]
+        headers += [(b"content-length", str(len(entry.body)).encode()), (b"content-type", b"application/json")]
+        headers += authorized.raw_headers
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": entry.body})
         return 200
@@ -163,7 +175,7 @@ class CacheFront:
             include_profile=False,
             if_none_match=inm,
         )
-        return await self._authorized(page, scope, receive, send)
+        return await self._authorized(SCORES_READ, page, scope, receive, send)
 
     async def _batch_get(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer a batch-get of health scores whose body the route would accept; any other (no Content-Length,
@@ -190,21 +202,30 @@ class CacheFront:
         if ids is None:
             await self.app(scope, replay, send)
             return
-        answer = self._authorized(functools.partial(batch_scores, self.services, ids), scope, replay, send)
+        answer = self._authorized(SCORES_READ, functools.partial(batch_scores, self.services, ids), scope, replay, send)
         await self._observed(BATCH_PATH, answer, scope, replay, send)
 
+    async def _miss(
+        self, route: FastRoute, run: queries.ServedRun | None, subscriber_id: str, if_none_match: str | None
+    ) -> Response:
+        """The route's answer to a lookup the cache does not hold."""
+        served = queries.require_run(run)
+        produce = functools.partial(route.body, self.services, served, subscriber_id)
+        entry = await fill(self.services, route.key(served.key, subscriber_id), produce)
+        return conditional(entry, if_none_match, cache_control(self.services.settings))
+
     async def _authorized(
-        self, respond: Callable[[], Awaitable[Response]], scope: Scope, receive: Receive, send: Send
+        self, needed: str, respond: Callable[[], Awaitable[Response]], scope: Scope, receive: Receive, send: Send
     ) -> int:
-        """Send ``respond()``'s response to a request holding scores:read, or the problem the route would answer
+        """Send ``respond()``'s response to a request holding scope ``needed``, or the problem the route would answer
         (an authorization's, or a later one with the rate-limit headers); say its status."""
         extra: list[tuple[bytes, bytes]] = []
         try:
-            authorized = await authorize(self.services, scope, SCORES_READ)
+            authorized = await authorize(self.services, scope, needed)
             extra = authorized.raw_headers
             response = await respond()
         except C360Error as exc:
-            response = from_error(exc)
+            response = answer_error(exc)
         response.raw_headers.extend(extra)
         await response(scope, receive, send)
         return response.status_code

@@ -46,6 +46,9 @@ _PROFILE = (
 _SEQ: sa.BindParameter[int] = sa.bindparam("seq")
 _ID: sa.BindParameter[str] = sa.bindparam("subscriber_id")
 _SCORE = sa.select(*_HEALTH).where(s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None))
+_SCORE_RENDERED = sa.select(s.health_json).where(
+    s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None)
+)
 _SUBSCRIBER = sa.select(*_HEALTH, *_PROFILE).where(s.run_seq == _SEQ, s.subscriber_id == _ID)
 _IDS: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
 _SCORES = sa.select(*_HEALTH).where(s.run_seq == _SEQ, s.subscriber_id.in_(_IDS), s.churn_risk_score.is_not(None))
@@ -149,6 +152,14 @@ def get_health_score(store: Store, *, run: ServedRun, subscriber_id: str) -> dic
     if tombstone is not None:
         return last_health(tombstone)
     raise NotFound(f"subscriber {subscriber_id} has no health score in the run served ({run.score_date})")
+
+
+def get_health_score_rendered(store: Store, *, run: ServedRun, subscriber_id: str) -> str | None:
+    """The subscriber's score in ``run`` as the JSON text publish rendered (c360.serving.rendered); None when the run
+    does not score them (``get_health_score`` answers from the tombstone) or scored them before health_json existed."""
+    with store.read() as conn:
+        text: str | None = conn.execute(_SCORE_RENDERED, {"seq": run.seq, "subscriber_id": subscriber_id}).scalar()
+    return text
 
 
 def get_profile(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:
