@@ -124,8 +124,8 @@ class CacheFront:
     async def _answer(
         self, route: FastRoute, subscriber_id: str, scope: Scope, receive: Receive, send: Send
     ) -> int | None:
-        """Send the cached response or the authorization's problem (and say its status), or leave the request
-        to the app (None)."""
+        """Send the cached response (on a miss, the one read and rendered as the route does) or the problem the route
+        would answer, and say its status; or leave the request to the app (None)."""
         services = self.services
         inm = _if_none_match(scope)
         if inm is False:
