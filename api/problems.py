@@ -62,11 +62,16 @@ def from_error(exc: C360Error) -> Response:
     return problem(exc.status, exc.slug, exc.title, exc.message, headers=getattr(exc, "headers", None))
 
 
-async def _c360_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, C360Error)
+def answer_error(exc: C360Error) -> Response:
+    """``from_error``, logged when the failure is the server's (5xx): what a route's error answers."""
     if exc.status >= 500:
         log.warning("%s: %s", exc.slug, exc.message)
     return from_error(exc)
+
+
+async def _c360_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, C360Error)
+    return answer_error(exc)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> Response:

@@ -42,12 +42,18 @@ def render(model: type[BaseModel], data: Any) -> bytes:
 async def cached_json(
     services: Services, key: str, produce: Callable[[], bytes], if_none_match: str | None
 ) -> Response:
-    """The rendered response for ``key`` (rendered in a worker thread on a miss), or 304."""
+    """The rendered response for ``key`` (rendered on a miss, see ``fill``), or 304."""
     entry = await services.cache.get(key)
     if entry is None:
-        entry = Rendered.of(await read(services.store, produce))
-        await services.cache.put(key, entry)
+        entry = await fill(services, key, produce)
     return conditional(entry, if_none_match, cache_control(services.settings))
+
+
+async def fill(services: Services, key: str, produce: Callable[[], bytes]) -> Rendered:
+    """A missed response: rendered where serving-store reads run (api.reads), and cached."""
+    entry = Rendered.of(await read(services.store, produce))
+    await services.cache.put(key, entry)
+    return entry
 
 
 def cache_control(settings: Settings) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -50,11 +51,18 @@ async def get_health_score(
     drivers of the score."""
     services = services_of(request)
     run = queries.require_run(await services.runs.current())
-
-    def produce() -> bytes:
-        return render(HealthScore, queries.get_health_score(services.store, run=run, subscriber_id=subscriber_id))
-
+    produce = functools.partial(score_body, services, run, subscriber_id)
     return await cached_json(services, score_key(run.key, subscriber_id), produce, if_none_match)
+
+
+def score_body(services: Services, run: queries.ServedRun, subscriber_id: str) -> bytes:
+    """The body of ``get_health_score``, for the route and its fast path (api.fastpath) alike."""
+    # the score as rendered at publish: converting the row, then validating and serializing it again, cost most of
+    # a lookup with the cache off; a removed subscriber's last score is rendered from its tombstone
+    stored = queries.get_health_score_rendered(services.store, run=run, subscriber_id=subscriber_id)
+    if stored is not None:
+        return stored.encode()
+    return render(HealthScore, queries.get_health_score(services.store, run=run, subscriber_id=subscriber_id))
 
 
 @router.get(
@@ -214,13 +222,17 @@ async def changes_page(
 async def batch_get_health_scores(request: Request, body: BatchGetHealthScoresRequest) -> Response:
     """Up to 500 ids; duplicates are answered once. Ids without a score in the served run are listed in
     `missing`."""
-    services = services_of(request)
+    return await batch_scores(services_of(request), body.subscriber_ids)
+
+
+async def batch_scores(services: Services, subscriber_ids: list[str]) -> Response:
+    """The batch-get answer, for the route and its fast path (api.fastpath) alike."""
     run = queries.require_run(await services.runs.current())
 
     def produce() -> bytes:
         # the scores as rendered at publish (c360.serving.rendered), joined: validating and serializing a hundred
         # models again would cost more than the read (the feed's pages are assembled the same way)
-        data, missing = queries.batch_get_rendered(services.store, run=run, subscriber_ids=body.subscriber_ids)
+        data, missing = queries.batch_get_rendered(services.store, run=run, subscriber_ids=subscriber_ids)
         return ('{"data":[' + ",".join(data) + '],"missing":').encode() + to_json(missing) + b"}"
 
     body_bytes = await read(services.store, produce)

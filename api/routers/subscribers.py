@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from api.cache import profile_key
-from api.deps import scope, services_of
+from api.deps import Services, scope, services_of
 from api.reads import read
 from api.responses import cached_json, errors, render
 from api.routers.params import IfNoneMatch, SubscriberIdPath
@@ -33,11 +35,13 @@ async def get_subscriber_profile(
     current health score, as of the served scoring run."""
     services = services_of(request)
     run = queries.require_run(await services.runs.current())
-
-    def produce() -> bytes:
-        return render(SubscriberProfile, queries.get_profile(services.store, run=run, subscriber_id=subscriber_id))
-
+    produce = functools.partial(profile_body, services, run, subscriber_id)
     return await cached_json(services, profile_key(run.key, subscriber_id), produce, if_none_match)
+
+
+def profile_body(services: Services, run: queries.ServedRun, subscriber_id: str) -> bytes:
+    """The body of ``get_subscriber_profile``, for the route and its fast path (api.fastpath) alike."""
+    return render(SubscriberProfile, queries.get_profile(services.store, run=run, subscriber_id=subscriber_id))
 
 
 @router.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
@@ -13,6 +15,7 @@ from c360.serving.publish import publish
 from c360.serving.store import served_subscribers
 from c360.webhooks.outbox import record_events
 from tests.api.conftest import Served, Servers
+from tests.api.test_auth import assert_problem
 from tests.serving.data import SCORE_DATE, add_scoring_run, add_subscription_event
 
 
@@ -62,3 +65,45 @@ def test_scores_published_before_rendering_existed_are_rendered_as_the_schema_do
             served_subscribers.update().where(s.subscriber_id.in_(["sub-0003", "sub-0004"])).values(health_json=None)
         )
     assert batch_get(served.client(), ids) == rendered == schema_rendering(served, ids)
+
+
+def test_the_fast_path_answers_exactly_as_the_route_does(servers: Servers) -> None:
+    # a batch-get with a body the route accepts is answered in front of FastAPI (api.fastpath); one sent in chunks
+    # (no Content-Length), or that only the route's JSON reading accepts (a UTF-8 BOM), goes through the route
+    served = servers.start(api_rate_limit=8, api_rate_limit_window=3600)
+    path, client = "/v1/health-scores/batch-get", served.client()
+    ids = ["sub-0005", "sub-0003", "nobody", "sub-0003", "sub-0010", "sub-0002"]
+    body = json.dumps({"subscriber_ids": ids}).encode()
+    json_type = {"Content-Type": "application/json"}
+
+    def chunks() -> Iterator[bytes]:
+        yield body[:10]
+        yield body[10:]
+
+    fast = client.post(path, content=body, headers=json_type)
+    routed = client.post(path, content=chunks(), headers=json_type)
+    bom = client.post(path, content=b"\xef\xbb\xbf" + body, headers={"Content-Type": "application/json; charset=utf-8"})
+    assert fast.status_code == routed.status_code == bom.status_code == 200
+    assert fast.content == routed.content == bom.content == schema_rendering(served, ids)
+    assert [name for name, _ in fast.headers.multi_items() if name not in ("date", "ratelimit-remaining")] == [
+        name for name, _ in routed.headers.multi_items() if name not in ("date", "ratelimit-remaining")
+    ]
+    same = ("content-type", "content-length", "cache-control", "ratelimit-limit", "ratelimit-policy")
+    assert {h: fast.headers[h] for h in same} == {h: routed.headers[h] for h in same}
+    counted = [r.headers["ratelimit-remaining"] for r in (fast, routed, bom)]
+    assert counted == ["7", "6", "5"]  # each counted once, by whichever path answered it
+    # the route's problems, whichever path reads the body: FastAPI parses JSON before authenticating
+    assert_problem(served.client(key=None).post(path, content=b"{", headers=json_type), 422, "validation-error")
+    assert_problem(served.client(key=None).post(path, content=body, headers=json_type), 401, "unauthorized")
+    assert_problem(served.client("revoked").post(path, content=body, headers=json_type), 401, "unauthorized")
+    assert_problem(served.client("events").post(path, content=body, headers=json_type), 403, "forbidden")
+    unknown = json.dumps({"subscriber_ids": ids, "more": 1}).encode()
+    assert_problem(client.post(path, content=unknown, headers=json_type), 422, "validation-error")
+    # the route counted that one too (it authenticates before validating the body): 4 of 8 left
+    assert [client.post(path, content=body, headers=json_type).status_code for _ in range(4)] == [200] * 4
+    limited = client.post(path, content=body, headers=json_type)
+    assert_problem(limited, 429, "rate-limited")
+    assert limited.headers["retry-after"] and limited.headers["ratelimit-remaining"] == "0"
+    text = served.client(key=None).get("/metrics").text
+    assert f'method="POST",route="{path}",status="200"}} 7.0' in text
+    assert f'method="POST",route="{path}",status="429"}} 1.0' in text

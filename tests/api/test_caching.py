@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from c360.serving.publish import publish
 from c360.serving.store import served_subscribers
@@ -34,12 +36,15 @@ def cache_hits(client: httpx.Client) -> float:
 
 
 def behind_the_apis_back(served: Served, subscriber: str, score: float) -> None:
-    """Change a served row directly in the store (only a cache would hide it)."""
+    """Change a served row directly in the store, its score rendered at publish too (only a cache would hide it)."""
+    s = served_subscribers.c
     with served.store.write() as conn:
+        rendered = conn.execute(sa.select(s.health_json).where(s.subscriber_id == subscriber)).scalar_one()
+        changed = json.dumps({**json.loads(rendered), "churn_risk_score": score})
         conn.execute(
             served_subscribers.update()
-            .where(served_subscribers.c.subscriber_id == subscriber)
-            .values(churn_risk_score=score)
+            .where(s.subscriber_id == subscriber)
+            .values(churn_risk_score=score, health_json=changed)
         )
 
 

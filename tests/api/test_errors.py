@@ -104,7 +104,7 @@ def test_an_unexpected_failure_is_a_500_problem_with_a_reference_only(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("SELECT secret FROM served_subscribers -- password=hunter2")
 
-    monkeypatch.setattr(queries, "get_health_score", broken)
+    monkeypatch.setattr(queries, "get_health_score_rendered", broken)  # the first read of a lookup
     response = served.client().get("/v1/subscribers/sub-0039/health-score")
     problem = assert_problem(response, 500, "internal-error")
     assert "logged as" in str(problem["detail"])
