@@ -147,6 +147,7 @@ def record(conn: sa.Connection, *, run_seq: int, activity: Activity) -> None:
     )
     bulk.insert_rows(conn, _written_activity, rows)
 
+
 def engagement(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:
     """The subscriber's reading per day over the 90 days ending the served run's day (days with reading only);
     NotFound when the run does not serve them."""

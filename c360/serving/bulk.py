@@ -36,15 +36,25 @@ def insert_rows(conn: sa.Connection, table: sa.Table, rows: Iterable[Mapping[str
         return 0
     columns = [table.c[name] for name in first]  # KeyError for a key that is not a column, as an INSERT would
     rows_again = _same_keys(table, first, iterator)
-    given = {c.name for c in columns}
-    if any(c.default is not None and c.name not in given for c in table.columns):
-        # a column default computed in Python only SQLAlchemy's INSERT fills (none of the store's tables has one)
-        return _executemany(conn, table, rows_again)
-    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+    if _use_copy(conn, table, columns):
         return _copy(conn, table, columns, rows_again)
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite" and _fills_every_column(table, columns):
         return _driver_executemany(conn, table, columns, rows_again)
     return _executemany(conn, table, rows_again)
+
+
+def _use_copy(conn: sa.Connection, table: sa.Table, columns: list[sa.Column[Any]]) -> bool:
+    """COPY needs psycopg."""
+    return (
+        conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg" and _fills_every_column(table, columns)
+    )
+
+
+def _fills_every_column(table: sa.Table, columns: list[sa.Column[Any]]) -> bool:
+    """False when a column default computed in Python is needed, which only SQLAlchemy's INSERT fills (none of the
+    store's tables has one today; a table that gets one keeps working, through SQLAlchemy's executemany)."""
+    given = {c.name for c in columns}
+    return not any(c.default is not None and c.name not in given for c in table.columns)
 
 
 def _copy(
