@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import traceback
@@ -41,6 +42,11 @@ DAYS = 130
 SEED = 7
 DATA_TASKS = ("sfe_process_subscribers_task", "sfe_process_engagement_task", "sfe_daily_build_task")
 DATA_STEPS = [s for s in STEPS if s.task in DATA_TASKS]  # the warehouse steps of `c360 pipeline run`, no model
+
+# httpx builds a TLS context for every client (loading ~150 CA certificates: 20 to 150 ms of CPU), even for one
+# that only speaks plain HTTP to a server on loopback, as every test client does: they pass this one instead
+# (``verify=TLS``), built once per process.
+TLS = ssl.create_default_context()
 
 
 @pytest.fixture

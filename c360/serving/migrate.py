@@ -86,8 +86,13 @@ def upgrade_sql(settings: Settings) -> str:
     head = head_revision()
     if current == head:
         return f"-- serving store {store.display} is at revision {head}: nothing to apply"
+    rendered = render_upgrade(settings.resolved_serving_url, current)
+    return f"-- serving store {store.display}: revision {current or '(empty)'} -> {head}\n{rendered}"
+
+
+def render_upgrade(url: str, current: str | None = None) -> str:
+    """The SQL of the migrations from ``current`` (None: an empty store) to the newest, in ``url``'s dialect,
+    with the transaction statements the dialect needs."""
     output = io.StringIO()
-    command.upgrade(
-        _config(settings.resolved_serving_url, output=output), f"{current}:head" if current else "head", sql=True
-    )
-    return f"-- serving store {store.display}: revision {current or '(empty)'} -> {head}\n{output.getvalue()}"
+    command.upgrade(_config(url, output=output), f"{current}:head" if current else "head", sql=True)
+    return output.getvalue()

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
 import itertools
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +17,14 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from c360.auth.keys import create_key, revoke_key
-from c360.serving.migrate import upgrade
 from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines
 from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
-from pipeline_sql.migrate import migrate
-from tests.serving.backends import BACKENDS, Backend, backend_for, live_server
-from tests.serving.data import Expected, seed_warehouse
+from tests.conftest import TLS
+from tests.serving.backends import BACKENDS, Backend, backend_for, live_server, migrate_store
+from tests.serving.data import Expected, seeded_warehouse
 
 KEY_SCOPES = {
     "reader": ["scores:read", "profiles:read"],
@@ -55,7 +51,7 @@ class Served:
     def client(self, key: str | None = "reader", **kwargs: Any) -> httpx.Client:
         """An HTTP client on the live server, authenticated with the named key (None: no key)."""
         headers = {"Authorization": f"Bearer {self.keys[key]}"} if key else {}
-        client = httpx.Client(base_url=self.url, headers=headers, timeout=10, **kwargs)
+        client = httpx.Client(verify=TLS, base_url=self.url, headers=headers, timeout=10, **kwargs)
         self.clients.append(client)
         return client
 
@@ -71,20 +67,10 @@ def make_settings(home: Path, backend: Backend, **overrides: Any) -> Settings:
     return Settings(**{**values, **backend.settings_kwargs(), **overrides})
 
 
-@functools.cache
-def seeded_warehouse() -> tuple[Path, Expected]:
-    """A warehouse migrated and seeded once per session; each test store starts from a copy of the file."""
-    home = Path(tempfile.mkdtemp(prefix="c360-seeded-"))
-    atexit.register(shutil.rmtree, home, True)
-    warehouse = Warehouse.from_settings(make_settings(home, Backend("sqlite", None, None, "c360test:")))
-    migrate(warehouse)
-    return warehouse.duckdb_path, seed_warehouse(warehouse)
-
-
 def build(home: Path, backend: Backend, **overrides: Any) -> Served:
     """A copy of the seeded warehouse, run-1 published to a migrated store, and one key per kind."""
     settings = make_settings(home, backend, **overrides)
-    upgrade(settings)
+    migrate_store(settings)
     template, expected = seeded_warehouse()
     warehouse = Warehouse.from_settings(settings)
     warehouse.duckdb_path.parent.mkdir(parents=True, exist_ok=True)

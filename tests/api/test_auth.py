@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import Served
+from tests.conftest import TLS
 
 PROTECTED = [
     ("GET", "/v1/subscribers/sub-0001"),
@@ -89,7 +90,7 @@ def test_a_v1_operation_that_declares_no_scope_is_refused_even_to_admin(served: 
         return {"leaked": "yes"}
 
     app.include_router(forgetful, prefix="/v1", dependencies=[Depends(authenticate)])
-    with live_server(app) as url, httpx.Client(base_url=url) as client:
+    with live_server(app) as url, httpx.Client(verify=TLS, base_url=url) as client:
         response = client.get("/v1/forgot-the-scope", headers={"Authorization": f"Bearer {served.keys['admin']}"})
     assert_problem(response, 403, "forbidden")
 
@@ -101,7 +102,7 @@ def test_the_cache_front_reads_and_checks_requests_as_the_routes_do(served: Serv
     client = served.client()
     assert client.get(path).status_code == 200  # warm
     both = [("Authorization", f"Bearer {served.keys['revoked']}"), ("Authorization", f"Bearer {served.keys['reader']}")]
-    with httpx.Client(base_url=served.url) as bare:
+    with httpx.Client(verify=TLS, base_url=served.url) as bare:
         for headers in (both, both[::-1]):
             problem = assert_problem(bare.get(path, headers=headers), 401, "unauthorized")
             assert problem["detail"] == "send one Authorization header, not several"

@@ -12,6 +12,7 @@ from api.app import create_app
 from c360.serving.migrate import upgrade
 from tests.api.conftest import Served, make_settings
 from tests.api.test_auth import assert_problem
+from tests.conftest import TLS
 from tests.serving.backends import Backend, live_server
 from tests.serving.data import MODEL_VERSION, SCORE_DATE, tier
 
@@ -77,7 +78,7 @@ def test_before_the_first_publish_lists_are_empty_and_lookups_404(tmp_path: Path
     settings = make_settings(tmp_path, Backend("sqlite", None, None, "c360test:"))
     upgrade(settings)
     _, key = create_key(Store.from_settings(settings), name="demo", scopes=["admin"])
-    with live_server(create_app(settings)) as url, httpx.Client(base_url=url) as client:
+    with live_server(create_app(settings)) as url, httpx.Client(verify=TLS, base_url=url) as client:
         client.headers["Authorization"] = f"Bearer {key}"
         assert client.get("/v1/health-scores").json() == {"data": [], "next_cursor": None}
         for path in ("/v1/subscribers/sub-0001/health-score", "/v1/risk-tiers", "/v1/models/current"):

@@ -14,6 +14,7 @@ from api.app import create_app
 from c360.serving import queries
 from tests.api.conftest import Served, make_settings
 from tests.api.test_auth import assert_problem
+from tests.conftest import TLS
 from tests.serving.backends import Backend, live_server
 
 HOSTILE = ["'; DROP TABLE served_runs;--", "../../etc/passwd", "sub 1", "<script>alert(1)</script>", "é" * 3, "a" * 65]
@@ -114,7 +115,10 @@ def test_an_unexpected_failure_is_a_500_problem_with_a_reference_only(
 
 def test_an_unreachable_store_is_503_without_its_password(tmp_path: Path) -> None:
     backend = Backend("postgresql", "postgresql+psycopg://c360:hunter2@127.0.0.1:1/none", None, "c360test:")
-    with live_server(create_app(make_settings(tmp_path, backend))) as url, httpx.Client(base_url=url) as client:
+    with (
+        live_server(create_app(make_settings(tmp_path, backend))) as url,
+        httpx.Client(verify=TLS, base_url=url) as client,
+    ):
         for path in ("/readyz", "/v1/risk-tiers"):
             response = client.get(path, headers={"Authorization": "Bearer c360_0000abcd_" + "A" * 43})
             assert_problem(response, 503, "serving-store-unavailable")

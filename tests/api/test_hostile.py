@@ -13,6 +13,7 @@ import pytest
 
 from c360.serving.cursor import Cursor, cursor_key, encode
 from tests.api.conftest import Served
+from tests.conftest import TLS
 
 EVENT = {
     "event_id": "e1",
@@ -43,7 +44,7 @@ def check(response: httpx.Response) -> None:
 
 
 def raw(served: Served, method: str, path: str, body: bytes | None = None, /, **headers: str) -> httpx.Response:
-    with httpx.Client(base_url=served.url, timeout=20) as client:
+    with httpx.Client(verify=TLS, base_url=served.url, timeout=20) as client:
         request = client.build_request(method, path, content=body, headers=headers)
         request.url = httpx.URL(served.url + path)  # as given: no normalisation of the percent-encoding
         return client.send(request)
@@ -86,7 +87,7 @@ def test_forged_cursors_signed_with_the_development_key(served: Served) -> None:
 def test_hostile_headers(served: Served, headers: list[tuple[str, str]]) -> None:
     names = {n.lower() for n, _ in headers}
     base = [] if "authorization" in names else list(admin(served).items())
-    with httpx.Client(base_url=served.url, timeout=20) as client:
+    with httpx.Client(verify=TLS, base_url=served.url, timeout=20) as client:
         for path in ("/v1/subscribers/sub-0001", "/v1/subscribers/sub-0001/health-score", "/v1/risk-tiers"):
             check(client.get(path, headers=[*base, *headers]))
 

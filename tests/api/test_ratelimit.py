@@ -7,6 +7,7 @@ import pytest
 
 from tests.api.conftest import Servers
 from tests.api.test_auth import assert_problem
+from tests.conftest import TLS
 
 
 def test_a_key_over_its_limit_gets_429_and_other_keys_do_not(servers: Servers) -> None:
@@ -39,7 +40,7 @@ def test_failed_authentications_are_limited_per_client_address(servers: Servers)
     # issue 11 #10: unknown key ids were never limited, and each cost a store lookup
     served = servers.start(api_auth_failure_limit=3, api_rate_limit_window=3600)
     forged = {"Authorization": "Bearer c360_0badc0de_" + "x" * 43}
-    with httpx.Client(base_url=served.url, headers=forged) as unknown:
+    with httpx.Client(verify=TLS, base_url=served.url, headers=forged) as unknown:
         statuses = [unknown.get("/v1/risk-tiers").status_code for _ in range(3)]
         limited = unknown.get("/v1/risk-tiers")
     assert statuses == [401, 401, 401]

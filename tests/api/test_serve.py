@@ -15,7 +15,7 @@ from c360.auth.keys import create_key
 from c360.serving.migrate import upgrade
 from c360.serving.store import Store
 from c360.settings import get_settings
-from tests.conftest import C360, free_port, run_cli
+from tests.conftest import C360, TLS, free_port, run_cli
 
 
 def test_serve_refuses_an_unmigrated_store(home: Path) -> None:
@@ -37,13 +37,13 @@ def test_serve_with_two_workers_answers_and_adds_up_metrics(home: Path) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/healthz", verify=TLS, timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.1)
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as client:
+        with httpx.Client(verify=TLS, base_url=url, headers={"Authorization": f"Bearer {key}"}) as client:
             statuses = {client.get("/v1/risk-tiers").status_code for _ in range(20)}
             assert statuses == {404}  # nothing published yet: a problem, not a failure
             metrics = client.get("/metrics").text
@@ -69,7 +69,7 @@ def test_serve_with_access_log_logs_each_request(home: Path) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", verify=TLS, timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 if time.monotonic() > deadline or server.poll() is not None:

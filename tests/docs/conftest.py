@@ -22,7 +22,7 @@ from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines, served_subscribers
 from c360.settings import Settings
 from c360.webhooks.outbox import record_events
-from tests.conftest import C360, REPO, Built, free_port
+from tests.conftest import C360, REPO, TLS, Built, free_port
 from tests.model.conftest import trained  # noqa: F401  (the session's generated, trained warehouse)
 
 DEMO_SCOPES = ["scores:read", "profiles:read", "events:write", "webhooks:manage"]  # the Makefile's demo key
@@ -99,7 +99,7 @@ def _wait_until_up(server: subprocess.Popen[str], url: str) -> None:
         if server.poll() is not None:
             raise RuntimeError(f"c360 serve exited: {server.stderr.read() if server.stderr else ''}")
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/healthz", verify=TLS, timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             time.sleep(0.2)

@@ -8,21 +8,28 @@ afterwards), so runs never see each other's data.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
+import sqlite3
+import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 import uvicorn
 
-from c360.serving.store import dispose_engines
+from c360.serving.migrate import render_upgrade, upgrade
+from c360.serving.store import Store, dispose_engines
+from c360.settings import Settings
 from tests.conftest import free_port
 
 PG_URL = os.environ.get("C360_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -124,6 +131,43 @@ def _delete_prefix(url: str, prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}*"))
     if keys:
         client.delete(*keys)
+
+
+def migrate_store(settings: Settings) -> None:
+    """The empty serving store of ``settings`` at the newest revision, as ``c360 migrate`` leaves it, for a
+    fraction of the cost: Alembic loads every revision's module and reflects on each upgrade (a tenth of a
+    second or more, several hundred times a run). A SQLite store is a copy of one migrated once per process; a
+    PostgreSQL schema runs the migrations' own SQL (Alembic's offline rendering, what ``c360 migrate --dry-run``
+    prints), rendered once per process; tests/serving/test_migrate.py checks that both give the schema the
+    migrations give. Each store then gets an id of its own, as the migration gives every store."""
+    url = sa.engine.make_url(settings.resolved_serving_url)
+    if url.get_backend_name() == "sqlite":
+        assert url.database, url
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        # SQLite's backup, not a file copy: the template's last writes may still be in its write-ahead log
+        with contextlib.closing(sqlite3.connect(_sqlite_template())) as src:
+            with contextlib.closing(sqlite3.connect(url.database)) as dst:
+                src.backup(dst)
+    else:
+        engine = Store.from_settings(settings).engine.execution_options(isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(_postgres_script())  # its own BEGIN and COMMIT
+    with Store.from_settings(settings).write() as conn:
+        conn.execute(sa.text("UPDATE serving_state SET store_id = :id"), {"id": uuid.uuid4().hex})
+
+
+@cache
+def _sqlite_template() -> str:
+    home = Path(tempfile.mkdtemp(prefix="c360-store-"))
+    atexit.register(shutil.rmtree, home, True)
+    path = home / "serving.sqlite"
+    upgrade(Settings(home=home, serving_url=f"sqlite:///{path}"))
+    return str(path)
+
+
+@cache
+def _postgres_script() -> str:
+    return render_upgrade(PG_URL)
 
 
 @contextlib.contextmanager

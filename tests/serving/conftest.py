@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from c360.serving.migrate import upgrade
 from c360.serving.publish import publish
 from c360.serving.store import Store, dispose_engines
 from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
+from pipeline_sql.migrate import migrate
 from tests.conftest import migrated
-from tests.serving.backends import STORES, Backend, backend_for
-from tests.serving.data import Expected, seed_warehouse
+from tests.serving.backends import STORES, Backend, backend_for, migrate_store
+from tests.serving.data import Expected, seeded_warehouse
 
 
 @pytest.fixture(params=STORES)
@@ -32,7 +33,7 @@ def serving(home: Path, backend: Backend, monkeypatch: pytest.MonkeyPatch) -> It
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     settings = get_settings()
-    upgrade(settings)
+    migrate_store(settings)
     yield settings
     dispose_engines()
     get_settings.cache_clear()
@@ -46,8 +47,12 @@ def wh(serving: Settings, tmp_path_factory: pytest.TempPathFactory, worker_id: s
 
 @pytest.fixture
 def seeded(wh: Warehouse) -> Expected:
-    """The fixture data in the warehouse (run-1 scored, not yet published)."""
-    return seed_warehouse(wh)
+    """The fixture data in the warehouse (run-1 scored, not yet published): a copy of the seeded one, migrated
+    again for this test's settings (a repeatable script they render differently)."""
+    template, expected = seeded_warehouse()
+    shutil.copyfile(template, wh.duckdb_path)
+    migrate(wh)
+    return expected
 
 
 @pytest.fixture

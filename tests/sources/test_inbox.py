@@ -23,7 +23,7 @@ from c360.sources import inbox
 from c360.sources.inbox import event_inbox
 from c360.sources.ingest import load_payloads
 from c360.warehouse import Warehouse
-from tests.conftest import C360
+from tests.conftest import C360, TLS
 from tests.hostile import hostile_event
 from tests.serving.backends import live_server
 
@@ -100,7 +100,9 @@ def test_with_the_worker_running_posted_events_reach_staging(serving: Settings, 
     try:
         with live_server(create_app(serving)) as url:
             body = {"events": [json.loads(e) for e in events("live-sub", 2)]}
-            posted = httpx.post(f"{url}/v1/events/subscription", json=body, headers={"Authorization": f"Bearer {key}"})
+            posted = httpx.post(
+                f"{url}/v1/events/subscription", verify=TLS, json=body, headers={"Authorization": f"Bearer {key}"}
+            )
             assert posted.status_code == 202 and posted.json()["accepted"] == 2
         deadline = time.monotonic() + 60  # a liveness bound, not the latency target (that is in bench/)
         staged: list[dict[str, object]] = []
@@ -149,7 +151,7 @@ def test_property_whatever_is_posted_each_event_is_accepted_or_rejected_and_the_
     # the class of issue 11 #1/#5/#11: no event the API accepts can stop the inbox, on SQLite or PostgreSQL
     _, key = create_key(store, name="crm", scopes=["events:write"])
     job = inbox.InboxJob(serving)
-    with live_server(create_app(serving)) as url, httpx.Client(base_url=url, timeout=30) as client:
+    with live_server(create_app(serving)) as url, httpx.Client(verify=TLS, base_url=url, timeout=30) as client:
 
         @settings(max_examples=20, deadline=None)
         @given(st.lists(hostile_event, min_size=1, max_size=6))

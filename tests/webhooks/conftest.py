@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from c360.serving.migrate import upgrade
 from c360.serving.publish import PublishResult, write_run
 from c360.serving.snapshot import ScoringRun
 from c360.serving.store import Store, dispose_engines
@@ -30,7 +29,7 @@ from c360.webhooks import endpoints
 from c360.webhooks.delivery import Engine
 from c360.webhooks.outbox import record_events
 from c360.webhooks.tables import webhook_attempts, webhook_messages
-from tests.serving.backends import STORES, Backend, backend_for
+from tests.serving.backends import STORES, Backend, backend_for, migrate_store
 from tests.webhooks.receiver import Receiver
 
 ALL_EVENTS = ["subscriber.churn_risk.high", "subscriber.risk_tier.changed"]
@@ -163,7 +162,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def hooks(tmp_path: Path, backend: Backend, clean_env: None) -> Iterator[Hooks]:
     settings = make_settings(tmp_path, backend)
-    upgrade(settings)
+    migrate_store(settings)
     yield Hooks(settings, Store.from_settings(settings), tmp_path)
     dispose_engines()
 

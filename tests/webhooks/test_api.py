@@ -17,6 +17,7 @@ from c360.auth.keys import create_key
 from c360.errors import ConfigError
 from c360.settings import Settings
 from c360.webhooks.tables import webhook_endpoints
+from tests.conftest import TLS
 from tests.serving.backends import live_server
 from tests.webhooks.conftest import Hooks
 from tests.webhooks.receiver import Receiver
@@ -46,7 +47,7 @@ def api_for(hooks: Hooks, **overrides: Any) -> Iterator[Api]:
     key = create_key(hooks.store, name="marketing-ops", scopes=["webhooks:manage", "scores:read"])[1]
     with (
         live_server(create_app(settings)) as url,
-        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=10) as client,
+        httpx.Client(verify=TLS, base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=10) as client,
     ):
         yield Api(Hooks(settings, hooks.store, hooks.home), client, url)
 
@@ -171,7 +172,7 @@ def test_every_route_needs_the_webhooks_manage_scope(api: Api) -> None:
         ("GET", f"{EP}/{endpoint['id']}/messages/msg_x/attempts"),
         ("POST", f"{EP}/{endpoint['id']}/messages/msg_x/resend"), ("POST", f"{EP}/{endpoint['id']}/recover"),
     ]  # fmt: skip
-    with httpx.Client(base_url=api.url, timeout=10) as anonymous:
+    with httpx.Client(verify=TLS, base_url=api.url, timeout=10) as anonymous:
         for method, path in routes:
             assert problem(anonymous.request(method, path), 401)["type"].endswith("/unauthorized")
             wrong = anonymous.request(method, path, headers={"Authorization": f"Bearer {reader}"})
@@ -237,7 +238,7 @@ def test_a_key_manages_only_its_own_endpoints_and_reads_payloads_only_with_score
     mine = api.created()
     other = create_key(api.hooks.store, name="other-team", scopes=["webhooks:manage"])[1]
     admin = create_key(api.hooks.store, name="ops", scopes=["admin"])[1]
-    with httpx.Client(base_url=api.url, timeout=10, headers={"Authorization": f"Bearer {other}"}) as client:
+    with httpx.Client(verify=TLS, base_url=api.url, timeout=10, headers={"Authorization": f"Bearer {other}"}) as client:
         assert client.get(EP).json() == {"data": []}  # not its endpoint: not listed
         path = f"{EP}/{mine['id']}"
         for method, where in [("GET", path), ("PATCH", path), ("DELETE", path), ("POST", f"{path}/rotate-secret")]:
@@ -250,7 +251,7 @@ def test_a_key_manages_only_its_own_endpoints_and_reads_payloads_only_with_score
         resend = client.post(f"{EP}/{theirs['id']}/messages/msg_x/resend")
         assert "needs the scores:read scope as well" in problem(resend, 403)["detail"]
         assert client.get(f"{EP}/{theirs['id']}").status_code == 200
-    with httpx.Client(base_url=api.url, timeout=10, headers={"Authorization": f"Bearer {admin}"}) as client:
+    with httpx.Client(verify=TLS, base_url=api.url, timeout=10, headers={"Authorization": f"Bearer {admin}"}) as client:
         assert {e["id"] for e in client.get(EP).json()["data"]} == {mine["id"], theirs["id"]}
         assert client.get(f"{EP}/{mine['id']}/messages").status_code == 200
     assert api.client.get(f"{EP}/{mine['id']}").json()["url"] == mine["url"]  # unchanged
