@@ -7,6 +7,8 @@ cycle fails here before it confuses a reader or an import order.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,3 +102,14 @@ def test_the_check_sees_a_cycle() -> None:
     edges = graph("c360", 2)
     assert "c360.serving" in edges["c360.webhooks"]  # the webhooks read the store's tables
     assert "c360.webhooks" not in edges["c360.serving"]  # publishing is handed the outbox
+
+
+def test_publishing_imports_none_of_the_training_stack() -> None:
+    # `c360 publish` reads the model lifecycle (the gate's recorded checks): scikit-learn, LightGBM and SciPy
+    # would add a second or more to every publish process for nothing (c360.model.checks)
+    code = (
+        "import sys, c360.serving.publish, c360.model.lifecycle; "
+        "print(sorted(m for m in ('sklearn', 'lightgbm', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from c360.model import gate, registry
+from c360.model import registry
+from c360.model.checks import Check, checks_of
 from c360.model.errors import ModelNotFound
 from c360.warehouse import Warehouse, WarehouseConnection
 
@@ -22,7 +23,7 @@ class ModelRecord:
     """A registered model: its registry row and the checks of the gate that decided its status."""
 
     entry: registry.Entry
-    checks: list[gate.Check]
+    checks: list[Check]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -104,13 +105,13 @@ class AlertRecord:
 def list_models(*, warehouse: Warehouse) -> list[ModelRecord]:
     """Every registered model, newest first, with its gate decision."""
     with warehouse.connect() as conn:
-        return [ModelRecord(e, gate.checks_of(conn, e.model_version)) for e in registry.all_entries(conn)]
+        return [ModelRecord(e, checks_of(conn, e.model_version)) for e in registry.all_entries(conn)]
 
 
 def get_model(*, warehouse: Warehouse, model_version: str) -> ModelRecord:
     """One registered model, or ModelNotFound."""
     with warehouse.connect() as conn:
-        return ModelRecord(_entry(conn, model_version), gate.checks_of(conn, model_version))
+        return ModelRecord(_entry(conn, model_version), checks_of(conn, model_version))
 
 
 def model_performance(*, warehouse: Warehouse, model_version: str) -> list[PerformanceRecord]:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from c360.model import gate
+from c360.model import checks, gate
 from c360.model.metrics import auc, calibration_by_decile, calibration_error
 from c360.warehouse import Warehouse
 from tests.pipeline_sql.conftest import fakesnow_warehouse  # noqa: F401
@@ -71,7 +71,7 @@ def _run_gate(warehouse: Warehouse, world: dict[str, Any]) -> list[dict[str, Any
             },
         )
         return conn.query(
-            f"SELECT check_name, passed, value, threshold, detail FROM {gate.GATE_TABLE} "
+            f"SELECT check_name, passed, value, threshold, detail FROM {checks.GATE_TABLE} "
             "WHERE model_version = 'churn-sfml-candidate' ORDER BY check_name"
         )
 

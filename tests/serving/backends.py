@@ -145,9 +145,11 @@ def migrate_store(settings: Settings) -> None:
         assert url.database, url
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # SQLite's backup, not a file copy: the template's last writes may still be in its write-ahead log
-        with contextlib.closing(sqlite3.connect(_sqlite_template())) as src:
-            with contextlib.closing(sqlite3.connect(url.database)) as dst:
-                src.backup(dst)
+        with (
+            contextlib.closing(sqlite3.connect(_sqlite_template())) as src,
+            contextlib.closing(sqlite3.connect(url.database)) as dst,
+        ):
+            src.backup(dst)
     else:
         engine = Store.from_settings(settings).engine.execution_options(isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
