@@ -113,7 +113,7 @@ test: lint pytest
 
 # Between edits: every test not marked slow, on all cores; `make test` stays the whole suite and CI's command.
 test-fast: install
-	$(BIN)/pytest -m "not slow" -n auto -q
+	$(BIN)/pytest -m "not slow" -n auto -q --hypothesis-profile=fast
 
 bench: install
 	$(BIN)/python -m bench

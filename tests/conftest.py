@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from c360.pipeline.run import STEPS
 from c360.settings import Settings, get_settings
@@ -47,6 +48,16 @@ DATA_STEPS = [s for s in STEPS if s.task in DATA_TASKS]  # the warehouse steps o
 # that only speaks plain HTTP to a server on loopback, as every test client does: they pass this one instead
 # (``verify=TLS``), built once per process.
 TLS = ssl.create_default_context()
+
+# `make test-fast` runs every property test with at most 10 examples (`--hypothesis-profile=fast`); `make test`,
+# CI's command, with each test's own number: ``max_examples=examples(N)``.
+hypothesis_settings.register_profile("fast", max_examples=10)
+
+
+def examples(wanted: int) -> int:
+    """A property test's number of examples, capped by the loaded Hypothesis profile."""
+    profile = hypothesis_settings.default
+    return min(wanted, profile.max_examples) if profile is not None else wanted
 
 
 @pytest.fixture

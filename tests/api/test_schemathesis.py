@@ -22,6 +22,7 @@ from c360.serving import feed, queries
 from c360.serving.cursor import CURSOR_PATTERN, cursor_key
 from c360.serving.store import utcnow
 from tests.api.conftest import Served, build, make_settings
+from tests.conftest import examples
 from tests.serving.backends import Backend
 
 CURSOR = re.compile(CURSOR_PATTERN)
@@ -78,7 +79,7 @@ class ApiKey:
 
 
 @schema.parametrize()
-@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_meets_its_contract(case: Any, contract: Served) -> None:
     query = case.query or {}
     is_feed = case.operation.path.endswith("/changes")

@@ -18,7 +18,7 @@ from c360.serving.store import Store, score_history, served_runs, served_subscri
 from c360.settings import Settings
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
-from tests.conftest import run_cli
+from tests.conftest import examples, run_cli
 from tests.hostile import hostile_text
 from tests.serving.data import SCORE_DATE, Expected, add_scoring_run, seed_warehouse, subscriber_id, tier
 
@@ -202,7 +202,7 @@ def test_property_any_text_from_the_warehouse_is_published_or_set_aside_with_a_r
     # the class of issue 11 #2: no value read from the warehouse can fail a publish (SQLite or PostgreSQL)
     runs = iter(range(1, 10_000))
 
-    @settings(max_examples=20, deadline=None)
+    @settings(max_examples=examples(20), deadline=None)
     @given(
         st.lists(st.tuples(hostile_text, hostile_text, hostile_text), min_size=1, max_size=6, unique_by=lambda t: t[0])
     )

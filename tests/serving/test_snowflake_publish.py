@@ -40,6 +40,7 @@ def snowflake(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
     get_settings.cache_clear()
 
 
+@pytest.mark.slow  # fakesnow translates every statement of the publish's reads: 8 s of CPU
 def test_publish_reads_a_snowflake_warehouse(snowflake: tuple[Settings, Warehouse]) -> None:
     settings, warehouse = snowflake
     expected = seed_warehouse(warehouse)

@@ -23,7 +23,7 @@ from c360.sources import inbox
 from c360.sources.inbox import event_inbox
 from c360.sources.ingest import load_payloads
 from c360.warehouse import Warehouse
-from tests.conftest import C360, TLS
+from tests.conftest import C360, TLS, examples
 from tests.hostile import hostile_event
 from tests.serving.backends import live_server
 
@@ -153,7 +153,7 @@ def test_property_whatever_is_posted_each_event_is_accepted_or_rejected_and_the_
     job = inbox.InboxJob(serving)
     with live_server(create_app(serving)) as url, httpx.Client(verify=TLS, base_url=url, timeout=30) as client:
 
-        @settings(max_examples=20, deadline=None)
+        @settings(max_examples=examples(20), deadline=None)
         @given(st.lists(hostile_event, min_size=1, max_size=6))
         def post_then_move(batch: list[dict[str, Any]]) -> None:
             answer = client.post(

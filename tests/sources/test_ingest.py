@@ -20,7 +20,7 @@ from c360.sources.inbox import SUBSCRIBER_TASK_PROCEDURE
 from c360.sources.ingest import LoadResult, ingest
 from c360.warehouse import Warehouse
 from pipeline_sql import runtime
-from tests.conftest import run_cli
+from tests.conftest import examples, run_cli
 from tests.hostile import hostile_event, hostile_text
 
 HEADER = (
@@ -397,7 +397,7 @@ def test_status_shows_recent_loads_with_why_a_file_failed_and_the_tasks_last_run
     ]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(hostile_event.map(json.dumps), hostile_text), min_size=1, max_size=8))
 def test_property_every_jsonl_line_is_loaded_or_rejected_with_a_reason(warehouse: Warehouse, lines: list[str]) -> None:
     # the class of issue 11 #1/#2: whatever a line holds, the file loads (or is refused whole, with why)

@@ -35,7 +35,7 @@ from tests.webhooks.receiver import Receiver
 ALL_EVENTS = ["subscriber.churn_risk.high", "subscriber.risk_tier.changed"]
 FAST = {  # short retries, leases and polls: the suite's deliveries take milliseconds
     "webhook_allow_private_urls": True,
-    "webhook_retry_schedule": "0.2,0.2,0.2",
+    "webhook_retry_schedule": "0.05,0.05,0.05",  # tests of the schedule itself give their own
     "webhook_poll_interval": 0.05,
     "webhook_timeout": 2.0,
     "webhook_lease_seconds": 3.0,

@@ -22,6 +22,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 
 from c360.webhooks import endpoints, messages
 from c360.webhooks.tables import webhook_endpoints
+from tests.conftest import examples
 from tests.webhooks.conftest import Hooks
 from tests.webhooks.receiver import Delivery, Receiver
 
@@ -65,7 +66,7 @@ def test_a_receiver_failing_the_first_attempts_gets_each_message_once_under_one_
     try:
         _, secret = hooks.endpoint(receiver.url, [HIGH])
         churn(hooks, 5)
-        with hooks.engine():
+        with hooks.engine(webhook_retry_schedule="0.2,0.2,0.2"):
             rows = hooks.settled(5)
         receiver.verify(secret)
     finally:
@@ -132,7 +133,7 @@ def test_retry_after_is_honoured_on_429(hooks: Hooks) -> None:
     try:
         hooks.endpoint(receiver.url, [HIGH])
         churn(hooks, 1)
-        with hooks.engine():  # the schedule says 0.2 s; the receiver asks for 2 s
+        with hooks.engine(webhook_retry_schedule="0.2,0.2,0.2"):  # the receiver asks for 2 s
             (row,) = hooks.settled(1)
     finally:
         receiver.close()
@@ -323,7 +324,7 @@ def test_property_whatever_a_receiver_answers_every_message_settles(hooks: Hooks
     runs = iter(range(10_000))
     with hooks.engine():
 
-        @settings(max_examples=8, deadline=None)
+        @settings(max_examples=examples(8), deadline=None)
         @given(st.sampled_from([200, 204, 301, 400, 410, 429, 500, 503]), st.binary(max_size=3000), _RETRY_AFTER)
         def answer_with(status: int, body: bytes, retry_after: str) -> None:
             headers = {"Retry-After": retry_after} if retry_after and "\x00" not in retry_after else {}
