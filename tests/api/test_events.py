@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from c360.sources.inbox import event_inbox
@@ -91,6 +92,7 @@ def test_unstorable_text_and_timestamps_staging_cannot_read_are_rejected_with_th
     assert [json.loads(p)["event_id"] for p in stored] == ["evt-7"]
 
 
+@pytest.mark.parametrize("servers", ["sqlite", "redis"], indirect=True)  # the limits' two homes; it waits 2 s
 def test_the_simulator_waits_out_the_rate_limit_and_loses_no_batch(servers: Servers) -> None:
     # `make live` found it: at 1,440 times real time `c360 simulate` posted past the API's rate limit and died on a 429
     from c360.ops.simulate import api_poster

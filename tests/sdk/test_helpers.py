@@ -189,7 +189,8 @@ def scripted(*steps: Step) -> Iterator[Scripted]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits for the loop's next look (half a second by default, in every test)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     script.url = f"http://127.0.0.1:{server.server_address[1]}"
     try:
