@@ -86,25 +86,27 @@ def _changed(versions: int) -> sa.Select[Any]:
             ),
         ),
     )
-    rendered = served_subscribers.alias("rendered")  # the upsert's JSON, in the pinned run
     return (
-        # the removal as its stored text: parsed only for the removals, not for every row
-        sa.select(
-            changes.c.subscriber_id,
-            changes.c.state,
-            sa.cast(changes.c.removal, sa.Text).label("removal"),
-            upsert_json(rendered.c.health_json).label("upsert"),
-        )
-        .select_from(
-            changes.outerjoin(
-                rendered,
-                sa.and_(rendered.c.run_seq == sa.bindparam("seq"), rendered.c.subscriber_id == changes.c.subscriber_id),
-            )
-        )
+        with_upsert(changes, changes.c)
         .where(changes.c.next_version.is_(None), changed)  # the last change of each subscriber, if it counts
         .order_by(changes.c.subscriber_id)
         .limit(sa.bindparam("limit"))
     )
+
+
+def with_upsert(source: sa.FromClause, rows: Any) -> sa.Select[Any]:
+    """(subscriber_id, state, removal, upsert) of the change rows ``rows`` (the columns of ``source``), each with
+    its subscriber's stored JSON in the pinned run (bind parameter ``seq``), and the removal as its stored text:
+    parsed only for the removals, not for every row."""
+    rendered = served_subscribers.alias("rendered")
+    return sa.select(
+        rows.subscriber_id, rows.state, sa.cast(rows.removal, sa.Text).label("removal"),
+        upsert_json(rendered.c.health_json).label("upsert"),
+    ).select_from(
+        source.outerjoin(
+            rendered, sa.and_(rendered.c.run_seq == sa.bindparam("seq"), rendered.c.subscriber_id == rows.subscriber_id)
+        )
+    )  # fmt: skip
 
 
 def read(conn: sa.Connection, *, since: int, version: int, after: str, seq: int, limit: int) -> list[Any]:

@@ -185,22 +185,8 @@ _FULL = (
 
 # The usual delta, a token of the version just before the served one: that version's change rows are the
 # net changes already (each was recorded because it differs from the version before), in id order by index.
-_rendered = served_subscribers.alias("rendered")
 _ONE_VERSION = (
-    sa.select(
-        served_changes.c.subscriber_id,
-        served_changes.c.state,
-        sa.cast(served_changes.c.removal, sa.Text).label("removal"),
-        upsert_json(_rendered.c.health_json).label("upsert"),
-    )
-    .select_from(
-        served_changes.outerjoin(
-            _rendered,
-            sa.and_(
-                _rendered.c.run_seq == sa.bindparam("seq"), _rendered.c.subscriber_id == served_changes.c.subscriber_id
-            ),
-        )
-    )
+    delta.with_upsert(served_changes, served_changes.c)
     .where(served_changes.c.version == sa.bindparam("version"), served_changes.c.subscriber_id > sa.bindparam("after"))
     .order_by(served_changes.c.subscriber_id)
     .limit(sa.bindparam("limit"))
