@@ -112,8 +112,10 @@ pytest: install
 test: lint pytest
 
 # Between edits: every test not marked slow, on all cores; `make test` stays the whole suite and CI's command.
+# Property tests with at most 10 examples (tests/conftest.py); `worksteal`: an idle worker takes queued tests from
+# the busy one (2 min 40 s against 2 min 53 s with the default distribution, same quiet machine).
 test-fast: install
-	$(BIN)/pytest -m "not slow" -n auto -q --hypothesis-profile=fast
+	$(BIN)/pytest -m "not slow" -n auto --dist worksteal -q --hypothesis-profile=fast
 
 bench: install
 	$(BIN)/python -m bench
