@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
+import pytest
 
 from api.responses import render
 from api.schemas import BatchGetHealthScoresResponse
@@ -107,3 +108,34 @@ def test_the_fast_path_answers_exactly_as_the_route_does(servers: Servers) -> No
     text = served.client(key=None).get("/metrics").text
     assert f'method="POST",route="{path}",status="200"}} 7.0' in text
     assert f'method="POST",route="{path}",status="429"}} 1.0' in text
+
+
+HOSTILE_BODIES = {
+    "a lone surrogate, escaped": b'{"subscriber_ids": ["\\ud800"]}',
+    "a surrogate's raw bytes": b'{"subscriber_ids": ["\xed\xa0\x80"]}',
+    "a NUL, escaped": b'{"subscriber_ids": ["sub-\\u0000"]}',
+    "a raw NUL": b'{"subscriber_ids": ["sub-\x00"]}',
+    "a 10 kB id": json.dumps({"subscriber_ids": ["x" * 10_000]}).encode(),
+    "1,001 ids": json.dumps({"subscriber_ids": [f"sub-{i:04d}" for i in range(1001)]}).encode(),
+    "no ids": b'{"subscriber_ids": []}',
+    "ids not a list": b'{"subscriber_ids": "sub-0001"}',
+    "not UTF-8": b'{"subscriber_ids": ["\xff"]}',
+    "5,000 nested lists": b'{"subscriber_ids": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+}
+
+
+@pytest.mark.parametrize("servers", ["sqlite"], indirect=True)
+def test_hostile_bodies_get_the_routes_422_from_either_path(servers: Servers) -> None:
+    # the fast path (a Content-Length body) and the route (the same body in chunks) answer alike: one clear problem
+    served = servers.start()
+    client, path, json_type = served.client(), "/v1/health-scores/batch-get", {"Content-Type": "application/json"}
+    for name, body in HOSTILE_BODIES.items():
+
+        def chunks(body: bytes = body) -> Iterator[bytes]:
+            yield body[:5]
+            yield body[5:]
+
+        fast = client.post(path, content=body, headers=json_type)
+        routed = client.post(path, content=chunks(), headers=json_type)
+        assert_problem(fast, 422, "validation-error")
+        assert (fast.status_code, fast.content) == (routed.status_code, routed.content), name
