@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +26,15 @@ from c360.settings import Settings, get_settings
 from c360.warehouse import Warehouse
 from c360.webhooks.outbox import record_events
 from tests.conftest import TLS
-from tests.serving.backends import BACKENDS, Backend, backend_for, live_server, migrate_store
+from tests.serving.backends import (
+    BACKENDS,
+    Backend,
+    backend_for,
+    copy_sqlite_store,
+    live_server,
+    migrate_store,
+    sqlite_store,
+)
 from tests.serving.data import Expected, seeded_warehouse
 
 KEY_SCOPES = {
@@ -70,16 +81,41 @@ def make_settings(home: Path, backend: Backend, **overrides: Any) -> Settings:
 def build(home: Path, backend: Backend, **overrides: Any) -> Served:
     """A copy of the seeded warehouse, run-1 published to a migrated store, and one key per kind."""
     settings = make_settings(home, backend, **overrides)
-    migrate_store(settings)
     template, expected = seeded_warehouse()
     warehouse = Warehouse.from_settings(settings)
     warehouse.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, warehouse.duckdb_path)
-    publish(settings, outbox=record_events, warehouse=warehouse)
+    if sqlite_store(settings):  # SQLite, with or without Redis: a copy of the same publish into the same store
+        copy_sqlite_store(_published_sqlite(*(getattr(settings, name) for name in PUBLISH_SETTINGS)), settings)
+    else:
+        migrate_store(settings)
+        publish(settings, outbox=record_events, warehouse=warehouse)
     store = Store.from_settings(settings)
     keys = {name: create_key(store, name=name, scopes=scopes)[1] for name, scopes in KEY_SCOPES.items()}
     revoke_key(store, key_id=keys["revoked"].split("_")[1])
     return Served(settings, store, warehouse, expected, keys)
+
+
+# What publishing run-1 into an empty store reads of the settings (c360/serving/publish.py); the rest of a test's
+# settings (rate limits, caches, webhooks) only matter to the app serving the store.
+PUBLISH_SETTINGS = ("risk_tier_high", "risk_tier_medium", "serving_history_days", "serving_keep_runs",
+                    "changes_retention_runs")  # fmt: skip
+
+
+@functools.cache
+def _published_sqlite(*values: Any) -> str:
+    """A SQLite store with run-1 published from the seeded warehouse under these PUBLISH_SETTINGS values, once
+    per process: the API tests copy it (milliseconds) instead of publishing into each of their ~100 stores
+    (0.2 s each: three warehouse connections, the reads and the writes). PostgreSQL stores still publish."""
+    home = Path(tempfile.mkdtemp(prefix="c360-published-"))
+    atexit.register(shutil.rmtree, home, True)
+    settings = Settings(home=home, **dict(zip(PUBLISH_SETTINGS, values, strict=True)))
+    migrate_store(settings)
+    warehouse = Warehouse.from_settings(settings)
+    shutil.copyfile(seeded_warehouse()[0], warehouse.duckdb_path)
+    publish(settings, outbox=record_events, warehouse=warehouse)
+    dispose_engines()
+    return str(Store.from_settings(settings).engine.url.database)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ afterwards), so runs never see each other's data.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import os
@@ -140,20 +141,35 @@ def migrate_store(settings: Settings) -> None:
     PostgreSQL schema runs the migrations' own SQL (Alembic's offline rendering, what ``c360 migrate --dry-run``
     prints), rendered once per process; tests/serving/test_migrate.py checks that both give the schema the
     migrations give. Each store then gets an id of its own, as the migration gives every store."""
+    if sqlite_store(settings):
+        copy_sqlite_store(_sqlite_template(), settings)
+        return
+    engine = Store.from_settings(settings).engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(_postgres_script())  # its own BEGIN and COMMIT
+    _new_store_id(settings)
+
+
+def sqlite_store(settings: Settings) -> bool:
+    """Whether the serving store of ``settings`` is a SQLite file."""
+    return sa.engine.make_url(settings.resolved_serving_url).get_backend_name() == "sqlite"
+
+
+def copy_sqlite_store(template: str, settings: Settings) -> None:
+    """The SQLite store of ``settings`` as a copy of ``template`` (a store file), with a store id of its own."""
     url = sa.engine.make_url(settings.resolved_serving_url)
-    if url.get_backend_name() == "sqlite":
-        assert url.database, url
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        # SQLite's backup, not a file copy: the template's last writes may still be in its write-ahead log
-        with (
-            contextlib.closing(sqlite3.connect(_sqlite_template())) as src,
-            contextlib.closing(sqlite3.connect(url.database)) as dst,
-        ):
-            src.backup(dst)
-    else:
-        engine = Store.from_settings(settings).engine.execution_options(isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.exec_driver_sql(_postgres_script())  # its own BEGIN and COMMIT
+    assert url.database, url
+    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    # SQLite's backup, not a file copy: the template's last writes may still be in its write-ahead log
+    with (
+        contextlib.closing(sqlite3.connect(template)) as src,
+        contextlib.closing(sqlite3.connect(url.database)) as dst,
+    ):
+        src.backup(dst)
+    _new_store_id(settings)
+
+
+def _new_store_id(settings: Settings) -> None:
     with Store.from_settings(settings).write() as conn:
         conn.execute(sa.text("UPDATE serving_state SET store_id = :id"), {"id": uuid.uuid4().hex})
 
@@ -172,18 +188,41 @@ def _postgres_script() -> str:
     return render_upgrade(PG_URL)
 
 
+class _QuickServer(uvicorn.Server):
+    """uvicorn's server, stopping in milliseconds. Its main loop looks at ``should_exit`` every 100 ms and its
+    shutdown sleeps another 100 ms before waiting for connections: 0.2 s per server, and the suite starts some
+    hundreds. The same steps here, polling every 5 ms (the tests' servers run without a lifespan)."""
+
+    async def main_loop(self) -> None:
+        ticks = 0
+        while not await self.on_tick(0 if ticks % 200 == 0 else 1):  # tick 0 refreshes the Date header (1 s)
+            ticks += 1
+            await asyncio.sleep(0.005)
+
+    async def shutdown(self, sockets: list[Any] | None = None) -> None:
+        for server in self.servers:
+            server.close()
+        for connection in list(self.server_state.connections):
+            connection.shutdown()  # idle keep-alive connections close now, busy ones after their response
+        deadline = time.monotonic() + 10
+        while (self.server_state.connections or self.server_state.tasks) and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        for server in self.servers:
+            await server.wait_closed()
+
+
 @contextlib.contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """Serve ``app`` with uvicorn on a free loopback port, in a thread; yields the base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    server = _QuickServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
+        time.sleep(0.005)
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
