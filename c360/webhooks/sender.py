@@ -112,16 +112,17 @@ class Sender:
         return Answer(_ms(started), status, text, retry_after=retry_after)
 
     def _reuse(self, key: tuple[str, str, int]) -> _Connection | None:
-        """The most recently used idle connection to ``key`` still open (older ones past KEEP_IDLE closed)."""
+        """The most recently used idle connection to ``key`` still open; those idle for KEEP_IDLE are closed."""
         idle = self._idle.get(key)
+        if not idle:
+            return None
         now = time.monotonic()
-        while idle:
-            since, conn = idle.pop()
-            if now - since < KEEP_IDLE and not conn.closed:
-                return conn
-            conn.close()
-        while idle and now - idle[0][0] >= KEEP_IDLE:  # the least recent first: close those kept too long
+        while idle and now - idle[0][0] >= KEEP_IDLE:  # the least recently used first
             idle.popleft()[1].close()
+        while idle:
+            _since, conn = idle.pop()
+            if not conn.closed:  # closed: the server hung up while it was idle
+                return conn
         return None
 
     async def _connect(self, key: tuple[str, str, int]) -> _Connection:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from c360.webhooks import sender as sender_module
 from c360.webhooks import signing
 from c360.webhooks.sender import MAX_RESPONSE, USER_AGENT, Answer, Sender
 
@@ -46,7 +47,7 @@ class RawServer:
                     break
                 writer.write(answer)
                 await writer.drain()
-                if b"\r\nConnection: close\r\n" in answer:
+                if b"\r\nConnection: close\r\n" in answer or b"\r\nX-Then: hang-up\r\n" in answer:
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):  # closed, or asyncio.run ends
             pass
@@ -62,15 +63,20 @@ async def send(sender: Sender, url: str, i: int = 0) -> Answer:
     return await sender.send(url, BODY, headers)
 
 
-def exchange(script: Script, sends: int, path: str = "/hook?x=1") -> tuple[list[Answer], RawServer]:
-    """``sends`` attempts, one after the other, through one Sender to a RawServer answering with ``script``."""
+def exchange(script: Script, sends: int, path: str = "/hook?x=1", pause: float = 0.0) -> tuple[list[Answer], RawServer]:
+    """``sends`` attempts, one after the other (``pause`` seconds apart), through one Sender to a RawServer
+    answering with ``script``."""
     server = RawServer(script)
 
     async def run() -> list[Answer]:
         port = await server.start()
+        answers = []
         try:
             async with Sender(timeout=2.0, allow_private=True) as sender:
-                return [await send(sender, f"http://127.0.0.1:{port}{path}", i) for i in range(sends)]
+                for i in range(sends):
+                    answers.append(await send(sender, f"http://127.0.0.1:{port}{path}", i))
+                    await asyncio.sleep(pause)
+            return answers
         finally:
             await server.stop()
 
@@ -118,6 +124,18 @@ def test_a_long_answer_is_cut_at_max_response_and_its_connection_not_read_furthe
     got, server = exchange(lambda n, _: b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(long), long), 2)
     assert [(a.status_code, a.response) for a in got] == [(200, "x" * MAX_RESPONSE)] * 2
     assert server.connections == 2
+
+
+def test_a_connection_the_server_closed_while_idle_or_kept_too_long_is_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    got, server = exchange(lambda n, _: b"HTTP/1.1 204 No Content\r\nX-Then: hang-up\r\n\r\n", 3, pause=0.2)
+    assert [a.status_code for a in got] == [204, 204, 204] and server.connections == 3
+    monkeypatch.setattr(sender_module, "KEEP_IDLE", 0.1)
+    got, server = exchange(no_content, 3, pause=0.2)
+    assert [a.status_code for a in got] == [204, 204, 204] and server.connections == 3
+    got, server = exchange(no_content, 3, pause=0.0)  # within KEEP_IDLE: kept
+    assert server.connections == 1
 
 
 def test_garbage_and_a_close_before_answering_are_failed_attempts() -> None:
