@@ -6,7 +6,9 @@
   same HTTP client (aiohttp) at the same concurrency, from one process to the same receiver;
 * latency: publish (commit) to first delivery attempt, small publishes with the worker running: p95 at
   most 1 s;
-* the HTTP client choice: the same blast with httpx's AsyncClient (smaller, it is slow);
+* the HTTP client choice: the same blast with httpx's AsyncClient (smaller, it is slow) and with the engine's
+  own client (``c360.webhooks.sender``), which costs far less CPU per POST than aiohttp: the issue's ceiling
+  stays the aiohttp blast;
 * with ``--before-src DIR`` (a source tree of another commit, e.g. ``git archive main c360 pipeline_sql``
   unpacked; repeatable), the same whole path again with that tree's engine (``PYTHONPATH=DIR``),
   interleaved with this one in every repeat, to compare engines in the same run.
@@ -146,10 +148,29 @@ async def _blast_httpx(url: str, n: int, concurrency: int, body: bytes, secret: 
         return n / (time.perf_counter() - started)
 
 
+async def _blast_sender(url: str, n: int, concurrency: int, body: bytes, secret: str) -> float:
+    """The engine's own HTTP client (c360.webhooks.sender) in the same loop: the ceiling of its attempts."""
+    from c360.webhooks import signing
+    from c360.webhooks.sender import Sender
+
+    key, queue = signing.secret_key(secret), iter(range(n))
+    async with Sender(timeout=15.0, allow_private=True) as sender:
+
+        async def one_lane() -> None:
+            for i in queue:
+                headers = signing.headers([key], f"msg_{i:08d}", int(time.time()), body)
+                answer = await sender.send(url, body, headers)
+                assert answer.status_code == 204
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one_lane() for _ in range(concurrency)))
+        return n / (time.perf_counter() - started)
+
+
 def blast(client: str, url: str, n: int, concurrency: int, body: bytes, secret: str) -> float:
     import uvloop
 
-    run = _blast_aiohttp if client == "aiohttp" else _blast_httpx
+    run = {"aiohttp": _blast_aiohttp, "httpx": _blast_httpx, "sender": _blast_sender}[client]
     return uvloop.run(run(url, n, concurrency, body, secret))
 
 
@@ -395,6 +416,7 @@ def main(argv: list[str]) -> int:
             httpx_rate = blast("httpx", url, args.httpx_events, concurrency, body, site.secret)
             aiohttp_32 = blast("aiohttp", url, args.events, 32, body, site.secret)
             httpx_32 = blast("httpx", url, args.httpx_events, 32, body, site.secret)
+            sender_rate = blast("sender", url, args.events, concurrency, body, site.secret)
             result["latency"] = latency(site, args.publishes, args.per_publish)
         finally:
             site.stop_worker()
@@ -415,6 +437,7 @@ def main(argv: list[str]) -> int:
             f"httpx_c{concurrency}": round(httpx_rate),
             "aiohttp_c32": round(aiohttp_32),
             "httpx_c32": round(httpx_32),
+            f"sender_c{concurrency}": round(sender_rate),  # the engine's own client, c360.webhooks.sender
         },
         machine=machine(),
     )

@@ -119,11 +119,7 @@ class Engine:
         self._held.clear()
         self._sending.clear()
         db = ThreadPoolExecutor(1, thread_name_prefix="c360-webhooks-db")
-        sender = Sender(
-            timeout=self.settings.webhook_timeout,
-            concurrency=self.concurrency,
-            allow_private=self.settings.webhook_allow_private_urls,
-        )
+        sender = Sender(timeout=self.settings.webhook_timeout, allow_private=self.settings.webhook_allow_private_urls)
         try:
             async with sender:
                 self._sender = sender

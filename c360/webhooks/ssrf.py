@@ -1,8 +1,8 @@
 """Which URLs we call: https only, never a host on loopback, private, link-local or metadata addresses.
 
 Checked when an endpoint is created or its URL changed (resolving the host, here) and again at every
-delivery, on the addresses the HTTP client actually connects to (``allowed_address`` is the one rule,
-see c360.webhooks.sender). C360_WEBHOOK_ALLOW_PRIVATE_URLS lifts all of it for development and tests.
+delivery, on the addresses the sender actually connects to (``refusal`` is the one rule, see
+c360.webhooks.sender). C360_WEBHOOK_ALLOW_PRIVATE_URLS lifts all of it for development and tests.
 """
 
 from __future__ import annotations
