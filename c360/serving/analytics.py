@@ -129,7 +129,7 @@ def read_analytics(
     conn: WarehouseConnection, run: ScoringRun, rows: Sequence[dict[str, Any]], profiles: str
 ) -> Analytics:
     """The aggregates as of ``run``: its ``rows`` (the publish snapshot) give its day's tiers and the cohorts;
-    ``profiles`` is the table of c360.serving.snapshot.point_in_time_profiles for its score_date."""
+    ``profiles`` is the relation c360.serving.snapshot.point_in_time_profiles gave for its score_date."""
     params = {"as_of": run.score_date, "weeks": WEEKS}
     engagement = [
         *conn.query(render_model("models/serving/analytics_engagement.sql", profiles=profiles), params),

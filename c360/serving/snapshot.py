@@ -115,8 +115,8 @@ def point_in_time_profiles(conn: WarehouseConnection, as_of: date) -> str:
 
 def read_subscribers(conn: WarehouseConnection, run: ScoringRun, profiles: str) -> list[dict[str, Any]]:
     """Every subscriber of the profile snapshot or the run, with profile and score (None where absent);
-    drivers in the API's readable form (c360.serving.drivers). ``profiles``: the table of
-    ``point_in_time_profiles`` for the run's score_date."""
+    drivers in the API's readable form (c360.serving.drivers). ``profiles``: the relation
+    ``point_in_time_profiles`` gave for the run's score_date."""
     rows = conn.query(
         render_model("models/serving/served_subscribers.sql", profiles=profiles),
         {"run_id": run.run_id, "as_of": run.score_date},
