@@ -104,11 +104,11 @@ def load_scripts(directory: Path = MIGRATIONS_DIR, variables: dict[str, str] | N
     return sorted(scripts, key=lambda s: s.sort_key)
 
 
-def render_model(relative_path: str) -> str:
-    """A model file of this package rendered (its includes resolved): a query run outside the migrations,
-    such as the publish snapshot, written with the same model files as the procedures."""
+def render_model(relative_path: str, **variables: str) -> str:
+    """A model file of this package rendered (its includes resolved, ``variables`` substituted): a query run
+    outside the migrations, such as the publish snapshot, written with the same model files as the procedures."""
     try:
-        return _environment().get_template(relative_path).render()
+        return _environment().get_template(relative_path).render(**variables)
     except jinja2.TemplateError as exc:
         raise MigrationError(f"{relative_path}: template error: {exc}") from None
 

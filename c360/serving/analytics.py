@@ -125,11 +125,14 @@ class Analytics:
     activity: Activity = field(default_factory=Activity)  # per subscriber, written only when the run is served
 
 
-def read_analytics(conn: WarehouseConnection, run: ScoringRun, rows: Sequence[dict[str, Any]]) -> Analytics:
-    """The aggregates as of ``run``: its ``rows`` (the publish snapshot) give its day's tiers and the cohorts."""
+def read_analytics(
+    conn: WarehouseConnection, run: ScoringRun, rows: Sequence[dict[str, Any]], profiles: str
+) -> Analytics:
+    """The aggregates as of ``run``: its ``rows`` (the publish snapshot) give its day's tiers and the cohorts;
+    ``profiles`` is the relation c360.serving.snapshot.point_in_time_profiles gave for its score_date."""
     params = {"as_of": run.score_date, "weeks": WEEKS}
     engagement = [
-        *conn.query(render_model("models/serving/analytics_engagement.sql"), params),
+        *conn.query(render_model("models/serving/analytics_engagement.sql", profiles=profiles), params),
         *conn.query(render_model("models/serving/analytics_devices.sql"), params),
         *_bots(conn.query(render_model("models/serving/analytics_bots.sql"), params)),
     ]

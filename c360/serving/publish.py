@@ -31,7 +31,15 @@ from c360.errors import UsageError
 from c360.serving import activity, analytics, bulk, changes, state
 from c360.serving.errors import NothingToPublish
 from c360.serving.rendered import health_json
-from c360.serving.snapshot import ModelLifecycle, ScoringRun, read_lifecycle, read_model, read_subscribers, run_of_day
+from c360.serving.snapshot import (
+    ModelLifecycle,
+    ScoringRun,
+    point_in_time_profiles,
+    read_lifecycle,
+    read_model,
+    read_subscribers,
+    run_of_day,
+)
 from c360.serving.store import (
     Store,
     score_history,
@@ -136,8 +144,9 @@ def publish(
             raise NothingToPublish(f"no scoring run in {warehouse.display}: FCT_CUSTOMER_HEALTH_SCORES is empty")
         if not rollback and _published(store, run.run_id):  # the usual repeat: no need to read the snapshot
             return PublishResult(run.run_id, run.score_date, "already published")
-        rows, model = read_subscribers(conn, run), read_model(conn, run.model_version)
-        aggregates = analytics.read_analytics(conn, run, rows)
+        profiles = point_in_time_profiles(conn, run.score_date)
+        rows, model = read_subscribers(conn, run, profiles), read_model(conn, run.model_version)
+        aggregates = analytics.read_analytics(conn, run, rows, profiles)
     snapshot = _Snapshot(run, rows, model, read_lifecycle(warehouse), aggregates)
     if rollback:
         return roll_back(

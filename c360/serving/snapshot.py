@@ -95,11 +95,31 @@ def scores_marker(conn: WarehouseConnection) -> object:
     return tuple((row.get("rows"), row.get("bytes")) for row in rows)
 
 
-def read_subscribers(conn: WarehouseConnection, run: ScoringRun) -> list[dict[str, Any]]:
+def point_in_time_profiles(conn: WarehouseConnection, as_of: date) -> str:
+    """Every subscriber's profile as of ``as_of`` (subscriber_profiles.sql), as the relation the serving models
+    read them from (their ``{{ profiles }}``) on this connection.
+
+    Two of publish's reads join the profiles (the snapshot and the engagement split). On DuckDB they are
+    computed once, into a temporary table of this connection (dropped when it closes, so the next publish
+    never reads a stale copy): the scan of every subscription event is paid once per publish, not twice.
+    On Snowflake the relation is the model itself, computed in each query as before: a temporary table there
+    needs a schema-qualified name, which fakesnow (the Snowflake tests' stand-in) cannot hold, so the
+    materialised form could not be tested for that target.
+    """
+    profiles = render_model("models/marts/subscriber_profiles.sql")
+    if conn.target != "duckdb":
+        return f"(\n{profiles}\n)"
+    conn.execute(f"CREATE OR REPLACE TEMPORARY TABLE PUBLISH_PROFILES AS\n{profiles}", {"as_of": as_of})
+    return "PUBLISH_PROFILES"
+
+
+def read_subscribers(conn: WarehouseConnection, run: ScoringRun, profiles: str) -> list[dict[str, Any]]:
     """Every subscriber of the profile snapshot or the run, with profile and score (None where absent);
-    drivers in the API's readable form (c360.serving.drivers)."""
+    drivers in the API's readable form (c360.serving.drivers). ``profiles``: the relation
+    ``point_in_time_profiles`` gave for the run's score_date."""
     rows = conn.query(
-        render_model("models/serving/served_subscribers.sql"), {"run_id": run.run_id, "as_of": run.score_date}
+        render_model("models/serving/served_subscribers.sql", profiles=profiles),
+        {"run_id": run.run_id, "as_of": run.score_date},
     )
     labels = feature_labels(conn)
     for row in rows:

@@ -1,9 +1,11 @@
 """Publish's warehouse reads give the same rows as their straightforward definitions.
 
 The serving models (pipeline_sql/models/serving) are written for speed: readers counted with plain GROUP BYs
-rather than COUNT(DISTINCT) over grouping sets, the bot test before the timestamp is parsed, the 30-day
-sums over their window only. Each must return exactly what its first, plainer form returned (kept here as
-the reference) on a generated warehouse, for its last day and for days before it.
+rather than COUNT(DISTINCT) over grouping sets, the bot test once per distinct user agent and before the
+timestamp is parsed, the 30-day sums over their window only, the point-in-time profiles computed once per
+publish into a session table (c360.serving.snapshot.point_in_time_profiles) instead of inside each query.
+Each must return exactly what its first, plainer form returned (kept here as the reference) on a generated
+warehouse, for its last day and for days before it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+import duckdb
 import pytest
 
+from c360.serving.snapshot import point_in_time_profiles
 from pipeline_sql.scripts import _environment, render_model
 from tests.conftest import AS_OF, Built
 
@@ -185,7 +189,19 @@ def test_each_serving_model_returns_what_its_reference_returns(built: Built, mod
     as_of = AS_OF - timedelta(days=days_back)
     params = {"as_of": as_of, "weeks": 26, "run_id": "no-such-run"}
     with built.warehouse.connect() as conn:
-        served = conn.query(render_model(f"models/serving/{model}.sql"), params)
+        profiles = point_in_time_profiles(conn, as_of)
+        served = conn.query(render_model(f"models/serving/{model}.sql", profiles=profiles), params)
         reference = conn.query(_environment().from_string(REFERENCE[model]).render(), params)
     assert served  # the generated warehouse has rows for every model on both days
     assert _rows(served) == _rows(reference)
+
+
+def test_the_publish_profiles_are_the_profile_model_and_live_only_in_their_session(built: Built) -> None:
+    with built.warehouse.connect() as conn:
+        profiles = point_in_time_profiles(conn, AS_OF)
+        kept = conn.query(f"SELECT * FROM {profiles}")
+        computed = conn.query(render_model("models/marts/subscriber_profiles.sql"), {"as_of": AS_OF})
+    assert kept
+    assert _rows(kept) == _rows(computed)  # built_at (the clock) left out
+    with built.warehouse.connect() as conn, pytest.raises(duckdb.CatalogException):
+        conn.query(f"SELECT * FROM {profiles}")  # another session (the next publish) never reads a stale copy

@@ -1,9 +1,11 @@
 -- Engagement trends for the dashboard, read by each publish (c360.serving.analytics): views, readers and
 -- time spent per day and per week of the :weeks weeks ending :as_of, split by plan and by demographic
--- segment (each subscriber's profile as of :as_of, the one definition in subscriber_profiles.sql).
+-- segment (each subscriber's profile as of :as_of, the one definition in subscriber_profiles.sql, read from
+-- the relation c360.serving.snapshot.point_in_time_profiles gives: on DuckDB a session table computed once
+-- per publish for this query and the snapshot).
 -- Readers are distinct subscribers, so every split and grain is counted here, not summed afterwards.
 WITH profiles AS (
-{% include "models/marts/subscriber_profiles.sql" %}
+    SELECT * FROM {{ profiles }}
 ),
 
 reads AS (

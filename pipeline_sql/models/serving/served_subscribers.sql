@@ -4,8 +4,10 @@
 --
 -- Point in time: everything is as of the run's score_date (:as_of), whatever day the analytics tables
 -- were last built for. Profiles come from subscriber_profiles.sql (the DIM_SUBSCRIBERS definition)
--- computed for :as_of; engagement from FCT_ENGAGEMENT_DAILY days up to :as_of (the daily build keeps
--- every day it built, so an older day's facts are still there); tickets from the raw table by date.
+-- computed for :as_of, read from the relation c360.serving.snapshot.point_in_time_profiles gives (on DuckDB
+-- a session table computed once per publish for this query and the engagement split); engagement from
+-- FCT_ENGAGEMENT_DAILY days up to :as_of (the daily build keeps every day it built, so an older day's facts
+-- are still there); tickets from the raw table by date.
 WITH scores AS (
     SELECT subscriber_id, score_date, churn_risk_score, risk_tier, model_version, scored_at, drivers
     FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES
@@ -14,7 +16,7 @@ WITH scores AS (
 ),
 
 profiles AS (
-{% include "models/marts/subscriber_profiles.sql" %}
+    SELECT * FROM {{ profiles }}
 ),
 
 engagement AS (
