@@ -49,6 +49,12 @@ def split_statements(text: str) -> list[str]:
 def split_marked(text: str) -> list[tuple[str, str | None]]:
     """``split_statements``, each statement with the reason of its ``-- c360:snowflake-only <reason>`` marker
     (a comment line among those just before it), or None when it has none."""
+    return list(_split_marked(text))
+
+
+@lru_cache(maxsize=256)
+def _split_marked(text: str) -> tuple[tuple[str, str | None], ...]:
+    """Cached by text: every migrate and dry run tokenizes the same scripts again."""
     try:
         tokens = Snowflake().tokenize(text) if text.strip() else []
     except Exception as exc:  # sqlglot raises TokenError with the position
@@ -60,7 +66,7 @@ def split_marked(text: str) -> list[tuple[str, str | None]]:
             statements.append(text[start : token.start])
             start = token.end + 1
     statements.append(text[start:])
-    return [(_strip_leading_comments(s), _marker(s)) for s in statements if _has_code(s)]
+    return tuple((_strip_leading_comments(s), _marker(s)) for s in statements if _has_code(s))
 
 
 def _marker(text: str) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict
+from functools import lru_cache
 
 from sqlglot import exp
 
@@ -53,6 +54,16 @@ def quote(text: str) -> str:
 
 def duckdb_form(statement: str) -> list[str]:
     """The DuckDB statements that do what one Snowflake migration statement does."""
+    return list(_duckdb_form(statement))
+
+
+@lru_cache(maxsize=1024)
+def _duckdb_form(statement: str) -> tuple[str, ...]:
+    """Cached by text: a statement's form depends on its text alone, and each migrate translates every script."""
+    return tuple(_translate(statement))
+
+
+def _translate(statement: str) -> list[str]:
     kind = objects.classify(statement)
     if kind == "stream":
         return _stream(objects.parse_stream(statement))

@@ -105,7 +105,12 @@ class AlertRecord:
 def list_models(*, warehouse: Warehouse) -> list[ModelRecord]:
     """Every registered model, newest first, with its gate decision."""
     with warehouse.connect() as conn:
-        return [ModelRecord(e, checks_of(conn, e.model_version)) for e in registry.all_entries(conn)]
+        return models_of(conn)
+
+
+def models_of(conn: WarehouseConnection) -> list[ModelRecord]:
+    """``list_models`` on an open connection (a publish reads them beside its snapshot, in one connection)."""
+    return [ModelRecord(e, checks_of(conn, e.model_version)) for e in registry.all_entries(conn)]
 
 
 def get_model(*, warehouse: Warehouse, model_version: str) -> ModelRecord:
@@ -117,12 +122,17 @@ def get_model(*, warehouse: Warehouse, model_version: str) -> ModelRecord:
 def model_performance(*, warehouse: Warehouse, model_version: str) -> list[PerformanceRecord]:
     """Realised performance per score date of one model's scores, oldest first."""
     with warehouse.connect() as conn:
-        _entry(conn, model_version)
-        rows = conn.query(
-            f"SELECT score_date, metric, name, value FROM {PERFORMANCE_TABLE} WHERE model_version = :v "
-            "ORDER BY score_date, metric, name",
-            {"v": model_version},
-        )
+        return performance_of(conn, model_version)
+
+
+def performance_of(conn: WarehouseConnection, model_version: str) -> list[PerformanceRecord]:
+    """``model_performance`` on an open connection."""
+    _entry(conn, model_version)
+    rows = conn.query(
+        f"SELECT score_date, metric, name, value FROM {PERFORMANCE_TABLE} WHERE model_version = :v "
+        "ORDER BY score_date, metric, name",
+        {"v": model_version},
+    )
     by_date: dict[date, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_date[row["score_date"]].append(row)

@@ -147,7 +147,7 @@ def publish(
         profiles = point_in_time_profiles(conn, run.score_date)
         rows, model = read_subscribers(conn, run, profiles), read_model(conn, run.model_version)
         aggregates = analytics.read_analytics(conn, run, rows, profiles)
-    snapshot = _Snapshot(run, rows, model, read_lifecycle(warehouse), aggregates)
+        snapshot = _Snapshot(run, rows, model, read_lifecycle(conn), aggregates)
     if rollback:
         return roll_back(
             store,

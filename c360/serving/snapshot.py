@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from c360.serving.drivers import readable_drivers
-from c360.warehouse import Warehouse, WarehouseConnection
+from c360.warehouse import WarehouseConnection
 from pipeline_sql.scripts import render_model
 
 SCORES = "SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES"
@@ -169,8 +169,9 @@ class ModelLifecycle:
     performance: list[dict[str, Any]]  # PerformanceRecord.to_dict() per closed score date, oldest first
 
 
-def read_lifecycle(warehouse: Warehouse) -> list[ModelLifecycle]:
-    """Every registered model with its gate decision and realised performance (c360.model.lifecycle)."""
+def read_lifecycle(conn: WarehouseConnection) -> list[ModelLifecycle]:
+    """Every registered model with its gate decision and realised performance (c360.model.lifecycle), read in
+    the publish's own connection (opening a DuckDB file costs tens of milliseconds, once per model before)."""
     from c360.model import lifecycle
 
     return [
@@ -178,10 +179,7 @@ def read_lifecycle(warehouse: Warehouse) -> list[ModelLifecycle]:
             record.entry.model_version,
             _utc(record.entry.trained_at),
             {**record.to_dict(), "trained_at": _utc(record.entry.trained_at).isoformat()},  # UTC, with its offset
-            [
-                p.to_dict()
-                for p in lifecycle.model_performance(warehouse=warehouse, model_version=record.entry.model_version)
-            ],
+            [p.to_dict() for p in lifecycle.performance_of(conn, record.entry.model_version)],
         )
-        for record in {r.entry.model_version: r for r in reversed(lifecycle.list_models(warehouse=warehouse))}.values()
+        for record in {r.entry.model_version: r for r in reversed(lifecycle.models_of(conn))}.values()
     ]  # one per version (the newest registration), newest model last

@@ -9,6 +9,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from c360.serving import feed
@@ -111,6 +112,7 @@ def feed_page(page: feed.FeedPage) -> list[tuple[str, Any]]:
     return [(item["subscriber_id"], "removed" if item.get("removed") else item) for item in page.data]
 
 
+@pytest.mark.slow  # some 900 pages, each checked against the oracle query: 8 s on PostgreSQL
 def test_a_delta_over_several_versions_pages_exactly_as_the_grouped_window_did(serving: Settings, store: Store) -> None:
     publish_versions(store, serving)
     key = cursor_key(serving)
