@@ -87,6 +87,27 @@ def _receive(port: int) -> int:
 
 
 @contextlib.contextmanager
+def own_schema(serving_url: str | None) -> Iterator[str | None]:
+    """A PostgreSQL store in a schema of its own, dropped after: a store left by an earlier run holds newer runs,
+    so this run's publishes would be backfills sending no events, and its endpoints would take deliveries too."""
+    if not serving_url or not serving_url.startswith("postgresql"):
+        yield serving_url
+        return
+    import sqlalchemy as sa
+
+    schema = f"bench_webhooks_{os.getpid()}"
+    admin = sa.create_engine(serving_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))
+    try:
+        yield f"{serving_url}{'&' if '?' in serving_url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@contextlib.contextmanager
 def receiver(port: int | None = None) -> Iterator[str]:
     """The receiver process (on ``port``, default a free one); yields its URL once it answers."""
     port = port or free_port()
@@ -387,8 +408,12 @@ def main(argv: list[str]) -> int:
         "targets": TARGETS,
     }
     ids = [f"sub-{i:05d}" for i in range(args.events)]
-    with tempfile.TemporaryDirectory(prefix="c360-bench-webhooks-") as home, receiver(args.port) as url:
-        site = Site(Path(home), url, args.serving_url, concurrency)
+    with (
+        tempfile.TemporaryDirectory(prefix="c360-bench-webhooks-") as home,
+        receiver(args.port) as url,
+        own_schema(args.serving_url) as serving_url,
+    ):
+        site = Site(Path(home), url, serving_url, concurrency)
         site.publish(dict.fromkeys(ids, 0.05))  # the baseline
         flips = iter(range(10 * args.repeats))
         site.start_worker()

@@ -111,16 +111,28 @@ def record(conn: sa.Connection, policy: Policy, outcomes: list[Outcome], now: da
                 change.update(b_status="pending", b_next=now + timedelta(seconds=delay))
                 recorded.retrying += 1
         changes.append(change)
+    postgres = conn.dialect.name == "postgresql"
     if delivered:
-        # the hottest write, one row per delivery: one prepared statement the driver runs for every row
-        # (SQLAlchemy's expanding IN list cost more than the update itself, docs/benchmarks.md)
-        conn.exec_driver_sql(driver.sql(conn, _DELIVERED), delivered)
+        # the hottest write, one row per delivery. SQLite: one prepared statement the driver runs for every row
+        # (SQLAlchemy's expanding IN list cost more than the update itself, docs/benchmarks.md). PostgreSQL: one
+        # statement over arrays, a column each; a statement per row was a server round per delivery
+        if postgres:
+            conn.exec_driver_sql(_DELIVERED_PG, _columns(delivered))
+        else:
+            conn.exec_driver_sql(driver.sql(conn, _DELIVERED), delivered)
     if changes:
         conn.execute(_FAILED, changes)
-    statement = _ATTEMPT + (" FOR KEY SHARE" if conn.dialect.name == "postgresql" else "")
-    conn.exec_driver_sql(driver.sql(conn, statement), attempts)
+    if postgres and attempts:
+        conn.exec_driver_sql(_ATTEMPT_PG, _columns(attempts))
+    elif attempts:
+        conn.exec_driver_sql(driver.sql(conn, _ATTEMPT), attempts)
     recorded.disabled = _endpoint_health(conn, policy, outcomes, gone, now)
     return recorded
+
+
+def _columns(rows: list[tuple[Any, ...]]) -> tuple[list[Any], ...]:
+    """Rows turned into one list per column: the arrays of a PostgreSQL ``unnest``."""
+    return tuple(list(column) for column in zip(*rows, strict=True))
 
 
 def _reason(outcome: Outcome) -> str:
@@ -159,6 +171,23 @@ INSERT INTO webhook_attempts (id, message_id, endpoint_id, attempted_at, status_
 SELECT ?, id, endpoint_id, ?, ?, ?, ?, ?
 FROM webhook_messages
 WHERE id = ?
+"""
+# The same two writes on PostgreSQL, each row's values passed as one array per column (``_columns``).
+_DELIVERED_PG = """
+UPDATE webhook_messages AS m
+SET status = 'delivered', attempts = m.attempts + 1, step = m.step + 1, next_attempt_at = NULL, lease_id = NULL,
+    last_attempt_at = d.attempted_at, last_status_code = d.status_code, delivered_at = d.recorded_at
+FROM unnest(%s::timestamp[], %s::int[], %s::timestamp[], %s::text[], %s::text[])
+    AS d (attempted_at, status_code, recorded_at, id, lease_id)
+WHERE m.id = d.id AND m.lease_id = d.lease_id
+"""
+_ATTEMPT_PG = """
+INSERT INTO webhook_attempts (id, message_id, endpoint_id, attempted_at, status_code, latency_ms, response, error)
+SELECT a.id, m.id, m.endpoint_id, a.attempted_at, a.status_code, a.latency_ms, a.response, a.error
+FROM unnest(%s::text[], %s::timestamp[], %s::int[], %s::float8[], %s::text[], %s::text[], %s::text[])
+    AS a (id, attempted_at, status_code, latency_ms, response, error, message_id)
+JOIN webhook_messages AS m ON m.id = a.message_id
+FOR KEY SHARE OF m
 """
 _RECOVERED = (
     webhook_endpoints.update()

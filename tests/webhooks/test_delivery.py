@@ -20,8 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from c360.serving.store import utcnow
 from c360.webhooks import endpoints, messages
-from c360.webhooks.tables import webhook_endpoints
+from c360.webhooks.claims import Claimed, Policy, Target
+from c360.webhooks.outcomes import Outcome, record
+from c360.webhooks.schedule import Schedule
+from c360.webhooks.tables import webhook_endpoints, webhook_messages
 from tests.conftest import examples
 from tests.webhooks.conftest import Hooks
 from tests.webhooks.receiver import Delivery, Receiver
@@ -425,3 +429,37 @@ def test_messages_deleted_while_in_flight_leave_no_attempt_and_the_engine_goes_o
     with hooks.store.read() as conn:
         recorded = conn.execute(sa.text("SELECT message_id FROM webhook_attempts")).scalars().all()
     assert sorted(recorded) == sorted(r.id for r in rows)
+
+
+def test_a_late_outcome_is_logged_and_leaves_a_message_claimed_again_alone(hooks: Hooks, receiver: Receiver) -> None:
+    """A worker whose lease ran out records its attempt after another worker claimed the message again: the
+    attempt is logged, the message stays the new claim's. Both stores' forms of the write (a statement per row on
+    SQLite, one over arrays on PostgreSQL) are held to it, in one round with an outcome whose lease still holds."""
+    endpoint_id, _ = hooks.endpoint(receiver.url)
+    churn(hooks, 1)
+    late, current = hooks.messages(endpoint_id)[:2]
+    with hooks.store.write() as conn:
+        for row, lease in ((late, "lease-of-the-new-claim"), (current, "lease-current")):
+            conn.execute(sa.update(webhook_messages).where(webhook_messages.c.id == row.id).values(lease_id=lease))
+    target = Target(endpoint_id, receiver.url, [])
+    now = utcnow()
+    outcomes = [
+        Outcome(Claimed(late.id, target, b"{}", 0, "lease-that-ran-out"), now, 12.5, 204),
+        Outcome(Claimed(current.id, target, b"{}", 0, "lease-current"), now, 7.25, 204),
+    ]
+    policy = Policy(Schedule((1.0,)), timedelta(seconds=30), timedelta(days=1))
+    with hooks.store.write() as conn:
+        recorded = record(conn, policy, outcomes, now)
+    assert recorded.delivered == 2  # both answered 204; the store decides whose the message is
+    rows = {row.id: row for row in hooks.messages(endpoint_id)}
+    assert (rows[late.id].status, rows[late.id].lease_id, rows[late.id].attempts) == (
+        "pending",
+        "lease-of-the-new-claim",
+        0,
+    )
+    assert (rows[current.id].status, rows[current.id].lease_id, rows[current.id].attempts) == ("delivered", None, 1)
+    assert (rows[current.id].last_attempt_at, rows[current.id].last_status_code) == (now, 204)
+    [late_attempt] = hooks.attempts(late.id)
+    [current_attempt] = hooks.attempts(current.id)
+    assert (late_attempt.endpoint_id, late_attempt.status_code, late_attempt.latency_ms) == (endpoint_id, 204, 12.5)
+    assert (current_attempt.status_code, current_attempt.latency_ms, current_attempt.attempted_at) == (204, 7.25, now)
