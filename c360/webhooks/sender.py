@@ -254,10 +254,9 @@ class _Connection(asyncio.Protocol):
 @lru_cache(maxsize=1024)
 def _origin(url: str) -> _Origin | str:
     """The request head for ``url``, or why it cannot be called (a URL the API would not have accepted)."""
-    try:
-        target = ssrf.parse(url)
-    except InvalidEndpointUrl as exc:
-        return f"refused: {exc.message}"
+    target = _parsed(url)
+    if isinstance(target, str):
+        return target
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     default_port = 443 if target.scheme == "https" else 80
@@ -267,6 +266,14 @@ def _origin(url: str) -> _Origin | str:
         "Content-Type: application/json\r\nAccept: */*\r\n"
     )
     return _Origin((target.scheme, target.host, target.port), head.encode("ascii"))
+
+
+def _parsed(url: str) -> ssrf.Target | str:
+    """``url``'s parts, or why it is refused."""
+    try:
+        return ssrf.parse(url)
+    except InvalidEndpointUrl as exc:
+        return f"refused: {exc.message}"
 
 
 def _text(body: bytes | bytearray) -> str:
@@ -285,10 +292,9 @@ def _is_ip(host: str) -> bool:
 @lru_cache(maxsize=1024)
 def _refused(url: str) -> str | None:
     """Why ``url`` is not called (checked again at every delivery: the rules may have tightened)."""
-    try:
-        target = ssrf.parse(url)
-    except InvalidEndpointUrl as exc:
-        return f"refused: {exc.message}"
+    target = _parsed(url)
+    if isinstance(target, str):
+        return target
     if target.scheme != "https":
         return "refused: the URL is not https (only C360_WEBHOOK_ALLOW_PRIVATE_URLS allows http)"
     reason = ssrf.literal_refusal(target.host)
