@@ -115,7 +115,7 @@ test: lint pytest
 # with at most 10 examples (tests/conftest.py); `worksteal`: an idle worker takes queued tests from the busy one.
 # One worker more than the cores: a third of a worker's time is spent waiting (test servers, PostgreSQL, webhook
 # receivers), and the extra worker fills it (2-core machine, interleaved: 97 and 98 s against 104 and 115 s).
-FAST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+FAST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 test-fast: install
 	$(BIN)/pytest -m "not slow" -n $(FAST_WORKERS) --dist worksteal -q --hypothesis-profile=fast
 

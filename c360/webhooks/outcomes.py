@@ -122,9 +122,9 @@ def record(conn: sa.Connection, policy: Policy, outcomes: list[Outcome], now: da
             conn.exec_driver_sql(driver.sql(conn, _DELIVERED), delivered)
     if changes:
         conn.execute(_FAILED, changes)
-    if postgres and attempts:
+    if postgres:  # record() is called with at least one outcome: never an empty array
         conn.exec_driver_sql(_ATTEMPT_PG, _columns(attempts))
-    elif attempts:
+    else:
         conn.exec_driver_sql(driver.sql(conn, _ATTEMPT), attempts)
     recorded.disabled = _endpoint_health(conn, policy, outcomes, gone, now)
     return recorded
