@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,7 +146,9 @@ def load_payloads(conn: WarehouseConnection, payloads: Sequence[str], *, batch_i
             numbers.append(number)
             good.append(payload)
     rows = pa.table({"source_row": pa.array(numbers, pa.int64()), "payload": pa.array(good, pa.string())})
-    return _Load(conn, path, source, batch_id, size=sum(len(p) for p in payloads)).parsed(Parsed(rows, rejects))
+    identity: Future[tuple[str, bool]] = Future()
+    identity.set_result((batch_id, False))
+    return _Load(conn, path, source, identity, size=sum(len(p) for p in payloads)).parsed(Parsed(rows, rejects))
 
 
 def file_checksum(path: Path) -> str:
@@ -169,26 +172,44 @@ def _read_through(path: Path) -> tuple[str, bool]:
 
 
 def _load_file(conn: WarehouseConnection, path: Path, source: Source, *, force: bool) -> LoadResult:
-    checksum, has_nul = _read_through(path)
-    previous = conn.query(
-        "SELECT load_id, finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY "
-        "WHERE file_checksum = :checksum AND source = :source AND status = 'loaded' "
-        "ORDER BY finished_at DESC LIMIT 1",
-        {"checksum": checksum, "source": source.name},
-    )
-    if previous and not force:
-        return LoadResult(
-            path,
-            source.name,
-            "skipped",
-            load_id=previous[0]["load_id"],
-            message=f"already loaded as {previous[0]['load_id']} at {previous[0]['finished_at']:%Y-%m-%d %H:%M}; "
-            "--force loads it again",
+    # The checksum (a whole read of the file) runs in a thread beside the load, as hashlib releases the GIL: at
+    # scale 1 it was 1.5 s before a 6 s load. Only a file as long as one already loaded can be a repeat, so only
+    # then must the load wait for it to know whether to skip.
+    size = path.stat().st_size
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="c360-checksum") as pool:
+        identity = pool.submit(_read_through, path)
+        if not force and _loaded_size(conn, source, size):
+            checksum, _ = identity.result()
+            previous = conn.query(
+                "SELECT load_id, finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY "
+                "WHERE file_checksum = :checksum AND source = :source AND status = 'loaded' "
+                "ORDER BY finished_at DESC LIMIT 1",
+                {"checksum": checksum, "source": source.name},
+            )
+            if previous:
+                return LoadResult(
+                    path,
+                    source.name,
+                    "skipped",
+                    load_id=previous[0]["load_id"],
+                    message=f"already loaded as {previous[0]['load_id']} at "
+                    f"{previous[0]['finished_at']:%Y-%m-%d %H:%M}; --force loads it again",
+                )
+        load = _Load(conn, path, source, identity, size)
+        if source is CONTENT_ENGAGEMENT and isinstance(conn, DuckDBConnection):
+            return load.csv_in_duckdb()
+        return load.parsed(_parse(path, source))
+
+
+def _loaded_size(conn: WarehouseConnection, source: Source, size: int) -> bool:
+    """Whether a file of ``source`` with ``size`` bytes is loaded already (then this one may be the same)."""
+    return bool(
+        conn.scalar(
+            "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY "
+            "WHERE source = :source AND file_bytes = :size AND status = 'loaded'",
+            {"source": source.name, "size": size},
         )
-    load = _Load(conn, path, source, checksum)
-    if source is CONTENT_ENGAGEMENT and isinstance(conn, DuckDBConnection):
-        return load.csv_in_duckdb(has_nul=has_nul)
-    return load.parsed(_parse(path, source))
+    )
 
 
 def _parse(path: Path, source: Source) -> Parsed:
@@ -264,10 +285,11 @@ class _Load:
     """One file's load: rows, rejects and the history row, all in one transaction."""
 
     def __init__(
-        self, conn: WarehouseConnection, path: Path, source: Source, checksum: str, size: int | None = None
+        self, conn: WarehouseConnection, path: Path, source: Source, identity: Future[tuple[str, bool]], size: int
     ) -> None:
-        self.conn, self.path, self.source, self.checksum = conn, path, source, checksum
-        self.size = size if size is not None else path.stat().st_size
+        """``identity``: the file's checksum and whether it holds a NUL byte (c360.sources.ingest._read_through),
+        still being computed when the load starts."""
+        self.conn, self.path, self.source, self.identity, self.size = conn, path, source, identity, size
         self.load_id = uuid.uuid4().hex
         self.started = datetime.now(UTC).replace(tzinfo=None)
 
@@ -291,15 +313,15 @@ class _Load:
             )
             return self._finish(n, parsed.rejects, base)
 
-    def csv_in_duckdb(self, *, has_nul: bool = True) -> LoadResult:
+    def csv_in_duckdb(self) -> LoadResult:
         """The embedded fast path: one parallel read of the CSV straight into the raw table.
 
         The rows land in file order (DuckDB preserves insertion order), so within this transaction
         their rowids are consecutive in file order; load_seq and source_row are set from them once
         the read has found the rejected lines. Numbering during the read (row_number() OVER ()) would
         force it onto one thread, and finding the rejects first would read the file twice: at scale
-        10 (15 GB) each read is a minute of disk. ``has_nul``: whether the file has a NUL byte at all
-        (without one, no loaded field can hold NUL and the text policy's scan is skipped).
+        10 (15 GB) each read is a minute of disk. A file with no NUL byte at all (its identity says) cannot
+        have a loaded field holding NUL, and the text policy's scan is skipped.
         """
         assert isinstance(self.conn, DuckDBConnection)
         native = self.conn.native
@@ -332,6 +354,7 @@ class _Load:
                     "WHERE load_id = ?",
                     [self.load_id],
                 )
+                _, has_nul = self.identity.result()
                 unstorable = self._set_aside_unstorable(known) if has_nul else []
                 if unstorable:
                     rejects = sorted([*rejects, *unstorable], key=lambda r: r.source_row or 0)
@@ -393,7 +416,7 @@ class _Load:
                 "load_id": self.load_id,
                 "source": self.source.name,
                 "file": str(self.path),
-                "checksum": self.checksum,
+                "checksum": self.identity.result()[0],
                 "bytes": self.size,
                 "read": loaded + len(rejects),
                 "loaded": loaded,

@@ -30,7 +30,8 @@ BEGIN
 END;
 $$;
 
--- sfe_daily_build_task: quality-checked staging -> DIM_SUBSCRIBERS -> FCT_ENGAGEMENT_DAILY, as of a day.
+-- sfe_daily_build_task: quality-checked staging -> DIM_SUBSCRIBERS -> FCT_ENGAGEMENT_DAILY (and beside it
+-- FCT_ENGAGEMENT_DEVICE_DAILY, the same keys per device type), as of a day.
 -- A failed check raises dq_check_failed and the steps after it do not run. A day outside the loaded
 -- views (after the last day with any, or before the first) raises as_of_out_of_range before anything
 -- is written, so the scheduled task never builds, and its child never scores, a day with no data.
@@ -92,8 +93,10 @@ BEGIN
 
     BEGIN TRANSACTION;
     {% include "models/marts/fct_engagement_daily.sql" %}
+    {% include "models/marts/fct_engagement_device_daily.sql" %}
     COMMIT;
     {{ checks("models/marts/fct_engagement_daily.checks.sql") }}
+    {{ checks("models/marts/fct_engagement_device_daily.checks.sql") }}
 
     RETURN IFF(rebuild_after = '1900-01-01'::DATE, 'built daily analytics (full refresh)', 'built daily analytics');
 END;

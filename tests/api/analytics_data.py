@@ -39,6 +39,15 @@ def add_analytics_sources(wh: Warehouse, *, score_date: date, days: int = 3) -> 
             "UPDATE SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT SET device_type = IFF(LENGTH(event_id) % 2 = 0, :a, :b)",
             {"a": DEVICES[0], "b": DEVICES[1]},
         )
+        # the device split of those views, as the daily build writes it (models/marts/fct_engagement_device_daily.sql)
+        conn.execute("DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY")
+        conn.execute(
+            "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (subscriber_id, activity_date, device_type, "
+            "views, total_time_spent, built_at) "
+            "SELECT subscriber_id, event_date, device_type, COUNT(*), SUM(time_spent_seconds), "
+            "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT "
+            "GROUP BY subscriber_id, event_date, device_type"
+        )
         for i in range(BOT_VIEWS):
             conn.execute(
                 "INSERT INTO SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT (load_seq, load_id, source_file, source_row, "

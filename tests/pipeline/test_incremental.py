@@ -1,6 +1,7 @@
 """The incremental daily build against full rebuilds: the same loads, day after day, into two warehouses,
-one built incrementally and one with ``full_refresh``; FCT_ENGAGEMENT_DAILY, DIM_SUBSCRIBERS and the day's
-scoring features (FCT_CHURN_SCORING_FEATURES, whose 30-day sums read only the window) must match row for row.
+one built incrementally and one with ``full_refresh``; FCT_ENGAGEMENT_DAILY, FCT_ENGAGEMENT_DEVICE_DAILY,
+DIM_SUBSCRIBERS and the day's scoring features (FCT_CHURN_SCORING_FEATURES, whose 30-day sums read only the
+window) must match row for row.
 
 The loads are the generated views replayed as they might arrive: most on their own day, some (one in
 eight) three days late, some (one in ten) sent again the next day under the same event_id (a duplicate
@@ -125,6 +126,9 @@ def test_incremental_build_matches_full_rebuild_each_day(days: Path, tmp_path: P
         for wh, refresh in ((incremental, False), (full, True)):
             run_pipeline(wh, as_of=as_of, steps=DATA_STEPS, full_refresh=refresh)
         assert _fact(incremental) == _fact(full), f"loaded {arrival}, built as of {as_of}"
+        devices = "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY"
+        order = "subscriber_id, activity_date, device_type"
+        assert _table(incremental, devices, order) == _table(full, devices, order), f"devices, as of {as_of}"
         dim = "SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS"
         assert _table(incremental, dim, "subscriber_id") == _table(full, dim, "subscriber_id")
         features = _scoring_features(incremental, as_of)
@@ -172,3 +176,51 @@ def test_incremental_build_rewrites_only_changed_keys(days: Path, tmp_path: Path
     assert sum(r["n"] for r in rebuilt[:-1]) < total_old
     run_pipeline(wh, as_of=FIRST_LOAD + timedelta(days=1), steps=DATA_STEPS, full_refresh=True)
     assert _state(wh)["full_refresh"] is True
+
+
+def test_a_warehouse_built_before_the_device_fact_gets_it_filled_by_its_migration(days: Path, tmp_path: Path) -> None:
+    """V010 fills FCT_ENGAGEMENT_DEVICE_DAILY for the days already built, so the next incremental build leaves it
+    as a full rebuild would (migrations are replayed here by forgetting V010 and emptying the table it made)."""
+    wh = _warehouse(tmp_path / "home", days / "sources")
+    for day in (FIRST_LOAD, FIRST_LOAD + timedelta(days=1)):
+        ingest(wh, [days / "loads" / f"views-{day}.csv"])
+    run_pipeline(wh, as_of=FIRST_LOAD, steps=DATA_STEPS)  # the second load's rows are staged, not yet built
+    devices = "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY"
+    with wh.connect() as conn:
+        conn.execute(f"DELETE FROM {devices}")
+        conn.execute("DELETE FROM C360_META.CHANGE_HISTORY WHERE script LIKE 'V010%'")
+    migrate(wh)
+    with wh.connect() as conn:
+        filled = conn.query(f"SELECT MAX(activity_date) AS last, SUM(views) AS views FROM {devices}")[0]
+        built = conn.scalar("SELECT SUM(views) FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY")
+    assert filled["last"] == FIRST_LOAD and filled["views"] >= built > 0  # late rows staged since count too
+    run_pipeline(wh, as_of=FIRST_LOAD + timedelta(days=1), steps=DATA_STEPS)
+    order = "subscriber_id, activity_date, device_type"
+    incremental = _table(wh, devices, order)
+    run_pipeline(wh, as_of=FIRST_LOAD + timedelta(days=1), steps=DATA_STEPS, full_refresh=True)
+    assert incremental == _table(wh, devices, order)
+
+
+def test_the_device_fact_splits_the_daily_fact(days: Path, tmp_path: Path) -> None:
+    """Per subscriber and day, the device rows add up to FCT_ENGAGEMENT_DAILY's views and time (the build's
+    reconciliation check says the same for the keys it rebuilt), and a device type can be missing (NULL)."""
+    wh = _warehouse(tmp_path / "home", days / "sources")
+    for day in (FIRST_LOAD, FIRST_LOAD + timedelta(days=1)):
+        ingest(wh, [days / "loads" / f"views-{day}.csv"])
+        run_pipeline(wh, as_of=day, steps=DATA_STEPS)
+    with wh.connect() as conn:
+        mismatched = conn.query(
+            "SELECT f.subscriber_id, f.activity_date FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f "
+            "FULL OUTER JOIN (SELECT subscriber_id, activity_date, SUM(views) AS views, SUM(total_time_spent) AS t "
+            "    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY GROUP BY ALL) AS d "
+            "ON d.subscriber_id = f.subscriber_id AND d.activity_date = f.activity_date "
+            "WHERE f.views IS DISTINCT FROM d.views OR f.total_time_spent IS DISTINCT FROM d.t"
+        )
+        checks = conn.query(
+            "SELECT check_name, passed FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS "
+            "WHERE check_name = 'fct_engagement_device_daily_reconciles'"
+        )
+        devices = conn.scalar("SELECT COUNT(DISTINCT device_type) FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY")
+    assert mismatched == []
+    assert len(checks) == 2 and all(c["passed"] for c in checks)  # one per build
+    assert devices >= 2

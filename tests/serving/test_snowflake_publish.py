@@ -31,7 +31,10 @@ def snowflake(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[t
         with warehouse.connect() as conn:
             for script in load_scripts(variables=template_variables(warehouse.task_parameters)):
                 # tables (and the feature labels) only: no streams or tasks here
-                if script.name[:4] in ("V001", "V002", "V003", "V005", "V006") or "feature_labels" in script.name:
+                if (
+                    script.name[:4] in ("V001", "V002", "V003", "V005", "V006", "V009", "V010")
+                    or "feature_labels" in script.name
+                ):
                     for statement in script.statements:
                         conn.execute(statement)
         upgrade(configured)

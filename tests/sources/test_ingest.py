@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from datetime import UTC, datetime
@@ -105,6 +106,40 @@ def test_history_reconciles_and_reloading_is_a_noop_unless_forced(warehouse: War
         assert h["rows_read"] == h["rows_loaded"] + h["rows_rejected"] == 3
         assert h["last_load_seq"] - h["first_load_seq"] + 1 == h["rows_loaded"]
     assert history[1]["first_load_seq"] == history[0]["last_load_seq"] + 1  # load_seq only grows
+
+
+def test_a_file_as_long_as_a_loaded_one_is_only_skipped_when_its_bytes_are_the_same(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """The checksum runs beside the load; a file of a length already loaded is checked against it before."""
+    first, twin, copy = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
+    first.write_text(event(1) + "\n")
+    twin.write_text(event(2) + "\n")  # the same length, other bytes
+    copy.write_bytes(first.read_bytes())
+    assert first.stat().st_size == twin.stat().st_size
+    results = ingest(warehouse, [first, twin, copy])
+    assert [r.status for r in results] == ["loaded", "loaded", "skipped"]
+    assert results[0].load_id is not None and results[0].load_id in results[2].message
+    with warehouse.connect() as conn:
+        recorded = conn.query(
+            "SELECT source_file, file_checksum, file_bytes FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY ORDER BY started_at"
+        )
+    assert [(r["source_file"], r["file_checksum"], r["file_bytes"]) for r in recorded] == [
+        (str(p), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size) for p in (first, twin)
+    ]
+
+
+def test_the_csv_fast_path_records_the_files_checksum_and_skips_it_next_time(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    path = tmp_path / "views.csv"
+    path.write_text(HEADER + "\n" + "\n".join(csv_row(i) for i in range(50)) + "\n")
+    first = only(ingest(warehouse, [path]))
+    assert first.status == "loaded" and first.rows_loaded == 50
+    with warehouse.connect() as conn:
+        checksum = conn.scalar("SELECT file_checksum FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY")
+    assert checksum == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert only(ingest(warehouse, [path])).status == "skipped"
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,10 @@ CREATE TABLE IF NOT EXISTS SFE_RAW_MEDIA.RAW_LANDED_SUPPORT_INTERACTIONS (load_s
 -- V009__build_state.sql (checksum 325aa56b13cf, target duckdb)
 CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.BUILD_STATE (model_name TEXT NOT NULL /* e.g. FCT_ENGAGEMENT_DAILY */, built_through_seq BIGINT NOT NULL /* every staging row with source_load_seq <= this is in the model */, as_of_date DATE NOT NULL /* the model holds every day up to this one */, full_refresh BOOLEAN NOT NULL /* whether the build that wrote this row rebuilt everything */, run_id TEXT NOT NULL, built_at TIMESTAMP NOT NULL);
 
+-- V010__engagement_device_daily.sql (checksum 4ad46cf25929, target duckdb)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (subscriber_id TEXT NOT NULL, activity_date DATE NOT NULL, device_type TEXT /* as staged; NULL when the view had none */, views BIGINT NOT NULL, total_time_spent BIGINT NOT NULL /* seconds */, built_at TIMESTAMP NOT NULL);
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (subscriber_id, activity_date, device_type, views, total_time_spent, built_at) SELECT v.subscriber_id, v.event_date, v.device_type, COUNT(*), SUM(v.time_spent_seconds), CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v WHERE v.event_date <= (SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = 'FCT_ENGAGEMENT_DAILY') GROUP BY v.subscriber_id, v.event_date, v.device_type;
+
 -- R__feature_labels.sql (checksum bab7fa039372, target duckdb)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (feature TEXT NOT NULL, label TEXT NOT NULL);
 INSERT INTO SFE_ANALYTICS_MEDIA.FEATURE_LABELS (feature, label) SELECT feature, label FROM (SELECT 'engagement_score' AS feature, 'Average daily engagement score (0-100), last 30 days' AS label UNION ALL SELECT 'reads_per_day_30d', 'Articles read per day, last 30 days' UNION ALL SELECT 'engagement_trend', 'Reading trend: last 7 days against the 23 before' UNION ALL SELECT 'days_since_last_read', 'Days since the last article read' UNION ALL SELECT 'support_tickets_count', 'Support tickets, last 90 days' UNION ALL SELECT 'support_tickets_30d', 'Support tickets, last 30 days' UNION ALL SELECT 'cancellation_tickets_30d', 'Cancellation requests to support, last 30 days' UNION ALL SELECT 'subscription_tenure_days', 'Days since signing up' UNION ALL SELECT 'failed_payments_30d', 'Failed payments, last 30 days' UNION ALL SELECT 'downgrades_90d', 'Plan downgrades, last 90 days' UNION ALL SELECT 'plan', 'Subscription plan' UNION ALL SELECT 'acquisition_channel', 'Acquisition channel' UNION ALL SELECT 'days_since_failed_payment', 'Days since the last failed payment (90: none in 90 days)' UNION ALL SELECT 'failed_payments_decayed', 'Failed payments, recent ones weighing more (10-day half-life)' UNION ALL SELECT 'days_since_cancellation_ticket', 'Days since the last cancellation request (90: none in 90 days)' UNION ALL SELECT 'cancellation_tickets_decayed', 'Cancellation requests, recent ones weighing more (10-day half-life)') AS labels;
@@ -253,7 +257,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
 -- R__ops_views.sql (checksum b7b623573efa, target duckdb)
 CREATE OR REPLACE VIEW SFE_RAW_MEDIA.V_LOAD_ORPHANS AS WITH known_subscribers AS (SELECT subscriber_id FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER), loaded_rows AS (SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT UNION ALL SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS), orphans AS (SELECT r.load_id, COUNT(*) AS orphaned_rows FROM loaded_rows AS r LEFT JOIN known_subscribers AS k ON k.subscriber_id = r.subscriber_id WHERE k.subscriber_id IS NULL GROUP BY r.load_id), final AS (SELECT h.load_id, h.source, h.source_file, h.rows_loaded, COALESCE(o.orphaned_rows, 0) AS orphaned_rows, h.finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY AS h LEFT JOIN orphans AS o ON o.load_id = h.load_id WHERE h.status = 'loaded' AND h.source IN ('content_engagement', 'support_tickets')) SELECT * FROM final;
 
--- R__procedures.sql (checksum 91a95a48ba9e, target duckdb)
+-- R__procedures.sql (checksum 66a4129e39c2, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
@@ -681,6 +685,40 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "dml": true
     },
     {
+      "kind": "sql",
+      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY\nWHERE activity_date > :rebuild_after::DATE\n    AND activity_date <= :as_of::DATE",
+      "target": "",
+      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY WHERE activity_date > CAST($rebuild_after AS DATE) AND activity_date <= CAST($as_of AS DATE)",
+      "tables": [
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "sql",
+      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS f\nUSING (\n    SELECT DISTINCT subscriber_id, event_date\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n    WHERE source_load_seq > :built_seq\n        AND event_date <= :rebuild_after::DATE\n) AS late\nWHERE f.subscriber_id = late.subscriber_id\n    AND f.activity_date = late.event_date",
+      "target": "",
+      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS f USING (SELECT DISTINCT subscriber_id, event_date FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $built_seq AND event_date <= CAST($rebuild_after AS DATE)) AS late WHERE f.subscriber_id = late.subscriber_id AND f.activity_date = late.event_date",
+      "tables": [
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY",
+        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "sql",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (\n    subscriber_id, activity_date, device_type, views, total_time_spent, built_at\n)\nWITH late_keys AS (\n    SELECT DISTINCT subscriber_id, event_date\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n    WHERE source_load_seq > :built_seq\n        AND event_date <= :rebuild_after::DATE\n),\n\nchanged_views AS (\n    SELECT subscriber_id, event_date, device_type, time_spent_seconds\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n    WHERE event_date > :rebuild_after::DATE\n        AND event_date <= :as_of::DATE\n    UNION ALL\n    SELECT v.subscriber_id, v.event_date, v.device_type, v.time_spent_seconds\n    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v\n    INNER JOIN late_keys AS k ON k.subscriber_id = v.subscriber_id AND k.event_date = v.event_date\n)\n\nSELECT\n    subscriber_id,\n    event_date AS activity_date,\n    device_type,\n    COUNT(*) AS views,\n    SUM(time_spent_seconds) AS total_time_spent,\n    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at\nFROM changed_views\nGROUP BY subscriber_id, event_date, device_type",
+      "target": "",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (subscriber_id, activity_date, device_type, views, total_time_spent, built_at) WITH late_keys AS (SELECT DISTINCT subscriber_id, event_date FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $built_seq AND event_date <= CAST($rebuild_after AS DATE)), changed_views AS (SELECT subscriber_id, event_date, device_type, time_spent_seconds FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE event_date > CAST($rebuild_after AS DATE) AND event_date <= CAST($as_of AS DATE) UNION ALL SELECT v.subscriber_id, v.event_date, v.device_type, v.time_spent_seconds FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v INNER JOIN late_keys AS k ON k.subscriber_id = v.subscriber_id AND k.event_date = v.event_date) SELECT subscriber_id, event_date AS activity_date, device_type, COUNT(*) AS views, SUM(time_spent_seconds) AS total_time_spent, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS built_at FROM changed_views GROUP BY subscriber_id, event_date, device_type",
+      "tables": [
+        "CHANGED_VIEWS",
+        "LATE_KEYS",
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY",
+        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
+      ],
+      "dml": true
+    },
+    {
       "kind": "commit",
       "sql": "",
       "target": ""
@@ -717,6 +755,34 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "tables": [
         "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
         "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "assign",
+      "sql": "(SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed)",
+      "target": "failed_checks",
+      "duckdb": "SELECT (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = $run_id AND NOT passed)"
+    },
+    {
+      "kind": "raise_if",
+      "sql": "failed_checks > 0",
+      "target": "DQ_CHECK_FAILED",
+      "duckdb": "SELECT $failed_checks > 0"
+    },
+    {
+      "kind": "sql",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''fct_engagement_device_daily_reconciles'', ''fct_engagement_device_daily'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        WITH late_keys AS (\n            SELECT subscriber_id, event_date AS activity_date\n            FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n            WHERE source_load_seq > :built_seq\n                AND event_date <= :rebuild_after::DATE\n        ),\n\n        by_day AS (\n            SELECT subscriber_id, activity_date, views, total_time_spent\n            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY\n            WHERE activity_date > :rebuild_after::DATE AND activity_date <= :as_of::DATE\n            UNION\n            SELECT f.subscriber_id, f.activity_date, f.views, f.total_time_spent\n            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f\n            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date\n        ),\n\n        by_device AS (\n            SELECT subscriber_id, activity_date, SUM(views) AS views, SUM(total_time_spent) AS total_time_spent\n            FROM (\n                SELECT subscriber_id, activity_date, views, total_time_spent\n                FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY\n                WHERE activity_date > :rebuild_after::DATE AND activity_date <= :as_of::DATE\n                UNION ALL\n                SELECT d.subscriber_id, d.activity_date, d.views, d.total_time_spent\n                FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS d\n                INNER JOIN (SELECT DISTINCT subscriber_id, activity_date FROM late_keys) AS r\n                    ON r.subscriber_id = d.subscriber_id AND r.activity_date = d.activity_date\n            ) AS rows_of_rebuilt_keys\n            GROUP BY subscriber_id, activity_date\n        )\n\n        SELECT COALESCE(d.subscriber_id, x.subscriber_id) AS subscriber_id, COALESCE(d.activity_date, x.activity_date) AS activity_date\n        FROM by_day AS d\n        FULL OUTER JOIN by_device AS x ON x.subscriber_id = d.subscriber_id AND x.activity_date = d.activity_date\n        WHERE d.views IS DISTINCT FROM x.views\n            OR d.total_time_spent IS DISTINCT FROM x.total_time_spent\n    ) AS failing",
+      "target": "",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''fct_engagement_device_daily_reconciles'', ''fct_engagement_device_daily'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (WITH late_keys AS (SELECT subscriber_id, event_date AS activity_date FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $built_seq AND event_date <= CAST($rebuild_after AS DATE)), by_day AS (SELECT subscriber_id, activity_date, views, total_time_spent FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY WHERE activity_date > CAST($rebuild_after AS DATE) AND activity_date <= CAST($as_of AS DATE) UNION SELECT f.subscriber_id, f.activity_date, f.views, f.total_time_spent FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date), by_device AS (SELECT subscriber_id, activity_date, SUM(views) AS views, SUM(total_time_spent) AS total_time_spent FROM (SELECT subscriber_id, activity_date, views, total_time_spent FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY WHERE activity_date > CAST($rebuild_after AS DATE) AND activity_date <= CAST($as_of AS DATE) UNION ALL SELECT d.subscriber_id, d.activity_date, d.views, d.total_time_spent FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS d INNER JOIN (SELECT DISTINCT subscriber_id, activity_date FROM late_keys) AS r ON r.subscriber_id = d.subscriber_id AND r.activity_date = d.activity_date) AS rows_of_rebuilt_keys GROUP BY subscriber_id, activity_date) SELECT COALESCE(d.subscriber_id, x.subscriber_id) AS subscriber_id, COALESCE(d.activity_date, x.activity_date) AS activity_date FROM by_day AS d FULL OUTER JOIN by_device AS x ON x.subscriber_id = d.subscriber_id AND x.activity_date = d.activity_date WHERE d.views IS DISTINCT FROM x.views OR d.total_time_spent IS DISTINCT FROM x.total_time_spent) AS failing",
+      "tables": [
+        "BY_DAY",
+        "BY_DEVICE",
+        "LATE_KEYS",
+        "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY",
+        "SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY",
+        "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"
       ],
       "dml": true
     },

@@ -511,6 +511,31 @@ CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.BUILD_STATE (
     built_at             TIMESTAMP_NTZ NOT NULL
 );
 
+-- V010__engagement_device_daily.sql (checksum 4ad46cf25929, target snowflake)
+CREATE TABLE IF NOT EXISTS SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (
+    subscriber_id            VARCHAR NOT NULL,
+    activity_date            DATE NOT NULL,
+    device_type              VARCHAR,                 -- as staged; NULL when the view had none
+    views                    NUMBER(38, 0) NOT NULL,
+    total_time_spent         NUMBER(38, 0) NOT NULL,  -- seconds
+    built_at                 TIMESTAMP_NTZ NOT NULL
+);
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (
+    subscriber_id, activity_date, device_type, views, total_time_spent, built_at
+)
+SELECT
+    v.subscriber_id,
+    v.event_date,
+    v.device_type,
+    COUNT(*),
+    SUM(v.time_spent_seconds),
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
+WHERE v.event_date <= (
+    SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = 'FCT_ENGAGEMENT_DAILY'
+)
+GROUP BY v.subscriber_id, v.event_date, v.device_type;
+
 -- R__feature_labels.sql (checksum bab7fa039372, target snowflake)
 CREATE OR REPLACE TABLE SFE_ANALYTICS_MEDIA.FEATURE_LABELS (
     feature  VARCHAR NOT NULL,
@@ -789,7 +814,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum 4cd81c4ac270, target snowflake)
+-- R__procedures.sql (checksum 4667796f1abb, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1437,6 +1462,56 @@ SELECT
     :run_id,
     CURRENT_TIMESTAMP()::TIMESTAMP_NTZ;
 
+    -- FCT_ENGAGEMENT_DEVICE_DAILY up to :as_of: human views and time per subscriber, day and device type, which
+-- the dashboard's engagement by device (models/serving/analytics_devices.sql) groups into days and weeks.
+-- Built in FCT_ENGAGEMENT_DAILY's transaction with its binds, so the same (subscriber, day) keys are
+-- rebuilt (fct_engagement_daily.sql says which): every day after :rebuild_after up to :as_of, and the
+-- keys of rows staged since the last build for days it had already built, each from all its staged rows.
+DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY
+WHERE activity_date > :rebuild_after::DATE
+    AND activity_date <= :as_of::DATE;
+
+DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS f
+USING (
+    SELECT DISTINCT subscriber_id, event_date
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE source_load_seq > :built_seq
+        AND event_date <= :rebuild_after::DATE
+) AS late
+WHERE f.subscriber_id = late.subscriber_id
+    AND f.activity_date = late.event_date;
+
+INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (
+    subscriber_id, activity_date, device_type, views, total_time_spent, built_at
+)
+WITH late_keys AS (
+    SELECT DISTINCT subscriber_id, event_date
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE source_load_seq > :built_seq
+        AND event_date <= :rebuild_after::DATE
+),
+
+changed_views AS (
+    SELECT subscriber_id, event_date, device_type, time_spent_seconds
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE event_date > :rebuild_after::DATE
+        AND event_date <= :as_of::DATE
+    UNION ALL
+    SELECT v.subscriber_id, v.event_date, v.device_type, v.time_spent_seconds
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
+    INNER JOIN late_keys AS k ON k.subscriber_id = v.subscriber_id AND k.event_date = v.event_date
+)
+
+SELECT
+    subscriber_id,
+    event_date AS activity_date,
+    device_type,
+    COUNT(*) AS views,
+    SUM(time_spent_seconds) AS total_time_spent,
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
+FROM changed_views
+GROUP BY subscriber_id, event_date, device_type;
+
     COMMIT;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_grain_unique', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
@@ -1486,6 +1561,51 @@ SELECT
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
         WHERE activity_date > :rebuild_after::DATE
             AND activity_date > DATEADD(day, 1, CURRENT_DATE())
+    ) AS failing;
+    failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
+    IF (failed_checks > 0) THEN
+        RAISE dq_check_failed;
+    END IF;
+    INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
+    SELECT :run_id, :as_of, 'fct_engagement_device_daily_reconciles', 'fct_engagement_device_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
+    FROM (
+        WITH late_keys AS (
+            SELECT subscriber_id, event_date AS activity_date
+            FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+            WHERE source_load_seq > :built_seq
+                AND event_date <= :rebuild_after::DATE
+        ),
+
+        by_day AS (
+            SELECT subscriber_id, activity_date, views, total_time_spent
+            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+            WHERE activity_date > :rebuild_after::DATE AND activity_date <= :as_of::DATE
+            UNION
+            SELECT f.subscriber_id, f.activity_date, f.views, f.total_time_spent
+            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+        ),
+
+        by_device AS (
+            SELECT subscriber_id, activity_date, SUM(views) AS views, SUM(total_time_spent) AS total_time_spent
+            FROM (
+                SELECT subscriber_id, activity_date, views, total_time_spent
+                FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY
+                WHERE activity_date > :rebuild_after::DATE AND activity_date <= :as_of::DATE
+                UNION ALL
+                SELECT d.subscriber_id, d.activity_date, d.views, d.total_time_spent
+                FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS d
+                INNER JOIN (SELECT DISTINCT subscriber_id, activity_date FROM late_keys) AS r
+                    ON r.subscriber_id = d.subscriber_id AND r.activity_date = d.activity_date
+            ) AS rows_of_rebuilt_keys
+            GROUP BY subscriber_id, activity_date
+        )
+
+        SELECT COALESCE(d.subscriber_id, x.subscriber_id) AS subscriber_id, COALESCE(d.activity_date, x.activity_date) AS activity_date
+        FROM by_day AS d
+        FULL OUTER JOIN by_device AS x ON x.subscriber_id = d.subscriber_id AND x.activity_date = d.activity_date
+        WHERE d.views IS DISTINCT FROM x.views
+            OR d.total_time_spent IS DISTINCT FROM x.total_time_spent
     ) AS failing;
     failed_checks := (SELECT COUNT(*) FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS WHERE run_id = :run_id AND NOT passed);
     IF (failed_checks > 0) THEN
