@@ -41,8 +41,11 @@ from c360.webhooks.sender import Sender
 
 log = logging.getLogger(__name__)
 # Claimed per endpoint: up to this many times its concurrency, in flight and queued. Fewer left the
-# sender idle while a round committed (bench/webhooks.py, docs/benchmarks.md).
-DEPTH = 8
+# sender idle while a round committed: on PostgreSQL a round (record, claim, commit) takes tens of
+# milliseconds, and 8 x 16 held messages were sent sooner than that, so throughput was 128 per round
+# (bench/webhooks.py, docs/benchmarks.md: 4,250/s at 8, 7,700/s at 32, no more at 64 or 128). What a
+# crash sends again does not depend on it (only what was in flight); what it delays by a lease does.
+DEPTH = 32
 # A finished attempt is recorded within this many seconds: a round per attempt halved throughput on SQLite
 # (each round is a commit), and this bounds what a crash sends again.
 RECORD_WITHIN = 0.02
