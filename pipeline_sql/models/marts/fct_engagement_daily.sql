@@ -12,29 +12,15 @@
 -- It equals COUNT(DISTINCT article_id) and COUNT(DISTINCT section) in one GROUP BY, which builds a
 -- hash table per distinct column over every view: at scale 10 (46 M views) that spilled to disk and
 -- took 82 s on DuckDB against 52 s for this form (docs/benchmarks.md).
-DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
-WHERE activity_date > :rebuild_after::DATE
-    AND activity_date <= :as_of::DATE;
-
-DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-USING (
-    SELECT DISTINCT subscriber_id, event_date
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE source_load_seq > :built_seq
-        AND event_date <= :rebuild_after::DATE
-) AS late
-WHERE f.subscriber_id = late.subscriber_id
-    AND f.activity_date = late.event_date;
+{% from "models/marts/rebuilt_keys.sql" import delete_rebuilt, late_keys -%}
+{{ delete_rebuilt("SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY") }}
 
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY (
     subscriber_id, activity_date, articles_viewed, views, total_time_spent, distinct_sections,
     avg_engagement_score, built_at
 )
 WITH late_keys AS (
-    SELECT DISTINCT subscriber_id, event_date
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE source_load_seq > :built_seq
-        AND event_date <= :rebuild_after::DATE
+    {{ late_keys() }}
 ),
 
 changed_views AS (

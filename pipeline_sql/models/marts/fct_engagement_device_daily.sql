@@ -3,28 +3,14 @@
 -- Built in FCT_ENGAGEMENT_DAILY's transaction with its binds, so the same (subscriber, day) keys are
 -- rebuilt (fct_engagement_daily.sql says which): every day after :rebuild_after up to :as_of, and the
 -- keys of rows staged since the last build for days it had already built, each from all its staged rows.
-DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY
-WHERE activity_date > :rebuild_after::DATE
-    AND activity_date <= :as_of::DATE;
-
-DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS f
-USING (
-    SELECT DISTINCT subscriber_id, event_date
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE source_load_seq > :built_seq
-        AND event_date <= :rebuild_after::DATE
-) AS late
-WHERE f.subscriber_id = late.subscriber_id
-    AND f.activity_date = late.event_date;
+{% from "models/marts/rebuilt_keys.sql" import delete_rebuilt, late_keys -%}
+{{ delete_rebuilt("SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY") }}
 
 INSERT INTO SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY (
     subscriber_id, activity_date, device_type, views, total_time_spent, built_at
 )
 WITH late_keys AS (
-    SELECT DISTINCT subscriber_id, event_date
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE source_load_seq > :built_seq
-        AND event_date <= :rebuild_after::DATE
+    {{ late_keys() }}
 ),
 
 changed_views AS (
