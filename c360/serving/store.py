@@ -12,6 +12,7 @@ subscribers whose served state changed: the change feed's sync tokens are versio
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -222,12 +223,14 @@ def utcnow() -> datetime:
 class Store:
     """The serving store behind ``C360_SERVING_URL``."""
 
-    engine: sa.Engine
+    engine: sa.Engine  # writes, and everything that needs a transaction
+    reader: sa.Engine  # reads (``read()``): the same engine on SQLite, a pool of its own on PostgreSQL
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Store:
-        """The store for these settings (one engine, and so one pool, per URL and process)."""
-        return cls(_engine(settings.resolved_serving_url))
+        """The store for these settings (its engines, and so their pools, made once per URL and process)."""
+        url = settings.resolved_serving_url
+        return cls(_engine(url), _engine(url, reads=True))
 
     @property
     def display(self) -> str:
@@ -241,8 +244,13 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[sa.Connection]:
-        """A connection for reads; store failures become ServingStoreUnavailable."""
-        with _translated(self), self.engine.connect() as conn:
+        """A connection for reads; store failures become ServingStoreUnavailable.
+
+        Each statement sees what was committed when it started, as in a READ COMMITTED transaction (which
+        takes a new snapshot per statement too) and in SQLite's own autocommit reads: a read needing several
+        statements to agree must check for itself, as the change feed does with its floor.
+        """
+        with _translated(self), self.reader.connect() as conn:
             yield conn
 
     @contextmanager
@@ -275,18 +283,20 @@ def _translated(store: Store) -> Iterator[None]:
         raise
 
 
-_engines: dict[str, sa.Engine] = {}
+_engines: dict[tuple[str, bool], sa.Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def _engine(url: str) -> sa.Engine:
+def _engine(url: str, *, reads: bool = False) -> sa.Engine:
+    if reads and sa.make_url(url).get_backend_name() != "postgresql":
+        reads = False  # SQLite reads outside a transaction already (pysqlite begins one only before a write)
     with _engines_lock:
-        if url not in _engines:
-            _engines[url] = _create_engine(url)
-        return _engines[url]
+        if (url, reads) not in _engines:
+            _engines[url, reads] = _create_engine(url, reads=reads)
+        return _engines[url, reads]
 
 
-def _create_engine(raw: str) -> sa.Engine:
+def _create_engine(raw: str, *, reads: bool = False) -> sa.Engine:
     try:
         url = sa.make_url(raw)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
@@ -297,11 +307,14 @@ def _create_engine(raw: str) -> sa.Engine:
     # pydantic-core's JSON parser (Rust) reads the JSON columns (drivers) several times faster than
     # json.loads: a batch-get of 100 scores spent a quarter of its time there.
     options: dict[str, Any] = {
-        "pool_pre_ping": backend == "postgresql",
         "json_deserializer": pydantic_core.from_json,
         # a failing statement's message must never print its parameters: subscriber rows, payloads, secrets
         "hide_parameters": True,
     }
+    if reads:
+        # PostgreSQL reads in autocommit: a read in a transaction cost a BEGIN and a ROLLBACK, two round trips
+        # more than its one statement (a lookup: 560 against 270 us on loopback, docs/benchmarks.md)
+        options["isolation_level"] = "AUTOCOMMIT"
     if backend == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": 15}
@@ -313,7 +326,36 @@ def _create_engine(raw: str) -> sa.Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     else:
         sa.event.listen(engine, "connect", _postgresql_session)
+        sa.event.listen(engine, "checkin", _returned)
+        sa.event.listen(engine, "checkout", _alive_after_idle)
     return engine
+
+
+IDLE_BEFORE_PING = 1.0  # seconds a pooled PostgreSQL connection may rest before it is checked on checkout
+
+
+def _returned(_dbapi_connection: Any, record: Any) -> None:
+    if record is not None:
+        record.info["returned_at"] = time.monotonic()
+
+
+def _alive_after_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Check a pooled PostgreSQL connection that rested (a server restart or an idle timeout may have closed it),
+    as ``pool_pre_ping`` does, but only then: pinging on every checkout was a round trip per request. A
+    connection the server dropped within the last second fails the statement instead (a 503), and SQLAlchemy
+    then replaces the whole pool; the next request gets a new connection."""
+    returned = record.info.get("returned_at")
+    if returned is None or time.monotonic() - returned < IDLE_BEFORE_PING:
+        return
+    try:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # the ping must not open a transaction the checkout then holds
+        try:
+            dbapi_connection.execute("SELECT 1")
+        finally:
+            dbapi_connection.autocommit = autocommit
+    except Exception as exc:  # any failure means this connection is gone
+        raise sa.exc.DisconnectionError(f"a pooled connection failed its check: {exc}") from exc
 
 
 def _postgresql_session(dbapi_connection: Any, _record: Any) -> None:

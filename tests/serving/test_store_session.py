@@ -1,10 +1,15 @@
-"""The serving store's PostgreSQL sessions: planned for index lookups and pages, not for parallel scans."""
+"""The serving store's PostgreSQL sessions: planned for index lookups and pages, not for parallel scans; reads in
+autocommit; a pooled connection the server closed is replaced."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 import sqlalchemy as sa
 
+from c360.serving import store as store_module
+from c360.serving.errors import ServingStoreUnavailable
 from c360.serving.store import Store
 from c360.settings import Settings
 
@@ -19,3 +24,61 @@ def test_postgresql_sessions_plan_without_parallel_workers_or_jit(serving: Setti
             path = conn.execute(sa.text("SHOW search_path")).scalar_one()
         assert (workers, jit) == ("0", "off")
         assert path.startswith("c360_test_")  # the URL's own options still apply
+
+
+def _backend_pid(conn: sa.Connection) -> int:
+    return int(conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(serving: Settings, pid: int) -> None:
+    """Close one server session, as a restart or an idle timeout would (from a connection of its own)."""
+    other = sa.create_engine(serving.resolved_serving_url, poolclass=sa.pool.NullPool)
+    with other.connect() as conn:
+        assert conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+    other.dispose()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_postgresql_reads_take_a_snapshot_per_statement_and_writes_one_per_transaction(serving: Settings) -> None:
+    store = Store.from_settings(serving)
+    for _ in range(2):  # a fresh connection, then a pooled one
+        with store.read() as conn:  # autocommit: no BEGIN and ROLLBACK around a read's statement
+            first = conn.execute(sa.text("SELECT now()")).scalar_one()
+            second = conn.execute(sa.text("SELECT now()")).scalar_one()
+            assert second > first
+            assert conn.execute(sa.text("SELECT txid_current_if_assigned()")).scalar_one() is None
+        with store.write() as conn:  # one transaction: now() is its start
+            first = conn.execute(sa.text("SELECT now()")).scalar_one()
+            second = conn.execute(sa.text("SELECT now()")).scalar_one()
+            assert second == first
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_pooled_postgresql_connection_closed_while_idle_is_replaced_on_checkout(
+    serving: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "IDLE_BEFORE_PING", 0.05)
+    store = Store.from_settings(serving)
+    for session in (store.read, store.write):
+        with session() as conn:
+            killed = _backend_pid(conn)
+        _terminate(serving, killed)
+        time.sleep(0.1)  # rested longer than IDLE_BEFORE_PING: checked on checkout, and replaced
+        with session() as conn:
+            assert _backend_pid(conn) != killed
+            assert conn.execute(sa.text("SELECT 1")).scalar_one() == 1
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_postgresql_connection_closed_while_in_use_fails_one_read_and_the_pool_recovers(
+    serving: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "IDLE_BEFORE_PING", 3600.0)  # never rested long enough to be checked
+    store = Store.from_settings(serving)
+    with store.read() as conn:
+        killed = _backend_pid(conn)
+    _terminate(serving, killed)
+    with pytest.raises(ServingStoreUnavailable, match="unavailable"), store.read() as conn:
+        conn.execute(sa.text("SELECT 1"))
+    with store.read() as conn:  # the failure replaced the pool's connections
+        assert _backend_pid(conn) != killed
