@@ -186,11 +186,7 @@ class Engine:
         return len(claimed)
 
     def _in_store(self, work: partial[tuple[Recorded, list[Claimed]]]) -> tuple[Recorded, list[Claimed]]:
-        with self.store.write() as conn:
-            # PostgreSQL's side of _unsynced_write's bargain: the commit does not wait for the WAL flush (the
-            # server flushes it within wal_writer_delay). A killed worker loses nothing; a crashed server can
-            # at most roll back the last rounds: claims due again and outcomes sent again, never a lost message
-            conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+        with self._unsynced_write() as conn:
             return work(conn)
 
     async def _back_off(self, message: str) -> None:
@@ -268,23 +264,29 @@ class Engine:
 
     @contextlib.contextmanager
     def _unsynced_write(self) -> Iterator[sa.Connection]:
-        """One SQLite transaction committed with ``synchronous=NORMAL``: written to the WAL, not fsynced.
+        """One transaction whose commit does not wait for the disk: SQLite's ``synchronous=NORMAL`` (written to the
+        WAL, not fsynced), PostgreSQL's ``synchronous_commit = off`` (the server flushes the WAL within
+        ``wal_writer_delay``).
 
-        A round's commit is the only fsync per round, and it blocked the loop (no attempt progressed) for
+        A round's commit is the only fsync per round, and on SQLite it blocked the loop (no attempt progressed) for
         longer than the round's own work: 0.2-0.3 ms per delivery on a busy disk against 0.07 ms of CPU
         (docs/benchmarks.md). Not syncing keeps every guarantee but one: a crashed worker (kill -9) loses
-        nothing (the OS holds the WAL), and a power cut or OS crash can at most roll back the engine's last
-        rounds; a lost claim is due again at once and a lost outcome is sent again, so it adds duplicates
-        and never loses a message (the outbox itself is written by the publish, synchronous=FULL). The
-        rounds keep one connection of their own, detached from the pool (closed, never handed to anyone
-        else, when the engine stops or a round fails): setting and resetting the pragma on a pooled one
-        each round cost as much as the round's commit.
+        nothing (the OS, or the server, holds the WAL), and a power cut, an OS or a server crash can at most roll
+        back the engine's last rounds; a lost claim is due again at once and a lost outcome is sent again, so it
+        adds duplicates and never loses a message (the outbox itself is written by the publish, synchronously).
+        The rounds keep one connection of their own, detached from the pool and used by one thread at a time
+        (the loop on SQLite, the store thread on PostgreSQL; closed, never handed to anyone else, when the
+        engine stops or a round fails): setting and resetting the setting on a pooled one each round cost as
+        much as the round's commit, and a pooled checkout its own round trips on PostgreSQL.
         """
         if self._unsynced is None:
             conn = self.store.engine.connect()
             conn.detach()
             try:
-                conn.exec_driver_sql("PRAGMA synchronous=NORMAL")  # outside a transaction: SQLite refuses it inside
+                if conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")  # outside a transaction: SQLite refuses it inside
+                else:
+                    conn.exec_driver_sql("SET synchronous_commit = off")  # the session's, once committed
                 conn.commit()
             except SQLAlchemyError:
                 conn.close()
