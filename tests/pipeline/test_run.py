@@ -213,6 +213,22 @@ def test_views_staged_since_the_last_build_are_checked_against_the_whole_table(b
     assert failure.value.checks == ["stg_content_engagement_event_id_unique", "stg_content_engagement_score_range"]
 
 
+def test_a_full_refresh_checks_every_staged_view_again(built: Built, tmp_path: Path) -> None:
+    """A duplicate staged before the last build (so no incremental build reads it again) fails a full refresh,
+    which checks every staged view in one grouping."""
+    wh = built.copy(tmp_path)
+    with wh.connect() as conn:
+        conn.execute(
+            "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT "
+            "SELECT * FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE event_date < :day LIMIT 1",
+            {"day": AS_OF - timedelta(days=30)},
+        )
+    run_pipeline(wh, as_of=AS_OF, steps=DATA_STEPS)  # staged before the last build: not read again
+    with pytest.raises(QualityCheckFailed) as failure:
+        run_pipeline(wh, as_of=AS_OF, steps=DATA_STEPS, full_refresh=True)
+    assert failure.value.checks == ["stg_content_engagement_event_id_unique"]
+
+
 def test_a_past_day_never_moves_dim_subscribers_back_and_profiles_are_computed_for_any_day(
     built: Built, tmp_path: Path
 ) -> None:

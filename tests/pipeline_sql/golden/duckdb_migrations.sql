@@ -257,7 +257,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
 -- R__ops_views.sql (checksum b7b623573efa, target duckdb)
 CREATE OR REPLACE VIEW SFE_RAW_MEDIA.V_LOAD_ORPHANS AS WITH known_subscribers AS (SELECT subscriber_id FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER), loaded_rows AS (SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT UNION ALL SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS), orphans AS (SELECT r.load_id, COUNT(*) AS orphaned_rows FROM loaded_rows AS r LEFT JOIN known_subscribers AS k ON k.subscriber_id = r.subscriber_id WHERE k.subscriber_id IS NULL GROUP BY r.load_id), final AS (SELECT h.load_id, h.source, h.source_file, h.rows_loaded, COALESCE(o.orphaned_rows, 0) AS orphaned_rows, h.finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY AS h LEFT JOIN orphans AS o ON o.load_id = h.load_id WHERE h.status = 'loaded' AND h.source IN ('content_engagement', 'support_tickets')) SELECT * FROM final;
 
--- R__procedures.sql (checksum 66a4129e39c2, target duckdb)
+-- R__procedures.sql (checksum 13c0ff64fb02, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
@@ -451,9 +451,9 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     },
     {
       "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT event_id\n        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n        WHERE event_id IN (\n            SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq\n        )\n        GROUP BY event_id\n        HAVING COUNT(*) > 1\n    ) AS failing",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)\n    SELECT :run_id, :as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ\n    FROM (\n        SELECT event_id\n        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n        WHERE :checked_seq = 0\n        GROUP BY event_id\n        HAVING COUNT(*) > 1\n        UNION ALL\n        SELECT event_id\n        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT\n        WHERE :checked_seq > 0\n            AND event_id IN (\n                SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq\n            )\n        GROUP BY event_id\n        HAVING COUNT(*) > 1\n    ) AS failing",
       "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE event_id IN (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $checked_seq) GROUP BY event_id HAVING COUNT(*) > 1) AS failing",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at) SELECT $run_id, $as_of, ''stg_content_engagement_event_id_unique'', ''staging'', COUNT(*), COUNT(*) = 0, CAST(CURRENT_TIMESTAMP AS TIMESTAMP) FROM (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE $checked_seq = 0 GROUP BY event_id HAVING COUNT(*) > 1 UNION ALL SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE $checked_seq > 0 AND event_id IN (SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > $checked_seq) GROUP BY event_id HAVING COUNT(*) > 1) AS failing",
       "tables": [
         "SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS",
         "SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT"

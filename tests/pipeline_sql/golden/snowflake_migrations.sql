@@ -814,7 +814,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum 4667796f1abb, target snowflake)
+-- R__procedures.sql (checksum 552bbd527b20, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1185,9 +1185,16 @@ BEGIN
     FROM (
         SELECT event_id
         FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-        WHERE event_id IN (
-            SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq
-        )
+        WHERE :checked_seq = 0
+        GROUP BY event_id
+        HAVING COUNT(*) > 1
+        UNION ALL
+        SELECT event_id
+        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+        WHERE :checked_seq > 0
+            AND event_id IN (
+                SELECT event_id FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT WHERE source_load_seq > :checked_seq
+            )
         GROUP BY event_id
         HAVING COUNT(*) > 1
     ) AS failing;
