@@ -350,9 +350,11 @@ def _alive_after_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     try:
         autocommit = dbapi_connection.autocommit
         dbapi_connection.autocommit = True  # the ping must not open a transaction the checkout then holds
+        cursor = dbapi_connection.cursor()  # DB-API, whichever PostgreSQL driver the URL names
         try:
-            dbapi_connection.execute("SELECT 1")
+            cursor.execute("SELECT 1")
         finally:
+            cursor.close()
             dbapi_connection.autocommit = autocommit
     except Exception as exc:  # any failure means this connection is gone
         raise sa.exc.DisconnectionError(f"a pooled connection failed its check: {exc}") from exc
