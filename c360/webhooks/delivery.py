@@ -164,8 +164,7 @@ class Engine:
         try:
             if self.store.dialect == "sqlite":
                 # in-process CPU work: on the loop (a thread only added GIL hand-offs, measured)
-                with self._unsynced_write() as conn:
-                    recorded, claimed = work(conn)
+                recorded, claimed = self._in_store(work)
             else:  # PostgreSQL: the round waits on the network, in the store thread
                 recorded, claimed = await asyncio.get_running_loop().run_in_executor(db, self._in_store, work)
         except (C360Error, SQLAlchemyError) as exc:
