@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -61,6 +64,46 @@ def test_publish_serves_the_runs_scores_and_the_profile_snapshot(
     assert (profile["status"], profile["plan"]) == ("active", "standard")
     cancelled = queries.get_profile(store, run=run, subscriber_id="sub-0010")
     assert cancelled["status"] == "cancelled" and cancelled["health"] is None  # profile without a score
+
+
+@contextmanager
+def full_collections_counted(counted: list[int]) -> Iterator[None]:
+    """Every collection of the oldest generation while the block runs, in ``counted``, with thresholds so low that
+    any allocating code would start several: a full one is considered after each young one."""
+
+    def watch(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            counted.append(1)
+
+    saved = gc.get_threshold()
+    gc.set_threshold(50, 1, 1)
+    gc.callbacks.append(watch)
+    try:
+        yield
+    finally:
+        gc.callbacks.remove(watch)
+        gc.set_threshold(*saved)
+
+
+def test_a_publish_defers_full_collections_and_gives_the_collector_back_as_it_found_it(
+    serving: Settings, store: Store, seeded: Expected
+) -> None:
+    # a publish holds the whole served run in memory, which every full collection would traverse
+    during: list[int] = []
+    with full_collections_counted(during):
+        assert publish(serving, outbox=record_events).status == "published"
+        assert gc.get_threshold() == (50, 1, 1)  # as it found them: full collections are due again
+    assert during == []
+    with full_collections_counted(during):  # the watch sees them when they run
+        kept = [{"n": [i]} for i in range(50_000)]
+    assert during and len(kept) == 50_000
+    with Warehouse.from_settings(serving).connect() as conn:
+        conn.execute("DELETE FROM SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES")
+    with full_collections_counted([]), pytest.raises(NothingToPublish):
+        try:
+            publish(serving, outbox=record_events)
+        finally:
+            assert gc.get_threshold() == (50, 1, 1)  # given back by a publish that failed, too
 
 
 def test_publishing_the_same_run_again_changes_nothing(serving: Settings, store: Store, seeded: Expected) -> None:

@@ -3,44 +3,63 @@
 -- Only the rows this build wrote are checked (the binds of fct_engagement_daily.sql): every day after
 -- :rebuild_after, all of them for a full refresh, and the (subscriber, day) keys of rows staged since the
 -- last build. The rows it kept passed these checks when they were written, so a day's checks cost what
--- the day changed, not what the history holds.
+-- the day changed, not what the history holds: the late keys are joined (as in the device table's checks),
+-- not tested per fact row with an EXISTS, which read every row of the table at every build.
 
 -- check: fct_engagement_daily_grain_unique
-SELECT f.subscriber_id, f.activity_date
-FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-WHERE f.activity_date > :rebuild_after::DATE
-    OR EXISTS (
-        SELECT 1
-        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
-        WHERE v.source_load_seq > :built_seq
-            AND v.event_date <= :rebuild_after::DATE
-            AND v.subscriber_id = f.subscriber_id
-            AND v.event_date = f.activity_date
-    )
-GROUP BY f.subscriber_id, f.activity_date
+WITH late_keys AS (
+    SELECT DISTINCT subscriber_id, event_date AS activity_date
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE source_load_seq > :built_seq
+        AND event_date <= :rebuild_after::DATE
+),
+
+-- each row of a rebuilt key once: the two branches' days do not overlap (after :rebuild_after, and not)
+rebuilt AS (
+    SELECT subscriber_id, activity_date
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+    WHERE activity_date > :rebuild_after::DATE
+    UNION ALL
+    SELECT f.subscriber_id, f.activity_date
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+)
+
+SELECT subscriber_id, activity_date
+FROM rebuilt
+GROUP BY subscriber_id, activity_date
 HAVING COUNT(*) > 1;
 
 -- check: fct_engagement_daily_value_ranges
-SELECT f.subscriber_id, f.activity_date
-FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-WHERE (
-    f.views < 1
-    OR f.articles_viewed > f.views
-    OR f.distinct_sections > f.articles_viewed
-    OR f.total_time_spent < 0
-    OR f.avg_engagement_score NOT BETWEEN 0 AND 100
+WITH late_keys AS (
+    SELECT DISTINCT subscriber_id, event_date AS activity_date
+    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+    WHERE source_load_seq > :built_seq
+        AND event_date <= :rebuild_after::DATE
+),
+
+-- each row of a rebuilt key once: the two branches' days do not overlap (after :rebuild_after, and not)
+rebuilt AS (
+    SELECT
+        subscriber_id, activity_date,
+        views, articles_viewed, distinct_sections, total_time_spent, avg_engagement_score
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+    WHERE activity_date > :rebuild_after::DATE
+    UNION ALL
+    SELECT
+        f.subscriber_id, f.activity_date,
+        f.views, f.articles_viewed, f.distinct_sections, f.total_time_spent, f.avg_engagement_score
+    FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
 )
-AND (
-    f.activity_date > :rebuild_after::DATE
-    OR EXISTS (
-        SELECT 1
-        FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
-        WHERE v.source_load_seq > :built_seq
-            AND v.event_date <= :rebuild_after::DATE
-            AND v.subscriber_id = f.subscriber_id
-            AND v.event_date = f.activity_date
-    )
-);
+
+SELECT subscriber_id, activity_date
+FROM rebuilt
+WHERE views < 1
+    OR articles_viewed > views
+    OR distinct_sections > articles_viewed
+    OR total_time_spent < 0
+    OR avg_engagement_score NOT BETWEEN 0 AND 100;
 
 -- check: fct_engagement_daily_no_future_days
 SELECT activity_date

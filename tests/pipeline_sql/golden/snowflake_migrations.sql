@@ -814,7 +814,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum 552bbd527b20, target snowflake)
+-- R__procedures.sql (checksum c57d75eab11f, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1523,43 +1523,61 @@ GROUP BY subscriber_id, event_date, device_type;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_grain_unique', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
-        SELECT f.subscriber_id, f.activity_date
-        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-        WHERE f.activity_date > :rebuild_after::DATE
-            OR EXISTS (
-                SELECT 1
-                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
-                WHERE v.source_load_seq > :built_seq
-                    AND v.event_date <= :rebuild_after::DATE
-                    AND v.subscriber_id = f.subscriber_id
-                    AND v.event_date = f.activity_date
-            )
-        GROUP BY f.subscriber_id, f.activity_date
+        WITH late_keys AS (
+            SELECT DISTINCT subscriber_id, event_date AS activity_date
+            FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+            WHERE source_load_seq > :built_seq
+                AND event_date <= :rebuild_after::DATE
+        ),
+
+        -- each row of a rebuilt key once: the two branches' days do not overlap (after :rebuild_after, and not)
+        rebuilt AS (
+            SELECT subscriber_id, activity_date
+            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+            WHERE activity_date > :rebuild_after::DATE
+            UNION ALL
+            SELECT f.subscriber_id, f.activity_date
+            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+        )
+
+        SELECT subscriber_id, activity_date
+        FROM rebuilt
+        GROUP BY subscriber_id, activity_date
         HAVING COUNT(*) > 1
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_value_ranges', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
-        SELECT f.subscriber_id, f.activity_date
-        FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-        WHERE (
-            f.views < 1
-            OR f.articles_viewed > f.views
-            OR f.distinct_sections > f.articles_viewed
-            OR f.total_time_spent < 0
-            OR f.avg_engagement_score NOT BETWEEN 0 AND 100
+        WITH late_keys AS (
+            SELECT DISTINCT subscriber_id, event_date AS activity_date
+            FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
+            WHERE source_load_seq > :built_seq
+                AND event_date <= :rebuild_after::DATE
+        ),
+
+        -- each row of a rebuilt key once: the two branches' days do not overlap (after :rebuild_after, and not)
+        rebuilt AS (
+            SELECT
+                subscriber_id, activity_date,
+                views, articles_viewed, distinct_sections, total_time_spent, avg_engagement_score
+            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY
+            WHERE activity_date > :rebuild_after::DATE
+            UNION ALL
+            SELECT
+                f.subscriber_id, f.activity_date,
+                f.views, f.articles_viewed, f.distinct_sections, f.total_time_spent, f.avg_engagement_score
+            FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
+            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
         )
-        AND (
-            f.activity_date > :rebuild_after::DATE
-            OR EXISTS (
-                SELECT 1
-                FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT AS v
-                WHERE v.source_load_seq > :built_seq
-                    AND v.event_date <= :rebuild_after::DATE
-                    AND v.subscriber_id = f.subscriber_id
-                    AND v.event_date = f.activity_date
-            )
-        )
+
+        SELECT subscriber_id, activity_date
+        FROM rebuilt
+        WHERE views < 1
+            OR articles_viewed > views
+            OR distinct_sections > articles_viewed
+            OR total_time_spent < 0
+            OR avg_engagement_score NOT BETWEEN 0 AND 100
     ) AS failing;
     INSERT INTO SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS (run_id, as_of_date, check_name, model, failures, passed, checked_at)
     SELECT :run_id, :as_of, 'fct_engagement_daily_no_future_days', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
