@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -133,15 +134,41 @@ def full_collections_deferred() -> Iterator[None]:
     them: four in one publish there, 0.7 s of its CPU (docs/benchmarks.md). Nothing is kept alive by this: the
     rows are freed by reference counting when the publish returns, short-lived cycles (of this thread or the
     worker's webhook engine) by the young collections, and the next full collection comes after the block.
+
+    The thresholds are the process's, so overlapping blocks (two publishes in two threads) share one deferral:
+    the first saves the thresholds, the last gives them back, whichever order they end in.
     """
-    young, middle, full = gc.get_threshold()
-    gc.set_threshold(young, middle, _NEVER)
+    with _deferral:
+        if _deferral.depth == 0:
+            _deferral.saved = gc.get_threshold()
+            gc.set_threshold(_deferral.saved[0], _deferral.saved[1], _NEVER)
+        _deferral.depth += 1
     try:
         yield
     finally:
-        gc.set_threshold(young, middle, full)
+        with _deferral:
+            _deferral.depth -= 1
+            if _deferral.depth == 0:
+                young, middle, _ = gc.get_threshold()  # a change made meanwhile to the young ones stays
+                gc.set_threshold(young, middle, _deferral.saved[2])
 
 
+class _Deferral:
+    """The blocks deferring full collections now, and the thresholds the first of them found."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.depth = 0
+        self.saved: tuple[int, int, int] = gc.get_threshold()
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self._lock.release()
+
+
+_deferral = _Deferral()
 _NEVER = 2**30  # middle-generation collections before a full one is due: more than any publish makes
 
 

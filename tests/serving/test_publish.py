@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from c360.serving import queries
 from c360.serving.errors import NothingToPublish
-from c360.serving.publish import PublishJob, publish, write_run
+from c360.serving.publish import PublishJob, full_collections_deferred, publish, write_run
 from c360.serving.snapshot import ScoringRun
 from c360.serving.store import Store, score_history, served_runs, served_subscribers
 from c360.settings import Settings
@@ -109,6 +109,18 @@ def test_a_publish_defers_full_collections_and_gives_the_collector_back_as_it_fo
             publish(serving, outbox=record_events)
         finally:
             assert gc.get_threshold() == (50, 1, 1)  # given back by a publish that failed, too
+
+
+def test_overlapping_deferrals_give_the_thresholds_back_when_the_last_one_ends() -> None:
+    # two publishes in two threads: the one started first may end first, and must not end the other's deferral
+    saved = gc.get_threshold()
+    first, second = full_collections_deferred(), full_collections_deferred()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[2] != saved[2]  # the second publish still runs: full collections stay deferred
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == saved
 
 
 def test_publishing_the_same_run_again_changes_nothing(serving: Settings, store: Store, seeded: Expected) -> None:
