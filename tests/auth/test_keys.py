@@ -29,7 +29,7 @@ def test_the_cli_prints_the_key_once_and_stores_only_its_hash(store: Store) -> N
     assert verify(store, raw).scopes == {"scores:read", "profiles:read"}
     with store.read() as conn:
         stored = conn.execute(sa.select(api_keys)).one()
-    assert raw not in [str(value) for value in stored] and raw.split("_")[2] not in str(tuple(stored))
+    assert raw not in [str(value) for value in stored] and raw.split("_", 2)[2] not in str(tuple(stored))
     listed = run_cli("keys", "list")
     assert stored.key_id in listed.stdout and raw not in listed.stdout
     revoked = run_cli("keys", "revoke", stored.key_id)
