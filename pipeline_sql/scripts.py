@@ -147,7 +147,8 @@ def _render_checks(relative_path: str) -> str:
     and a ``dq_check_failed`` exception.
     """
     path = PACKAGE_DIR / relative_path
-    checks = parse_checks(path.read_text())
+    # rendered like a model, so that checks can import the macros their model is built with
+    checks = parse_checks(_environment().get_template(relative_path).render())
     if not checks:
         raise MigrationError(f"{relative_path} defines no checks (expected '-- check: <name>' headers)")
     model = path.name.removesuffix(".checks.sql")

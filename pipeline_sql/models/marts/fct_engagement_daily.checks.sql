@@ -1,3 +1,4 @@
+{% from "models/marts/rebuilt_keys.sql" import late_keys -%}
 -- Tests of FCT_ENGAGEMENT_DAILY: each query returns the failing rows.
 --
 -- Only the rows this build wrote are checked (the binds of fct_engagement_daily.sql): every day after
@@ -8,10 +9,7 @@
 
 -- check: fct_engagement_daily_grain_unique
 WITH late_keys AS (
-    SELECT DISTINCT subscriber_id, event_date AS activity_date
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE source_load_seq > :built_seq
-        AND event_date <= :rebuild_after::DATE
+    {{ late_keys() }}
 ),
 
 -- each row of a rebuilt key once: the two branches' days do not overlap (after :rebuild_after, and not)
@@ -22,7 +20,7 @@ rebuilt AS (
     UNION ALL
     SELECT f.subscriber_id, f.activity_date
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.event_date = f.activity_date
 )
 
 SELECT subscriber_id, activity_date
@@ -32,10 +30,7 @@ HAVING COUNT(*) > 1;
 
 -- check: fct_engagement_daily_value_ranges
 WITH late_keys AS (
-    SELECT DISTINCT subscriber_id, event_date AS activity_date
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE source_load_seq > :built_seq
-        AND event_date <= :rebuild_after::DATE
+    {{ late_keys() }}
 ),
 
 -- each row of a rebuilt key once: the two branches' days do not overlap (after :rebuild_after, and not)
@@ -50,7 +45,7 @@ rebuilt AS (
         f.subscriber_id, f.activity_date,
         f.views, f.articles_viewed, f.distinct_sections, f.total_time_spent, f.avg_engagement_score
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.event_date = f.activity_date
 )
 
 SELECT subscriber_id, activity_date

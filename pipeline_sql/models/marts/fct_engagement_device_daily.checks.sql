@@ -1,3 +1,4 @@
+{% from "models/marts/rebuilt_keys.sql" import late_keys -%}
 -- Tests of FCT_ENGAGEMENT_DEVICE_DAILY: each query returns the failing rows. Like FCT_ENGAGEMENT_DAILY's,
 -- they read only the (subscriber, day) keys this build rebuilt: the days after :rebuild_after, and the keys
 -- of rows staged since the last build.
@@ -5,10 +6,7 @@
 -- check: fct_engagement_device_daily_reconciles
 -- split by device, a subscriber's day has the views and time FCT_ENGAGEMENT_DAILY has, and no other day
 WITH late_keys AS (
-    SELECT subscriber_id, event_date AS activity_date
-    FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
-    WHERE source_load_seq > :built_seq
-        AND event_date <= :rebuild_after::DATE
+    {{ late_keys() }}
 ),
 
 by_day AS (
@@ -18,7 +16,7 @@ by_day AS (
     UNION
     SELECT f.subscriber_id, f.activity_date, f.views, f.total_time_spent
     FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+    INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.event_date = f.activity_date
 ),
 
 by_device AS (
@@ -30,8 +28,7 @@ by_device AS (
         UNION ALL
         SELECT d.subscriber_id, d.activity_date, d.views, d.total_time_spent
         FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS d
-        INNER JOIN (SELECT DISTINCT subscriber_id, activity_date FROM late_keys) AS r
-            ON r.subscriber_id = d.subscriber_id AND r.activity_date = d.activity_date
+        INNER JOIN late_keys AS r ON r.subscriber_id = d.subscriber_id AND r.event_date = d.activity_date
     ) AS rows_of_rebuilt_keys
     GROUP BY subscriber_id, activity_date
 )

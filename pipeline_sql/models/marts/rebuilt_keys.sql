@@ -1,6 +1,7 @@
 {#- The (subscriber, day) keys the incremental daily build recomputes, written once for every fact built with
     them (FCT_ENGAGEMENT_DAILY, FCT_ENGAGEMENT_DEVICE_DAILY; fct_engagement_daily.sql says why these keys):
-    every day after :rebuild_after up to :as_of, and the late keys below. Macros, imported by those models. -#}
+    every day after :rebuild_after up to :as_of, and the late keys below. Macros, imported by those models and their
+    checks. -#}
 
 {#- the keys of rows staged since the last build (source_load_seq > :built_seq) for days it had already built -#}
 {% macro late_keys() -%}

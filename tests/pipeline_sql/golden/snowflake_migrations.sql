@@ -814,7 +814,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum 9b652dd430d3, target snowflake)
+-- R__procedures.sql (checksum ce1b82a0f41c, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1526,7 +1526,7 @@ GROUP BY subscriber_id, event_date, device_type;
     SELECT :run_id, :as_of, 'fct_engagement_daily_grain_unique', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
         WITH late_keys AS (
-            SELECT DISTINCT subscriber_id, event_date AS activity_date
+            SELECT DISTINCT subscriber_id, event_date
             FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
             WHERE source_load_seq > :built_seq
                 AND event_date <= :rebuild_after::DATE
@@ -1540,7 +1540,7 @@ GROUP BY subscriber_id, event_date, device_type;
             UNION ALL
             SELECT f.subscriber_id, f.activity_date
             FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.event_date = f.activity_date
         )
 
         SELECT subscriber_id, activity_date
@@ -1552,7 +1552,7 @@ GROUP BY subscriber_id, event_date, device_type;
     SELECT :run_id, :as_of, 'fct_engagement_daily_value_ranges', 'fct_engagement_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
         WITH late_keys AS (
-            SELECT DISTINCT subscriber_id, event_date AS activity_date
+            SELECT DISTINCT subscriber_id, event_date
             FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
             WHERE source_load_seq > :built_seq
                 AND event_date <= :rebuild_after::DATE
@@ -1570,7 +1570,7 @@ GROUP BY subscriber_id, event_date, device_type;
                 f.subscriber_id, f.activity_date,
                 f.views, f.articles_viewed, f.distinct_sections, f.total_time_spent, f.avg_engagement_score
             FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.event_date = f.activity_date
         )
 
         SELECT subscriber_id, activity_date
@@ -1597,7 +1597,7 @@ GROUP BY subscriber_id, event_date, device_type;
     SELECT :run_id, :as_of, 'fct_engagement_device_daily_reconciles', 'fct_engagement_device_daily', COUNT(*), COUNT(*) = 0, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ
     FROM (
         WITH late_keys AS (
-            SELECT subscriber_id, event_date AS activity_date
+            SELECT DISTINCT subscriber_id, event_date
             FROM SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT
             WHERE source_load_seq > :built_seq
                 AND event_date <= :rebuild_after::DATE
@@ -1610,7 +1610,7 @@ GROUP BY subscriber_id, event_date, device_type;
             UNION
             SELECT f.subscriber_id, f.activity_date, f.views, f.total_time_spent
             FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DAILY AS f
-            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.activity_date = f.activity_date
+            INNER JOIN late_keys AS r ON r.subscriber_id = f.subscriber_id AND r.event_date = f.activity_date
         ),
 
         by_device AS (
@@ -1622,8 +1622,7 @@ GROUP BY subscriber_id, event_date, device_type;
                 UNION ALL
                 SELECT d.subscriber_id, d.activity_date, d.views, d.total_time_spent
                 FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY AS d
-                INNER JOIN (SELECT DISTINCT subscriber_id, activity_date FROM late_keys) AS r
-                    ON r.subscriber_id = d.subscriber_id AND r.activity_date = d.activity_date
+                INNER JOIN late_keys AS r ON r.subscriber_id = d.subscriber_id AND r.event_date = d.activity_date
             ) AS rows_of_rebuilt_keys
             GROUP BY subscriber_id, activity_date
         )
