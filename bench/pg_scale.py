@@ -77,6 +77,7 @@ def baseline(url: str, home: Path, n: int, repeats: int) -> dict[str, list[float
     for r in rows:  # as read from the warehouse: publish adds these itself
         for name in ("run_seq", "previous_risk_tier", "updated_at", "health_json"):
             del r[name]
+        r["drivers"] = serving_data.DRIVERS
     copy_path = bulk._use_copy
     seconds: dict[str, list[float]] = {"copy": [], "insert": []}
     admin = sa.create_engine(url, poolclass=sa.pool.NullPool)

@@ -69,9 +69,11 @@ def fill(settings: Settings, subscribers: int) -> float:
 
 
 def row(seq: int, i: int, score_date: date, now: datetime) -> dict[str, Any]:
-    """Subscriber ``i``'s row of run ``seq``, every column publish writes, its health score rendered."""
+    """Subscriber ``i``'s row of run ``seq``, every column publish writes, its health score rendered (with the
+    drivers, which have no column of their own)."""
     values = _row(seq, i, score(i), tier(score(i)), score_date, now)
     values["health_json"] = health_json(values)
+    del values["drivers"]
     return values
 
 

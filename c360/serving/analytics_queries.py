@@ -17,6 +17,7 @@ from c360.serving.analytics import (
     analytics_feature_importance,
     analytics_score_days,
 )
+from c360.serving.rendered import health_of
 from c360.serving.store import (
     Store,
     served_model_lifecycle,
@@ -142,7 +143,7 @@ def leaderboard(
     s = served_subscribers.c
     query = sa.select(
         s.subscriber_id, s.churn_risk_score, s.risk_tier, s.previous_risk_tier, s.plan, s.demographic_segment,
-        s.status, s.tenure_days, s.lifetime_value, s.days_since_last_read, s.support_tickets_90d, s.drivers,
+        s.status, s.tenure_days, s.lifetime_value, s.days_since_last_read, s.support_tickets_90d, s.health_json,
     ).where(s.run_seq == run_seq, s.churn_risk_score.is_not(None))  # fmt: skip
     if risk_tiers:
         query = query.where(s.risk_tier.in_(risk_tiers))
@@ -156,9 +157,9 @@ def leaderboard(
         rows = conn.execute(query.order_by(s.churn_risk_score.desc(), s.subscriber_id).limit(limit)).all()
     return [
         {
-            **{k: v for k, v in row._asdict().items() if k not in ("drivers", "demographic_segment")},
+            **{k: v for k, v in row._asdict().items() if k not in ("health_json", "demographic_segment")},
             "segment": row.demographic_segment,
-            "top_driver": (row.drivers or [{}])[0].get("label"),
+            "top_driver": (health_of(row.health_json)["drivers"] or [{}])[0].get("label"),
         }
         for row in rows
     ]

@@ -18,13 +18,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from c360.serving.rendered import HEALTH_FIELDS, health_of
 from c360.serving.store import served_changes, served_removals, served_subscribers
 
 _CHUNK = 500
-_HEALTH_COLUMNS = (
-    "subscriber_id", "churn_risk_score", "risk_tier", "previous_risk_tier", "score_date", "scored_at",
-    "model_version", "drivers", "updated_at",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -101,7 +98,7 @@ def _removals(conn: sa.Connection, seq: int, previous_seq: int, score_date: date
     cur, prev = served_subscribers.alias("cur"), served_subscribers.alias("prev")
     joined = prev.outerjoin(cur, sa.and_(cur.c.run_seq == seq, cur.c.subscriber_id == prev.c.subscriber_id))
     query = (
-        sa.select(*(prev.c[name] for name in _HEALTH_COLUMNS), cur.c.status, cur.c.cancelled_at)
+        sa.select(prev.c.subscriber_id, prev.c.health_json, cur.c.status, cur.c.cancelled_at)
         .select_from(joined)
         .where(
             prev.c.run_seq == previous_seq,
@@ -113,13 +110,14 @@ def _removals(conn: sa.Connection, seq: int, previous_seq: int, score_date: date
     removals = []
     for row in conn.execute(query):
         cancelled = row.status == "cancelled"
-        last = {name: _json_ready(getattr(row, name)) for name in _HEALTH_COLUMNS}
+        health = health_of(row.health_json)
+        last = {name: health[name] for name in HEALTH_FIELDS}
         detail = {
             "reason": "cancelled" if cancelled else "not_scored",
             "removed_at": _json_ready(now),
             "score_date": score_date.isoformat(),
             "cancelled_at": _json_ready(row.cancelled_at) if cancelled else None,
-            "was_high": row.risk_tier == "High",
+            "was_high": last["risk_tier"] == "High",
             "last": last,
         }
         removals.append(Removal(row.subscriber_id, detail))

@@ -57,15 +57,15 @@ def require_migrated(settings: Settings) -> None:
             raise ConfigError(f"serving store {store.display} is not migrated; run `c360 migrate` first")
 
 
-def upgrade(settings: Settings) -> MigrateResult:
-    """Apply pending migrations to the serving store, in one transaction."""
+def upgrade(settings: Settings, *, to: str = "head") -> MigrateResult:
+    """Apply pending migrations to the serving store (up to revision ``to``), in one transaction."""
     store = Store.from_settings(settings)
     script = ScriptDirectory.from_config(_config("sqlite://"))
     with store.write() as conn:
         before = current_revision(conn)
         config = _config(settings.resolved_serving_url)
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, to)
         after = current_revision(conn)
     applied = [rev.revision for rev in script.iterate_revisions(after, before)] if after != before else []
     return MigrateResult(store.display, before, after, list(reversed(applied)))

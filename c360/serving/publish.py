@@ -557,7 +557,7 @@ def _subscriber_row(row: dict[str, Any], seq: int, now: datetime, previous: dict
     )
     values["previous_risk_tier"] = before.risk_tier if before is not None else None
     values["updated_at"] = before.updated_at if unchanged and before is not None else now
-    values["health_json"] = health_json(values)
+    values["health_json"] = health_json(values | {"drivers": row["drivers"]})
     return values
 
 

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from c360.errors import NotFound
 from c360.serving import cursor as cursors
 from c360.serving.errors import CursorExpired, NoServedRun
-from c360.serving.rendered import health_json
+from c360.serving.rendered import health_of
 from c360.serving.store import (
     Store,
     score_history,
@@ -32,10 +32,6 @@ from c360.serving.store import (
 )
 
 s = served_subscribers.c
-_HEALTH = (
-    s.subscriber_id, s.churn_risk_score, s.risk_tier, s.previous_risk_tier, s.score_date, s.scored_at,
-    s.model_version, s.drivers, s.updated_at,
-)  # fmt: skip
 _PROFILE = (
     s.status, s.plan, s.signup_date, s.tenure_days, s.lifetime_value, s.demographic_segment, s.profile_as_of,
     s.cancelled_at, s.articles_viewed, s.total_time_spent, s.distinct_sections, s.days_since_last_read,
@@ -45,14 +41,11 @@ _PROFILE = (
 # costs SQLAlchemy more than running it.
 _SEQ: sa.BindParameter[int] = sa.bindparam("seq")
 _ID: sa.BindParameter[str] = sa.bindparam("subscriber_id")
-_SCORE = sa.select(*_HEALTH).where(s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None))
-_SCORE_RENDERED = sa.select(s.health_json).where(
-    s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None)
-)
-_SUBSCRIBER = sa.select(*_HEALTH, *_PROFILE).where(s.run_seq == _SEQ, s.subscriber_id == _ID)
+# A scored row's health score is its health_json, as publish rendered it (c360.serving.rendered): the only copy
+# of its drivers. Unscored rows (in the profile snapshot only) have none.
+_SCORE = sa.select(s.health_json).where(s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None))
 _IDS: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
-_SCORES = sa.select(*_HEALTH).where(s.run_seq == _SEQ, s.subscriber_id.in_(_IDS), s.churn_risk_score.is_not(None))
-_SUBSCRIBERS = sa.select(*_HEALTH, *_PROFILE).where(s.run_seq == _SEQ, s.subscriber_id.in_(_IDS))
+_SUBSCRIBERS = sa.select(s.subscriber_id, s.health_json, *_PROFILE).where(s.run_seq == _SEQ, s.subscriber_id.in_(_IDS))
 # The ids of a batch as one JSON array parameter, in the driver's own SQL: the statement's text is the same for
 # every batch, so it is prepared once (the driver's statement cache), where an expanding IN of 100 parameters
 # made SQLAlchemy render and bind a statement per request, which cost more than the 100 indexed reads.
@@ -145,10 +138,10 @@ def get_health_score(store: Store, *, run: ServedRun, subscriber_id: str) -> dic
     """The subscriber's score in ``run`` (``removed`` false), else their last one from the tombstone; NotFound
     when they never had one."""
     with store.read() as conn:
-        row = conn.execute(_SCORE, {"seq": run.seq, "subscriber_id": subscriber_id}).first()
-        tombstone = None if row is not None else conn.execute(_TOMBSTONE, {"subscriber_id": subscriber_id}).scalar()
-    if row is not None:
-        return {**row._asdict(), "removed": False, "removal": None}
+        text = conn.execute(_SCORE, {"seq": run.seq, "subscriber_id": subscriber_id}).scalar()
+        tombstone = None if text is not None else conn.execute(_TOMBSTONE, {"subscriber_id": subscriber_id}).scalar()
+    if text is not None:
+        return health_of(text)
     if tombstone is not None:
         return last_health(tombstone)
     raise NotFound(f"subscriber {subscriber_id} has no health score in the run served ({run.score_date})")
@@ -156,9 +149,9 @@ def get_health_score(store: Store, *, run: ServedRun, subscriber_id: str) -> dic
 
 def get_health_score_rendered(store: Store, *, run: ServedRun, subscriber_id: str) -> str | None:
     """The subscriber's score in ``run`` as the JSON text publish rendered (c360.serving.rendered); None when the run
-    does not score them (``get_health_score`` answers from the tombstone) or scored them before health_json existed."""
+    does not score them (``get_health_score`` answers from the tombstone)."""
     with store.read() as conn:
-        text: str | None = conn.execute(_SCORE_RENDERED, {"seq": run.seq, "subscriber_id": subscriber_id}).scalar()
+        text: str | None = conn.execute(_SCORE, {"seq": run.seq, "subscriber_id": subscriber_id}).scalar()
     return text
 
 
@@ -175,16 +168,16 @@ def get_profiles(store: Store, *, run: ServedRun, subscriber_ids: list[str]) -> 
     wanted = list(dict.fromkeys(subscriber_ids))
     with store.read() as conn:
         rows = {row.subscriber_id: row._asdict() for row in conn.execute(_SUBSCRIBERS, {"seq": run.seq, "ids": wanted})}
-        unscored = [i for i in wanted if i in rows and rows[i]["churn_risk_score"] is None]
+        unscored = [i for i in wanted if i in rows and rows[i]["health_json"] is None]
         tombstones = dict(conn.execute(_TOMBSTONES, {"ids": unscored}).tuples().all()) if unscored else {}
     profiles = [profile_of(rows[i], tombstones.get(i)) for i in wanted if i in rows]
     return profiles, [i for i in wanted if i not in rows]
 
 
 def profile_of(v: dict[str, Any], tombstone: dict[str, Any] | None) -> dict[str, Any]:
-    """A served_subscribers row (health and profile columns) as the API's profile."""
-    if v["churn_risk_score"] is not None:
-        health: dict[str, Any] | None = {c.name: v[c.name] for c in _HEALTH} | {"removed": False, "removal": None}
+    """A served_subscribers row (health_json and profile columns) as the API's profile."""
+    if v["health_json"] is not None:
+        health: dict[str, Any] | None = health_of(v["health_json"])
     else:
         health = last_health(tombstone) if tombstone is not None else None
     return {
@@ -240,9 +233,7 @@ def list_health_scores(
         return Page([], None)
     else:
         after = None
-    query = sa.select(*_HEALTH, sa.false().label("removed"), sa.null().label("removal")).where(
-        s.run_seq == run.seq, s.churn_risk_score.is_not(None)
-    )
+    query = sa.select(s.subscriber_id, s.health_json).where(s.run_seq == run.seq, s.churn_risk_score.is_not(None))
     if risk_tier is not None:
         query = query.where(s.risk_tier == risk_tier)
     if min_score is not None:
@@ -252,35 +243,21 @@ def list_health_scores(
     if after is not None:
         query = query.where(s.subscriber_id > after)
     with store.read() as conn:
-        rows = [row._asdict() for row in conn.execute(query.order_by(s.subscriber_id).limit(limit + 1))]
+        rows = [health_of(text) for _, text in conn.execute(query.order_by(s.subscriber_id).limit(limit + 1))]
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]
     return Page(rows, cursors.encode(cursors.Cursor(run.seq, rows[-1]["subscriber_id"]), cursor_key))
 
 
-def batch_get(store: Store, *, run: ServedRun, subscriber_ids: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """Scores of the given subscribers (duplicates answered once, in request order) and the ids without one."""
-    wanted = list(dict.fromkeys(subscriber_ids))
-    with store.read() as conn:
-        found = {
-            row.subscriber_id: {**row._asdict(), "removed": False, "removal": None}
-            for row in conn.execute(_SCORES, {"seq": run.seq, "ids": wanted}).all()
-        }
-    return [found[i] for i in wanted if i in found], [i for i in wanted if i not in found]
-
-
 def batch_get_rendered(store: Store, *, run: ServedRun, subscriber_ids: list[str]) -> tuple[list[str], list[str]]:
-    """``batch_get`` with each score as the JSON text publish rendered (c360.serving.rendered), for a response
-    that joins them: at 100 ids, converting and validating the rows again costs more than reading them."""
+    """Scores of the given subscribers as the JSON texts publish rendered (c360.serving.rendered), duplicates
+    answered once, in request order, and the ids without one: the response joins the texts, as converting and
+    validating 100 rows again costs more than reading them."""
     wanted = list(dict.fromkeys(subscriber_ids))
     with store.read() as conn:
         params = {"seq": run.seq, "ids": json.dumps(wanted)}
-        found: dict[str, str | None] = dict(conn.exec_driver_sql(_RENDERED[store.dialect], params).tuples().all())
-    unrendered = [i for i, text in found.items() if text is None]  # published before health_json existed
-    if unrendered:
-        rows, _ = batch_get(store, run=run, subscriber_ids=unrendered)
-        found.update((row["subscriber_id"], health_json(row)) for row in rows)
+        found: dict[str, str] = dict(conn.exec_driver_sql(_RENDERED[store.dialect], params).tuples().all())
     return [text for i in wanted if (text := found.get(i)) is not None], [i for i in wanted if i not in found]
 
 

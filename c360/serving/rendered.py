@@ -32,6 +32,12 @@ def health_json(row: dict[str, Any]) -> str:
     ).decode()
 
 
+def health_of(text: str) -> dict[str, Any]:
+    """A stored ``health_json`` back as the health score's fields (dates and times as the API writes them)."""
+    health: dict[str, Any] = pydantic_core.from_json(text)
+    return health
+
+
 def to_json(value: Any) -> bytes:
     """Anything JSON-ready (dates and datetimes as the API writes them)."""
     return pydantic_core.to_json(value)

@@ -149,9 +149,9 @@ served_subscribers = sa.Table(
     sa.Column("score_date", sa.Date),
     sa.Column("scored_at", UTCDateTime),
     sa.Column("model_version", sa.String(64)),
-    sa.Column("drivers", sa.JSON(none_as_null=True)),
     sa.Column("updated_at", UTCDateTime),  # when score, tier or model last changed (incremental sync)
-    sa.Column("health_json", sa.Text),  # the health score as the API renders it (c360.serving.rendered), at publish
+    # the health score as the API renders it (c360.serving.rendered), at publish; the only copy of its drivers
+    sa.Column("health_json", sa.Text),
     sa.Index("ix_served_subscribers_tier", "run_seq", "risk_tier", "subscriber_id"),
 )
 

@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.serving.changes import Removal
+from c360.serving.rendered import health_of
 from c360.serving.store import served_subscribers
 from c360.webhooks import events
 from c360.webhooks.tables import webhook_endpoints, webhook_messages
@@ -91,7 +92,7 @@ def _events(
                 "previous_churn_risk_score": row.previous_churn_risk_score,
                 "score_date": row.score_date.isoformat(),
                 "model_version": row.model_version,
-                "drivers": row.drivers,
+                "drivers": health_of(row.health_json)["drivers"],
             }
             if row.risk_tier == "High" and subscribed[events.HIGH_RISK]:  # the retention campaign's trigger
                 yield row.subscriber_id, events.HIGH_RISK, data
@@ -127,7 +128,7 @@ def _changes(conn: sa.Connection, run_seq: int, previous_seq: int) -> Iterable[s
             cur.c.churn_risk_score,
             cur.c.score_date,
             cur.c.model_version,
-            cur.c.drivers,
+            cur.c.health_json,
             prev.c.risk_tier.label("previous_risk_tier"),
             prev.c.churn_risk_score.label("previous_churn_risk_score"),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from api.schemas import HealthScore
 from c360.schema import metadata
 from c360.serving.migrate import current_revision, head_revision, upgrade
 from c360.serving.store import Store
@@ -58,3 +61,91 @@ def test_c360_migrate_applies_the_serving_store_after_the_warehouse(home: Path, 
     again = run_cli("migrate")
     assert f"serving store at revision {head_revision()} (0 applied)" in again.stdout
     assert "nothing to apply" in run_cli("migrate", "--dry-run").stdout
+
+
+def test_scores_kept_without_their_rendering_get_it_with_their_drivers_before_the_column_goes(
+    home: Path, backend: Backend
+) -> None:
+    # revision 0009 drops served_subscribers.drivers: the drivers live on only in health_json. A row scored before
+    # revision 0003 has no health_json; the upgrade renders it from the row, drivers included, so none is lost.
+    settings = Settings(home=home, **backend.settings_kwargs())
+    upgrade(settings, to="0008")
+    scored_at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    drivers = [
+        {
+            "feature": "days_since_last_read",
+            "label": "Days since the last article read",
+            "value": 21.0,
+            "contribution": 0.18,
+            "direction": "increases_risk",
+            "importance": None,
+        }
+    ]
+    names = "run_seq subscriber_id churn_risk_score risk_tier score_date scored_at model_version drivers updated_at"
+    rows = sa.table("served_subscribers", *(sa.column(n) for n in [*names.split(), "health_json"]))
+    store = Store.from_settings(settings)
+    with store.write() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO served_runs (seq, run_id, score_date, model_version, scored_at, published_at, "
+                "subscribers, tier_high, tier_medium, high_count, medium_count, low_count, pruned, kind) "
+                "VALUES (1, 'r1', '2026-01-02', 'm1', :at, :at, 3, 0.3, 0.1, 1, 1, 0, FALSE, 'publish')"
+            ),
+            {"at": scored_at.replace(tzinfo=None)},
+        )
+        common = {
+            "run_seq": 1,
+            "score_date": date(2026, 1, 2),
+            "scored_at": scored_at.replace(tzinfo=None),
+            "model_version": "m1",
+            "updated_at": scored_at.replace(tzinfo=None),
+        }
+        conn.execute(
+            rows.insert(),
+            [
+                common
+                | {
+                    "subscriber_id": "old",
+                    "churn_risk_score": 0.42,
+                    "risk_tier": "High",
+                    "drivers": json.dumps(drivers),
+                    "health_json": None,
+                },
+                common
+                | {
+                    "subscriber_id": "new",
+                    "churn_risk_score": 0.2,
+                    "risk_tier": "Medium",
+                    "drivers": json.dumps(drivers),
+                    "health_json": '{"kept": "as published"}',
+                },
+                common
+                | {
+                    "subscriber_id": "unscored",
+                    "churn_risk_score": None,
+                    "risk_tier": None,
+                    "drivers": None,
+                    "health_json": None,
+                },
+            ],
+        )
+    assert upgrade(settings).applied[0] == "0009"
+    assert _differences(store) == []
+    with store.read() as conn:
+        stored = dict(conn.execute(sa.text("SELECT subscriber_id, health_json FROM served_subscribers")).tuples().all())
+    assert stored["new"] == '{"kept": "as published"}' and stored["unscored"] is None
+    expected = {
+        "subscriber_id": "old",
+        "churn_risk_score": 0.42,
+        "risk_tier": "High",
+        "previous_risk_tier": None,
+        "score_date": "2026-01-02",
+        "scored_at": "2026-01-02T03:04:05Z",
+        "model_version": "m1",
+        "drivers": drivers,
+        "updated_at": "2026-01-02T03:04:05Z",
+        "removed": False,
+        "removal": None,
+    }
+    assert json.loads(stored["old"]) == expected
+    HealthScore.model_validate_json(stored["old"])  # what the API serves
