@@ -18,8 +18,8 @@ What is measured, against an empty PostgreSQL database named by ``--url`` (creat
 
     python -m bench.pg_scale --url postgresql+psycopg://postgres@127.0.0.1:5432/c360_bench [--port 18200]
 
-Disk: about 2.5 KB per subscriber (served_subscribers 2.15 KB with its indexes, change rows, history), so
-10 M needs about 25 GB free; ``--reuse`` measures the serving again without filling.
+Disk: about 1.7 KB per subscriber (served_subscribers 1.4 KB with its indexes, change rows, history), so
+10 M needs about 17 GB free; ``--reuse`` measures the serving again without filling.
 """
 
 from __future__ import annotations
