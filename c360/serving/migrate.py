@@ -71,6 +71,18 @@ def upgrade(settings: Settings, *, to: str = "head") -> MigrateResult:
     return MigrateResult(store.display, before, after, list(reversed(applied)))
 
 
+def downgrade(settings: Settings, *, to: str) -> MigrateResult:
+    """Revert the serving store to revision ``to`` (an operator's rollback of a release), in one transaction."""
+    store = Store.from_settings(settings)
+    with store.write() as conn:
+        before = current_revision(conn)
+        config = _config(settings.resolved_serving_url)
+        config.attributes["connection"] = conn
+        command.downgrade(config, to)
+        after = current_revision(conn)
+    return MigrateResult(store.display, before, after, [])
+
+
 def upgrade_sql(settings: Settings) -> str:
     """The SQL ``upgrade`` would run now, in the store's dialect (Alembic offline mode), as printable text."""
     store = Store.from_settings(settings)

@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 
 from api.schemas import HealthScore
 from c360.schema import metadata
-from c360.serving.migrate import current_revision, head_revision, upgrade
+from c360.serving.migrate import current_revision, downgrade, head_revision, upgrade
 from c360.serving.store import Store
 from c360.settings import Settings
 from tests.conftest import run_cli
@@ -149,3 +149,15 @@ def test_scores_kept_without_their_rendering_get_it_with_their_drivers_before_th
     }
     assert json.loads(stored["old"]) == expected
     HealthScore.model_validate_json(stored["old"])  # what the API serves
+    # a rollback of the release puts the drivers back in their column, from the rendered scores
+    downgrade(settings, to="0008")
+    typed = sa.table(
+        "served_subscribers", sa.column("subscriber_id"), sa.column("drivers", sa.JSON), sa.column("health_json")
+    )
+    with store.read() as conn:
+        back = {r[0]: r[1:] for r in conn.execute(sa.select(typed))}
+        nulls = conn.execute(sa.text("SELECT COUNT(*) FROM served_subscribers WHERE drivers IS NULL")).scalar()
+    assert back["old"] == (drivers, stored["old"])
+    assert back["new"] == (None, stored["new"]) and back["unscored"] == (None, None)
+    assert nulls == 2  # SQL NULL, not JSON null: "new" rendered no drivers, "unscored" has no score
+    assert upgrade(settings).applied == ["0009"]

@@ -7,7 +7,8 @@ Create Date: 2026-12-07
 The drivers were about 0.8 KB of a served row's 2 KB, held twice (``drivers`` and inside ``health_json``).
 Rows scored before revision 0003 have no ``health_json``; the upgrade renders theirs from their columns
 first (c360.serving.rendered, the API's format), so no score loses its drivers. Alembic's offline mode
-(``c360 migrate --dry-run``) cannot run that step and says so in the SQL it prints.
+(``c360 migrate --dry-run``) cannot run that step and says so in the SQL it prints. A downgrade (a release
+rolled back) puts the column back, filled from the rendered scores.
 """
 
 from __future__ import annotations
@@ -84,12 +85,25 @@ def downgrade() -> None:
         return
     conn = op.get_bind()
     c = _rows.c
-    rendered = conn.execute(sa.select(c.run_seq, c.subscriber_id, c.health_json).where(c.health_json.is_not(None)))
     update = (
         _rows.update()
         .where(c.run_seq == sa.bindparam("seq"), c.subscriber_id == sa.bindparam("id"))
-        .values(drivers=sa.bindparam("drivers", type_=sa.JSON))
+        .values(drivers=sa.bindparam("drivers", type_=sa.JSON(none_as_null=True)))
     )
-    values = [{"seq": seq, "id": sid, "drivers": json.loads(text)["drivers"]} for seq, sid, text in rendered.all()]
-    for start in range(0, len(values), _CHUNK):
-        conn.execute(update, values[start : start + _CHUNK])
+    after = (-1, "")
+    while True:  # a chunk at a time, in key order: a store of millions of rows is never held whole
+        chunk = conn.execute(
+            sa.select(c.run_seq, c.subscriber_id, c.health_json)
+            .where(
+                c.health_json.is_not(None),
+                sa.tuple_(c.run_seq, c.subscriber_id) > sa.tuple_(sa.literal(after[0]), sa.literal(after[1])),
+            )
+            .order_by(c.run_seq, c.subscriber_id)
+            .limit(_CHUNK)
+        ).all()
+        if not chunk:
+            return
+        conn.execute(
+            update, [{"seq": seq, "id": sid, "drivers": json.loads(text).get("drivers")} for seq, sid, text in chunk]
+        )
+        after = (chunk[-1].run_seq, chunk[-1].subscriber_id)
