@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,26 +60,26 @@ def require_migrated(settings: Settings) -> None:
 
 def upgrade(settings: Settings, *, to: str = "head") -> MigrateResult:
     """Apply pending migrations to the serving store (up to revision ``to``), in one transaction."""
-    store = Store.from_settings(settings)
+    result = _step(settings, command.upgrade, to)
     script = ScriptDirectory.from_config(_config("sqlite://"))
-    with store.write() as conn:
-        before = current_revision(conn)
-        config = _config(settings.resolved_serving_url)
-        config.attributes["connection"] = conn
-        command.upgrade(config, to)
-        after = current_revision(conn)
+    before, after = result.before, result.after
     applied = [rev.revision for rev in script.iterate_revisions(after, before)] if after != before else []
-    return MigrateResult(store.display, before, after, list(reversed(applied)))
+    return MigrateResult(result.store, before, after, list(reversed(applied)))
 
 
 def downgrade(settings: Settings, *, to: str) -> MigrateResult:
     """Revert the serving store to revision ``to`` (an operator's rollback of a release), in one transaction."""
+    return _step(settings, command.downgrade, to)
+
+
+def _step(settings: Settings, step: Callable[[Config, str], None], to: str) -> MigrateResult:
+    """Alembic's ``step`` to revision ``to`` on one connection of the store, in its transaction."""
     store = Store.from_settings(settings)
     with store.write() as conn:
         before = current_revision(conn)
         config = _config(settings.resolved_serving_url)
         config.attributes["connection"] = conn
-        command.downgrade(config, to)
+        step(config, to)
         after = current_revision(conn)
     return MigrateResult(store.display, before, after, [])
 
