@@ -81,6 +81,9 @@ def test_scores_kept_without_their_rendering_get_it_with_their_drivers_before_th
             "importance": None,
         }
     ]
+    # kept from before the text policy: a lone surrogate and a NUL in a label, in a long one
+    hostile = {**drivers[0], "feature": "plan", "label": "bad \ud800 and \x00 " + "x" * 10_000}
+    rendered_drivers = [*drivers, {**hostile, "label": "bad \ufffd and \ufffd " + "x" * 10_000}]
     names = "run_seq subscriber_id churn_risk_score risk_tier score_date scored_at model_version drivers updated_at"
     rows = sa.table("served_subscribers", *(sa.column(n) for n in [*names.split(), "health_json"]))
     store = Store.from_settings(settings)
@@ -108,7 +111,7 @@ def test_scores_kept_without_their_rendering_get_it_with_their_drivers_before_th
                     "subscriber_id": "old",
                     "churn_risk_score": 0.42,
                     "risk_tier": "High",
-                    "drivers": json.dumps(drivers),
+                    "drivers": json.dumps([*drivers, hostile]),
                     "health_json": None,
                 },
                 common
@@ -142,7 +145,7 @@ def test_scores_kept_without_their_rendering_get_it_with_their_drivers_before_th
         "score_date": "2026-01-02",
         "scored_at": "2026-01-02T03:04:05Z",
         "model_version": "m1",
-        "drivers": drivers,
+        "drivers": rendered_drivers,
         "updated_at": "2026-01-02T03:04:05Z",
         "removed": False,
         "removal": None,
@@ -157,7 +160,7 @@ def test_scores_kept_without_their_rendering_get_it_with_their_drivers_before_th
     with store.read() as conn:
         back = {r[0]: r[1:] for r in conn.execute(sa.select(typed))}
         nulls = conn.execute(sa.text("SELECT COUNT(*) FROM served_subscribers WHERE drivers IS NULL")).scalar()
-    assert back["old"] == (drivers, stored["old"])
+    assert back["old"] == (rendered_drivers, stored["old"])
     assert back["new"] == (None, stored["new"]) and back["unscored"] == (None, None)
     assert nulls == 2  # SQL NULL, not JSON null: "new" rendered no drivers, "unscored" has no score
     assert upgrade(settings).applied == ["0009"]

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from alembic import context, op
 
 from c360.serving.rendered import HEALTH_FIELDS, health_json
+from c360.text import clean_json
 
 revision = "0009"
 down_revision = "0008"
@@ -58,8 +59,11 @@ def upgrade() -> None:
 def _render_missing(conn: sa.Connection) -> None:
     c = _rows.c
     missing = sa.and_(c.churn_risk_score.is_not(None), c.health_json.is_(None))
+    # the drivers as their stored text, parsed here: the store's own JSON reader refuses what the text policy keeps
+    # out (a lone surrogate), and an old row holding one must not stop the migration
+    columns = [*(column for column in c if column.name != "drivers"), sa.cast(c.drivers, sa.Text).label("drivers")]
     while True:
-        rows = conn.execute(sa.select(_rows).where(missing).limit(_CHUNK)).mappings().all()
+        rows = conn.execute(sa.select(*columns).where(missing).limit(_CHUNK)).mappings().all()
         if not rows:
             return
         for row in rows:
@@ -71,8 +75,10 @@ def _render_missing(conn: sa.Connection) -> None:
 
 
 def _as_served(row: Any) -> dict[str, Any]:
-    """The row's health fields as publish hands them to ``health_json`` (times stored naive, in UTC)."""
+    """The row's health fields as publish hands them to ``health_json`` (times stored naive, in UTC), under the text
+    policy (c360.text): a lone surrogate or NUL in an old row's drivers becomes U+FFFD."""
     values = {name: row[name] for name in HEALTH_FIELDS}
+    values["drivers"] = clean_json(json.loads(row["drivers"])) if row["drivers"] is not None else None
     for name in ("scored_at", "updated_at"):
         if isinstance(values[name], datetime) and values[name].tzinfo is None:
             values[name] = values[name].replace(tzinfo=UTC)
