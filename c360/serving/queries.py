@@ -44,6 +44,15 @@ _ID: sa.BindParameter[str] = sa.bindparam("subscriber_id")
 # A scored row's health score is its health_json, as publish rendered it (c360.serving.rendered): the only copy
 # of its drivers. Unscored rows (in the profile snapshot only) have none.
 _SCORE = sa.select(s.health_json).where(s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None))
+# The same lookup in the driver's own SQL, for Store.driver_read (the API's lookups with the cache off).
+_SCORE_SQL = {
+    "sqlite": """
+        SELECT health_json FROM served_subscribers
+        WHERE run_seq = :seq AND subscriber_id = :subscriber_id AND churn_risk_score IS NOT NULL""",
+    "postgresql": """
+        SELECT health_json FROM served_subscribers
+        WHERE run_seq = %(seq)s AND subscriber_id = %(subscriber_id)s AND churn_risk_score IS NOT NULL""",
+}
 _IDS: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
 _SUBSCRIBERS = sa.select(s.subscriber_id, s.health_json, *_PROFILE).where(s.run_seq == _SEQ, s.subscriber_id.in_(_IDS))
 # The ids of a batch as one JSON array parameter, in the driver's own SQL: the statement's text is the same for
@@ -150,9 +159,9 @@ def get_health_score(store: Store, *, run: ServedRun, subscriber_id: str) -> dic
 def get_health_score_rendered(store: Store, *, run: ServedRun, subscriber_id: str) -> str | None:
     """The subscriber's score in ``run`` as the JSON text publish rendered (c360.serving.rendered); None when the run
     does not score them (``get_health_score`` answers from the tombstone)."""
-    with store.read() as conn:
-        text: str | None = conn.execute(_SCORE, {"seq": run.seq, "subscriber_id": subscriber_id}).scalar()
-    return text
+    with store.driver_read() as conn:
+        row = conn.execute(_SCORE_SQL[store.dialect], {"seq": run.seq, "subscriber_id": subscriber_id}).fetchone()
+    return row[0] if row is not None else None
 
 
 def get_profile(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:
@@ -255,9 +264,9 @@ def batch_get_rendered(store: Store, *, run: ServedRun, subscriber_ids: list[str
     answered once, in request order, and the ids without one: the response joins the texts, as converting and
     validating 100 rows again costs more than reading them."""
     wanted = list(dict.fromkeys(subscriber_ids))
-    with store.read() as conn:
+    with store.driver_read() as conn:
         params = {"seq": run.seq, "ids": json.dumps(wanted)}
-        found: dict[str, str] = dict(conn.exec_driver_sql(_RENDERED[store.dialect], params).tuples().all())
+        found: dict[str, str] = dict(conn.execute(_RENDERED[store.dialect], params))
     return [text for i in wanted if (text := found.get(i)) is not None], [i for i in wanted if i not in found]
 
 

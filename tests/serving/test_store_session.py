@@ -82,3 +82,33 @@ def test_a_postgresql_connection_closed_while_in_use_fails_one_read_and_the_pool
         conn.execute(sa.text("SELECT 1"))
     with store.read() as conn:  # the failure replaced the pool's connections
         assert _backend_pid(conn) != killed
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_postgresql_restart_fails_one_driver_read_and_the_pool_recovers(
+    serving: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "IDLE_BEFORE_PING", 3600.0)  # never rested long enough to be checked
+    store = Store.from_settings(serving)
+    with store.driver_read() as one, store.driver_read() as two:  # the lookups' path: two pooled connections
+        killed = {conn.execute("SELECT pg_backend_pid()").fetchone()[0] for conn in (one, two)}
+    for pid in killed:  # the server went away under both
+        _terminate(serving, pid)
+    with pytest.raises(ServingStoreUnavailable, match="unavailable"), store.driver_read() as conn:
+        conn.execute("SELECT 1")
+    with store.driver_read() as conn:  # not the other dead connection: the failure replaced the pool
+        assert conn.execute("SELECT pg_backend_pid()").fetchone()[0] not in killed
+    with store.read() as conn:  # which SQLAlchemy's reads share
+        assert _backend_pid(conn) not in killed
+
+
+def test_a_driver_read_fails_as_a_read_does_without_its_parameters(serving: Settings) -> None:
+    store = Store.from_settings(serving)
+    marker = "%(secret)s" if store.dialect == "postgresql" else ":secret"
+    statement = f"SELECT health_json FROM served_subscribers_gone WHERE subscriber_id = {marker}"
+    with pytest.raises(ServingStoreUnavailable) as failed, store.driver_read() as conn:
+        conn.execute(statement, {"secret": "hunter2"})
+    assert "is not migrated; run `c360 migrate`" in str(failed.value)
+    assert "hunter2" not in str(failed.value) and "hunter2" not in str(failed.value.__cause__)
+    with store.driver_read() as conn:  # the connection went back to the pool usable
+        assert conn.execute("SELECT 1").fetchone()[0] == 1
