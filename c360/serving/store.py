@@ -264,18 +264,22 @@ class Store:
         down or not migrated, never its parameters); a connection the server dropped invalidated with the pool's
         others, as SQLAlchemy's own error handling does.
         """
+        error = self.reader.dialect.loaded_dbapi.Error
         with _translated(self):
-            proxied = self.reader.raw_connection()
+            try:  # unlike a Connection's, the pool's own checkout raises the driver's error as it is
+                proxied = self.reader.raw_connection()
+            except error as exc:
+                raise self._driver_error(None, exc) from exc
             try:
                 yield proxied.driver_connection
-            except self.reader.dialect.loaded_dbapi.Error as exc:
+            except error as exc:
                 raise self._driver_error(proxied, exc) from exc
             finally:
                 proxied.close()
 
     def _driver_error(self, proxied: Any, exc: Any) -> BaseException:  # exc: the driver's Error, whichever driver
         dialect = self.reader.dialect
-        disconnect = dialect.is_disconnect(exc, proxied.dbapi_connection, None)
+        disconnect = proxied is not None and dialect.is_disconnect(exc, proxied.dbapi_connection, None)
         if disconnect:
             proxied.invalidate(exc)
             self.reader.dispose()  # its other connections are as likely gone: new ones on the next checkout

@@ -4,6 +4,7 @@ autocommit; a pooled connection the server closed is replaced."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -112,3 +113,11 @@ def test_a_driver_read_fails_as_a_read_does_without_its_parameters(serving: Sett
     assert "hunter2" not in str(failed.value) and "hunter2" not in str(failed.value.__cause__)
     with store.driver_read() as conn:  # the connection went back to the pool usable
         assert conn.execute("SELECT 1").fetchone()[0] == 1
+
+
+def test_a_driver_read_of_an_unreachable_postgresql_store_is_unavailable_without_its_password(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, serving_url="postgresql+psycopg://c360:hunter2@127.0.0.1:1/none")
+    store = Store.from_settings(settings)
+    with pytest.raises(ServingStoreUnavailable, match="is unavailable") as failed, store.driver_read() as conn:
+        conn.execute("SELECT 1")
+    assert "hunter2" not in str(failed.value)
