@@ -238,8 +238,9 @@ class Settings(BaseSettings):
     webhook_poll_interval: float = Field(
         0.25,
         gt=0,
-        description="Seconds between the worker's looks for due webhook messages while idle: most of the delay "
-        "from a publish to the first delivery attempt.",
+        description="Seconds between the worker's looks for due webhook messages while idle: on SQLite most of "
+        "the delay from a publish to the first delivery attempt; on PostgreSQL new messages wake the worker at "
+        "commit, and this is the fallback.",
     )
     webhook_disable_after: float = Field(
         432_000.0,

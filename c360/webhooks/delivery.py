@@ -38,6 +38,7 @@ from c360.webhooks.claims import Claimed, Policy, Room, claim, release
 from c360.webhooks.outcomes import Outcome, Recorded, record
 from c360.webhooks.schedule import Schedule, retry_after_seconds
 from c360.webhooks.sender import Sender
+from c360.webhooks.wakeup import Listener
 
 log = logging.getLogger(__name__)
 # Claimed per endpoint: up to this many times its concurrency, in flight and queued. Fewer left the
@@ -82,6 +83,7 @@ class Engine:
         self._store_failures = 0
         self._unsynced: sa.Connection | None = None  # SQLite: the rounds' own connection (_unsynced_write)
         self.running = threading.Event()
+        self.listener: Listener | None = None  # PostgreSQL: wakes the loop when messages become due (wakeup)
 
     def run_forever(self) -> None:
         """Run the engine's loop (uvloop when installed) in this thread until ``stop()``."""
@@ -104,9 +106,13 @@ class Engine:
     def stop(self) -> None:
         """Ask the engine to finish the attempts in flight, record them and return (from any thread)."""
         self._stop_requested.set()
+        self.wake()
+
+    def wake(self) -> None:
+        """Start the next round now instead of after the poll interval (from any thread)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._wake.set)
+            loop.call_soon_threadsafe(lambda: self._wake.set())
 
     def take_totals(self) -> Recorded:
         """What was recorded since the last call."""
@@ -123,6 +129,11 @@ class Engine:
         self._sending.clear()
         db = ThreadPoolExecutor(1, thread_name_prefix="c360-webhooks-db")
         sender = Sender(timeout=self.settings.webhook_timeout, allow_private=self.settings.webhook_allow_private_urls)
+        # on PostgreSQL a commit that makes messages due wakes the loop at once; elsewhere (and for `--once`, which
+        # does not wait for new messages) the poll does
+        listens = self.store.dialect == "postgresql" and not until_idle
+        listener = Listener(self.store.engine, self.wake).start() if listens else None
+        self.listener = listener
         try:
             async with sender:
                 self._sender = sender
@@ -140,6 +151,8 @@ class Engine:
                         return
                     await self._sleep(self.settings.webhook_poll_interval)
         finally:
+            if listener is not None:
+                listener.stop()
             for task in self._tasks:
                 task.cancel()
             self.running.clear()

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from c360.serving.store import Store, utcnow
-from c360.webhooks import events, outbox
+from c360.webhooks import events, outbox, wakeup
 from c360.webhooks.errors import EndpointNotFound, MessageNotFound
 from c360.webhooks.tables import webhook_attempts, webhook_endpoints, webhook_messages
 
@@ -108,6 +108,7 @@ def resend(store: Store, endpoint_id: str, msg_id: str) -> Message:
             .where(m.id == msg_id, sa.not_(leased))
             .values(status="pending", step=0, next_attempt_at=now, lease_id=None)
         )
+        wakeup.notify(conn)
         return _get(conn, endpoint_id, message.id)
 
 
@@ -120,6 +121,8 @@ def recover(store: Store, endpoint_id: str, *, since: datetime) -> int:
             .where(m.endpoint_id == endpoint_id, m.status == "failed", m.created_at >= since)
             .values(status="pending", step=0, next_attempt_at=utcnow(), lease_id=None)
         )
+        if result.rowcount:
+            wakeup.notify(conn)
         return int(result.rowcount)
 
 

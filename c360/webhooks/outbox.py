@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from c360.serving.changes import Removal
 from c360.serving.rendered import health_of
 from c360.serving.store import served_subscribers
-from c360.webhooks import events
+from c360.webhooks import events, wakeup
 from c360.webhooks.tables import webhook_endpoints, webhook_messages
 
 _CHUNK = 5_000
@@ -147,6 +147,7 @@ def enqueue(conn: sa.Connection, *, endpoint_id: str, event_type: str, body: str
     """One message outside a publish (webhook.test); returns its id."""
     row = _message(endpoint_id, event_type, None, None, body, now)
     conn.execute(webhook_messages.insert().values(**row))
+    wakeup.notify(conn)
     return str(row["id"])
 
 
@@ -163,4 +164,5 @@ def _message(
 def _insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
     if rows:
         conn.execute(webhook_messages.insert(), rows)
+        wakeup.notify(conn)  # once per transaction is enough: PostgreSQL folds repeats of it
     return len(rows)
