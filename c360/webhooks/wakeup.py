@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from c360.errors import summary
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "c360_webhooks"
@@ -41,6 +43,7 @@ class Listener:
         self._stop = threading.Event()
         self.listening = threading.Event()  # set while LISTEN holds (tests wait on it)
         self.backend_pid: int | None = None  # the server process of the current connection
+        self._failures = 0  # in a row, since the last LISTEN that held: how long to wait before the next try
         self._thread = threading.Thread(target=self._run, name="c360-webhooks-listen", daemon=True)
 
     def start(self) -> Listener:
@@ -53,20 +56,14 @@ class Listener:
         self._thread.join(5 * _CHECK_STOP_EVERY)
 
     def _run(self) -> None:
-        failures = 0
         while not self._stop.is_set():
             try:
                 self._listen()
-                failures = 0
             except Exception as exc:  # any failure of the connection: the poll still delivers meanwhile
-                self.listening.clear()
-                delay = _RETRY_AFTER[min(failures, len(_RETRY_AFTER) - 1)]
-                failures += 1
+                delay = _RETRY_AFTER[min(self._failures, len(_RETRY_AFTER) - 1)]
+                self._failures += 1
                 log.warning(
-                    "webhooks: listening for new messages failed (%s: %s); polling, retrying in %.0f s",
-                    type(exc).__name__,
-                    exc,
-                    delay,
+                    "webhooks: listening for new messages failed (%s); polling, retrying in %.0f s", summary(exc), delay
                 )
                 self._stop.wait(delay)
 
@@ -79,7 +76,7 @@ class Listener:
             assert connection is not None
             connection.autocommit = True  # LISTEN takes effect at once, and no transaction stays open
             connection.execute(f"LISTEN {CHANNEL}")
-            self.backend_pid = connection.info.backend_pid
+            self.backend_pid, self._failures = connection.info.backend_pid, 0
             self.listening.set()
             self._wake()  # what was committed before LISTEN sent no notification this connection saw
             while not self._stop.is_set():
