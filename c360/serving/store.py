@@ -281,8 +281,9 @@ class Store:
         dialect = self.reader.dialect
         disconnect = proxied is not None and dialect.is_disconnect(exc, proxied.dbapi_connection, None)
         if disconnect:
-            proxied.invalidate(exc)
-            self.reader.dispose()  # its other connections are as likely gone: new ones on the next checkout
+            # as SQLAlchemy's Connection does on a disconnect (engine/base.py, _handle_dbapi_exception): the pool's
+            # connections as old as this one are as likely gone, and each is replaced at its next checkout
+            self.reader.pool._invalidate(proxied, exc)
         wrapped: BaseException = DBAPIError.instance(
             None, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, connection_invalidated=disconnect
         )

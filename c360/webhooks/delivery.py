@@ -112,7 +112,8 @@ class Engine:
         """Start the next round now instead of after the poll interval (from any thread)."""
         loop = self._loop
         if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(lambda: self._wake.set())
+            with contextlib.suppress(RuntimeError):  # the loop closed since: nothing left to wake
+                loop.call_soon_threadsafe(lambda: self._wake.set())
 
     def take_totals(self) -> Recorded:
         """What was recorded since the last call."""
@@ -152,7 +153,7 @@ class Engine:
                     await self._sleep(self.settings.webhook_poll_interval)
         finally:
             if listener is not None:
-                listener.stop()
+                await asyncio.to_thread(listener.stop)  # up to half a second: not on the loop's thread
             for task in self._tasks:
                 task.cancel()
             self.running.clear()

@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 CHANNEL = "c360_webhooks"
 _RETRY_AFTER = (1.0, 2.0, 5.0, 10.0, 30.0)  # seconds before reconnecting, by consecutive failures
 _CHECK_STOP_EVERY = 0.5  # seconds: how soon the listener notices it should stop
+# libpq's options for the listening connection: give up connecting after 5 s (the default waits minutes), and
+# probe the idle socket with TCP keepalives, so that a server gone without a reset (a network partition) is
+# noticed within about a minute instead of leaving the listener deaf until the next reconnection
+_CONNECTION = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+}
 
 
 def notify(conn: sa.Connection) -> None:
@@ -60,6 +70,8 @@ class Listener:
             try:
                 self._listen()
             except Exception as exc:  # any failure of the connection: the poll still delivers meanwhile
+                if self._stop.is_set():
+                    return  # the engine stopped while this was connecting or listening
                 delay = _RETRY_AFTER[min(self._failures, len(_RETRY_AFTER) - 1)]
                 self._failures += 1
                 log.warning(
@@ -68,12 +80,15 @@ class Listener:
                 self._stop.wait(delay)
 
     def _listen(self) -> None:
-        # a connection of its own, out of the store's pool: it is held for as long as the worker runs
-        proxied = self._engine.raw_connection()
-        connection = proxied.driver_connection  # psycopg's; read before detach() unlinks it from the pool's record
-        proxied.detach()
+        # a connection of its own, outside the store's pools (the dialect's connect, the URL's own arguments): it
+        # is held for as long as the worker runs, and closing it after a failure must not go through a pool's
+        # reset, which fails on a broken connection
+        dialect = self._engine.dialect
+        cargs, cparams = dialect.create_connect_args(self._engine.url)
+        connection = dialect.connect(*cargs, **{**_CONNECTION, **cparams})
         try:
-            assert connection is not None
+            if self._stop.is_set():
+                return
             connection.autocommit = True  # LISTEN takes effect at once, and no transaction stays open
             connection.execute(f"LISTEN {CHANNEL}")
             self.backend_pid, self._failures = connection.info.backend_pid, 0
@@ -84,4 +99,4 @@ class Listener:
                     self._wake()
         finally:
             self.listening.clear()
-            proxied.close()
+            connection.close()

@@ -3,6 +3,7 @@ interval here is a minute, so only the notification can explain a delivery withi
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
@@ -42,7 +43,9 @@ def test_a_publish_and_a_test_event_are_delivered_at_once_not_at_the_next_poll(
     assert published_after < 10 and len(receiver.deliveries) == 11
 
 
-def test_a_listener_whose_connection_is_closed_listens_again(hooks: Hooks, receiver: Receiver) -> None:
+def test_a_listener_whose_connection_is_closed_listens_again(
+    hooks: Hooks, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
     endpoint_id, _ = hooks.endpoint(receiver.url)
     with hooks.engine(webhook_poll_interval=POLL) as engine:
         killed = listening(hooks, engine)
@@ -58,3 +61,6 @@ def test_a_listener_whose_connection_is_closed_listens_again(hooks: Hooks, recei
         messages.send_test(hooks.store, endpoint_id)
         hooks.settled(1, timeout=10)
     assert len(receiver.deliveries) == 1
+    # the broken connection was closed as it is, not reset like a pool's (which logs an error with its traceback)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert any("listening for new messages failed" in r.getMessage() for r in caplog.records)
