@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -154,3 +155,49 @@ def _history(n: int) -> list[dict[str, Any]]:
         }
         for i in range(n)
     ]
+
+
+def test_values_of_a_looser_type_are_stored_as_an_insert_stores_them(serving: Settings) -> None:
+    # PostgreSQL's COPY is binary for these tables: a Decimal or an int for a float, a datetime for a date and an
+    # int for a text column must still land as an INSERT lands them (and as a text COPY did)
+    store = Store.from_settings(serving)
+    loose = {
+        "subscriber_id": 7, "score_date": datetime(2026, 1, 2, 0, 0), "run_id": "r",
+        "churn_risk_score": Decimal("0.25"), "risk_tier": "High", "model_version": 3,
+        "scored_at": datetime(2026, 1, 2, tzinfo=UTC),
+    }  # fmt: skip
+    with store.write() as conn:
+        conn.execute(score_history.insert(), [loose | {"run_id": "by-insert"}])
+        bulk.insert_rows(
+            conn, score_history, [loose | {"subscriber_id": 8, "run_id": "by-bulk", "churn_risk_score": 1}]
+        )
+    with store.read() as conn:
+        rows = {r.run_id: r._asdict() for r in conn.execute(sa.select(score_history))}
+    assert rows["by-bulk"] == rows["by-insert"] | {"subscriber_id": "8", "run_id": "by-bulk", "churn_risk_score": 1.0}
+    assert rows["by-insert"]["subscriber_id"] == "7" and rows["by-insert"]["score_date"] == date(2026, 1, 2)
+    assert rows["by-insert"]["churn_risk_score"] == 0.25
+
+
+def test_a_table_with_types_outside_the_stores_is_written_too(serving: Settings) -> None:
+    # a zone-aware timestamp and numeric: outside the types bulk copies in binary, so a text COPY on PostgreSQL
+    store = Store.from_settings(serving)
+    probe = sa.Table(
+        "bulk_probe",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("at", sa.DateTime(timezone=True)),  # timestamptz on PostgreSQL
+        sa.Column("amount", sa.Numeric(10, 2)),
+        sa.Column("label", sa.String(20)),
+    )
+    rows = [
+        {"id": 1, "at": datetime(2026, 1, 2, 3, 4, tzinfo=EAST), "amount": Decimal("12.34"), "label": HOSTILE[3]},
+        {"id": 2, "at": None, "amount": None, "label": None},
+    ]
+    with store.write() as conn:
+        probe.create(conn)
+        assert bulk.insert_rows(conn, probe, rows) == 2
+    with store.read() as conn:
+        found = [r._asdict() for r in conn.execute(sa.select(probe).order_by(probe.c.id))]
+    assert [r["amount"] for r in found] == [Decimal("12.34"), None]
+    assert [r["label"] for r in found] == [HOSTILE[3], None]
+    assert found[0]["at"] is not None and found[0]["at"].replace(tzinfo=found[0]["at"].tzinfo or EAST) == rows[0]["at"]
