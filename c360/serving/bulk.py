@@ -64,6 +64,7 @@ def _fills_every_column(table: sa.Table, columns: list[sa.Column[Any]]) -> bool:
 # int2, int4, text, json (SQLAlchemy's psycopg dialect binds psycopg's Json), float4, float8, bpchar, varchar, date,
 # timestamp
 _BINARY = {16, 20, 21, 23, 25, 114, 700, 701, 1042, 1043, 1082, 1114}
+_TEXT, _JSON = 25, 114
 _TEXTUAL = {25, 1042, 1043}
 
 
@@ -109,8 +110,14 @@ def _binary_types(driver: Any, table: str, columns: list[sa.Column[Any]]) -> lis
             (table,),
         ).fetchall()
     )
-    types: list[int] = [found[c.name] for c in columns]
+    types: list[int] = [_as_bound(found[c.name], c) for c in columns]
     return types if all(oid in _BINARY for oid in types) else None
+
+
+def _as_bound(oid: int, column: sa.Column[Any]) -> int:
+    """The type to write ``column``'s values as: a json column declared as text here (its values are JSON text
+    already, c360.serving.activity) goes as text, which is its binary form; psycopg would encode the text again."""
+    return _TEXT if oid == _JSON and not isinstance(column.type, sa.JSON) else oid
 
 
 def _driver_executemany(

@@ -189,7 +189,7 @@ def test_a_table_with_types_outside_the_stores_is_written_too(serving: Settings)
         sa.Column("amount", sa.Numeric(10, 2)),
         sa.Column("label", sa.String(20)),
     )
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": 1, "at": datetime(2026, 1, 2, 3, 4, tzinfo=EAST), "amount": Decimal("12.34"), "label": HOSTILE[3]},
         {"id": 2, "at": None, "amount": None, "label": None},
     ]
