@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -70,36 +71,30 @@ def test_a_pooled_postgresql_connection_closed_while_idle_is_replaced_on_checkou
             assert conn.execute(sa.text("SELECT 1")).scalar_one() == 1
 
 
-@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_a_postgresql_connection_closed_while_in_use_fails_one_read_and_the_pool_recovers(
-    serving: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store_module, "IDLE_BEFORE_PING", 3600.0)  # never rested long enough to be checked
-    store = Store.from_settings(serving)
-    with store.read() as conn:
-        killed = _backend_pid(conn)
-    _terminate(serving, killed)
-    with pytest.raises(ServingStoreUnavailable, match="unavailable"), store.read() as conn:
-        conn.execute(sa.text("SELECT 1"))
-    with store.read() as conn:  # the failure replaced the pool's connections
-        assert _backend_pid(conn) != killed
+def _pid_of(conn: Any) -> int:
+    """The backend of a SQLAlchemy connection (``read``) or of a driver's (``driver_read``)."""
+    if isinstance(conn, sa.Connection):
+        return _backend_pid(conn)
+    return int(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_a_postgresql_restart_fails_one_driver_read_and_the_pool_recovers(
-    serving: Settings, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("path", ["read", "driver_read"])  # SQLAlchemy's reads; the lookups' driver connection
+def test_a_postgresql_restart_fails_one_read_and_the_pool_recovers(
+    serving: Settings, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
     monkeypatch.setattr(store_module, "IDLE_BEFORE_PING", 3600.0)  # never rested long enough to be checked
     store = Store.from_settings(serving)
-    with store.driver_read() as one, store.driver_read() as two:  # the lookups' path: two pooled connections
-        killed = {conn.execute("SELECT pg_backend_pid()").fetchone()[0] for conn in (one, two)}
+    session = getattr(store, path)
+    with session() as one, session() as two:  # two pooled connections
+        killed = {_pid_of(one), _pid_of(two)}
     for pid in killed:  # the server went away under both
         _terminate(serving, pid)
-    with pytest.raises(ServingStoreUnavailable, match="unavailable"), store.driver_read() as conn:
-        conn.execute("SELECT 1")
-    with store.driver_read() as conn:  # not the other dead connection: the failure replaced the pool
-        assert conn.execute("SELECT pg_backend_pid()").fetchone()[0] not in killed
-    with store.read() as conn:  # which SQLAlchemy's reads share
+    with pytest.raises(ServingStoreUnavailable, match="unavailable"), session() as conn:
+        _pid_of(conn)
+    with session() as conn:  # not the other dead connection: the failure invalidated the pool
+        assert _pid_of(conn) not in killed
+    with store.read() as conn:  # which both paths share
         assert _backend_pid(conn) not in killed
 
 
