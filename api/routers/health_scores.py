@@ -62,7 +62,7 @@ def score_body(services: Services, run: queries.ServedRun, subscriber_id: str) -
     stored = queries.get_health_score_rendered(services.store, run=run, subscriber_id=subscriber_id)
     if stored is not None:
         return stored.encode()
-    return render(HealthScore, queries.get_health_score(services.store, run=run, subscriber_id=subscriber_id))
+    return render(HealthScore, queries.removed_health_score(services.store, run=run, subscriber_id=subscriber_id))
 
 
 @router.get(

@@ -43,9 +43,8 @@ _SEQ: sa.BindParameter[int] = sa.bindparam("seq")
 _ID: sa.BindParameter[str] = sa.bindparam("subscriber_id")
 # A scored row's health score is its health_json, as publish rendered it (c360.serving.rendered): the only copy
 # of its drivers. Unscored rows (in the profile snapshot only) have none.
-_SCORE = sa.select(s.health_json).where(s.run_seq == _SEQ, s.subscriber_id == _ID, s.churn_risk_score.is_not(None))
-# The same lookup in the driver's own SQL, for Store.driver_read (the API's lookups with the cache off).
-_SCORE_SQL = {
+# The lookup is the API's hottest read with the cache off: in the driver's own SQL, for Store.driver_read.
+_SCORE = {
     "sqlite": """
         SELECT health_json FROM served_subscribers
         WHERE run_seq = :seq AND subscriber_id = :subscriber_id AND churn_risk_score IS NOT NULL""",
@@ -146,21 +145,25 @@ def require_run(run: ServedRun | None) -> ServedRun:
 def get_health_score(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:
     """The subscriber's score in ``run`` (``removed`` false), else their last one from the tombstone; NotFound
     when they never had one."""
+    text = get_health_score_rendered(store, run=run, subscriber_id=subscriber_id)
+    return health_of(text) if text is not None else removed_health_score(store, run=run, subscriber_id=subscriber_id)
+
+
+def removed_health_score(store: Store, *, run: ServedRun, subscriber_id: str) -> dict[str, Any]:
+    """The last score of a subscriber ``run`` does not score, from their tombstone (``removed`` true); NotFound
+    when they never had one."""
     with store.read() as conn:
-        text = conn.execute(_SCORE, {"seq": run.seq, "subscriber_id": subscriber_id}).scalar()
-        tombstone = None if text is not None else conn.execute(_TOMBSTONE, {"subscriber_id": subscriber_id}).scalar()
-    if text is not None:
-        return health_of(text)
-    if tombstone is not None:
-        return last_health(tombstone)
-    raise NotFound(f"subscriber {subscriber_id} has no health score in the run served ({run.score_date})")
+        tombstone = conn.execute(_TOMBSTONE, {"subscriber_id": subscriber_id}).scalar()
+    if tombstone is None:
+        raise NotFound(f"subscriber {subscriber_id} has no health score in the run served ({run.score_date})")
+    return last_health(tombstone)
 
 
 def get_health_score_rendered(store: Store, *, run: ServedRun, subscriber_id: str) -> str | None:
     """The subscriber's score in ``run`` as the JSON text publish rendered (c360.serving.rendered); None when the run
     does not score them (``get_health_score`` answers from the tombstone)."""
     with store.driver_read() as conn:
-        row = conn.execute(_SCORE_SQL[store.dialect], {"seq": run.seq, "subscriber_id": subscriber_id}).fetchone()
+        row = conn.execute(_SCORE[store.dialect], {"seq": run.seq, "subscriber_id": subscriber_id}).fetchone()
     return row[0] if row is not None else None
 
 

@@ -71,7 +71,10 @@ def record_events(
         if len(batch) >= _CHUNK:
             written += _insert(conn, batch)
             batch = []
-    return written + _insert(conn, batch)
+    written += _insert(conn, batch)
+    if written:
+        wakeup.notify(conn)  # the workers start delivering when the publish commits
+    return written
 
 
 def _events(
@@ -164,5 +167,4 @@ def _message(
 def _insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> int:
     if rows:
         conn.execute(webhook_messages.insert(), rows)
-        wakeup.notify(conn)  # once per transaction is enough: PostgreSQL folds repeats of it
     return len(rows)
