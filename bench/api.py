@@ -111,6 +111,7 @@ def measure(
         found = [r for r, _ in measured]
         figures[name][f"c{connections}"] = {
             "cpu_us": round(median([cpu for _, cpu in measured]), 1),
+            "client_cpu_us": round(median([r.client_cpu_us or 0.0 for r in found]), 1),
             "rps": round(median([r.rps for r in found])),
             "p50_ms": round(median([r.p50_ms for r in found]), 3),
             "p90_ms": round(median([r.p90_ms for r in found]), 3),
@@ -246,8 +247,8 @@ def markdown(result: dict[str, Any]) -> str:
     """The figures as the table docs/benchmarks.md shows (``@1`` …: the --before-src trees)."""
     lines = [
         "| workers | scenario | req/s at 32 conn | p50 / p99 at 1 conn (ms) | share of raw ASGI | share of bare "
-        "| server CPU per request at 32 conn (µs) | CPU share of raw ASGI |",
-        "|---|---|---|---|---|---|---|---|",
+        "| server CPU per request at 32 conn (µs) | CPU share of raw ASGI | wrk CPU per request (µs) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     names = {"raw": "raw ASGI (ceiling)", "bare": "bare FastAPI", "score_warm": "health-score, warm cache",
              "score_cold": "health-score, cache off", "batch_get_100": "batch-get 100 ids, cache off"}  # fmt: skip
@@ -268,7 +269,7 @@ def markdown(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {workers} | {label} | {f['c32']['rps']:,} | {f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | "
                 f"{f['c32']['rps'] / raw:.2f} | {f['c32']['rps'] / bare:.2f} | {f['c32']['cpu_us']:.1f} | "
-                f"{raw_cpu / f['c32']['cpu_us']:.2f} |"
+                f"{raw_cpu / f['c32']['cpu_us']:.2f} | {f['c32'].get('client_cpu_us', 0):.1f} |"
             )
     for workers, figures in result["workers"].items():
         for key, ratio in figures.items():
