@@ -58,8 +58,13 @@ class Settings(BaseSettings):
     warehouse_connect_timeout: int = Field(
         30, ge=1, description="Seconds to wait for a Snowflake login before failing."
     )
+    # DuckDB's limit bounds its buffer pool, not the process: at scale 10 the ingest and the pipeline peaked about
+    # 0.4 GB above it (3.5GB is 3,338 MiB; they peaked at 3,732-3,754 MiB; docs/benchmarks.md, 2026-12-07 14:01),
+    # so this default keeps them under 4 GB. With 4GB they peaked at 4,109-4,130 MiB.
     duckdb_memory_limit: str = Field(
-        "4GB", description="DuckDB memory_limit; above it DuckDB spills to <home>/duckdb_tmp."
+        "3.5GB",
+        description="DuckDB memory_limit; above it DuckDB spills to <home>/duckdb_tmp. It bounds DuckDB's buffers, "
+        "not the process, which peaks about 0.4 GB above it: keep that headroom under a container's limit.",
     )
     duckdb_threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
     task_poll_seconds: float | None = Field(
