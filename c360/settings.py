@@ -6,6 +6,7 @@ Every field is read from the environment with the ``C360_`` prefix (``warehouse_
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -331,6 +332,20 @@ class Settings(BaseSettings):
         """C360_WEBHOOK_RETRY_SCHEDULE as seconds."""
         return tuple(float(part) for part in self.webhook_retry_schedule.split(",") if part.strip())
 
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _memory_size(cls, value: str) -> str:
+        # checked here, so that a bad value names its variable when the settings load, not as DuckDB's parser
+        # error when the warehouse is first opened
+        found = re.fullmatch(r"(\d{1,12}(?:\.\d{1,6})?)\s*([kmgt]i?)?b", value.strip(), re.IGNORECASE)
+        if found is None:
+            raise ValueError("not a size such as 3.5GB or 512MiB")
+        unit = (found[2] or "").lower()
+        size = float(found[1]) * (1024 if unit.endswith("i") else 1000) ** " kmgt".index(unit[:1] or " ")
+        if not 2**24 <= size <= 2**50:
+            raise ValueError("outside 16 MiB to 1 PiB")
+        return value.strip()
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _level_in_capitals(cls, value: object) -> object:
@@ -397,7 +412,9 @@ def get_settings() -> Settings:
         first = exc.errors()[0]
         message = str(first["msg"]).removeprefix("Value error, ")
         if first.get("loc"):
-            message = f"C360_{str(first['loc'][0]).upper()}: {message} (got {first.get('input')!r})"
+            got = repr(first.get("input"))  # a hostile value is quoted, not echoed whole
+            got = got if len(got) <= 80 else f"{got[:80]}... ({len(got):,} characters)"
+            message = f"C360_{str(first['loc'][0]).upper()}: {message} (got {got})"
         raise ConfigError(message) from None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from c360.errors import ConfigError
@@ -35,6 +36,50 @@ def test_bad_values_name_their_variable(home: Path, monkeypatch: pytest.MonkeyPa
     get_settings.cache_clear()
     with pytest.raises(ConfigError, match=r"^C360_DUCKDB_THREADS: Input should be greater than or equal to 1"):
         get_settings()
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("lots", "not a size such as 3.5GB or 512MiB (got 'lots')"),
+        ("", "not a size such as 3.5GB or 512MiB (got '')"),
+        ("3.5", "not a size"),
+        ("-1GB", "not a size"),
+        ("4 GBs", "not a size"),
+        ("3.5GB\udcff", "not a size"),  # a byte that is not UTF-8 in the environment
+        ("0GB", "outside 16 MiB to 1 PiB (got '0GB')"),
+        ("99999999999GB", "outside 16 MiB to 1 PiB"),
+    ],
+)
+def test_a_memory_limit_duckdb_cannot_read_is_refused_naming_its_variable(
+    home: Path, monkeypatch: pytest.MonkeyPatch, value: str, reason: str
+) -> None:
+    monkeypatch.setenv("C360_DUCKDB_MEMORY_LIMIT", value)
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError, match=r"^C360_DUCKDB_MEMORY_LIMIT: ") as refused:
+        get_settings()
+    assert reason in str(refused.value)
+
+
+def test_a_long_bad_value_is_quoted_not_echoed_whole(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("C360_DUCKDB_MEMORY_LIMIT", "1" * 10_000 + "GB")
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError) as refused:
+        get_settings()
+    assert str(refused.value).endswith("... (10,004 characters))")
+    assert len(str(refused.value)) < 200
+
+
+@pytest.mark.parametrize("value", ["3.5GB", "512 MiB", "2gb", "1TB", "100000000B", " 16MiB ", "1024TiB"])
+def test_every_memory_limit_accepted_is_one_duckdb_reads(
+    home: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("C360_DUCKDB_MEMORY_LIMIT", value)
+    get_settings.cache_clear()
+    limit = get_settings().duckdb_memory_limit
+    query = "SELECT current_setting('memory_limit')"
+    with duckdb.connect() as default, duckdb.connect(config={"memory_limit": limit}) as con:
+        assert con.sql(query).fetchall() != default.sql(query).fetchall()  # the limit took, not the 80 % of RAM
 
 
 @pytest.mark.parametrize(
