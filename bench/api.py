@@ -109,9 +109,10 @@ def measure(
     figures: dict[str, dict[str, Any]] = {name: {} for name in scenarios}
     for (name, connections), measured in runs.items():
         found = [r for r, _ in measured]
+        client = [r.client_cpu_us for r in found if r.client_cpu_us is not None]  # only wrk's is measured
         figures[name][f"c{connections}"] = {
             "cpu_us": round(median([cpu for _, cpu in measured]), 1),
-            "client_cpu_us": round(median([r.client_cpu_us or 0.0 for r in found]), 1),
+            "client_cpu_us": round(median(client), 1) if client else None,
             "rps": round(median([r.rps for r in found])),
             "p50_ms": round(median([r.p50_ms for r in found]), 3),
             "p90_ms": round(median([r.p90_ms for r in found]), 3),
@@ -243,6 +244,10 @@ def run_all(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, c
     return by_workers
 
 
+def _us(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
 def markdown(result: dict[str, Any]) -> str:
     """The figures as the table docs/benchmarks.md shows (``@1`` …: the --before-src trees)."""
     lines = [
@@ -269,7 +274,7 @@ def markdown(result: dict[str, Any]) -> str:
             lines.append(
                 f"| {workers} | {label} | {f['c32']['rps']:,} | {f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | "
                 f"{f['c32']['rps'] / raw:.2f} | {f['c32']['rps'] / bare:.2f} | {f['c32']['cpu_us']:.1f} | "
-                f"{raw_cpu / f['c32']['cpu_us']:.2f} | {f['c32'].get('client_cpu_us', 0):.1f} |"
+                f"{raw_cpu / f['c32']['cpu_us']:.2f} | {_us(f['c32'].get('client_cpu_us'))} |"
             )
     for workers, figures in result["workers"].items():
         for key, ratio in figures.items():
