@@ -1,7 +1,9 @@
 """Benchmark of the REST API (issue: REST API v1; issue 16), with its ceilings measured in the same run.
 
 * ceilings (bench/bare.py), same uvicorn settings: a raw ASGI app sending constant bytes, and a bare FastAPI
-  endpoint returning a constant JSON;
+  endpoint returning a constant JSON; and for the warm lookup, from one of its answers captured in the run, a
+  raw app sending that answer's bytes and the least Python that answers it (key, scope, rate limit, cache, ETag
+  and counts in plain dicts and ints), which say how much of the gap to the raw app is left to any Python code;
 * GET health-score with a warm cache (25,000 served subscribers): throughput at 32 connections at least
   0.8 of the raw ASGI ceiling's (issue 16; 0.6 of bare FastAPI's before), p99 at most 2 ms at 1 connection;
 * GET health-score with the cache off and 1,000,000 served subscribers: p99 at most 5 ms at 1 connection;
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -124,6 +128,20 @@ def measure(
     return figures
 
 
+def capture(url: str, token: str, work: Path) -> str:
+    """A warm health-score answer of ``url`` (its headers and body) and the SHA-256 of the key it needs, in a
+    file for the ceilings that answer the same (bench.bare); the file's path."""
+    headers = {"Authorization": f"Bearer {token}"}
+    httpx.get(f"{url}/v1/subscribers/{serving_data.subscriber_id(1)}/health-score", headers=headers)  # cached now
+    answer = httpx.get(f"{url}/v1/subscribers/{serving_data.subscriber_id(1)}/health-score", headers=headers)
+    answer.raise_for_status()
+    sent = [(name, value) for name, value in answer.headers.items() if name != "date"]  # the server adds its own
+    path = work / "warm-answer.json"
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    path.write_text(json.dumps({"headers": sent, "body": answer.text, "key_sha256": digest}), encoding="utf-8")
+    return str(path)
+
+
 def warm_up(wrk: str | None, url: str, token: str, n: int) -> float:
     """Load random ids until at least 99% of lookups hit (each worker has its own cache); the last hit ratio."""
     ratio = 0.0
@@ -216,6 +234,17 @@ def run_all(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, c
                 scenarios[f"{w}/score_warm{suffix}"] = (warm, "score", small_key, args.small)
                 scenarios[f"{w}/score_cold{suffix}"] = (cold, "score", large_key, args.large)
                 scenarios[f"{w}/batch_get_100{suffix}"] = (cold, "batch", large_key, args.large)
+        answer = capture(urls[f"{counts[0]}/warm"], small_key, Path(small_env["C360_HOME"]))
+        ceiling_env = {**small_env, "C360_BENCH_RESPONSE": answer}
+        ceiling_env["C360_BENCH_SUBSCRIBERS"] = str(args.small)
+        for w in counts:  # the warm answer's own ceilings: its bytes alone, and the least Python that answers it
+            uvicorn = [PYTHON, "-m", "uvicorn", "--workers", str(w), "--log-level", "warning", "--no-access-log"]
+            uvicorn += ["--no-server-header", "--loop", "uvloop", "--http", "httptools"]
+            urls[f"{w}/response"] = stack.enter_context(server([*uvicorn, "bench.bare:response"], ceiling_env, "/"))
+            scenarios[f"{w}/response"] = (f"{w}/response", "bare", "", 1)
+            least = [*uvicorn, "--factory", "bench.bare:least"]
+            urls[f"{w}/least"] = stack.enter_context(server(least, ceiling_env, "/"))
+            scenarios[f"{w}/least"] = (f"{w}/least", "score", small_key, args.small)
         result: dict[str, Any] = {"load_before": os.getloadavg()}
         warms = [name for name in urls if "/warm" in name]
         for name in warms:
@@ -232,7 +261,7 @@ def run_all(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, c
     for w, figures in by_workers.items():
         figures["load_before"], figures["load_after"] = result["load_before"], result["load_after"]
         for suffix in trees:
-            for name in ("bare", "raw"):
+            for name in ("bare", "raw", "response", "least"):
                 share = figures["score_warm" + suffix]["c32"]["rps"] / figures[name]["c32"]["rps"]
                 figures[f"warm{suffix}_share_of_{name}"] = round(share, 2)
             if w != counts[0]:
@@ -255,7 +284,9 @@ def markdown(result: dict[str, Any]) -> str:
         "| server CPU per request at 32 conn (µs) | CPU share of raw ASGI | wrk CPU per request (µs) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    names = {"raw": "raw ASGI (ceiling)", "bare": "bare FastAPI", "score_warm": "health-score, warm cache",
+    names = {"raw": "raw ASGI (ceiling)", "response": "raw ASGI sending the warm answer's bytes",
+             "least": "the least Python answering the warm lookup", "bare": "bare FastAPI",
+             "score_warm": "health-score, warm cache",
              "score_cold": "health-score, cache off", "batch_get_100": "batch-get 100 ids, cache off"}  # fmt: skip
     for workers, figures in result["workers"].items():
         raw, bare, raw_cpu = (
@@ -269,7 +300,7 @@ def markdown(result: dict[str, Any]) -> str:
                 continue
             f = figures[key]
             scale = f"{result['large']:,}" if base in ("score_cold", "batch_get_100") else f"{result['small']:,}"
-            label = names[base] + ("" if base in ("raw", "bare") else f" ({scale} subscribers)")
+            label = names[base] + ("" if base in ("raw", "response", "least", "bare") else f" ({scale} subscribers)")
             label += f" [before-src {tree}]" if tree else ""
             lines.append(
                 f"| {workers} | {label} | {f['c32']['rps']:,} | {f['c1']['p50_ms']:.2f} / {f['c1']['p99_ms']:.2f} | "

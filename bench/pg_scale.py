@@ -12,6 +12,8 @@ What is measured, against an empty PostgreSQL database named by ``--url`` (creat
   are written: the run row, the subscriber rows (bench/serving_data.py's rows, health JSON rendered as publish
   renders it) through bulk.insert_rows, the new version and its change rows (c360.serving.changes.record, the
   real INSERT ... SELECT), the score history through bulk.insert_rows, one commit; then ANALYZE;
+* with ``--floor``, the server's own part of those writes (bench.pg_scale.server_floor): the rows copied back
+  from a binary dump, no Python per row; with the change rows, the least a publish of them can take here;
 * ``c360 serve`` on that store (one worker, ``C360_API_CACHE_SIZE=0``): GET health-score of random ids with wrk
   at 1 connection; pages of 500 of the change feed (a full sync and a delta) at 1 connection, from the start and
   from the middle of the ids; EXPLAIN ANALYZE of each query.
@@ -19,7 +21,8 @@ What is measured, against an empty PostgreSQL database named by ``--url`` (creat
     python -m bench.pg_scale --url postgresql+psycopg://postgres@127.0.0.1:5432/c360_bench [--port 18200]
 
 Disk: about 1.7 KB per subscriber (served_subscribers 1.4 KB with its indexes, change rows, history), so
-10 M needs about 17 GB free; ``--reuse`` measures the serving again without filling.
+10 M needs about 17 GB free (with ``--floor``, about 45 GB: the dump and the copies too); ``--reuse`` measures
+the serving again without filling.
 """
 
 from __future__ import annotations
@@ -151,6 +154,59 @@ def fill(store: Any, settings: Any, n: int) -> dict[str, float]:
     return steps
 
 
+def server_floor(store: Any, work: Path) -> dict[str, float]:
+    """The server's own part of the fill's two COPYs, with no Python per row: each table's rows, written out in
+    COPY's binary format, copied back in 1 MiB chunks into an empty table of the same definition (indexes,
+    primary and foreign keys), both in one transaction as a publish writes them; seconds per table. The change
+    rows' ``INSERT ... SELECT`` (``change_rows`` of the fill) is the server's alone already. Their sum is the
+    least a publish of these rows can take on this server, however its rows are produced."""
+    pooled = store.engine.raw_connection()
+    driver = pooled.driver_connection  # psycopg's own connection: its COPY API
+    seconds: dict[str, float] = {}
+    tables = ("served_subscribers", "score_history")
+    try:
+        with driver.cursor() as cursor:
+            for table in tables:
+                with (
+                    (work / f"{table}.copy").open("wb") as out,
+                    cursor.copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy,
+                ):
+                    for data in copy:
+                        out.write(data)
+                cursor.execute(f"CREATE TABLE floor_{table} (LIKE {table} INCLUDING ALL)")
+                keys = cursor.execute(
+                    "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = %s::regclass AND contype = 'f'",
+                    (table,),
+                ).fetchall()
+                for (definition,) in keys:
+                    cursor.execute(f"ALTER TABLE floor_{table} ADD {definition}")
+        driver.commit()
+        with driver.cursor() as cursor:
+            for table in tables:
+                started = time.perf_counter()
+                with (
+                    (work / f"{table}.copy").open("rb") as source,
+                    cursor.copy(f"COPY floor_{table} FROM STDIN (FORMAT BINARY)") as copy,
+                ):
+                    while chunk := source.read(1 << 20):
+                        copy.write(chunk)
+                seconds[table] = round(time.perf_counter() - started, 1)
+                print(f"bench pg_scale: server floor, {table}: {seconds[table]} s", file=sys.stderr)
+            started = time.perf_counter()
+        driver.commit()
+        seconds["commit"] = round(time.perf_counter() - started, 1)
+    finally:
+        driver.rollback()  # after a failure: the drops below run in a transaction of their own
+        with driver.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"DROP TABLE IF EXISTS floor_{table}")
+                (work / f"{table}.copy").unlink(missing_ok=True)
+        driver.commit()
+        pooled.close()
+    return seconds
+
+
 @contextlib.contextmanager
 def serve(argv: list[str], env: dict[str, str], port: int, probe: str) -> Iterator[str]:
     """A server (one worker) on ``port``; yields its base URL once ``probe`` answers."""
@@ -233,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=200, help="Feed pages timed per case.")
     parser.add_argument("--port", type=int, default=18200)
     parser.add_argument("--reuse", action="store_true", help="Measure the serving of a store a previous run filled.")
+    parser.add_argument(
+        "--floor", action="store_true", help="Also time the server's own part of the publish's writes (2x the disk)."
+    )
     args = parser.parse_args(argv)
     wrk = load.ensure_wrk()
     result: dict[str, Any] = {"subscribers": args.subscribers, "targets": TARGETS, "load_before": os.getloadavg()}
@@ -248,6 +307,13 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.reuse and _filled(store, args.subscribers)):
             result["fill"] = fill(store, settings, args.subscribers)
             result["load_after_fill"] = os.getloadavg()
+            save("pg_scale", result)
+        if args.floor:
+            floor = server_floor(store, home)
+            change_rows = result.get("fill", {}).get("change_rows")
+            result["server_floor"] = {**floor, "change_rows": change_rows}
+            if change_rows is not None:
+                result["server_floor"]["publish_total"] = round(sum(floor.values()) + change_rows, 1)
             save("pg_scale", result)
         result["explain"] = explain(store, args.subscribers)
         env = {**os.environ, "C360_HOME": str(home), "C360_SERVING_URL": args.url, "C360_API_CACHE_SIZE": "0",
