@@ -128,6 +128,12 @@ def measure(
     return figures
 
 
+def _uvicorn(workers: int) -> list[str]:
+    """uvicorn with `c360 serve`'s settings, for the ceilings (bench.bare)."""
+    argv = [PYTHON, "-m", "uvicorn", "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    return [*argv, "--no-server-header", "--loop", "uvloop", "--http", "httptools"]
+
+
 def capture(url: str, token: str, work: Path) -> str:
     """A warm health-score answer of ``url`` (its headers and body) and the SHA-256 of the key it needs, in a
     file for the ceilings that answer the same (bench.bare); the file's path."""
@@ -221,10 +227,8 @@ def run_all(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, c
     with contextlib.ExitStack() as stack:
         for w in counts:
             serve = [C360, "serve", "--workers", str(w)]
-            uvicorn = [PYTHON, "-m", "uvicorn", "--workers", str(w), "--log-level", "warning", "--no-access-log"]
-            uvicorn += ["--no-server-header", "--loop", "uvloop", "--http", "httptools"]
             for name, app in (("raw", "bench.bare:raw"), ("bare", "bench.bare:app")):
-                urls[f"{w}/{name}"] = stack.enter_context(server([*uvicorn, app], small_env, "/"))
+                urls[f"{w}/{name}"] = stack.enter_context(server([*_uvicorn(w), app], small_env, "/"))
                 scenarios[f"{w}/{name}"] = (f"{w}/{name}", "bare", "", 1)
             for suffix, src in trees.items():
                 tree = {"PYTHONPATH": src} if src else {}
@@ -238,13 +242,10 @@ def run_all(args: argparse.Namespace, wrk: str | None, small: Any, large: Any, c
         ceiling_env = {**small_env, "C360_BENCH_RESPONSE": answer}
         ceiling_env["C360_BENCH_SUBSCRIBERS"] = str(args.small)
         for w in counts:  # the warm answer's own ceilings: its bytes alone, and the least Python that answers it
-            uvicorn = [PYTHON, "-m", "uvicorn", "--workers", str(w), "--log-level", "warning", "--no-access-log"]
-            uvicorn += ["--no-server-header", "--loop", "uvloop", "--http", "httptools"]
-            urls[f"{w}/response"] = stack.enter_context(server([*uvicorn, "bench.bare:response"], ceiling_env, "/"))
-            scenarios[f"{w}/response"] = (f"{w}/response", "bare", "", 1)
-            least = [*uvicorn, "--factory", "bench.bare:least"]
-            urls[f"{w}/least"] = stack.enter_context(server(least, ceiling_env, "/"))
-            scenarios[f"{w}/least"] = (f"{w}/least", "score", small_key, args.small)
+            for name, kind in (("response", "bare"), ("least", "score")):
+                factory = [*_uvicorn(w), "--factory", f"bench.bare:{name}"]
+                urls[f"{w}/{name}"] = stack.enter_context(server(factory, ceiling_env, "/"))
+                scenarios[f"{w}/{name}"] = (f"{w}/{name}", kind, small_key, args.small)
         result: dict[str, Any] = {"load_before": os.getloadavg()}
         warms = [name for name in urls if "/warm" in name]
         for name in warms:

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.metrics import BUCKETS
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -56,32 +58,45 @@ def _capture() -> dict[str, Any]:
     return captured
 
 
-async def response(scope: Scope, receive: Receive, send: Send) -> None:
-    """The warm lookup's answer, its headers and body byte for byte, sent with no logic at all: the ceiling
-    of the real answer under this server."""
-    if scope["type"] == "http":
-        await send(_RESPONSE[0])
-        await send(_RESPONSE[1])
+def response() -> ASGIApp:
+    """Factory (``uvicorn --factory bench.bare:response``): the warm lookup's answer, its headers and body byte for
+    byte, sent with no logic at all: the ceiling of the real answer under this server."""
+    captured = _capture()
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in captured["headers"]]
+    start = {"type": "http.response.start", "status": 200, "headers": headers}
+    end = {"type": "http.response.body", "body": captured["body"].encode()}
+
+    async def answer(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await send(start)
+            await send(end)
+
+    return answer
 
 
 class Least:
     """The least a warm-cache lookup can do in Python, with nothing to spare: the one Authorization header read
     and its key verified by SHA-256 in a dict, the key's scope checked, a fixed-window request count, the
     answer found by path in a dict holding every subscriber's, If-None-Match compared, the route's headers
-    (rate-limit ones included) built and sent, the request and its latency bucket counted in plain ints.
-    What the service does beyond this (key expiry and revocation, a Redis-backed limit, Prometheus, problem
-    answers) it does not; it answers only the bench's requests. A measure of what Python allows, not a server."""
+    (rate-limit ones included, the limit and window the captured answer states) built and sent, the request
+    and its latency bucket counted in plain ints. What the service does beyond this (key expiry and
+    revocation, a Redis-backed limit, Prometheus, problem answers) it does not; it answers only the bench's
+    requests. A measure of what Python allows, not a server."""
 
     def __init__(self, captured: dict[str, Any], subscribers: int) -> None:
+        sent = dict(captured["headers"])
         self.keys = {bytes.fromhex(captured["key_sha256"]): ("bench", frozenset({"admin"}))}
         body = captured["body"].encode()
         self.cache = {
             f"/v1/subscribers/sub-{i:07d}/health-score": (f'"{i:032x}"'.encode(), body) for i in range(subscribers)
         }
+        self.fixed = [(name.encode(), sent[name].encode()) for name in ("cache-control", "vary")]
+        self.json = (b"content-type", sent["content-type"].encode())
+        self.limit, self.window = int(sent["ratelimit-limit"]), int(sent["ratelimit-policy"].partition("w=")[2])
+        self.policy = (b"ratelimit-policy", sent["ratelimit-policy"].encode())
         self.counts: dict[str, list[int]] = {}
         self.requests: dict[tuple[str, str, int], int] = {}
-        self.latency = [0] * (len(_BUCKETS) + 1)
-        self.limit = 1_000_000_000
+        self.latency = [0] * (len(BUCKETS) + 1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,45 +117,29 @@ class Least:
             await send({"type": "http.response.body", "body": b""})
             return
         now = time.time()
-        window = int(now // 60)
+        window = int(now // self.window)
         count = self.counts.get(key[0])
         if count is None or count[0] != window:
             count = self.counts[key[0]] = [window, 0]
         count[1] += 1
         etag, body = entry
         status = 304 if if_none_match == etag else 200
-        headers = [(b"etag", etag), _CONTROL, _VARY]
+        headers = [(b"etag", etag), *self.fixed]
         if status == 200:
-            headers += [(b"content-length", str(len(body)).encode()), _JSON]
+            headers += [(b"content-length", str(len(body)).encode()), self.json]
         headers += [
             (b"ratelimit-limit", str(self.limit).encode()),
             (b"ratelimit-remaining", str(self.limit - count[1]).encode()),
-            (b"ratelimit-reset", str(60 - int(now) % 60).encode()),
-            (b"ratelimit-policy", f"{self.limit};w=60".encode()),
+            (b"ratelimit-reset", str(self.window - int(now) % self.window).encode()),
+            self.policy,
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body if status == 200 else b""})
         route = ("GET", "/v1/subscribers/{subscriber_id}/health-score", status)
         self.requests[route] = self.requests.get(route, 0) + 1
-        self.latency[bisect.bisect_left(_BUCKETS, time.perf_counter() - started)] += 1
+        self.latency[bisect.bisect_left(BUCKETS, time.perf_counter() - started)] += 1
 
 
 def least() -> Least:
     """Factory (``uvicorn --factory bench.bare:least``): every subscriber of --small answered from the capture."""
     return Least(_capture(), int(os.environ.get("C360_BENCH_SUBSCRIBERS", "25000")))
-
-
-_BUCKETS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)  # api.metrics'
-_CONTROL = (b"cache-control", b"private, max-age=60")
-_VARY = (b"vary", b"Authorization")
-_JSON = (b"content-type", b"application/json")
-if os.environ.get("C360_BENCH_RESPONSE"):
-    _captured = _capture()
-    _RESPONSE = (
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [(name.encode("latin-1"), value.encode("latin-1")) for name, value in _captured["headers"]],
-        },
-        {"type": "http.response.body", "body": _captured["body"].encode()},
-    )

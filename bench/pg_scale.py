@@ -193,7 +193,7 @@ def server_floor(store: Any, work: Path) -> dict[str, float]:
                         copy.write(chunk)
                 seconds[table] = round(time.perf_counter() - started, 1)
                 print(f"bench pg_scale: server floor, {table}: {seconds[table]} s", file=sys.stderr)
-            started = time.perf_counter()
+        started = time.perf_counter()
         driver.commit()
         seconds["commit"] = round(time.perf_counter() - started, 1)
     finally:
