@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["pipeline", "incremental", "model", "api", "feed", "webhooks", "dashboard", "landing"]
+BENCHMARKS = ["pipeline", "ingest", "incremental", "model", "api", "feed", "webhooks", "dashboard", "landing"]
 
 
 def main(argv: list[str]) -> int:

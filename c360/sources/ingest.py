@@ -1,4 +1,5 @@
-"""``c360 ingest``: land source files in the raw tables, one transaction per file.
+"""``c360 ingest``: land source files in the raw tables, one transaction per file (the CSV's read into
+DuckDB commits its rows first, unnumbered and so invisible, then numbers them: ``_Load.csv_in_duckdb``).
 
 Each file reconciles (rows read = loaded + rejected) and is recorded in RAW_LOAD_HISTORY with its
 checksum; loading the same content again is a no-op unless forced, like COPY INTO's load metadata.
@@ -9,13 +10,14 @@ stream emulation consumes.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 import numpy as np
@@ -39,6 +41,8 @@ from c360.warehouse import DuckDBConnection, Warehouse, WarehouseConnection, ens
 
 Status = Literal["loaded", "skipped", "failed"]
 Progress = Callable[[str, int, int], None]
+
+log = logging.getLogger(__name__)
 
 _RAW_META = ("load_seq", "load_id", "source_file", "source_row", "loaded_at")
 _CSV_REJECTS = "c360_csv_rejects"
@@ -282,7 +286,8 @@ def _refuse_truncated_csv(path: Path, ends_with_newline: bool, rejects: list[Rej
 
 
 class _Load:
-    """One file's load: rows, rejects and the history row, all in one transaction."""
+    """One file's load: rows, rejects and the history row, committed together (the CSV's rows read
+    into DuckDB are committed first, invisible until numbered: ``csv_in_duckdb``)."""
 
     def __init__(
         self, conn: WarehouseConnection, path: Path, source: Source, identity: Future[tuple[str, bool]], size: int
@@ -314,14 +319,20 @@ class _Load:
             return self._finish(n, parsed.rejects, base)
 
     def csv_in_duckdb(self) -> LoadResult:
-        """The embedded fast path: one parallel read of the CSV straight into the raw table.
+        """The embedded fast path: one parallel read of the CSV straight into the raw table, then its numbering.
 
-        The rows land in file order (DuckDB preserves insertion order), so within this transaction
-        their rowids are consecutive in file order; load_seq and source_row are set from them once
-        the read has found the rejected lines. Numbering during the read (row_number() OVER ()) would
-        force it onto one thread, and finding the rejects first would read the file twice: at scale
-        10 (15 GB) each read is a minute of disk. A file with no NUL byte at all (its identity says) cannot
-        have a loaded field holding NUL, and the text policy's scan is skipped.
+        The rows land in file order (DuckDB preserves insertion order), so their rowids are consecutive in
+        file order; load_seq and source_row are set from them once the read has found the rejected lines.
+        Numbering during the read (row_number() OVER ()) would force it onto one thread, and finding the
+        rejects first would read the file twice: at scale 10 (15 GB) each read is a minute of disk.
+
+        Two transactions. The first reads the file with every load_seq 0, which no stream shows (a stream
+        shows the rows past its offset, and offsets start at 0) and no history row records; the second
+        numbers the rows and records the load. In one transaction the numbering cost 2-3 s of a 12 s load
+        at scale 1: DuckDB rewrites at commit every row group of an uncommitted insert that an UPDATE
+        touched, while an UPDATE of committed rows writes the two columns alone (0.3 s; docs/benchmarks.md).
+        A load cut short between the two leaves rows numbered 0 and no history: the next CSV load deletes
+        them, and the file, never recorded as loaded, loads again whole.
         """
         assert isinstance(self.conn, DuckDBConnection)
         native = self.conn.native
@@ -330,39 +341,62 @@ class _Load:
         table, known = self.source.table, [*self.source.required, *self.source.optional]
         native.execute(f"DROP TABLE IF EXISTS {_CSV_REJECTS}; DROP TABLE IF EXISTS {_CSV_REJECTS}_scan")
         with self.conn.transaction():
-            base = self._base_seq()
-            native.execute(
+            discarded = native.execute(f"DELETE FROM {table} WHERE load_seq = 0").fetchall()[0][0]
+            if discarded:
+                log.warning("%s: deleted %d rows of a load interrupted before its numbering", table, discarded)
+            ((read,),) = native.execute(
                 f"INSERT INTO {table} ({', '.join(_RAW_META)}, {', '.join(known)}, extra_fields) "
                 f"SELECT 0, ?, ?, 0, ?, {', '.join('c.' + k for k in known)}, c.extra_fields FROM ({select}) AS c",
                 [self.load_id, str(self.path), self.started],
-            )
+            ).fetchall()
             rejects = _csv_rejects(native)
             _refuse_truncated_csv(self.path, layout.ends_with_newline, rejects)
-            # fetchall, not fetchone: DuckDB keeps a result that was not read to its end open, and the next
-            # statement on the connection (with no rows loaded, registering the rejects) then fails
-            ((first, last, loaded),) = native.execute(
-                f"SELECT MIN(rowid), MAX(rowid), COUNT(*) FROM {table} WHERE load_id = ?", [self.load_id]
-            ).fetchall()
-            if loaded and last - first + 1 != loaded:
-                raise C360Error(f"{self.path}: the loaded rows' rowids are not consecutive; nothing was loaded")
-            span = None
-            if loaded:
-                k = f"(rowid - {first} + 1)"  # the record's rank among the loaded ones, in file order
-                native.execute(
-                    f"UPDATE {table} SET load_seq = {base} + {k}, "
-                    f"source_row = {_record_line_sql(k, rejects)} "
-                    "WHERE load_id = ?",
-                    [self.load_id],
-                )
-                _, has_nul = self.identity.result()
-                unstorable = self._set_aside_unstorable(known) if has_nul else []
-                if unstorable:
-                    rejects = sorted([*rejects, *unstorable], key=lambda r: r.source_row or 0)
-                    loaded -= len(unstorable)
-                    span = native.execute(
-                        f"SELECT MIN(load_seq), MAX(load_seq) FROM {table} WHERE load_id = ?", [self.load_id]
-                    ).fetchall()[0]
-            return self._finish(int(loaded), rejects, base, span)
+        failpoints.hit("ingest.before_numbering")  # the rows committed, numbered 0, no history row
+        try:
+            with self.conn.transaction():
+                return self._number_csv_rows(known, rejects, int(read))
+        except BaseException:
+            try:  # nothing of this load stays
+                with self.conn.transaction():
+                    native.execute(f"DELETE FROM {table} WHERE load_id = ? AND load_seq = 0", [self.load_id])
+            except Exception:
+                log.warning("%s: load %s left unnumbered rows; the next CSV load deletes them", table, self.load_id)
+            raise
+
+    def _number_csv_rows(self, known: list[str], rejects: list[Reject], read: int) -> LoadResult:
+        """Number the ``read`` rows ``csv_in_duckdb`` committed (load_seq past every row of the table,
+        source_row the file line), set aside those the text policy refuses, and record the load."""
+        assert isinstance(self.conn, DuckDBConnection)
+        native, table = self.conn.native, self.source.table
+        base = self._base_seq()
+        # fetchall, not fetchone: DuckDB keeps a result that was not read to its end open, and the next
+        # statement on the connection (with no rows loaded, registering the rejects) then fails
+        ((first, last, loaded),) = native.execute(
+            f"SELECT MIN(rowid), MAX(rowid), COUNT(*) FROM {table} WHERE load_seq = 0 AND load_id = ?",
+            [self.load_id],
+        ).fetchall()
+        if loaded != read:  # another load in this process deleted them as interrupted: say so, never record 0
+            raise C360Error(f"{self.path}: {read - loaded} of its rows went before their numbering; nothing was loaded")
+        if loaded and last - first + 1 != loaded:
+            raise C360Error(f"{self.path}: the loaded rows' rowids are not consecutive; nothing was loaded")
+        span = None
+        if loaded:
+            k = f"(rowid - {first} + 1)"  # the record's rank among the loaded ones, in file order
+            native.execute(
+                f"UPDATE {table} SET load_seq = {base} + {k}, "
+                f"source_row = {_record_line_sql(k, rejects)} "
+                "WHERE load_seq = 0 AND load_id = ?",
+                [self.load_id],
+            )
+            _, has_nul = self.identity.result()
+            unstorable = self._set_aside_unstorable(known) if has_nul else []
+            if unstorable:
+                rejects = sorted([*rejects, *unstorable], key=lambda r: r.source_row or 0)
+                loaded -= len(unstorable)
+                span = native.execute(
+                    f"SELECT MIN(load_seq), MAX(load_seq) FROM {table} WHERE load_id = ?", [self.load_id]
+                ).fetchall()[0]
+        return self._finish(int(loaded), rejects, base, span)
 
     def _set_aside_unstorable(self, columns: list[str]) -> list[Reject]:
         """Move the just-loaded records with a NUL in any field to the rejects (the text policy, c360.text):
@@ -392,20 +426,18 @@ class _Load:
     def _finish(self, loaded: int, rejects: list[Reject], base: int, span: tuple[int, int] | None = None) -> LoadResult:
         """Rejects and the history row; ``span``: the first and last load_seq when they are not base + 1..n."""
         if rejects:
-            _insert(
+            n = len(rejects)
+            _insert_rejects(
                 self.conn,
-                "SFE_RAW_MEDIA.RAW_LOAD_ERRORS",
-                pa.table(
-                    {
-                        "load_id": [self.load_id] * len(rejects),
-                        "source": [self.source.name] * len(rejects),
-                        "source_file": [str(self.path)] * len(rejects),
-                        "source_row": pa.array([r.source_row for r in rejects], pa.int64()),
-                        "raw_text": [r.raw_text for r in rejects],
-                        "reason": [r.reason for r in rejects],
-                        "rejected_at": pa.array([self.started] * len(rejects), pa.timestamp("us")),
-                    }
-                ),
+                {
+                    "load_id": [self.load_id] * n,
+                    "source": [self.source.name] * n,
+                    "source_file": [str(self.path)] * n,
+                    "source_row": [r.source_row for r in rejects],
+                    "raw_text": [r.raw_text for r in rejects],
+                    "reason": [r.reason for r in rejects],
+                    "rejected_at": [self.started] * n,
+                },
             )
         self.conn.execute(
             "INSERT INTO SFE_RAW_MEDIA.RAW_LOAD_HISTORY (load_id, source, source_file, file_checksum, file_bytes, "
@@ -451,7 +483,31 @@ def _insert(conn: WarehouseConnection, table: str, rows: pa.Table, json_columns:
         finally:
             conn.native.unregister("c360_batch")
         return
+    _insert_records(conn, table, names, rows.to_pylist(), json_columns)
+
+
+def _insert_rejects(conn: WarehouseConnection, columns: dict[str, list[Any]]) -> None:
+    """Append rejected records to RAW_LOAD_ERRORS from plain lists, not an Arrow table: pyarrow imports pandas
+    on its first array built from Python objects, 0.3 s of a CSV's load that needs neither."""
+    table = "SFE_RAW_MEDIA.RAW_LOAD_ERRORS"
+    if isinstance(conn, DuckDBConnection):
+        types = {"source_row": "BIGINT", "rejected_at": "TIMESTAMP"}
+        unnest = ", ".join(f"UNNEST(?::{types.get(c, 'VARCHAR')}[])" for c in columns)
+        conn.native.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {unnest}", list(columns.values()))
+        return
+    records = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    _insert_records(conn, table, list(columns), records)
+
+
+def _insert_records(
+    conn: WarehouseConnection,
+    table: str,
+    names: list[str],
+    records: list[dict[str, Any]],
+    json_columns: frozenset[str] = frozenset(),
+) -> None:
+    """One INSERT per record: for a warehouse with no bulk path from Python here (Snowflake)."""
     exprs = [f"PARSE_JSON(:{c})" if c in json_columns else f":{c}" for c in names]
     statement = f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(exprs)}"
-    for record in rows.to_pylist():
+    for record in records:
         conn.execute(statement, record)

@@ -140,7 +140,7 @@ def test_the_worker_has_a_job_per_landing_folder(settings: Settings, warehouse: 
     assert (settings.resolved_landing_dir / "support_tickets" / "refused").is_dir()
 
 
-@pytest.mark.parametrize("failpoint", ["ingest.before_commit", "landing.before_archive"])
+@pytest.mark.parametrize("failpoint", ["ingest.before_numbering", "ingest.before_commit", "landing.before_archive"])
 def test_a_worker_killed_mid_load_loses_and_duplicates_nothing(
     settings: Settings, warehouse: Warehouse, failpoint: str
 ) -> None:

@@ -412,6 +412,7 @@ def test_a_snowflake_url_connects_and_binds_parameters(snowflake_env: Warehouse)
 
 def test_raw_rows_load_through_a_snowflake_connection(fakesnow_warehouse: Warehouse) -> None:
     events = [json.dumps({"event_id": f"evt-{i}", "subscriber_id": "sub-1", "event_type": "signup"}) for i in range(3)]
+    events.append("{not json")
     with fakesnow_warehouse.connect() as conn:
         for stmt in next(s for s in scripts() if s.name.startswith("V001")).statements:
             conn.execute(stmt)
@@ -421,8 +422,11 @@ def test_raw_rows_load_through_a_snowflake_connection(fakesnow_warehouse: Wareho
         assert conn.scalar(
             "SELECT payload:event_id::VARCHAR FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS WHERE load_seq = 3"
         )
+        rejected = conn.query("SELECT source_row, raw_text, reason FROM SFE_RAW_MEDIA.RAW_LOAD_ERRORS")
         again = load_payloads(conn, events, batch_id="batch-1", origin="api")
-    assert (loaded.status, loaded.rows_loaded, again.status) == ("loaded", 3, "skipped")
+    assert (loaded.status, loaded.rows_loaded, loaded.rows_rejected, again.status) == ("loaded", 3, 1, "skipped")
+    assert [(r["source_row"], r["raw_text"]) for r in rejected] == [(4, "{not json")]
+    assert "JSON" in rejected[0]["reason"]
 
 
 # fakesnow 0.12.1 translates `DEFAULT seq.NEXTVAL` to `DEFAULT NEXTVAL('seq') AS NEXTVAL`, which DuckDB refuses:

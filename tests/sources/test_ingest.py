@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from c360.errors import SourceFileError
+from c360 import failpoints
+from c360.errors import C360Error, SourceFileError
 from c360.pipeline.status import summarize
+from c360.sources import ingest as ingest_module
 from c360.sources.inbox import SUBSCRIBER_TASK_PROCEDURE
 from c360.sources.ingest import LoadResult, ingest
 from c360.warehouse import Warehouse
@@ -140,6 +143,67 @@ def test_the_csv_fast_path_records_the_files_checksum_and_skips_it_next_time(
         checksum = conn.scalar("SELECT file_checksum FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY")
     assert checksum == hashlib.sha256(path.read_bytes()).hexdigest()
     assert only(ingest(warehouse, [path])).status == "skipped"
+
+
+def test_a_csv_load_killed_before_its_numbering_shows_nothing_and_loads_again_once(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """The CSV's rows are committed before they are numbered: until then no stream may show them, and a
+    load killed in between must leave nothing the next load of the file duplicates."""
+    first, second = tmp_path / "views-1.csv", tmp_path / "views-2.csv"
+    first.write_text(HEADER + "\n" + "\n".join(csv_row(i) for i in range(2, 12)) + "\n")  # lines 2-11
+    second.write_text(HEADER + "\nbroken,line\n" + "\n".join(csv_row(i) for i in range(3, 23)) + "\n")  # 3-22
+    assert only(ingest(warehouse, [first])).rows_loaded == 10
+    killed = run_cli("ingest", str(second), env={"C360_FAILPOINTS": "ingest.before_numbering"})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    raw = "SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT"
+    assert count(warehouse, f"SELECT COUNT(*) FROM {raw} WHERE load_seq = 0") == 20  # committed, not numbered
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.sfe_content_stream") == 10  # the first file's
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY") == 1
+    again = only(ingest(warehouse, [second]))  # not a repeat: the killed load was never recorded
+    assert (again.status, again.rows_loaded, again.rows_rejected) == ("loaded", 20, 1)
+    with warehouse.connect() as conn:
+        rows = conn.tuples(f"SELECT event_id, load_seq, source_row FROM {raw} ORDER BY load_seq")
+    assert rows == [(f"c{i}", i - 1, i) for i in range(2, 12)] + [(f"c{i}", 8 + i, i) for i in range(3, 23)]
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.sfe_content_stream") == 30
+    assert [(r["source_row"], r["raw_text"]) for r in rejects(warehouse)] == [(2, "broken,line")]
+
+
+def test_a_csv_load_whose_rows_go_before_their_numbering_fails_rather_than_recording_none(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another load in the same process takes unnumbered rows for an interrupted load's and deletes them: the
+    load whose rows they were must fail loudly, not record a load of 0 rows."""
+    path = tmp_path / "views.csv"
+    path.write_text(HEADER + "\n" + "\n".join(csv_row(i) for i in range(2, 12)) + "\n")
+
+    def another_load_cleans_up(name: str) -> None:
+        if name == "ingest.before_numbering":
+            with warehouse.connect() as other:
+                other.execute("DELETE FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT WHERE load_seq = 0")
+
+    monkeypatch.setattr(failpoints, "hit", another_load_cleans_up)
+    with pytest.raises(C360Error, match="10 of its rows went before their numbering; nothing was loaded"):
+        ingest(warehouse, [path])
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY") == 0
+
+
+def test_a_csv_load_failing_in_its_numbering_leaves_nothing(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "views.csv"
+    path.write_text(HEADER + "\n" + "\n".join(csv_row(i) for i in range(2, 12)) + "\n")
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(ingest_module._Load, "_finish", full_disk)  # the history row's write, in the numbering
+    with pytest.raises(OSError, match="No space left"):
+        ingest(warehouse, [path])
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY") == 0
+    monkeypatch.undo()
+    assert only(ingest(warehouse, [path])).rows_loaded == 10
 
 
 @pytest.mark.parametrize(
