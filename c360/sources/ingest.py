@@ -344,7 +344,7 @@ class _Load:
             discarded = native.execute(f"DELETE FROM {table} WHERE load_seq = 0").fetchall()[0][0]
             if discarded:
                 log.warning("%s: deleted %d rows of a load interrupted before its numbering", table, discarded)
-            ((read,),) = native.execute(
+            ((inserted,),) = native.execute(
                 f"INSERT INTO {table} ({', '.join(_RAW_META)}, {', '.join(known)}, extra_fields) "
                 f"SELECT 0, ?, ?, 0, ?, {', '.join('c.' + k for k in known)}, c.extra_fields FROM ({select}) AS c",
                 [self.load_id, str(self.path), self.started],
@@ -354,7 +354,7 @@ class _Load:
         failpoints.hit("ingest.before_numbering")  # the rows committed, numbered 0, no history row
         try:
             with self.conn.transaction():
-                return self._number_csv_rows(known, rejects, int(read))
+                return self._number_csv_rows(known, rejects, int(inserted))
         except BaseException:
             try:  # nothing of this load stays
                 with self.conn.transaction():
@@ -363,8 +363,8 @@ class _Load:
                 log.warning("%s: load %s left unnumbered rows; the next CSV load deletes them", table, self.load_id)
             raise
 
-    def _number_csv_rows(self, known: list[str], rejects: list[Reject], read: int) -> LoadResult:
-        """Number the ``read`` rows ``csv_in_duckdb`` committed (load_seq past every row of the table,
+    def _number_csv_rows(self, known: list[str], rejects: list[Reject], inserted: int) -> LoadResult:
+        """Number the ``inserted`` rows ``csv_in_duckdb`` committed (load_seq past every row of the table,
         source_row the file line), set aside those the text policy refuses, and record the load."""
         assert isinstance(self.conn, DuckDBConnection)
         native, table = self.conn.native, self.source.table
@@ -375,8 +375,9 @@ class _Load:
             f"SELECT MIN(rowid), MAX(rowid), COUNT(*) FROM {table} WHERE load_seq = 0 AND load_id = ?",
             [self.load_id],
         ).fetchall()
-        if loaded != read:  # another load in this process deleted them as interrupted: say so, never record 0
-            raise C360Error(f"{self.path}: {read - loaded} of its rows went before their numbering; nothing was loaded")
+        if loaded != inserted:  # another load in this process deleted them as interrupted: say so, never record 0
+            gone = inserted - loaded
+            raise C360Error(f"{self.path}: {gone} of its rows went before their numbering; nothing was loaded")
         if loaded and last - first + 1 != loaded:
             raise C360Error(f"{self.path}: the loaded rows' rowids are not consecutive; nothing was loaded")
         span = None
