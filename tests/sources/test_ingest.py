@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import blake3
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -128,8 +129,31 @@ def test_a_file_as_long_as_a_loaded_one_is_only_skipped_when_its_bytes_are_the_s
             "SELECT source_file, file_checksum, file_bytes FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY ORDER BY started_at"
         )
     assert [(r["source_file"], r["file_checksum"], r["file_bytes"]) for r in recorded] == [
-        (str(p), hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_size) for p in (first, twin)
+        (str(p), "blake3:" + blake3.blake3(p.read_bytes()).hexdigest(), p.stat().st_size) for p in (first, twin)
     ]
+
+
+def test_a_file_recorded_with_a_sha256_before_checksums_were_blake3_is_still_skipped(
+    warehouse: Warehouse, tmp_path: Path
+) -> None:
+    """Loads recorded before the checksum became BLAKE3 hold a SHA-256 alone: upgrading must not load them twice,
+    while a file of the same length with other bytes still loads."""
+    first, twin, copy, again = (tmp_path / f"{name}.jsonl" for name in ("a", "b", "c", "d"))
+    first.write_text(event(1) + "\n")
+    twin.write_text(event(2) + "\n")  # the same length, other bytes
+    copy.write_bytes(first.read_bytes())
+    again.write_bytes(first.read_bytes())
+    loaded = only(ingest(warehouse, [first]))
+    with warehouse.connect() as conn, conn.transaction():  # as the code before BLAKE3 recorded it
+        conn.execute(
+            "UPDATE SFE_RAW_MEDIA.RAW_LOAD_HISTORY SET file_checksum = :sha256 WHERE load_id = :load_id",
+            {"sha256": hashlib.sha256(first.read_bytes()).hexdigest(), "load_id": loaded.load_id},
+        )
+    results = ingest(warehouse, [twin, copy])
+    assert [r.status for r in results] == ["loaded", "skipped"]
+    assert loaded.load_id is not None and loaded.load_id in results[1].message
+    assert only(ingest(warehouse, [again], force=True)).status == "loaded"  # --force still loads it
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 3
 
 
 def test_the_csv_fast_path_records_the_files_checksum_and_skips_it_next_time(
@@ -141,7 +165,7 @@ def test_the_csv_fast_path_records_the_files_checksum_and_skips_it_next_time(
     assert first.status == "loaded" and first.rows_loaded == 50
     with warehouse.connect() as conn:
         checksum = conn.scalar("SELECT file_checksum FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY")
-    assert checksum == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert checksum == "blake3:" + blake3.blake3(path.read_bytes()).hexdigest()
     assert only(ingest(warehouse, [path])).status == "skipped"
 
 
