@@ -169,8 +169,9 @@ def file_checksum(path: Path) -> str:
 def _read_through(path: Path) -> tuple[str, bool]:
     """The file's checksum, and whether any of its bytes is NUL: one read for both.
 
-    BLAKE3 on one thread: the read runs beside DuckDB's, which uses every core, and it hashed 4.5 GB/s here
-    against SHA-256's 1.0 GB/s (SHA-NI included): 0.7 s instead of 3 s of CPU for the 3 GB scale-1 CSV.
+    BLAKE3 on one thread (it releases the GIL for long inputs): the read runs beside DuckDB's, which uses every
+    core, and it hashed 4.5 GB/s here against SHA-256's 1.0 GB/s (SHA-NI included), 0.7 s of CPU instead of 3 s
+    for a 3 GB CSV (docs/benchmarks.md).
     A CSV with no NUL byte cannot have a field holding NUL, so its load skips the scan of every
     loaded field for one (a full pass over the raw table: 46 M rows at scale 10).
     """
@@ -184,6 +185,7 @@ def _read_through(path: Path) -> tuple[str, bool]:
 
 
 def _sha256(path: Path) -> str:
+    """The file's SHA-256, the checksum of the loads recorded before BLAKE3."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
