@@ -186,11 +186,8 @@ def _read_through(path: Path) -> tuple[str, bool]:
 
 def _sha256(path: Path) -> str:
     """The file's SHA-256, the checksum of the loads recorded before BLAKE3."""
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _load_file(conn: WarehouseConnection, path: Path, source: Source, *, force: bool) -> LoadResult:
