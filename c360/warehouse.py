@@ -22,8 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import sqlalchemy as sa
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from c360 import failpoints
 from c360.errors import ConfigError, WarehouseBusy, WarehouseUnavailable, from_pipeline_sql
@@ -32,6 +30,8 @@ from c360.text import masked_url
 from pipeline_sql.connection import Params, Target, TaskParameters, used_params
 
 if TYPE_CHECKING:
+    import sqlalchemy as sa
+
     from pipeline_sql.runtime import Hooks, NativeProcedures
 
 # the connector logs every retry of an unreachable account as a warning; our error says it once
@@ -39,10 +39,18 @@ logging.getLogger("snowflake.connector").setLevel(logging.ERROR)
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>\S+) \(PID (?P<pid>\d+)\)")
 _PLACEHOLDER = re.compile(r"(?<![:\w$]):([A-Za-z_]\w*)")
+# `duckdb:///` and a path of plain characters, as the default URL and most configured ones are: read without
+# SQLAlchemy, whose import is 0.13-0.15 s of every `c360` process (docs/benchmarks.md, 2026-12-07 21:40). Any
+# other URL (a query, an escape, a password, another scheme) goes through sqlalchemy.make_url; the same
+# database either way (tests/test_warehouse.py).
+_PLAIN_DUCKDB_URL = re.compile(r"duckdb:///(?P<database>[^?#%@:]+)")
 
 
 def parse_url(raw: str, variable: str = "C360_WAREHOUSE_URL") -> sa.URL:
     """Parse a SQLAlchemy URL, with a one-line error naming the variable when it is malformed."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return sa.make_url(raw)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
@@ -170,7 +178,7 @@ class SnowflakeConnection(WarehouseConnection):
 class Warehouse:
     """The configured warehouse: where it is, which dialect, and how to open it."""
 
-    url: sa.URL
+    url: str  # as configured: C360_WAREHOUSE_URL, or the embedded DuckDB file's
     target: Target
     settings: Settings
 
@@ -178,13 +186,16 @@ class Warehouse:
     def from_settings(cls, settings: Settings | None = None) -> Warehouse:
         """The warehouse named by ``C360_WAREHOUSE_URL`` (default: the embedded DuckDB file)."""
         settings = settings or get_settings()
-        url = parse_url(settings.resolved_warehouse_url)
-        return cls(url=url, target=target_of(url), settings=settings)
+        url = settings.resolved_warehouse_url
+        target: Target = "duckdb" if _PLAIN_DUCKDB_URL.fullmatch(url) else target_of(parse_url(url))
+        return cls(url=url, target=target, settings=settings)
 
     @property
     def display(self) -> str:
         """The URL without its password, for messages."""
-        return self.url.render_as_string(hide_password=True)
+        if _PLAIN_DUCKDB_URL.fullmatch(self.url):
+            return self.url
+        return parse_url(self.url).render_as_string(hide_password=True)
 
     @property
     def task_parameters(self) -> TaskParameters:
@@ -194,7 +205,8 @@ class Warehouse:
     @property
     def duckdb_path(self) -> Path:
         """The DuckDB file (DuckDB targets only)."""
-        database = self.url.database
+        plain = _PLAIN_DUCKDB_URL.fullmatch(self.url)
+        database = plain["database"] if plain else parse_url(self.url).database
         if not database or database == ":memory:":
             raise ConfigError("C360_WAREHOUSE_URL must name a DuckDB file, e.g. duckdb:///var/warehouse.duckdb")
         return Path(database)
@@ -244,9 +256,12 @@ class Warehouse:
                 raise WarehouseUnavailable(f"cannot open {path}: {_first_line(exc)}") from None
 
     def _open_snowflake(self) -> SnowflakeConnection:
+        import sqlalchemy as sa
+        from sqlalchemy.exc import NoSuchModuleError
+
         try:
             engine = sa.create_engine(
-                self.url,
+                parse_url(self.url),
                 poolclass=sa.pool.NullPool,
                 # snowflake-sqlalchemy turns the connector's autocommit off and nothing here commits, so every
                 # DML statement would open a transaction that is rolled back when the connection closes.

@@ -8,7 +8,7 @@ import fakesnow
 import pytest
 
 from c360.settings import Settings
-from c360.warehouse import Warehouse, parse_url
+from c360.warehouse import Warehouse
 
 SNOWFLAKE_URL = "snowflake://u:p@acct/db/public"
 
@@ -16,6 +16,5 @@ SNOWFLAKE_URL = "snowflake://u:p@acct/db/public"
 @pytest.fixture
 def fakesnow_warehouse(settings: Settings) -> Iterator[Warehouse]:
     """A Snowflake warehouse (``c360.warehouse.Warehouse``, target snowflake) that fakesnow answers."""
-    url = parse_url(SNOWFLAKE_URL)
     with fakesnow.patch():
-        yield Warehouse(url=url, target="snowflake", settings=settings)
+        yield Warehouse(url=SNOWFLAKE_URL, target="snowflake", settings=settings)
