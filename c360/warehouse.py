@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,10 +39,6 @@ logging.getLogger("snowflake.connector").setLevel(logging.ERROR)
 
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<exe>\S+) \(PID (?P<pid>\d+)\)")
 _PLACEHOLDER = re.compile(r"(?<![:\w$]):([A-Za-z_]\w*)")
-# `duckdb:///` and a path of plain characters, as the default URL and most configured ones are: read without
-# SQLAlchemy, whose import is 0.13-0.15 s of every `c360` process (docs/benchmarks.md, 2026-12-07 21:40). Any
-# other URL (a query, an escape, a password, another scheme) goes through sqlalchemy.make_url; the same
-# database either way (tests/test_warehouse.py).
 _PLAIN_DUCKDB_URL = re.compile(r"duckdb:///(?P<database>[^?#%@:]+)")
 
 
@@ -55,6 +51,28 @@ def parse_url(raw: str, variable: str = "C360_WAREHOUSE_URL") -> sa.URL:
         return sa.make_url(raw)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigError(f"{variable} is not a valid SQLAlchemy URL: {masked_url(raw)!r}") from None
+
+
+@dataclass(frozen=True)
+class WarehouseURL:
+    """What a configured warehouse URL says: the dialect, the database (DuckDB's file), and how to show it."""
+
+    target: Target
+    database: str | None
+    display: str  # without the password
+
+
+def read_url(raw: str) -> WarehouseURL:
+    """Read ``C360_WAREHOUSE_URL``. `duckdb:///` and a path of plain characters, as the default URL and most
+    configured ones are, is read here: SQLAlchemy's import is 0.13-0.16 s of every `c360` process
+    (docs/benchmarks.md, 2026-12-07 21:26), and the embedded warehouse needs nothing else of it. Any other URL
+    (a query, an escape, a password, another scheme) goes through sqlalchemy.make_url; the same database either
+    way (tests/test_warehouse.py)."""
+    plain = _PLAIN_DUCKDB_URL.fullmatch(raw)
+    if plain:
+        return WarehouseURL("duckdb", plain["database"], raw)
+    url = parse_url(raw)
+    return WarehouseURL(target_of(url), url.database, url.render_as_string(hide_password=True))
 
 
 def target_of(url: sa.URL) -> Target:
@@ -179,23 +197,27 @@ class Warehouse:
     """The configured warehouse: where it is, which dialect, and how to open it."""
 
     url: str  # as configured: C360_WAREHOUSE_URL, or the embedded DuckDB file's
-    target: Target
     settings: Settings
+    _read: WarehouseURL = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._read = read_url(self.url)  # a URL that does not parse, or of another dialect, fails here
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Warehouse:
         """The warehouse named by ``C360_WAREHOUSE_URL`` (default: the embedded DuckDB file)."""
         settings = settings or get_settings()
-        url = settings.resolved_warehouse_url
-        target: Target = "duckdb" if _PLAIN_DUCKDB_URL.fullmatch(url) else target_of(parse_url(url))
-        return cls(url=url, target=target, settings=settings)
+        return cls(url=settings.resolved_warehouse_url, settings=settings)
+
+    @property
+    def target(self) -> Target:
+        """``duckdb`` or ``snowflake``, from the URL's scheme."""
+        return self._read.target
 
     @property
     def display(self) -> str:
         """The URL without its password, for messages."""
-        if _PLAIN_DUCKDB_URL.fullmatch(self.url):
-            return self.url
-        return parse_url(self.url).render_as_string(hide_password=True)
+        return self._read.display
 
     @property
     def task_parameters(self) -> TaskParameters:
@@ -205,10 +227,13 @@ class Warehouse:
     @property
     def duckdb_path(self) -> Path:
         """The DuckDB file (DuckDB targets only)."""
-        plain = _PLAIN_DUCKDB_URL.fullmatch(self.url)
-        database = plain["database"] if plain else parse_url(self.url).database
+        database = self._read.database
         if not database or database == ":memory:":
             raise ConfigError("C360_WAREHOUSE_URL must name a DuckDB file, e.g. duckdb:///var/warehouse.duckdb")
+        try:
+            database.encode()
+        except UnicodeEncodeError:  # bytes of no UTF-8 in the environment: DuckDB would fail with a bare bad_cast
+            raise ConfigError(f"C360_WAREHOUSE_URL names a file that is not valid UTF-8: {database!r}") from None
         return Path(database)
 
     @contextmanager

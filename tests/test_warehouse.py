@@ -50,6 +50,15 @@ def test_a_duckdb_url_without_a_file_is_refused(home: Path) -> None:
         _ = Warehouse.from_settings(Settings(warehouse_url="duckdb:///:memory:")).duckdb_path
 
 
+def test_a_file_name_that_is_not_utf8_is_refused_by_name(home: Path) -> None:
+    # bytes of no UTF-8 in the environment reach Python as lone surrogates; DuckDB answered them with a bare
+    # "std::bad_cast", reported as an internal error
+    proc = run_cli("status", env={"C360_WAREHOUSE_URL": "duckdb:///a\udced\udca0\udc80b.duckdb"}, process=True)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith("error: C360_WAREHOUSE_URL names a file that is not valid UTF-8: "), proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_the_default_warehouse_is_opened_without_sqlalchemy(home: Path, tmp_path: Path) -> None:
     # a real `c360 ingest` of a CSV into the default warehouse, in a fresh interpreter: the modules it imported
     csv = tmp_path / "content_engagement.csv"

@@ -17,4 +17,4 @@ SNOWFLAKE_URL = "snowflake://u:p@acct/db/public"
 def fakesnow_warehouse(settings: Settings) -> Iterator[Warehouse]:
     """A Snowflake warehouse (``c360.warehouse.Warehouse``, target snowflake) that fakesnow answers."""
     with fakesnow.patch():
-        yield Warehouse(url=SNOWFLAKE_URL, target="snowflake", settings=settings)
+        yield Warehouse(url=SNOWFLAKE_URL, settings=settings)
