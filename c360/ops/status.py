@@ -33,9 +33,13 @@ def tasks(conn: WarehouseConnection, now: datetime) -> list[dict[str, Any]]:
         return []  # Snowflake: SHOW TASKS and TASK_HISTORY() say it there
     rows = conn.query(
         f"SELECT t.task_name, t.state AS task_state, t.schedule, t.after_tasks, h.started_at, h.state, h.error, "
-        f"h.scheduled_at FROM {META_SCHEMA}.TASKS AS t LEFT JOIN (SELECT * FROM {META_SCHEMA}.TASK_HISTORY "
+        f"e.scheduled_at FROM {META_SCHEMA}.TASKS AS t LEFT JOIN (SELECT * FROM {META_SCHEMA}.TASK_HISTORY "
         "QUALIFY ROW_NUMBER() OVER (PARTITION BY task_name ORDER BY started_at DESC) = 1) AS h "
-        "ON h.task_name = t.task_name ORDER BY t.task_name"
+        "ON h.task_name = t.task_name "
+        # the schedule counts the runs that ended, as the scheduler does: a CANCELLED one is run again
+        f"LEFT JOIN (SELECT task_name, MAX(scheduled_at) AS scheduled_at FROM {META_SCHEMA}.TASK_HISTORY "
+        "WHERE state IN ('SUCCEEDED', 'FAILED') GROUP BY task_name) AS e ON e.task_name = t.task_name "
+        "ORDER BY t.task_name"
     )
     for row in rows:
         after = json.loads(row.pop("after_tasks") or "[]")

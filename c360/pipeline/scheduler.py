@@ -4,7 +4,8 @@ Tasks come from ``C360_META.TASKS`` (written by the migrations from the CREATE T
 only started (resumed) tasks run; ``SCHEDULE = 'N MINUTE'`` and ``'USING CRON … UTC'`` decide when a
 root task is due; its ``WHEN`` condition is checked first (a false condition is not a run); tasks
 ``AFTER`` it run once all their predecessors succeeded in the same graph run. Runs are recorded in
-``C360_META.TASK_HISTORY``; a daily run missed while the worker was down runs once when it is back.
+``C360_META.TASK_HISTORY``; a daily run missed while the worker was down runs once when it is back, and so
+does one its worker died in (killed, crashed, the machine restarted): that run is recorded CANCELLED.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from pipeline_sql import runtime
 from pipeline_sql.emulation import META_SCHEMA
 
 log = logging.getLogger(__name__)
+
+# Snowflake's TASK_HISTORY() state for a run that did not finish; its error says why
+ABANDONED = "the run did not finish: the worker running it stopped (killed, crashed or restarted)"
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s+MINUTES?\s*$", re.I)
 _CRON = re.compile(r"^\s*USING\s+CRON\s+(?P<expr>(?:\S+\s+){4}\S+)\s+(?P<tz>\S+)\s*$", re.I)
@@ -90,15 +94,24 @@ class Scheduler:
     next_due: dict[str, datetime] = field(default_factory=dict)
 
     def load(self) -> None:
-        """Read the started tasks and when each root last ran."""
+        """Read the started tasks and when each root last ran to an end."""
         with self.warehouse.connect() as conn:
+            # A task runs inside one connection, and DuckDB lets one process hold the file: while this one
+            # does, no run can be under way elsewhere, so a run still EXECUTING was left by a dead worker.
+            # It is not the day's run (it did not finish), so the schedule below does not count it.
+            conn.run_native(
+                f"UPDATE {META_SCHEMA}.TASK_HISTORY SET state = 'CANCELLED', finished_at = ?, error = ? "
+                "WHERE state = 'EXECUTING'",
+                [self.clock(), ABANDONED],
+            )
             rows = conn.run_native(
                 f"SELECT task_name, schedule, after_tasks, condition, body FROM {META_SCHEMA}.TASKS "
                 "WHERE state = 'started'"
             ).fetchall()
             last = dict(
                 conn.run_native(
-                    f"SELECT task_name, MAX(scheduled_at) FROM {META_SCHEMA}.TASK_HISTORY GROUP BY task_name"
+                    f"SELECT task_name, MAX(scheduled_at) FROM {META_SCHEMA}.TASK_HISTORY "
+                    "WHERE state IN ('SUCCEEDED', 'FAILED') GROUP BY task_name"
                 ).fetchall()
             )
         self.tasks = {

@@ -8,6 +8,7 @@ raw text and reason, while the rest of the file loads: COPY INTO's ``ON_ERROR = 
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -49,6 +50,8 @@ def read_jsonl(path: Path) -> Parsed:
         for number, raw in enumerate(handle, start=1):
             last_line_complete = raw.endswith(b"\n")
             line = raw.rstrip(b"\r\n")
+            if number == 1:
+                line = line.removeprefix(codecs.BOM_UTF8)  # a byte order mark some editors write: not the event's
             if not line.strip():
                 continue  # blank lines are not records
             if len(line) > MAX_RECORD_BYTES:

@@ -42,11 +42,13 @@ def parse_payload(text: str) -> tuple[dict[str, Any] | None, str | None]:
     """One JSON event: the object, or None and why it cannot be loaded (the text policy included)."""
     try:
         value = json.loads(text, parse_constant=_reject_constant)
+        if not isinstance(value, dict):
+            return None, f"not a JSON object but a {type(value).__name__}"
+        reason = first_problem(value)
     except ValueError as exc:
         return None, f"malformed JSON: {exc}"
-    if not isinstance(value, dict):
-        return None, f"not a JSON object but a {type(value).__name__}"
-    reason = first_problem(value)
+    except RecursionError:  # a record of a few hundred kB can nest deeper than the parser's stack
+        return None, "malformed JSON: nested too deeply"
     return (None, reason) if reason else (value, None)
 
 
@@ -68,7 +70,7 @@ def inspect_csv(path: Path, source: Source = CONTENT_ENGAGEMENT) -> CsvLayout:
     """Read and check the header line; refuse files that are empty or not this source's CSV."""
     with path.open("rb") as handle:
         head = handle.readline(MAX_RECORD_BYTES + 1)
-        has_data = bool(handle.readline().strip())
+        has_data = any(line.strip() for line in iter(lambda: handle.readline(MAX_RECORD_BYTES), b""))
         handle.seek(0, io.SEEK_END)
         size = handle.tell()
         handle.seek(max(size - 1, 0))

@@ -37,6 +37,7 @@ $$;
 -- is written, so the scheduled task never builds, and its child never scores, a day with no data.
 -- FCT_ENGAGEMENT_DAILY is incremental: only the days after the last build and the (subscriber, day)
 -- keys of rows staged since it are recomputed (BUILD_STATE); FULL_REFRESH => TRUE rebuilds every day.
+-- BUILD_STATE moves on only after the facts' checks passed, so a failed build is redone whole next time.
 CREATE OR REPLACE PROCEDURE SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(
     AS_OF DATE, RUN_ID VARCHAR, FULL_REFRESH BOOLEAN DEFAULT FALSE
 )
@@ -97,6 +98,10 @@ BEGIN
     COMMIT;
     {{ checks("models/marts/fct_engagement_daily.checks.sql") }}
     {{ checks("models/marts/fct_engagement_device_daily.checks.sql") }}
+
+    BEGIN TRANSACTION;
+    {% include "models/marts/build_state.sql" %}
+    COMMIT;
 
     RETURN IFF(rebuild_after = '1900-01-01'::DATE, 'built daily analytics (full refresh)', 'built daily analytics');
 END;

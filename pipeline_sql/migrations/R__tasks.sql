@@ -1,5 +1,7 @@
 -- The task graph. Tasks are suspended before they are replaced (Snowflake refuses to change a
--- started graph) and resumed at the end, children before their root.
+-- started graph) and resumed at the end, children before their root. Every task runs in UTC, children
+-- too (a session parameter is the task's own, not its root's): their bodies take CURRENT_DATE() - 1 as
+-- the day, which in the account's default zone (America/Los_Angeles) would be the day before the build's.
 
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_subscribers_task SUSPEND;
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
@@ -38,6 +40,7 @@ AS
 -- only when the build succeeded).
 CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
     WAREHOUSE = {{ task_warehouse }}
+    TIMEZONE = 'UTC'
     AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task
 AS
     CALL SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
@@ -48,6 +51,7 @@ AS
 -- (drift above the PSI limit, realised ROC AUC not above the deploy gate).
 CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task
     WAREHOUSE = {{ task_warehouse }}
+    TIMEZONE = 'UTC'
     AFTER SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
 AS
     CALL SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from c360.errors import C360Error
 from c360.pipeline.run import run_pipeline
 from c360.settings import Settings
 from c360.sources.generate import generate
@@ -176,6 +177,37 @@ def test_incremental_build_rewrites_only_changed_keys(days: Path, tmp_path: Path
     assert sum(r["n"] for r in rebuilt[:-1]) < total_old
     run_pipeline(wh, as_of=FIRST_LOAD + timedelta(days=1), steps=DATA_STEPS, full_refresh=True)
     assert _state(wh)["full_refresh"] is True
+
+
+def test_a_build_whose_checks_failed_is_checked_again_not_taken_as_built(days: Path, tmp_path: Path) -> None:
+    """The state moves only after the checks pass: running the day again re-checks the rows that failed."""
+    wh = _warehouse(tmp_path / "home", days / "sources")
+    ingest(wh, [days / "loads" / f"views-{FIRST_LOAD}.csv"])
+    run_pipeline(wh, as_of=FIRST_LOAD, steps=DATA_STEPS)
+    built = _state(wh)
+    day = FIRST_LOAD + timedelta(days=1)
+    # two views of no article but of two sections: a day with more sections than articles fails the range check
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "event_id,subscriber_id,article_id,event_timestamp,time_spent_seconds,device_type,user_agent,referrer,"
+        "article_metadata\n"
+        + "".join(
+            f'"dq-{i}","sub-dq",,"{day}T1{i}:00:00Z","60","mobile","Mozilla","direct","{{""section"": ""{s}""}}"\n'
+            for i, s in enumerate(("politics", "sports"))
+        )
+    )
+    assert [r.status for r in ingest(wh, [bad])] == ["loaded"]
+    for attempt in (1, 2):
+        with pytest.raises(C360Error, match="fct_engagement_daily_value_ranges"):
+            run_pipeline(wh, as_of=day, steps=DATA_STEPS)
+        assert _state(wh) == built, f"attempt {attempt}: the failed build moved the state"
+    with wh.connect() as conn:
+        results = conn.query(
+            "SELECT failures FROM SFE_ANALYTICS_MEDIA.DQ_CHECK_RESULTS "
+            "WHERE check_name = 'fct_engagement_daily_value_ranges' AND as_of_date = :day ORDER BY checked_at",
+            {"day": day},
+        )
+    assert [r["failures"] for r in results] == [1, 1]  # the second run checked the same row again
 
 
 def test_a_warehouse_built_before_the_device_fact_gets_it_filled_by_its_migration(days: Path, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from c360.errors import TaskDefinitionError
-from c360.pipeline.scheduler import Schedule, Scheduler
+from c360.pipeline.scheduler import ABANDONED, Schedule, Scheduler
 from c360.sources.ingest import ingest
 from c360.warehouse import Warehouse
 from tests.conftest import run_cli
@@ -118,6 +118,49 @@ def test_daily_task_runs_at_its_cron_time_and_a_missed_run_once(warehouse: Wareh
     assert restarted.next_due[DAILY] == datetime(2026, 11, 26, 3, 0)
     assert [r.task for r in restarted.tick() if r.task == DAILY] == [DAILY]
     assert restarted.next_due[DAILY] == datetime(2026, 11, 28, 3, 0)
+
+
+def test_a_run_its_worker_died_in_is_cancelled_and_run_again(warehouse: Warehouse, tmp_path: Path) -> None:
+    ingest(warehouse, [events(tmp_path / "e.jsonl", 10)])
+    drain = Scheduler(warehouse, clock=Clock(datetime.now(UTC).replace(tzinfo=None)))
+    drain.load()
+    drain.next_due.pop(DAILY)
+    drain.tick()  # the stream tasks drain their streams: the worker below has only the build to run
+    today = datetime.now(UTC).replace(tzinfo=None)
+    yesterday = today.date() - timedelta(days=1)
+    with warehouse.connect() as conn:  # a view yesterday, and a build two days ago: the next build is due now
+        conn.execute(
+            "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT (event_id, subscriber_id, article_id, section, "
+            "event_timestamp, event_date, time_spent_seconds, engagement_score, source_load_seq, staged_at) "
+            "VALUES ('v1', 's1', 'a1', 'news', CURRENT_DATE() - 1, CURRENT_DATE() - 1, 60, 50, 1, "
+            "CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)"
+        )
+        conn.run_native(
+            "INSERT INTO C360_META.TASK_HISTORY (run_id, task_name, scheduled_at, started_at, finished_at, state) "
+            "VALUES ('earlier', ?, ?, ?, ?, 'SUCCEEDED')",
+            [DAILY, *[datetime.combine(yesterday - timedelta(days=1), datetime.min.time()).replace(hour=3)] * 3],
+        )
+    # the worker dies in the build (SIGKILL at its first COMMIT), leaving its run EXECUTING
+    killed = run_cli("worker", "--jobs", "tasks", "--once", env={"C360_FAILPOINTS": "stream.before_commit"})
+    assert killed.returncode == -9, killed.stderr
+    assert history(warehouse)[-1] == (DAILY, "EXECUTING")
+    restarted = run_cli("worker", "--jobs", "tasks", "--once")
+    assert restarted.returncode == 0, restarted.stderr
+    with warehouse.connect() as conn:
+        runs = conn.query(
+            "SELECT state, error, finished_at IS NOT NULL AS finished FROM C360_META.TASK_HISTORY "
+            f"WHERE task_name = '{DAILY}' ORDER BY started_at"
+        )
+        built = conn.scalar("SELECT MAX(as_of_date) FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS")
+    # the dead run is recorded as such, not as the day's run: the restarted worker ran the build again
+    assert [r["state"] for r in runs] == ["SUCCEEDED", "CANCELLED", "SUCCEEDED"]
+    assert all(r["finished"] for r in runs)
+    assert runs[1]["error"] == ABANDONED
+    assert built == yesterday
+    shown = run_cli("status")
+    assert shown.returncode == 0, shown.stderr
+    daily_line = next(line for line in shown.stdout.splitlines() if line.startswith(DAILY))
+    assert "SUCCEEDED" in daily_line and "EXECUTING" not in daily_line
 
 
 def test_a_failed_task_is_recorded_and_the_worker_goes_on(warehouse: Warehouse, tmp_path: Path) -> None:

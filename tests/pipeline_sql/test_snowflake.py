@@ -62,6 +62,21 @@ def test_dry_run_matches_the_golden_file(settings: Settings, target: str) -> Non
         )
 
 
+def test_every_task_runs_in_utc() -> None:
+    """Task bodies take CURRENT_DATE() - 1 as their day: a child task in the account's zone would score the
+    day before the one its root built (at 03:00 UTC it is still the previous day in Los Angeles)."""
+    tasks = [
+        statement
+        for script in scripts()
+        for statement in split_statements(script.text)
+        if re.match(r"\s*(--[^\n]*\n\s*)*CREATE\s+OR\s+REPLACE\s+TASK", statement, re.I)
+        and "CURRENT_DATE()" in statement.upper()
+    ]
+    assert any("sfe_daily_churn_scoring_task" in text for text in tasks)
+    for text in tasks:
+        assert re.search(r"^\s*TIMEZONE\s*=\s*'UTC'\s*$", text, re.M | re.I), text
+
+
 # --- every statement parses as Snowflake ------------------------------------------------------------------
 
 

@@ -93,6 +93,25 @@ def test_jsonl_rejects_bad_lines_and_loads_the_rest(warehouse: Warehouse, tmp_pa
     assert json.loads(rows[1]["payload"])["client_version"] == "9.1"  # unknown fields kept, not rejected
 
 
+def test_jsonl_with_a_byte_order_mark_and_a_line_nested_too_deeply(warehouse: Warehouse, tmp_path: Path) -> None:
+    """An editor's BOM is not part of the first event; a line nested deeper than the parser's stack (200 kB,
+    under the record limit) is rejected alone, not an internal error that stops the file and its batch."""
+    path = tmp_path / "events.jsonl"
+    deep = '{"a": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join([event(1), deep, event(2)]).encode() + b"\n")
+    later = tmp_path / "later.jsonl"
+    later.write_text(event(3) + "\n")
+    first, second = ingest(warehouse, [path, later])
+    assert (first.status, first.rows_read, first.rows_loaded, first.rows_rejected) == ("loaded", 3, 2, 1)
+    assert second.status == "loaded"
+    assert [(r["source_row"], r["reason"]) for r in rejects(warehouse)] == [(2, "malformed JSON: nested too deeply")]
+    with warehouse.connect() as conn:
+        ids = [json.loads(r["payload"])["event_id"] for r in conn.query(
+            "SELECT payload FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS ORDER BY load_seq"
+        )]  # fmt: skip
+    assert ids == ["e1", "e2", "e3"]
+
+
 def test_history_reconciles_and_reloading_is_a_noop_unless_forced(warehouse: Warehouse, tmp_path: Path) -> None:
     path = tmp_path / "events.jsonl"
     path.write_text(event(1) + "\n{oops\n" + event(2) + "\n")
@@ -334,6 +353,17 @@ def test_csv_file_errors_load_nothing(warehouse: Warehouse, tmp_path: Path, cont
     result = only(ingest(warehouse, [path]))
     assert result.status == "failed" and message in result.message, result.message
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+
+
+def test_csv_with_blank_lines_after_its_header_loads_its_records(warehouse: Warehouse, tmp_path: Path) -> None:
+    path = tmp_path / "views.csv"
+    path.write_text(HEADER + "\n\n\n" + csv_row(1) + "\n" + csv_row(2) + "\n")
+    result = only(ingest(warehouse, [path]))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 2, 0), result.message
+    with warehouse.connect() as conn:
+        rows = conn.query("SELECT event_id, source_row FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT ORDER BY load_seq")
+    # blank lines hold no record: the rows are numbered as records (docs/pipeline.md), not as the file's lines
+    assert [(r["event_id"], r["source_row"]) for r in rows] == [("c1", 2), ("c2", 3)]
 
 
 def test_truncated_csv_loads_nothing(warehouse: Warehouse, tmp_path: Path) -> None:

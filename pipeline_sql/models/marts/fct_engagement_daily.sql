@@ -5,7 +5,8 @@
 --     build was as of :rebuild_after); every day for a full refresh (:rebuild_after = 1900-01-01);
 --   * the keys of rows staged since that build (source_load_seq > :built_seq) for days it had
 --     already built: late rows. Each such key is recomputed from all its staging rows.
--- The procedure sets the binds from BUILD_STATE and records the new state in the same transaction.
+-- The procedure sets the binds from BUILD_STATE, and records the new state (build_state.sql) only once
+-- the rows this build wrote have passed their checks.
 --
 -- The two distinct counts come from one pass of GROUPING SETS: the (subscriber, day, article) groups
 -- count the articles and carry the sums, the (subscriber, day, section) groups count the sections.
@@ -61,19 +62,3 @@ SELECT
     CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
 FROM day_groups
 GROUP BY subscriber_id, event_date;
-
--- how far this build read: the next one starts from here (a backfill, :as_of before the last build's
--- day, leaves the state as it was, so the days after it are still brought up to date next time)
-DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
-WHERE model_name = 'FCT_ENGAGEMENT_DAILY';
-
-INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (
-    model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at
-)
-SELECT
-    'FCT_ENGAGEMENT_DAILY',
-    :next_seq,
-    :next_as_of::DATE,
-    :full_refresh,
-    :run_id,
-    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ;

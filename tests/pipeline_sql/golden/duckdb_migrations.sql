@@ -257,7 +257,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
 -- R__ops_views.sql (checksum b7b623573efa, target duckdb)
 CREATE OR REPLACE VIEW SFE_RAW_MEDIA.V_LOAD_ORPHANS AS WITH known_subscribers AS (SELECT subscriber_id FROM SFE_STG_MEDIA.STG_UNIFIED_CUSTOMER), loaded_rows AS (SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT UNION ALL SELECT load_id, subscriber_id FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS), orphans AS (SELECT r.load_id, COUNT(*) AS orphaned_rows FROM loaded_rows AS r LEFT JOIN known_subscribers AS k ON k.subscriber_id = r.subscriber_id WHERE k.subscriber_id IS NULL GROUP BY r.load_id), final AS (SELECT h.load_id, h.source, h.source_file, h.rows_loaded, COALESCE(o.orphaned_rows, 0) AS orphaned_rows, h.finished_at FROM SFE_RAW_MEDIA.RAW_LOAD_HISTORY AS h LEFT JOIN orphans AS o ON o.load_id = h.load_id WHERE h.status = 'loaded' AND h.source IN ('content_engagement', 'support_tickets')) SELECT * FROM final;
 
--- R__procedures.sql (checksum 351e1af30ce7, target duckdb)
+-- R__procedures.sql (checksum 4a210eb82f07, target duckdb)
 INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated_at) VALUES ('SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS', '{
   "name": "SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS",
   "args": [],
@@ -666,26 +666,6 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
     },
     {
       "kind": "sql",
-      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE\nWHERE model_name = ''FCT_ENGAGEMENT_DAILY''",
-      "target": "",
-      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = ''FCT_ENGAGEMENT_DAILY''",
-      "tables": [
-        "SFE_ANALYTICS_MEDIA.BUILD_STATE"
-      ],
-      "dml": true
-    },
-    {
-      "kind": "sql",
-      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (\n    model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at\n)\nSELECT\n    ''FCT_ENGAGEMENT_DAILY'',\n    :next_seq,\n    :next_as_of::DATE,\n    :full_refresh,\n    :run_id,\n    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ",
-      "target": "",
-      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at) SELECT ''FCT_ENGAGEMENT_DAILY'', $next_seq, CAST($next_as_of AS DATE), $full_refresh, $run_id, CAST(CURRENT_TIMESTAMP AS TIMESTAMP)",
-      "tables": [
-        "SFE_ANALYTICS_MEDIA.BUILD_STATE"
-      ],
-      "dml": true
-    },
-    {
-      "kind": "sql",
       "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY\nWHERE activity_date > :rebuild_after::DATE\n    AND activity_date <= :as_of::DATE",
       "target": "",
       "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.FCT_ENGAGEMENT_DEVICE_DAILY WHERE activity_date > CAST($rebuild_after AS DATE) AND activity_date <= CAST($as_of AS DATE)",
@@ -801,6 +781,36 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
       "sql": "failed_checks > 0",
       "target": "DQ_CHECK_FAILED",
       "duckdb": "SELECT $failed_checks > 0"
+    },
+    {
+      "kind": "begin",
+      "sql": "",
+      "target": ""
+    },
+    {
+      "kind": "sql",
+      "sql": "DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE\nWHERE model_name = ''FCT_ENGAGEMENT_DAILY''",
+      "target": "",
+      "duckdb": "DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE WHERE model_name = ''FCT_ENGAGEMENT_DAILY''",
+      "tables": [
+        "SFE_ANALYTICS_MEDIA.BUILD_STATE"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "sql",
+      "sql": "INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (\n    model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at\n)\nSELECT\n    ''FCT_ENGAGEMENT_DAILY'',\n    :next_seq,\n    :next_as_of::DATE,\n    :full_refresh,\n    :run_id,\n    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ",
+      "target": "",
+      "duckdb": "INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at) SELECT ''FCT_ENGAGEMENT_DAILY'', $next_seq, CAST($next_as_of AS DATE), $full_refresh, $run_id, CAST(CURRENT_TIMESTAMP AS TIMESTAMP)",
+      "tables": [
+        "SFE_ANALYTICS_MEDIA.BUILD_STATE"
+      ],
+      "dml": true
+    },
+    {
+      "kind": "commit",
+      "sql": "",
+      "target": ""
     },
     {
       "kind": "return",
@@ -1177,7 +1187,7 @@ INSERT OR REPLACE INTO C360_META.PROCEDURES (procedure_name, definition, updated
   "native": "score_churn"
 }', now());
 
--- R__tasks.sql (checksum 96ed87da377f, target duckdb)
+-- R__tasks.sql (checksum 77eebfbb86c6, target duckdb)
 UPDATE C360_META.TASKS SET state = 'suspended', updated_at = now() WHERE task_name = 'SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS_TASK';
 UPDATE C360_META.TASKS SET state = 'suspended', updated_at = now() WHERE task_name = 'SFE_STG_MEDIA.SFE_PROCESS_ENGAGEMENT_TASK';
 UPDATE C360_META.TASKS SET state = 'suspended', updated_at = now() WHERE task_name = 'SFE_ANALYTICS_MEDIA.SFE_DAILY_BUILD_TASK';
@@ -1208,6 +1218,7 @@ INSERT OR REPLACE INTO C360_META.TASKS (task_name, schedule, after_tasks, condit
         DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), NULL, NULL
     )', 'suspended', 'CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
     WAREHOUSE = SFE_C360_WH
+    TIMEZONE = ''UTC''
     AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task
 AS
     CALL SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
@@ -1217,6 +1228,7 @@ INSERT OR REPLACE INTO C360_META.TASKS (task_name, schedule, after_tasks, condit
         DATEADD(day, -1, CURRENT_DATE()), UUID_STRING(), NULL, NULL
     )', 'suspended', 'CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task
     WAREHOUSE = SFE_C360_WH
+    TIMEZONE = ''UTC''
     AFTER SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
 AS
     CALL SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(

@@ -814,7 +814,7 @@ final AS (
 
 SELECT * FROM final;
 
--- R__procedures.sql (checksum ce1b82a0f41c, target snowflake)
+-- R__procedures.sql (checksum 47fdffbeffdf, target snowflake)
 CREATE OR REPLACE PROCEDURE SFE_STG_MEDIA.SFE_PROCESS_SUBSCRIBERS()
 RETURNS VARCHAR
 LANGUAGE SQL
@@ -1384,7 +1384,8 @@ WHERE NOT EXISTS (SELECT 1 FROM SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS);
 --     build was as of :rebuild_after); every day for a full refresh (:rebuild_after = 1900-01-01);
 --   * the keys of rows staged since that build (source_load_seq > :built_seq) for days it had
 --     already built: late rows. Each such key is recomputed from all its staging rows.
--- The procedure sets the binds from BUILD_STATE and records the new state in the same transaction.
+-- The procedure sets the binds from BUILD_STATE, and records the new state (build_state.sql) only once
+-- the rows this build wrote have passed their checks.
 --
 -- The two distinct counts come from one pass of GROUPING SETS: the (subscriber, day, article) groups
 -- count the articles and carry the sums, the (subscriber, day, section) groups count the sections.
@@ -1454,22 +1455,6 @@ SELECT
     CURRENT_TIMESTAMP()::TIMESTAMP_NTZ AS built_at
 FROM day_groups
 GROUP BY subscriber_id, event_date;
-
--- how far this build read: the next one starts from here (a backfill, :as_of before the last build's
--- day, leaves the state as it was, so the days after it are still brought up to date next time)
-DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
-WHERE model_name = 'FCT_ENGAGEMENT_DAILY';
-
-INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (
-    model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at
-)
-SELECT
-    'FCT_ENGAGEMENT_DAILY',
-    :next_seq,
-    :next_as_of::DATE,
-    :full_refresh,
-    :run_id,
-    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ;
 
     -- FCT_ENGAGEMENT_DEVICE_DAILY up to :as_of: human views and time per subscriber, day and device type, which
 -- the dashboard's engagement by device (models/serving/analytics_devices.sql) groups into days and weeks.
@@ -1637,6 +1622,28 @@ GROUP BY subscriber_id, event_date, device_type;
     IF (failed_checks > 0) THEN
         RAISE dq_check_failed;
     END IF;
+
+    BEGIN TRANSACTION;
+    -- BUILD_STATE after a daily build whose rows passed their checks: how far it read, so the next build starts
+-- from here. Written after the checks, not with the rows: a build whose checks failed leaves the state as it
+-- was, so the next run of the day rebuilds and checks the same keys again instead of taking them as done.
+-- A backfill (:as_of before the last build's day) leaves it as it was too (the procedure's :next_seq and
+-- :next_as_of), so the days after it are still brought up to date next time.
+DELETE FROM SFE_ANALYTICS_MEDIA.BUILD_STATE
+WHERE model_name = 'FCT_ENGAGEMENT_DAILY';
+
+INSERT INTO SFE_ANALYTICS_MEDIA.BUILD_STATE (
+    model_name, built_through_seq, as_of_date, full_refresh, run_id, built_at
+)
+SELECT
+    'FCT_ENGAGEMENT_DAILY',
+    :next_seq,
+    :next_as_of::DATE,
+    :full_refresh,
+    :run_id,
+    CURRENT_TIMESTAMP()::TIMESTAMP_NTZ;
+
+    COMMIT;
 
     RETURN IFF(rebuild_after = '1900-01-01'::DATE, 'built daily analytics (full refresh)', 'built daily analytics');
 END;
@@ -3032,7 +3039,7 @@ GROUP BY feature;
 END;
 $$;
 
--- R__tasks.sql (checksum f13deb9df2ba, target snowflake)
+-- R__tasks.sql (checksum b586e693457c, target snowflake)
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_subscribers_task SUSPEND;
 ALTER TASK IF EXISTS SFE_STG_MEDIA.sfe_process_engagement_task SUSPEND;
 ALTER TASK IF EXISTS SFE_ANALYTICS_MEDIA.sfe_daily_build_task SUSPEND;
@@ -3061,6 +3068,7 @@ AS
     CALL SFE_ANALYTICS_MEDIA.SFE_BUILD_DAILY(DATEADD(day, -1, CURRENT_DATE()), UUID_STRING());
 CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
     WAREHOUSE = SFE_C360_WH
+    TIMEZONE = 'UTC'
     AFTER SFE_ANALYTICS_MEDIA.sfe_daily_build_task
 AS
     CALL SFE_ANALYTICS_MEDIA.SFE_SCORE_CHURN(
@@ -3068,6 +3076,7 @@ AS
     );
 CREATE OR REPLACE TASK SFE_ANALYTICS_MEDIA.sfe_daily_model_monitor_task
     WAREHOUSE = SFE_C360_WH
+    TIMEZONE = 'UTC'
     AFTER SFE_ANALYTICS_MEDIA.sfe_daily_churn_scoring_task
 AS
     CALL SFE_ANALYTICS_MEDIA.SFE_MONITOR_MODEL(
