@@ -10,14 +10,17 @@ warehouse, for its last day and for days before it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
 from c360.serving.snapshot import point_in_time_profiles
+from c360.sources.ingest import ingest
+from c360.warehouse import Warehouse
 from pipeline_sql.scripts import _environment, render_model
 from tests.conftest import AS_OF, Built
 
@@ -150,12 +153,20 @@ final AS (
 
 SELECT * FROM final
 """,
+    # since 2026-12-08 each view once (the row loaded last of its event_id), as staging counts human views
     "analytics_bots": """
 WITH raw_views AS (
     SELECT
-        CONVERT_TIMEZONE('UTC', TRY_CAST(event_timestamp AS TIMESTAMP_TZ))::TIMESTAMP_NTZ::DATE AS day,
-        LOWER(COALESCE(user_agent, '')) AS user_agent
+        ARG_MAX(
+            CONVERT_TIMEZONE('UTC', TRY_CAST(event_timestamp AS TIMESTAMP_TZ))::TIMESTAMP_NTZ::DATE, load_seq
+        ) AS day,
+        ARG_MAX(LOWER(COALESCE(user_agent, '')), load_seq) AS user_agent
     FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT
+    WHERE load_seq > 0 AND TRIM(event_id) <> ''
+        AND LOWER(COALESCE(user_agent, '')) LIKE ANY (
+            '%bot%', '%crawler%', '%spider%', '%slurp%', '%headless%', '%python-requests%', '%curl/%', '%wget/%'
+        )
+    GROUP BY TRIM(event_id)
 ),
 
 final AS (
@@ -205,3 +216,22 @@ def test_the_publish_profiles_are_the_profile_model_and_live_only_in_their_sessi
     assert _rows(kept) == _rows(computed)  # built_at (the clock) left out
     with built.warehouse.connect() as conn, pytest.raises(duckdb.CatalogException):
         conn.query(f"SELECT * FROM {profiles}")  # another session (the next publish) never reads a stale copy
+
+
+def test_bot_views_loaded_twice_count_once(warehouse: Warehouse, tmp_path: Path) -> None:
+    """A file loaded again (changed and landed again, or forced) adds no bot view staging would not add."""
+    path = tmp_path / "views.csv"
+    header = "event_id,subscriber_id,article_id,event_timestamp,time_spent_seconds,device_type,user_agent"
+    rows = [
+        "b1,s1,A1,2026-11-20T10:00:00Z,5,desktop,Googlebot/2.1",
+        "b2,s1,A1,2026-11-20T11:00:00Z,5,desktop,curl/8.0",
+        "h1,s1,A1,2026-11-20T12:00:00Z,60,mobile,Mozilla/5.0",
+        "b2,s1,A1,2026-11-21T11:00:00Z,5,desktop,curl/8.0",  # b2 again, a day later: its last row counts
+    ]
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    for force in (False, True):
+        assert [r.status for r in ingest(warehouse, [path], force=force)] == ["loaded"]
+    with warehouse.connect() as conn:
+        assert conn.scalar("SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 8
+        bots = conn.query(render_model("models/serving/analytics_bots.sql"), {"as_of": date(2026, 11, 21), "weeks": 1})
+    assert sorted((r["day"], r["views"]) for r in bots) == [(date(2026, 11, 20), 1), (date(2026, 11, 21), 1)]
