@@ -290,6 +290,13 @@ class Settings(BaseSettings):
         description="A landed file is loaded once its size and modification time have not changed for this long "
         "(files named *.tmp, *.part or starting with '.' are never loaded: rename them when complete).",
     )
+    landing_incomplete_grace_seconds: float = Field(
+        300.0,
+        ge=0,
+        description="A landed file that does not end complete (a last line with no line end, a Parquet file "
+        "without its footer) waits this long after its last change, in case its writer only paused; then it is "
+        "loaded, and refused if it still looks truncated.",
+    )
     alert_interval: float = Field(30.0, gt=0, description="Seconds between the worker's checks of the alerts.")
     alert_event_lag_minutes: float = Field(
         5.0, gt=0, description="Alert when an accepted subscription event is not in STG_UNIFIED_CUSTOMER after this."

@@ -5,6 +5,10 @@
 the seed's cadence, then moves each to ``archive/`` (loaded, or already loaded) or ``refused/`` with
 ``<name>.reason.txt`` (refused whole). A file is ready once it has not changed for
 ``C360_LANDING_SETTLE_SECONDS``; ``*.tmp``/``*.part`` and dot-files are never ready (write, then rename).
+A file that does not end complete (a last line without its line end, a Parquet file without its footer)
+waits ``C360_LANDING_INCOMPLETE_GRACE_SECONDS`` more, since its writer may only have paused; and a file
+that changed while it was loading stays where it is, to be loaded again whole at the next tick (its rows
+loaded twice are one in staging) rather than archived with its end never loaded.
 
 Crash safety comes from the load history: each file loads in one transaction recorded with its
 checksum, and the move comes after the commit. A kill before the commit loads nothing (the file is
@@ -14,6 +18,7 @@ which the next tick skips and archives. Nothing is lost or loaded twice.
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 from collections.abc import Callable
@@ -51,7 +56,9 @@ def make_folders(settings: Settings) -> None:
             (folder(settings, source) / sub).mkdir(parents=True, exist_ok=True)
 
 
-def ready_files(directory: Path, *, settle: float, now: float | None = None) -> list[Path]:
+def ready_files(
+    directory: Path, *, settle: float, incomplete_grace: float = 0.0, now: float | None = None
+) -> list[Path]:
     """Files of ``directory`` complete enough to load, oldest first."""
     if not directory.is_dir():
         return []
@@ -62,11 +69,34 @@ def ready_files(directory: Path, *, settle: float, now: float | None = None) -> 
             continue
         try:
             stat = path.stat()
+            if not path.is_file() or now - stat.st_mtime < settle:
+                continue
+            if now - stat.st_mtime < incomplete_grace and not ends_complete(path):
+                continue
         except FileNotFoundError:  # moved away meanwhile
             continue
-        if path.is_file() and now - stat.st_mtime >= settle:
-            ready.append((stat.st_mtime, path.name, path))
+        ready.append((stat.st_mtime, path.name, path))
     return [path for _, _, path in sorted(ready)]
+
+
+def ends_complete(path: Path) -> bool:
+    """Whether the file ends as a whole file does: Parquet with its footer's magic, text with a line end."""
+    tail = b"PAR1" if path.name.lower().endswith(".parquet") else b"\n"
+    with path.open("rb") as handle:
+        size = handle.seek(0, io.SEEK_END)
+        if size < len(tail):
+            return False
+        handle.seek(size - len(tail))
+        return handle.read(len(tail)) == tail
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    """What tells a file changed: its size and last write (None: gone)."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _free_name(directory: Path, name: str, tag: str) -> Path:
@@ -96,16 +126,26 @@ def load_landed(
 ) -> list[LoadResult]:
     """Load every ready file of ``source``'s folder, then archive or refuse each (``mtimes``: filled with
     each file's last write, for the lag metric)."""
-    paths = ready_files(folder(settings, source), settle=settings.landing_settle_seconds)
+    paths = ready_files(
+        folder(settings, source),
+        settle=settings.landing_settle_seconds,
+        incomplete_grace=settings.landing_incomplete_grace_seconds,
+    )
     if not paths:
         return []
     if mtimes is not None:
         mtimes.update((str(path), path.stat().st_mtime) for path in paths)
+    before = {path: _signature(path) for path in paths}
     # each file is committed on its own; they move once all are in (a crash between leaves files whose
     # checksums are loaded: skipped and moved next time)
     results = ingest(warehouse, paths, source=source.name)
     failpoints.hit("landing.before_archive")
     for path, result in zip(paths, results, strict=True):
+        if _signature(path) != before[path]:
+            # written to while it loaded: what was loaded (or refused) is not the whole file; moving it would
+            # archive an end never loaded, or refuse a file that is complete by now
+            log.warning("%s changed while it was loading: it stays, to be loaded again whole", path)
+            continue
         settle_file(path, result)
     procedure = STAGE_PROCEDURE.get(source.name)
     if procedure and warehouse.target == "duckdb" and any(r.rows_loaded for r in results):

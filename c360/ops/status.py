@@ -65,7 +65,13 @@ def landing(settings: Settings, now: datetime) -> list[dict[str, Any]]:
         waiting = [p for p in directory.iterdir() if p.is_file()] if directory.is_dir() else []
         out.append({
             "source": source.name, "folder": str(directory), "waiting": len(waiting),
-            "ready": len(ready_files(directory, settle=settings.landing_settle_seconds)),
+            "ready": len(
+                ready_files(
+                    directory,
+                    settle=settings.landing_settle_seconds,
+                    incomplete_grace=settings.landing_incomplete_grace_seconds,
+                )
+            ),
             "schedule": schedule.text if schedule else f"every {settings.landing_events_interval:g} s",
             "next_load": f"{schedule.next_after(now):%Y-%m-%d %H:%M}" if schedule else "as files arrive",
             "refused": len(list((directory / "refused").glob("*.reason.txt"))) if directory.is_dir() else 0,

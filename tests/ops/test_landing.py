@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -60,12 +63,60 @@ class Clock:
 
 
 def test_ready_files_skip_temporary_hidden_and_still_changing_ones(tmp_path: Path) -> None:
-    drop(tmp_path / "a.csv", "x")
-    drop(tmp_path / "b.csv.tmp", "x")
-    drop(tmp_path / ".c.csv", "x")
-    drop(tmp_path / "d.csv", "x", age=0.0)  # written just now: maybe not finished
+    drop(tmp_path / "a.csv", "x\n")
+    drop(tmp_path / "b.csv.tmp", "x\n")
+    drop(tmp_path / ".c.csv", "x\n")
+    drop(tmp_path / "d.csv", "x\n", age=0.0)  # written just now: maybe not finished
     (tmp_path / "archive").mkdir()
     assert [p.name for p in ready_files(tmp_path, settle=2.0)] == ["a.csv"]
+
+
+def test_a_file_that_does_not_end_complete_waits_for_its_writer(tmp_path: Path) -> None:
+    """A writer that paused mid-line (or before a Parquet footer) longer than the settle time is not done."""
+    drop(tmp_path / "whole.jsonl", events(range(1, 3)))
+    drop(tmp_path / "cut.jsonl", events(range(1, 3))[:-30])  # stopped mid-line: no line end
+    drop(tmp_path / "long-ago.csv", content("c", range(1, 3)).rstrip("\n"), age=400)
+    table = pa.table({"ticket_id": ["t1"], "subscriber_id": ["s1"]})
+    pq.write_table(table, tmp_path / "tickets.parquet")
+    whole = (tmp_path / "tickets.parquet").read_bytes()
+    (tmp_path / "tickets-cut.parquet").write_bytes(whole[: len(whole) // 2])
+    for name in ("tickets.parquet", "tickets-cut.parquet"):
+        os.utime(tmp_path / name, (time.time() - 10, time.time() - 10))
+    ready = {p.name for p in ready_files(tmp_path, settle=2.0, incomplete_grace=300)}
+    # past the grace a file is loaded whatever its end (a CSV may end without a line end): refused if cut
+    assert ready == {"whole.jsonl", "long-ago.csv", "tickets.parquet"}
+    assert len(ready_files(tmp_path, settle=2.0)) == 5  # no grace: every settled file
+
+
+def test_a_file_written_to_while_it_loads_stays_to_load_again(settings: Settings, warehouse: Warehouse) -> None:
+    """Its load saw part of it, or a cut end it refused: moving it would archive, or refuse, a file whose end
+    was never loaded. It stays; the next tick loads it whole, then archives it."""
+    path = drop(folder(settings, SUBSCRIPTION_EVENTS) / "events.jsonl", events(range(1, 3)))
+    holder = subprocess.Popen(  # holds the warehouse, so the job's load waits once it has looked at the file
+        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(warehouse.duckdb_path)!r}); "
+         "print('held', flush=True); sys.stdin.readline()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdin and holder.stdout and holder.stdout.readline().strip() == "held"
+        job = LandingJob(settings.model_copy(update={"warehouse_lock_timeout": 30}), SUBSCRIPTION_EVENTS, warehouse)
+        ticking = threading.Thread(target=job.tick)
+        ticking.start()
+        time.sleep(1.5)  # the job has found the file ready and waits for the warehouse
+        with path.open("a", encoding="utf-8") as handle:  # the source writes more meanwhile
+            handle.write(events(range(3, 5)).replace("signup", "payment"))
+        holder.stdin.write("go\n")
+        holder.stdin.flush()
+        ticking.join(timeout=60)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert path.exists() and not list((path.parent / "archive").iterdir())  # it stayed
+    os.utime(path, (time.time() - 10, time.time() - 10))  # settled since
+    job.next_due = None
+    job.tick()  # loaded whole already (the load read it after the write): its checksum is in, so archived
+    assert not path.exists() and [p.name for p in (path.parent / "archive").iterdir()] == ["events.jsonl"]
+    assert count(warehouse, "SELECT COUNT(DISTINCT payload->>'event_id') FROM SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS") == 4
 
 
 def test_content_batches_load_archive_and_count_orphans(settings: Settings, warehouse: Warehouse) -> None:
