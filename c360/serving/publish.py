@@ -241,8 +241,9 @@ def write_run(
         current = state.lock(conn, now)
         if lifecycle is not None:
             _record_lifecycle(conn, lifecycle, now)
-        if aggregates is not None:  # the dashboard's aggregates (c360.serving.analytics), as the warehouse shows
-            analytics.record(conn, aggregates, now)
+        # The dashboard's aggregates (c360.serving.analytics) are the served day's: its 26 weeks of engagement,
+        # its cohorts, the drift up to it. A backfill or a superseded run leaves them as they are (its day's
+        # tiers join the history from the scoring monitor at the next publish that serves).
         if _seq_of(conn, run.run_id) is not None:  # a concurrent publish of the same run won
             return PublishResult(run.run_id, run.score_date, "already published")
         served = _run_row(conn, current.run_seq)
@@ -250,7 +251,8 @@ def write_run(
             result = _backfill(conn, settings, run, rows, model, served, now)
         else:
             result = _serve(conn, settings, current, run, rows, model, served, now, outbox=outbox)
-            if aggregates is not None:  # each subscriber's 90 days and tickets, kept with the served run
+            if aggregates is not None:  # and each subscriber's 90 days and tickets, kept with the served run
+                analytics.record(conn, aggregates, now)
                 activity.record(conn, run_seq=int(_seq_of(conn, run.run_id) or 0), activity=aggregates.activity)
         failpoints.hit("publish.before_commit")  # everything written, nothing served yet
     if result.version is not None:

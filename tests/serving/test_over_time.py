@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from c360.serving import feed, queries
+from c360.serving import analytics_queries, feed, queries
 from c360.serving.publish import describe, publish, write_run
 from c360.serving.snapshot import ScoringRun
 from c360.serving.store import Store, served_runs, serving_versions
@@ -62,6 +62,35 @@ def test_a_backfill_goes_to_history_and_leaves_the_served_run_and_webhooks_alone
     assert queries.get_health_score(store, run=run, subscriber_id="sub-0001")["churn_risk_score"] == pytest.approx(
         published.scored["sub-0001"]
     )
+
+
+def test_a_backfill_leaves_the_dashboards_aggregates_as_of_the_served_day(
+    serving: Settings, store: Store, wh: Warehouse, seeded: Expected
+) -> None:
+    old_day = SCORE_DATE - timedelta(days=60)
+    with wh.connect() as conn, conn.transaction():  # each day's drift, as the scoring monitor records it
+        for run_id, day in (("run-1", SCORE_DATE), ("run-old", old_day)):
+            conn.execute(
+                "INSERT INTO SFE_ANALYTICS_MEDIA.FCT_SCORING_MONITOR VALUES (:run, :day, 'm', 'psi', "
+                "'engagement_score', 0.1, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
+                {"run": run_id, "day": day},
+            )
+    assert publish(serving, outbox=record_events).status == "published"
+
+    def aggregates() -> tuple[Any, ...]:
+        return (
+            analytics_queries.engagement(store, grain="day", by="plan"),
+            analytics_queries.cohorts(store),
+            [(d["score_date"], d["feature"], d["psi"]) for d in analytics_queries.drift(store)],
+        )
+
+    before = aggregates()
+    assert before[0]["data"] and before[1]["cohorts"]  # the served day's weeks of engagement, and its cohorts
+    assert [d[0] for d in before[2]] == [old_day, SCORE_DATE]
+    add_scoring_run(wh, "run-old", seeded.scored, score_date=old_day)
+    assert publish(serving, outbox=record_events, score_date=old_day).status == "backfill"
+    assert served(store).score_date == SCORE_DATE
+    assert aggregates() == before  # not the 26 weeks ending two months ago, nor the drift up to then
 
 
 def test_a_run_scored_earlier_for_the_served_day_does_not_replace_it(
