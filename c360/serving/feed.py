@@ -196,6 +196,9 @@ _ONE_VERSION = (
 def _full_page(store: Store, run: ServedRun, after: str | None, limit: int) -> list[_Change]:
     with store.read() as conn:
         rows = conn.execute(_FULL, {"seq": run.seq, "after": after or "", "limit": limit + 1}).tuples().all()
+        queries.check_not_pruned(
+            conn, run.seq, f"the version this sync was reading has been dropped by retention; {_RESYNC}"
+        )
     return [_Change(subscriber_id, upsert[:-1] + _NO_PROFILE, False) for subscriber_id, upsert in rows]
 
 

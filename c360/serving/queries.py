@@ -256,6 +256,9 @@ def list_health_scores(
         query = query.where(s.subscriber_id > after)
     with store.read() as conn:
         rows = [health_of(text) for _, text in conn.execute(query.order_by(s.subscriber_id).limit(limit + 1))]
+        check_not_pruned(
+            conn, run.seq, "the run this listing was reading has been replaced by newer runs and dropped; start again"
+        )
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]
@@ -297,6 +300,15 @@ def get_current_model(store: Store, *, run: ServedRun) -> dict[str, Any]:
     model = row._asdict()
     model["version"] = model.pop("model_version")
     return model
+
+
+def check_not_pruned(conn: sa.Connection, seq: int, message: str) -> None:
+    """After reading run ``seq``'s rows: CursorExpired if retention dropped them meanwhile. A publish deletes
+    a run's rows and marks it pruned in one transaction, so a mark still unset when read after the rows means
+    the read saw them all; without this a page read just after the drop is empty, and looks like the end."""
+    pruned = conn.execute(sa.select(served_runs.c.pruned).where(served_runs.c.seq == seq)).scalar_one_or_none()
+    if pruned is None or pruned:
+        raise CursorExpired(message)
 
 
 def _pinned_run(store: Store, seq: int) -> ServedRun:

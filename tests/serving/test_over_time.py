@@ -13,6 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from c360.serving import analytics_queries, feed, queries
+from c360.serving.cursor import cursor_key
+from c360.serving.errors import CursorExpired
 from c360.serving.publish import describe, publish, write_run
 from c360.serving.snapshot import ScoringRun
 from c360.serving.store import Store, served_runs, serving_versions
@@ -91,6 +93,27 @@ def test_a_backfill_leaves_the_dashboards_aggregates_as_of_the_served_day(
     assert publish(serving, outbox=record_events, score_date=old_day).status == "backfill"
     assert served(store).score_date == SCORE_DATE
     assert aggregates() == before  # not the 26 weeks ending two months ago, nor the drift up to then
+
+
+def test_a_page_of_a_run_dropped_while_it_was_read_is_expired_not_an_empty_end(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    """The API's view of the served run can be a few publishes old (C360_API_RUN_CHECK_INTERVAL); if retention
+    dropped that run's rows meanwhile, its pages are empty, and an empty page with no cursor reads as the end:
+    a full sync would hand out a sync token with none of the subscribers. It is a 410 to start again."""
+    run = served(store)  # what the API holds
+    keep_two = serving.model_copy(update={"serving_keep_runs": 2})
+    for n in (2, 3):  # run-1's rows go when run-3 is published
+        add_scoring_run(wh, f"run-{n}", published.scored, score_date=SCORE_DATE + timedelta(days=n))
+        assert publish(keep_two, outbox=record_events).status == "published"
+    key = cursor_key(serving)
+    with pytest.raises(CursorExpired, match="dropped"):
+        feed.read_changes(store, run=run, key=key, sync_token=None, cursor=None, limit=10)
+    with pytest.raises(CursorExpired, match="dropped"):
+        queries.list_health_scores(store, run=run, cursor=None, cursor_key=key, limit=10)
+    fresh = served(store)  # the served run's pages are whole
+    page = feed.read_changes(store, run=fresh, key=key, sync_token=None, cursor=None, limit=10)
+    assert len(page.items) == 10 and page.next_cursor is not None
 
 
 def test_a_run_scored_earlier_for_the_served_day_does_not_replace_it(
