@@ -388,8 +388,11 @@ def _timed(result: PublishResult, started: float) -> PublishResult:
 def publish_pending(settings: Settings, *, warehouse: Warehouse, store: Store, outbox: Outbox) -> list[PublishResult]:
     """Publish every day's latest scoring run not yet in the store, oldest day first.
 
-    Older days become backfills and the newest is served, however they were scored (the worker's tasks,
-    ``c360 score``, Snowflake's own task); days before the history kept are left alone.
+    Older days become backfills and the newer ones are served in turn, however they were scored (the worker's
+    tasks, ``c360 score``, Snowflake's own task); days before the history kept are left alone. On an empty
+    store the newest day is served first and the days before it are its history (backfills): serving each
+    past day in turn would make the API answer with months-old scores while it caught up, and spend the
+    change feed's versions on them.
     """
     from c360.serving.queries import current_run
     from c360.serving.snapshot import latest_runs
@@ -398,6 +401,10 @@ def publish_pending(settings: Settings, *, warehouse: Warehouse, store: Store, o
     since = served.score_date - timedelta(days=settings.serving_history_days) if served else None
     with warehouse.connect() as conn:
         candidates = latest_runs(conn, since=since)
+    if served is None and candidates:
+        newest = max(candidates, key=lambda r: (r.score_date, r.scored_at))
+        kept = newest.score_date - timedelta(days=settings.serving_history_days)
+        candidates = [newest, *(r for r in candidates if r is not newest and r.score_date >= kept)]
     with store.read() as conn:
         known = {
             row.run_id
@@ -405,9 +412,10 @@ def publish_pending(settings: Settings, *, warehouse: Warehouse, store: Store, o
                 sa.select(served_runs.c.run_id).where(served_runs.c.run_id.in_([r.run_id for r in candidates]))
             )
         }
+    first = candidates[:1] if served is None else []  # an empty store's newest day, served before its history
     return [
         publish(settings, outbox=outbox, score_date=run.score_date, warehouse=warehouse, store=store)
-        for run in sorted(candidates, key=lambda r: (r.score_date, r.scored_at))
+        for run in [*first, *sorted(candidates[len(first) :], key=lambda r: (r.score_date, r.scored_at))]
         if run.run_id not in known
     ]
 

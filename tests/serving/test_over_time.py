@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from c360.serving import analytics_queries, feed, queries
 from c360.serving.cursor import cursor_key
 from c360.serving.errors import CursorExpired
-from c360.serving.publish import describe, publish, write_run
+from c360.serving.publish import describe, publish, publish_pending, write_run
 from c360.serving.snapshot import ScoringRun
 from c360.serving.store import Store, served_runs, serving_versions
 from c360.settings import Settings
@@ -114,6 +114,25 @@ def test_a_page_of_a_run_dropped_while_it_was_read_is_expired_not_an_empty_end(
     fresh = served(store)  # the served run's pages are whole
     page = feed.read_changes(store, run=fresh, key=key, sync_token=None, cursor=None, limit=10)
     assert len(page.items) == 10 and page.next_cursor is not None
+
+
+def test_the_worker_on_an_empty_store_serves_the_newest_day_with_the_earlier_ones_as_its_history(
+    serving: Settings, store: Store, wh: Warehouse, seeded: Expected
+) -> None:
+    for back in (2, 1):  # days scored before run-1's, none published
+        add_scoring_run(wh, f"run-back-{back}", seeded.scored, score_date=SCORE_DATE - timedelta(days=back))
+    results = publish_pending(serving, warehouse=wh, store=store, outbox=record_events)
+    assert [(r.score_date, r.status) for r in results] == [
+        (SCORE_DATE, "published"),
+        (SCORE_DATE - timedelta(days=2), "backfill"),
+        (SCORE_DATE - timedelta(days=1), "backfill"),
+    ]
+    with store.read() as conn:  # one version: the API never answered with a past day's scores
+        assert conn.execute(sa.select(sa.func.count()).select_from(serving_versions)).scalar_one() == 1
+    assert served(store).score_date == SCORE_DATE
+    history = queries.get_history(store, run=served(store), subscriber_id="sub-0001", limit=5)
+    assert [h["score_date"] for h in history] == [SCORE_DATE - timedelta(days=d) for d in (0, 1, 2)]
+    assert publish_pending(serving, warehouse=wh, store=store, outbox=record_events) == []
 
 
 def test_a_run_scored_earlier_for_the_served_day_does_not_replace_it(
