@@ -5,7 +5,9 @@ Between the run served before (``previous_seq``) and the run served now (``seq``
 * served before and not scored now is a removal: ``cancelled`` when the new run's profile says so,
   else ``not_scored``; a tombstone keeps the reason, the day and the last score, so the API can still
   answer for them, and the feed says it once;
-* scored now and tombstoned is restored (the tombstone goes).
+* scored now and tombstoned is restored (the tombstone goes);
+* tombstoned as ``not_scored`` and cancelled since (the new run's profile says so) has the tombstone's reason
+  become ``cancelled``: a change row from removed to removed, so the feed and the webhooks say it once.
 Each change row keeps the state before it (``prev_*``), so a delta over several versions can tell a
 change from a change that was undone.
 """
@@ -42,8 +44,12 @@ def record(
 ) -> list[Removal]:
     """Change rows and tombstones of ``version`` (serving run ``seq``); returns the removals."""
     _record_upserts(conn, version, seq, previous_seq)
+    # the tombstones before this version's: a subscriber removed now is not one removed before who cancelled
+    cancelled = _cancelled_after_removal(conn, seq)
     removals = _removals(conn, seq, previous_seq, score_date, now) if previous_seq is not None else []
-    _record_removals(conn, version, removals)
+    _record_removals(conn, version, removals, was="served")
+    _record_removals(conn, version, cancelled, was="removed")
+    removals += cancelled
     scored_now = sa.select(served_subscribers.c.subscriber_id).where(
         served_subscribers.c.run_seq == seq, served_subscribers.c.churn_risk_score.is_not(None)
     )
@@ -124,7 +130,29 @@ def _removals(conn: sa.Connection, seq: int, previous_seq: int, score_date: date
     return removals
 
 
-def _record_removals(conn: sa.Connection, version: int, removals: list[Removal]) -> None:
+def _cancelled_after_removal(conn: sa.Connection, seq: int) -> list[Removal]:
+    """Tombstoned as not scored, and cancelled by run ``seq`` (still not scored): the same tombstone, its reason
+    now ``cancelled``. Read by the reason in the store, so the cancelled subscribers of years are not parsed."""
+    cur, tomb = served_subscribers, served_removals
+    query = (
+        sa.select(tomb.c.subscriber_id, tomb.c.removal, cur.c.cancelled_at)
+        .select_from(tomb.join(cur, sa.and_(cur.c.run_seq == seq, cur.c.subscriber_id == tomb.c.subscriber_id)))
+        .where(
+            tomb.c.removal["reason"].as_string() == "not_scored",
+            cur.c.status == "cancelled",
+            cur.c.churn_risk_score.is_(None),
+        )
+        .order_by(tomb.c.subscriber_id)
+    )
+    return [
+        Removal(
+            row.subscriber_id, {**row.removal, "reason": "cancelled", "cancelled_at": _json_ready(row.cancelled_at)}
+        )
+        for row in conn.execute(query)
+    ]
+
+
+def _record_removals(conn: sa.Connection, version: int, removals: list[Removal], *, was: str) -> None:
     for start in range(0, len(removals), _CHUNK):
         chunk = removals[start : start + _CHUNK]
         conn.execute(
@@ -134,7 +162,7 @@ def _record_removals(conn: sa.Connection, version: int, removals: list[Removal])
                     "subscriber_id": r.subscriber_id,
                     "version": version,
                     "state": "removed",
-                    "prev_state": "served",
+                    "prev_state": was,  # served, or removed already (a reason changed: _cancelled_after_removal)
                     "prev_score": r.detail["last"]["churn_risk_score"],
                     "prev_tier": r.detail["last"]["risk_tier"],
                     "prev_model": r.detail["last"]["model_version"],

@@ -69,7 +69,7 @@ def _changed(versions: int) -> sa.Select[Any]:
     subscriber, in_order = rows.c.subscriber_id, rows.c.version
     changes = sa.select(
         rows.c.subscriber_id, rows.c.state, rows.c.churn_risk_score, rows.c.risk_tier, rows.c.model_version,
-        rows.c.removal,
+        rows.c.removal, rows.c.prev_state.label("row_prev_state"),
         *(sa.func.first_value(column).over(partition_by=subscriber, order_by=in_order).label(column.name)
           for column in (rows.c.prev_state, rows.c.prev_score, rows.c.prev_tier, rows.c.prev_model)),
         sa.func.lead(rows.c.version).over(partition_by=subscriber, order_by=in_order).label("next_version"),
@@ -77,6 +77,8 @@ def _changed(versions: int) -> sa.Select[Any]:
     was_served, is_served = changes.c.prev_state == "served", changes.c.state == "served"
     changed = sa.or_(
         was_served != is_served,
+        # a removal whose reason changed (not scored, then cancelled): the tombstone the CRM holds is another
+        sa.and_(changes.c.row_prev_state == "removed", changes.c.state == "removed"),
         sa.and_(
             is_served,
             sa.or_(

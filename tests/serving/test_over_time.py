@@ -214,6 +214,45 @@ def test_a_cancelled_subscriber_keeps_a_tombstone_a_profile_an_event_and_a_feed_
     assert again.data == []  # seen once
 
 
+def test_a_subscriber_removed_as_not_scored_who_then_cancels_is_a_cancellation_once(
+    serving: Settings, store: Store, wh: Warehouse, published: Expected
+) -> None:
+    """The tombstone said not_scored; a cancel later must reach the CRM (feed, tombstone, webhook) once, or its
+    copy keeps an active-looking subscriber who has gone."""
+    endpoint(serving, store)
+    key = b"k"
+    scores = {k: v for k, v in published.scored.items() if k != "sub-0002"}
+    add_scoring_run(wh, "run-2", scores, score_date=SCORE_DATE + timedelta(days=1))  # sub-0002: not scored
+    assert publish(serving, outbox=record_events).removed == 1
+    token = feed.sync_token_of(store, key, 2)
+    cancel_at = datetime.combine(SCORE_DATE + timedelta(days=2), datetime.min.time()) + timedelta(hours=8)
+    with wh.connect() as conn:
+        add_subscription_event(conn, {"id": "cx", "subscriber_id": "sub-0002", "type": "cancel", "at": cancel_at})
+    add_scoring_run(wh, "run-3", scores, score_date=SCORE_DATE + timedelta(days=2))
+    assert publish(serving, outbox=record_events).status == "published"
+
+    run = served(store)
+    removal = queries.get_health_score(store, run=run, subscriber_id="sub-0002")["removal"]
+    assert removal["reason"] == "cancelled" and removal["cancelled_at"].startswith(cancel_at.date().isoformat())
+    assert removal["score_date"] == (SCORE_DATE + timedelta(days=1)).isoformat()  # removed that day, as before
+    assert [m.subscriber_id for m in messages(store) if m.event_type == CANCELLED] == ["sub-0002"]
+    one_version = feed.read_changes(store, run=run, key=key, sync_token=token, cursor=None, limit=100)
+    assert [(r["subscriber_id"], r["reason"]) for r in one_version.data if r["removed"]] == [("sub-0002", "cancelled")]
+
+    changed = {**scores, "sub-0003": 0.99}  # a fourth day: the token of day 2 is now two versions behind
+    add_scoring_run(wh, "run-4", changed, score_date=SCORE_DATE + timedelta(days=3))
+    assert publish(serving, outbox=record_events).status == "published"
+    run = served(store)
+    two_versions = feed.read_changes(store, run=run, key=key, sync_token=token, cursor=None, limit=100)
+    assert {r["subscriber_id"]: r.get("reason") for r in two_versions.data} == {
+        "sub-0002": "cancelled",
+        "sub-0003": None,
+    }
+    latest = feed.read_changes(store, run=run, key=key, sync_token=one_version.next_sync_token, cursor=None, limit=100)
+    assert [r["subscriber_id"] for r in latest.data] == ["sub-0003"]  # the cancellation was said once
+    assert len([m for m in messages(store) if m.event_type == CANCELLED]) == 1
+
+
 def test_profiles_are_as_of_the_published_day_whatever_dim_subscribers_was_built_for(
     serving: Settings, store: Store, wh: Warehouse, seeded: Expected
 ) -> None:
