@@ -30,6 +30,7 @@ from c360.webhooks import ssrf
 from c360.webhooks.errors import InvalidEndpointUrl
 
 MAX_RESPONSE = 2048
+MAX_RESPONSE_HEAD = 65536  # bytes of status line and headers a receiver may send (uvicorn, h11 and nginx: 4-64 KiB)
 USER_AGENT = "c360-webhooks/1.0"
 KEEP_IDLE = 15.0  # seconds an idle connection is kept for the next attempt (aiohttp's default too)
 
@@ -55,6 +56,10 @@ class _Origin:
 
 class _ConnectFailed(Exception):
     """Connecting failed (the message is the attempt's error)."""
+
+
+class ResponseHeadTooLarge(Exception):
+    """The receiver's status line and headers ran past MAX_RESPONSE_HEAD (the message is the attempt's error)."""
 
 
 class Sender:
@@ -100,6 +105,8 @@ class Sender:
         except TimeoutError:
             return Answer(_ms(started), error=f"timed out after {self.timeout:g} s")
         except _ConnectFailed as exc:
+            return Answer(_ms(started), error=str(exc))
+        except ResponseHeadTooLarge as exc:
             return Answer(_ms(started), error=str(exc))
         except (OSError, httptools.HttpParserError) as exc:
             return Answer(_ms(started), error=f"{type(exc).__name__}: {exc}".strip().rstrip(":"))
@@ -168,6 +175,7 @@ class _Connection(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
         self._waiter: asyncio.Future[None] | None = None
         self._body = bytearray()
+        self._head_bytes = 0
         self._status: int | None = None
         self._retry_after: str | None = None
         self._complete = False
@@ -181,6 +189,7 @@ class _Connection(asyncio.Protocol):
         assert self._transport is not None and self._waiter is None
         self.reusable = False
         self._body.clear()
+        self._head_bytes = 0
         self._status, self._retry_after, self._complete, self._keep_alive = None, None, False, False
         self._waiter = asyncio.get_running_loop().create_future()
         try:
@@ -206,10 +215,20 @@ class _Connection(asyncio.Protocol):
         if self._waiter is None:  # nothing was asked: a server that talks out of turn is not reused
             self.close()
             return
+        if self._status is None:  # still in the status line and headers
+            self._head_bytes += len(data)
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserError as exc:
             self._finish(exc)
+            return
+        if self._status is None and self._head_bytes > MAX_RESPONSE_HEAD:
+            # a receiver streaming one endless header would otherwise hold the attempt to its timeout, while the
+            # parser joins the header's pieces (quadratic: gigabytes and the event loop every endpoint shares)
+            self._finish(
+                ResponseHeadTooLarge(f"the response's status line and headers ran past {MAX_RESPONSE_HEAD} bytes")
+            )
+            self.close()
 
     def eof_received(self) -> bool | None:
         return None  # close the transport: connection_lost follows

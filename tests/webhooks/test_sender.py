@@ -16,7 +16,7 @@ import pytest
 
 from c360.webhooks import sender as sender_module
 from c360.webhooks import signing
-from c360.webhooks.sender import MAX_RESPONSE, USER_AGENT, Answer, Sender
+from c360.webhooks.sender import MAX_RESPONSE, MAX_RESPONSE_HEAD, USER_AGENT, Answer, Sender
 
 BODY = b'{"type":"subscriber.risk_tier.changed","data":{"subscriber_id":"sub-1"}}'
 Script = Callable[[int, bytes], bytes | None]  # (request number from 1, request) -> raw answer; None: close
@@ -136,6 +136,18 @@ def test_a_connection_the_server_closed_while_idle_or_kept_too_long_is_not_used(
     assert [a.status_code for a in got] == [204, 204, 204] and server.connections == 3
     got, server = exchange(no_content, 3, pause=0.0)  # within KEEP_IDLE: kept
     assert server.connections == 1
+
+
+def test_an_endless_header_fails_the_attempt_at_max_response_head_not_at_the_timeout() -> None:
+    """A receiver streaming one header forever held the attempt to its timeout while the parser joined the
+    pieces (gigabytes, and the event loop every endpoint's deliveries share); headers up to the limit pass."""
+    flood = b"HTTP/1.1 200 OK\r\nX-Flood: " + b"a" * (1 << 20)  # and no end: the server keeps the line open
+    big = b"HTTP/1.1 204 No Content\r\nX-Big: " + b"b" * (MAX_RESPONSE_HEAD - 200) + b"\r\n\r\n"
+    got, server = exchange(lambda n, _: flood if n == 1 else big, 2)
+    assert got[0].status_code is None
+    assert got[0].error == f"the response's status line and headers ran past {MAX_RESPONSE_HEAD} bytes"
+    assert got[1].status_code == 204 and got[1].error is None
+    assert server.connections == 2  # the flooding connection was closed, not used again
 
 
 def test_garbage_and_a_close_before_answering_are_failed_attempts() -> None:
