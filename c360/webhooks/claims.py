@@ -111,6 +111,18 @@ RETURNING id, payload, step
 """
 
 
+def stale_endpoints(conn: sa.Connection, queued: set[tuple[str, str]]) -> set[str]:
+    """Of the endpoints of claims still queued, (id, URL they were claimed with), those deleted, disabled or given
+    another URL since: their queued claims go back unsent (sent from the queue, a deleted endpoint's URL kept
+    receiving scores for up to a lease, and a disabled one's too)."""
+    ids = sorted({endpoint_id for endpoint_id, _ in queued})
+    now = {row.id: row.url for row in conn.execute(_ENABLED.where(e.id.in_(ids)))}
+    return {endpoint_id for endpoint_id, url in queued if now.get(endpoint_id) != url}
+
+
+_ENABLED = sa.select(e.id, e.url).where(e.enabled)
+
+
 def release(conn: sa.Connection, claims: Sequence[Claimed], now: datetime) -> None:
     """Give claims back unsent: due again at once (while the lease is still theirs)."""
     conn.execute(_RELEASE, [{"b_id": c.id, "b_lease": c.lease_id, "b_now": now} for c in claims])

@@ -32,9 +32,9 @@ from c360 import failpoints
 from c360.errors import C360Error, summary
 from c360.serving.store import Store, utcnow
 from c360.settings import Settings
-from c360.webhooks import signing
+from c360.webhooks import driver, signing
 from c360.webhooks.cipher import SecretCipher, secret_cipher
-from c360.webhooks.claims import Claimed, Policy, Room, claim, release
+from c360.webhooks.claims import Claimed, Policy, Room, claim, release, stale_endpoints
 from c360.webhooks.outcomes import Outcome, Recorded, record
 from c360.webhooks.schedule import Schedule, retry_after_seconds
 from c360.webhooks.sender import Sender
@@ -51,6 +51,9 @@ DEPTH = 32
 # (each round is a commit), and this bounds what a crash sends again.
 RECORD_WITHIN = 0.02
 _MAX_BACKOFF = 30.0  # seconds between tries while the serving store fails
+# Queued claims of an endpoint deleted, disabled or moved since are given back within this many seconds
+# (checked by a round, not every round: a query per round cost deliveries at full speed).
+ENDPOINT_CHECK_INTERVAL = 1.0
 
 
 class Engine:
@@ -74,6 +77,7 @@ class Engine:
         self._tasks: set[asyncio.Task[Outcome]] = set()
         self._finished: list[Outcome] = []
         self._released: list[Claimed] = []
+        self._endpoints_checked = 0.0  # time.monotonic() of the last check of the queued claims' endpoints
         self._sender: Sender | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
@@ -174,13 +178,18 @@ class Engine:
         released, self._released = self._released, []
         if outcomes:
             failpoints.hit("webhooks.before_record")  # sent, not recorded: the leases make them go again
-        work = partial(_transaction, self.cipher, self.policy, outcomes, released, room)
+        queued: set[tuple[str, str]] = set()
+        if time.monotonic() - self._endpoints_checked >= ENDPOINT_CHECK_INTERVAL:
+            self._endpoints_checked = time.monotonic()
+            # a queue's claims carry the URL of the round that claimed them: its first and last say every one
+            queued = {(m.endpoint.id, m.endpoint.url) for q in self._queues.values() for _, m in (q[0], q[-1])}
+        work = partial(_transaction, self.cipher, self.policy, outcomes, released, room, queued)
         try:
             if self.store.dialect == "sqlite":
                 # in-process CPU work: on the loop (a thread only added GIL hand-offs, measured)
-                recorded, claimed = self._in_store(work)
+                recorded, claimed, stale = self._in_store(work)
             else:  # PostgreSQL: the round waits on the network, in the store thread
-                recorded, claimed = await asyncio.get_running_loop().run_in_executor(db, self._in_store, work)
+                recorded, claimed, stale = await asyncio.get_running_loop().run_in_executor(db, self._in_store, work)
         except (C360Error, SQLAlchemyError) as exc:
             self._finished[:0] = outcomes  # recorded by a later round; their leases outlast a short outage
             self._released[:0] = released
@@ -191,6 +200,8 @@ class Engine:
             self._store_failures = 0
         with self._totals_lock:
             self._totals.add(recorded)
+        for endpoint_id in stale:  # deleted, disabled or moved since its queued messages were claimed
+            self._give_back(endpoint_id)
         send_by = time.monotonic() + self._sendable_for
         for message in claimed:
             self._held[message.endpoint.id] += 1
@@ -198,7 +209,7 @@ class Engine:
         self._start()
         return len(claimed)
 
-    def _in_store(self, work: partial[tuple[Recorded, list[Claimed]]]) -> tuple[Recorded, list[Claimed]]:
+    def _in_store(self, work: partial[RoundResult]) -> RoundResult:
         with self._unsynced_write() as conn:
             return work(conn)
 
@@ -325,17 +336,23 @@ class Engine:
         self._wake.clear()
 
 
+RoundResult = tuple[Recorded, list[Claimed], set[str]]
+
+
 def _transaction(
     cipher: SecretCipher,
     policy: Policy,
     outcomes: list[Outcome],
     released: Sequence[Claimed],
     room: Room,
+    queued: set[tuple[str, str]],
     conn: sa.Connection,
-) -> tuple[Recorded, list[Claimed]]:
-    """One round's store work: record ``outcomes``, give ``released`` back, claim what ``room`` allows."""
-    now = utcnow()
+) -> RoundResult:
+    """One round's store work: record ``outcomes``, give ``released`` back, claim what ``room`` allows, and say
+    which endpoints of the ``queued`` claims (id, URL claimed with) were deleted, disabled or moved since."""
+    now = driver.store_now(conn)  # every worker's leases on one clock
     recorded = record(conn, policy, outcomes, now) if outcomes else Recorded()
     if released:
         release(conn, released, now)
-    return recorded, claim(conn, cipher, policy, now, room) if room.total > 0 else []
+    claimed = claim(conn, cipher, policy, now, room) if room.total > 0 else []
+    return recorded, claimed, stale_endpoints(conn, queued) if queued else set()

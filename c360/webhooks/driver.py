@@ -33,3 +33,13 @@ def _naive_utc(moment: datetime) -> datetime:
 
 def _sqlite_text(moment: datetime) -> str:
     return _naive_utc(moment).isoformat(" ", "microseconds")
+
+
+def store_now(conn: sa.Connection) -> datetime:
+    """The serving store's clock, for what several workers compare: leases and due times. With each worker's
+    own clock, one running ahead would find a message due whose lease another worker still holds (and send it
+    beside that worker's attempt). SQLite serves one worker, on this machine: its clock is the store's."""
+    if conn.dialect.name == "sqlite":
+        return datetime.now(UTC)
+    value = conn.exec_driver_sql("SELECT now()").scalar_one()  # timestamptz: an aware datetime
+    return value.astimezone(UTC) if isinstance(value, datetime) else datetime.now(UTC)

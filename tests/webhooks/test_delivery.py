@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from c360.serving.store import utcnow
+from c360.webhooks import delivery as delivery_module
 from c360.webhooks import endpoints, messages
 from c360.webhooks.claims import Claimed, Policy, Target
 from c360.webhooks.outcomes import Outcome, record
@@ -429,6 +430,86 @@ def test_messages_deleted_while_in_flight_leave_no_attempt_and_the_engine_goes_o
     with hooks.store.read() as conn:
         recorded = conn.execute(sa.text("SELECT message_id FROM webhook_attempts")).scalars().all()
     assert sorted(recorded) == sorted(r.id for r in rows)
+
+
+def test_queued_claims_of_an_endpoint_moved_or_disabled_go_back_instead_of_to_the_old_url(hooks: Hooks) -> None:
+    # claims queued behind a slow attempt carried the URL they were claimed with: after a PATCH of the URL (or a
+    # disable, or a delete) they were still sent there, for up to a lease; now they go back within a second
+    release = threading.Event()
+
+    async def held(_: Delivery) -> web.Response:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return web.Response(status=204)
+
+    old, new = Receiver(held).start(), Receiver().start()
+    try:
+        endpoint_id, _ = hooks.endpoint(old.url, [HIGH])
+        churn(hooks, 10)
+        # the attempt held in flight neither times out nor outlives its lease meanwhile
+        with hooks.engine(webhook_endpoint_concurrency=1, webhook_timeout=20.0, webhook_lease_seconds=30.0):
+            hooks.wait_until(lambda: old.in_flight == 1, what="the first attempt to be in flight")
+            claimed = {r.lease_id for r in hooks.messages()}
+            endpoints.update(hooks.store, hooks.settings, endpoint_id, url=new.url)
+            # the nine queued go back and are claimed again, with the new URL (they start once the attempt in
+            # flight at the old URL ends: the endpoint's concurrency is 1)
+            hooks.wait_until(
+                lambda: sum(r.lease_id in claimed for r in hooks.messages()) == 1, what="the queued ones to go back"
+            )
+            release.set()
+            rows = hooks.settled(10)
+            endpoints.update(hooks.store, hooks.settings, endpoint_id, url=old.url)
+            release.clear()
+            hooks.publish({f"sub-{i:03d}": 0.05 for i in range(10)})
+            hooks.publish({f"sub-{i:03d}": 0.50 for i in range(10)})
+            hooks.wait_until(lambda: old.in_flight == 1, what="the next first attempt to be in flight")
+            endpoints.update(hooks.store, hooks.settings, endpoint_id, enabled=False)
+            hooks.wait_until(
+                lambda: sum(r.lease_id is None for r in hooks.messages() if r.status == "pending") == 9,
+                what="the queued messages to go back",
+            )
+            release.set()
+            time.sleep(0.5)
+    finally:
+        release.set()
+        old.close()
+        new.close()
+    assert {r.status for r in rows} == {"delivered"} and len(old.deliveries) == 2  # one in flight each time
+    assert sorted(d.id for d in new.deliveries) == sorted(r.id for r in rows if r.id not in old.ids())
+    assert len([r for r in hooks.messages() if r.status == "pending"]) == 9  # disabled: they wait
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_worker_whose_clock_runs_ahead_does_not_take_a_message_another_holds(
+    hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # leases were judged by each worker's own clock: one running a minute ahead found a message due whose lease
+    # another worker still held, and sent it beside that worker's attempt. They are on the store's clock now.
+    release = threading.Event()
+
+    async def held(_: Delivery) -> web.Response:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return web.Response(status=204)
+
+    receiver = Receiver(held).start()
+    slow = {"webhook_timeout": 20.0, "webhook_lease_seconds": 30.0}
+    try:
+        hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 1)
+        with hooks.engine(**slow):
+            hooks.wait_until(lambda: receiver.in_flight == 1, what="the attempt to be in flight")
+            ahead = utcnow() + timedelta(minutes=5)  # past the lease, on this worker's clock
+            monkeypatch.setattr(delivery_module, "utcnow", lambda: ahead)
+            with hooks.engine(**slow):
+                time.sleep(1.0)  # twenty rounds of the second worker
+                assert receiver.in_flight == 1 and receiver.deliveries == []
+            release.set()
+            (row,) = hooks.settled(1)
+    finally:
+        release.set()
+        receiver.close()
+    assert row.status == "delivered" and len(receiver.deliveries) == 1
 
 
 def test_a_late_outcome_is_logged_and_leaves_a_message_claimed_again_alone(hooks: Hooks, receiver: Receiver) -> None:
