@@ -13,6 +13,7 @@ import pytest
 
 from c360.warehouse import Warehouse
 from pipeline_sql import runtime
+from pipeline_sql.scripts import render_model
 from tests.model.conftest import AS_OF, LATEST_LABELLED, Built
 
 FEATURES = (
@@ -236,3 +237,39 @@ def test_recency_features_follow_the_failed_payments_and_cancellation_requests(
             assert row[decayed_name] == pytest.approx(sum(0.5 ** (a / 10) for a in ages), abs=1e-6)
             checked += bool(ages)
     assert checked > 100  # enough rows with a recent event to mean something
+
+
+def test_a_subscriber_with_payments_and_no_lifecycle_event_yet_is_scored_as_the_profiles_call_them_active(
+    built: Built, tmp_path: Path
+) -> None:
+    """The profiles (DIM_SUBSCRIBERS, the served ones) call a subscriber with no signup, upgrade, downgrade or
+    cancel yet (a signup late, invalid or missing) active; scoring must score them, not leave them unscored."""
+    home = tmp_path / "home"
+    warehouse = built.copy(home)
+    day = LATEST_LABELLED
+    with warehouse.connect() as conn:
+        for i, at in enumerate((day - timedelta(days=40), day - timedelta(days=10))):
+            conn.execute(
+                "INSERT INTO SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS (event_id, subscriber_id, event_type, "
+                "event_timestamp, plan, payment_amount, payment_status, is_valid, source_load_seq, loaded_at, "
+                "staged_at) VALUES (:id, 'sub-payonly', 'payment', :at, 'premium', 14.99, 'succeeded', TRUE, "
+                "10000000, now(), now())",
+                {"id": f"payonly-{i}", "at": datetime.combine(at, datetime.min.time())},
+            )
+        profile = conn.query(
+            f"WITH p AS ({render_model('models/marts/subscriber_profiles.sql')}) "
+            "SELECT status, tenure_days FROM p WHERE subscriber_id = 'sub-payonly'",
+            {"as_of": day},
+        )
+    assert profile == [{"status": "active", "tenure_days": 40}]
+    scored = scoring_rows(warehouse, home, day)
+    assert scored["sub-payonly"]["subscription_tenure_days"] == 40  # from the first event, as the profile says
+    assert scored["sub-payonly"]["plan"] == "premium"
+    with warehouse.connect() as conn:  # and a cancel ends it on both sides
+        conn.execute(
+            "INSERT INTO SFE_STG_MEDIA.STG_SUBSCRIBER_EVENTS (event_id, subscriber_id, event_type, event_timestamp, "
+            "is_valid, source_load_seq, loaded_at, staged_at) VALUES ('payonly-x', 'sub-payonly', 'cancel', :at, "
+            "TRUE, 10000001, now(), now())",
+            {"at": datetime.combine(day, datetime.min.time())},
+        )
+    assert "sub-payonly" not in scoring_rows(warehouse, home, day)

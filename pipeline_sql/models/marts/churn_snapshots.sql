@@ -153,11 +153,14 @@ cancels AS (
     GROUP BY s.snapshot_date, e.subscriber_id
 ),
 
+-- active as DIM_SUBSCRIBERS and the profiles say (subscriber_profiles.sql): not cancelled by the latest lifecycle
+-- event, and active when there is none yet (payments before a signup that is late, invalid or missing), so
+-- every subscriber served as active is scored
 active AS (
     SELECT
-        l.snapshot_date,
-        l.subscriber_id,
-        DATEDIFF(day, b.signup_date, l.snapshot_date) AS tenure_days,
+        b.snapshot_date,
+        b.subscriber_id,
+        DATEDIFF(day, b.signup_date, b.snapshot_date) AS tenure_days,
         b.signup_date,
         b.acquisition_channel,
         b.failed_payments_30d,
@@ -165,10 +168,10 @@ active AS (
         b.last_failed_payment_date,
         b.failed_payments_decayed,
         COALESCE(p.plan, 'unknown') AS plan
-    FROM lifecycle AS l
-    INNER JOIN subscription AS b ON b.snapshot_date = l.snapshot_date AND b.subscriber_id = l.subscriber_id
-    LEFT JOIN latest_plan AS p ON p.snapshot_date = l.snapshot_date AND p.subscriber_id = l.subscriber_id
-    WHERE l.event_type <> 'cancel'
+    FROM subscription AS b
+    LEFT JOIN lifecycle AS l ON l.snapshot_date = b.snapshot_date AND l.subscriber_id = b.subscriber_id
+    LEFT JOIN latest_plan AS p ON p.snapshot_date = b.snapshot_date AND p.subscriber_id = b.subscriber_id
+    WHERE l.event_type IS DISTINCT FROM 'cancel'
 ),
 
 -- per-day rates divide by the days of the window the subscriber was subscribed (new subscribers)
