@@ -67,10 +67,10 @@ class CsvLayout:
 
 
 def inspect_csv(path: Path, source: Source = CONTENT_ENGAGEMENT) -> CsvLayout:
-    """Read and check the header line; refuse files that are empty or not this source's CSV."""
+    """Read and check the header line; refuse files that are empty or not this source's CSV (a header with no
+    records after it is an empty batch, loaded as such)."""
     with path.open("rb") as handle:
         head = handle.readline(MAX_RECORD_BYTES + 1)
-        has_data = any(line.strip() for line in iter(lambda: handle.readline(MAX_RECORD_BYTES), b""))
         handle.seek(0, io.SEEK_END)
         size = handle.tell()
         handle.seek(max(size - 1, 0))
@@ -90,8 +90,6 @@ def inspect_csv(path: Path, source: Source = CONTENT_ENGAGEMENT) -> CsvLayout:
         raise SourceFileError(f"{path}: duplicate column(s) in the header: {', '.join(duplicates)}")
     if "" in columns:
         raise SourceFileError(f"{path}: the header has an empty column name")
-    if not has_data:
-        raise SourceFileError(f"{path} has a header but no records")
     known = set(source.required) | set(source.optional)
     return CsvLayout(columns, [c for c in columns if c not in known], ends_with_newline)
 

@@ -339,7 +339,6 @@ def test_large_csv_rows_keep_file_order_and_line_numbers(warehouse: Warehouse, t
     ("content", "message"),
     [
         ("", "is empty"),
-        (HEADER + "\n", "has a header but no records"),
         ("a,b,c\n1,2,3\n", "is not a content engagement (CSV) file: its header lacks event_id"),
         (
             HEADER.replace("referrer", "user_agent") + "\n" + csv_row(1) + "\n",
@@ -353,6 +352,18 @@ def test_csv_file_errors_load_nothing(warehouse: Warehouse, tmp_path: Path, cont
     result = only(ingest(warehouse, [path]))
     assert result.status == "failed" and message in result.message, result.message
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+
+
+def test_a_csv_of_its_header_alone_is_an_empty_batch_loaded_not_refused(warehouse: Warehouse, tmp_path: Path) -> None:
+    # an exporter's minute with no views writes the header alone: a well-formed file with no records, not an
+    # error to refuse (a refused file raises the load.refused alert); the same file again is skipped
+    path = tmp_path / "views.csv"
+    path.write_text(HEADER + "\n")
+    first = only(ingest(warehouse, [path]))
+    assert (first.status, first.rows_read, first.rows_loaded, first.rows_rejected) == ("loaded", 0, 0, 0)
+    assert only(ingest(warehouse, [path])).status == "skipped"
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_CONTENT_ENGAGEMENT") == 0
+    assert rejects(warehouse) == []
 
 
 def test_csv_with_blank_lines_after_its_header_loads_its_records(warehouse: Warehouse, tmp_path: Path) -> None:
