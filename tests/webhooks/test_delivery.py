@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import pytest
@@ -40,6 +41,17 @@ def churn(hooks: Hooks, n: int) -> list[str]:
     hooks.publish(dict.fromkeys(ids, 0.05))
     hooks.publish(dict.fromkeys(ids, 0.50))
     return ids
+
+
+def held_until(release: threading.Event) -> Callable[[Delivery], Awaitable[web.Response]]:
+    """A receiver's answer that holds each request in flight until ``release`` is set."""
+
+    async def held(_: Delivery) -> web.Response:
+        while not release.is_set():
+            await asyncio.sleep(0.01)
+        return web.Response(status=204)
+
+    return held
 
 
 def test_deliveries_verify_with_standardwebhooks_and_every_attempt_is_recorded(
@@ -405,12 +417,7 @@ def test_messages_deleted_while_in_flight_leave_no_attempt_and_the_engine_goes_o
     # writes no attempt for a message that is gone, and fails nothing, so other endpoints' deliveries go on
     release = threading.Event()
 
-    async def held(_: Delivery) -> web.Response:
-        while not release.is_set():
-            await asyncio.sleep(0.01)
-        return web.Response(status=204)
-
-    slow, fast = Receiver(held).start(), Receiver().start()
+    slow, fast = Receiver(held_until(release)).start(), Receiver().start()
     try:
         doomed, _ = hooks.endpoint(slow.url, [HIGH])
         churn(hooks, 3)
@@ -437,12 +444,7 @@ def test_queued_claims_of_an_endpoint_moved_or_disabled_go_back_instead_of_to_th
     # disable, or a delete) they were still sent there, for up to a lease; now they go back within a second
     release = threading.Event()
 
-    async def held(_: Delivery) -> web.Response:
-        while not release.is_set():
-            await asyncio.sleep(0.01)
-        return web.Response(status=204)
-
-    old, new = Receiver(held).start(), Receiver().start()
+    old, new = Receiver(held_until(release)).start(), Receiver().start()
     try:
         endpoint_id, _ = hooks.endpoint(old.url, [HIGH])
         churn(hooks, 10)
@@ -487,12 +489,7 @@ def test_a_worker_whose_clock_runs_ahead_does_not_take_a_message_another_holds(
     # another worker still held, and sent it beside that worker's attempt. They are on the store's clock now.
     release = threading.Event()
 
-    async def held(_: Delivery) -> web.Response:
-        while not release.is_set():
-            await asyncio.sleep(0.01)
-        return web.Response(status=204)
-
-    receiver = Receiver(held).start()
+    receiver = Receiver(held_until(release)).start()
     slow = {"webhook_timeout": 20.0, "webhook_lease_seconds": 30.0}
     try:
         hooks.endpoint(receiver.url, [HIGH])
