@@ -416,7 +416,6 @@ def test_messages_deleted_while_in_flight_leave_no_attempt_and_the_engine_goes_o
     # an endpoint deleted (with its messages) while their attempts are in flight: the round that records them
     # writes no attempt for a message that is gone, and fails nothing, so other endpoints' deliveries go on
     release = threading.Event()
-
     slow, fast = Receiver(held_until(release)).start(), Receiver().start()
     try:
         doomed, _ = hooks.endpoint(slow.url, [HIGH])
@@ -443,7 +442,6 @@ def test_queued_claims_of_an_endpoint_moved_or_disabled_go_back_instead_of_to_th
     # claims queued behind a slow attempt carried the URL they were claimed with: after a PATCH of the URL (or a
     # disable, or a delete) they were still sent there, for up to a lease; now they go back within a second
     release = threading.Event()
-
     old, new = Receiver(held_until(release)).start(), Receiver().start()
     try:
         endpoint_id, _ = hooks.endpoint(old.url, [HIGH])
@@ -488,7 +486,6 @@ def test_a_worker_whose_clock_runs_ahead_does_not_take_a_message_another_holds(
     # leases were judged by each worker's own clock: one running a minute ahead found a message due whose lease
     # another worker still held, and sent it beside that worker's attempt. They are on the store's clock now.
     release = threading.Event()
-
     receiver = Receiver(held_until(release)).start()
     slow = {"webhook_timeout": 20.0, "webhook_lease_seconds": 30.0}
     try:
