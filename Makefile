@@ -46,7 +46,7 @@ demo: install
 
 # The demo, live: the API, the worker (tasks, landing folders, inbox, publishing, webhooks, alerts, metrics on
 # :9360), the dashboard (reading the API with the demo key) and `c360 simulate` moving the generated world
-# forward (SPEED 1440 = a day a minute); one Ctrl-C stops all four. Run `make demo` first: it builds the
+# forward (days already past at SPEED: 1440 = a day a minute; then in real time); one Ctrl-C stops all four. Run `make demo` first: it builds the
 # warehouse and the key this posts events and reads the API with.
 SPEED ?= 1440
 live: install

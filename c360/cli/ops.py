@@ -68,7 +68,12 @@ def simulate(
     days: Annotated[int, typer.Option(help="The generation's --days.")] = 184,
     seed: Annotated[int, typer.Option(help="The generation's --seed.")] = 0,
     speed: Annotated[
-        float, typer.Option(min=0, help="Simulated seconds per real second: 1440 = a day a minute; 0 = at once.")
+        float,
+        typer.Option(
+            min=0,
+            help="Simulated seconds per real second while replaying days that have passed: 1440 = a day a minute; "
+            "0 = at once. Minutes still to come are fed in real time, as they end.",
+        ),
     ] = 1440.0,
     ahead: Annotated[int | None, typer.Option(min=1, help="Days to simulate (default: until Ctrl-C).")] = None,
     api: Annotated[str, typer.Option(help="Base URL of the API the events are posted to.")] = "http://127.0.0.1:8360",

@@ -18,6 +18,7 @@ from concurrent.futures import Future as Pending
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +209,9 @@ class Simulator:
     # at 1,440 times real time a post per simulated minute is 24 requests a second, past the API's rate limit.
     post_every: float = 1.0
     clock: Callable[[], float] = time.monotonic
+    wall: Callable[[], datetime] = field(default=partial(datetime.now, UTC))  # the wall clock
     _pending: list[str] = field(default_factory=list)
+    _real_time: bool = False  # caught up with the wall clock (said once)
     _events: list[dict[str, Any]] = field(default_factory=list)
     _posted_at: float = float("-inf")
 
@@ -249,18 +252,35 @@ class Simulator:
         self.ledger.ticket_rows += rows
 
     def run_day(self, day: Day) -> None:
-        """Feed one day, minute by minute, at ``speed``; its tickets are exported at the end."""
+        """Feed one day, minute by minute, at ``speed`` but never ahead of the wall clock; its tickets are
+        exported at the end."""
         started = time.monotonic()
+        accepted, rejected = self.ledger.events_accepted, self.ledger.events_rejected
         for minute in range(MINUTES):
             if self.speed > 0:
                 due = started + minute * 60 / self.speed
                 if (wait := due - time.monotonic()) > 0:
                     self.sleep(wait)
+            self._after_the_minute(day.day, minute)
             self.feed_minute(day, minute)
         self.export_tickets(day)
         self.ledger.days.append(day.day)
-        self.report(f"simulate: {day.day}: {sum(map(len, day.events)):,} events posted, "
+        self.report(f"simulate: {day.day}: {sum(map(len, day.events)):,} events posted "
+                    f"({self.ledger.events_accepted - accepted:,} accepted, "
+                    f"{self.ledger.events_rejected - rejected:,} rejected), "
                     f"{sum(map(len, day.content)):,} content rows landed, tickets exported")  # fmt: skip
+
+    def _after_the_minute(self, day: date, minute: int) -> None:
+        """Wait until the minute is over on the wall clock. ``speed`` replays days that have passed; a minute
+        still to come cannot be sent early: the API refuses events from the future and staging keeps views
+        from the future out, so a day fed ahead of its time would be lost, not early."""
+        end = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(minutes=minute + 1)
+        while (ahead := (end - self.wall()).total_seconds()) > 0:
+            if not self._real_time:
+                self._real_time = True
+                self.report(f"simulate: caught up with the wall clock at {end - timedelta(minutes=1):%Y-%m-%d %H:%M} "
+                            "UTC: from here the world moves in real time")  # fmt: skip
+            self.sleep(min(ahead, 60.0))
 
 
 def simulate(

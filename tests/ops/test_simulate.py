@@ -18,12 +18,13 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from c360.auth.keys import create_key
 from c360.ops.landing import LandingJob
-from c360.ops.simulate import Future, Simulator, new_day
+from c360.ops.simulate import Day, Future, Simulator, new_day
 from c360.pipeline.run import run_pipeline
 from c360.serving.migrate import upgrade
 from c360.serving.publish import publish_pending
 from c360.serving.queries import current_run
 from c360.serving.store import Store, dispose_engines
+from c360.settings import Settings
 from c360.sources.formats import SOURCES
 from c360.sources.generate import generate
 from c360.sources.inbox import InboxJob
@@ -167,3 +168,37 @@ def test_a_second_simulation_continues_after_the_days_the_first_fed(tmp_path: Pa
     assert len(posted) == len(set(posted)) == first.events_posted + second.events_posted > 0
     other = run(AS_OF - timedelta(days=1))
     assert other.days == [AS_OF]  # another generation starts from its own first day
+
+
+def test_a_day_still_to_come_is_fed_as_the_wall_clock_reaches_each_minute(settings: Settings) -> None:
+    """Days that have passed replay at ``speed``; the minutes of today are sent only once they are over (the
+    API refuses events from the future, staging keeps future views out: a day fed early would be lost)."""
+    today = date(2026, 12, 8)
+    wall = [datetime(2026, 12, 8, 0, 10, tzinfo=UTC)]  # ten minutes into today
+    posted: list[tuple[datetime, list[str]]] = []
+
+    def post(events: list[dict[str, Any]]) -> tuple[int, int]:
+        posted.append((wall[0], [e["event_timestamp"] for e in events]))
+        return len(events), 0
+
+    def sleep(seconds: float) -> None:
+        wall[0] += timedelta(seconds=seconds)
+
+    def events_at(minutes: set[int], day: date) -> list[list[dict[str, Any]]]:
+        start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+        return [[{"event_timestamp": (start + timedelta(minutes=m, seconds=30)).isoformat()}] if m in minutes else []
+                for m in range(1440)]  # fmt: skip
+
+    lines: list[str] = []
+    simulator = Simulator(settings, post, speed=0, sleep=sleep, wall=lambda: wall[0], report=lines.append,
+                          post_every=0.0)  # fmt: skip
+    for day in (today - timedelta(days=1), today):
+        simulator.run_day(Day(day, "h", [[] for _ in range(1440)], events_at({5, 30, 600}, day), None))
+    yesterday = [stamps for at, stamps in posted if at == datetime(2026, 12, 8, 0, 10, tzinfo=UTC)]
+    assert len(yesterday) == 4  # yesterday's three minutes at once, and today's first, already over
+    for at, stamps in posted:  # nothing sent before it happened
+        assert all(datetime.fromisoformat(s) < at for s in stamps)
+    assert posted[-1][0] == datetime(2026, 12, 8, 10, 1, tzinfo=UTC)  # minute 600's event, once it was over
+    assert wall[0] == datetime(2026, 12, 9, 0, 0, tzinfo=UTC)  # and the day's last minute waited for
+    assert any("caught up with the wall clock at 2026-12-08 00:10 UTC" in line for line in lines)
+    assert lines[-1].startswith("simulate: 2026-12-08: 3 events posted (3 accepted, 0 rejected)")
