@@ -147,9 +147,19 @@ class Worker:
     stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self, *, once: bool = False) -> None:
-        """Tick jobs until SIGTERM/SIGINT (or once)."""
+        """Tick jobs until SIGTERM/SIGINT (or once), then close the jobs that hold work in flight."""
         if not once and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
+        try:
+            self._run(once)
+        finally:
+            # here, not at exit: by then the interpreter refuses new threads and futures, and the webhook
+            # engine's last round (recording the attempts in flight) failed, leaving them to be sent again
+            for job in self.jobs:
+                if close := getattr(job, "close", None):
+                    close()
+
+    def _run(self, once: bool) -> None:
         due = dict.fromkeys(range(len(self.jobs)), 0.0)
         while not self.stop.is_set():
             now = time.monotonic()

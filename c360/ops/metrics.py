@@ -133,3 +133,7 @@ class Timed:
             ok = True
         finally:
             self.metrics.observe_tick(self.name, time.perf_counter() - started, ok)
+
+    def close(self) -> None:
+        if close := getattr(self.job, "close", None):
+            close()

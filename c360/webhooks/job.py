@@ -4,7 +4,6 @@ what was delivered, and now and then prunes old messages."""
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
 import time
@@ -35,7 +34,6 @@ class WebhookJob:
     def __post_init__(self) -> None:
         self.engine = Engine(self.settings)  # refuses to start without C360_SECRET_KEY outside development
         self._store = Store.from_settings(self.settings)
-        atexit.register(self.close)  # SIGTERM ends the worker's loop; finish and record what is in flight
 
     def tick(self) -> None:
         """Keep the engine running (or, once, run it until nothing is due); report; prune."""
@@ -57,7 +55,8 @@ class WebhookJob:
             messages.prune(self._store, retention_days=self.settings.webhook_retention_days)
 
     def close(self) -> None:
-        """Stop the engine, letting the attempts in flight finish and be recorded."""
+        """Stop the engine, letting the attempts in flight finish and be recorded (the worker calls it when it
+        stops: SIGTERM, Ctrl-C)."""
         if self._thread is not None and self._thread.is_alive():
             self.engine.stop()
             self._thread.join(self.settings.webhook_timeout + 5)

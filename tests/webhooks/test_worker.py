@@ -20,7 +20,7 @@ from tests.conftest import C360, REPO
 from tests.serving.backends import Backend
 from tests.webhooks.conftest import Hooks, give_warehouse
 from tests.webhooks.receiver import Delivery, Receiver
-from tests.webhooks.test_delivery import HIGH, churn
+from tests.webhooks.test_delivery import HIGH, churn, held_until
 
 
 def start_worker(hooks: Hooks, backend: Backend, **env: str) -> subprocess.Popen[str]:
@@ -51,6 +51,33 @@ def slow_receiver() -> Iterator[Receiver]:
     server = Receiver(slow).start()
     yield server
     server.close()
+
+
+def test_a_worker_stopped_with_sigterm_records_the_attempts_in_flight(hooks: Hooks, backend: Backend) -> None:
+    # the engine was closed at interpreter exit, when the store thread (PostgreSQL) can no longer be given work:
+    # its last round failed with a traceback, and attempts already answered were left to be sent again
+    release = threading.Event()
+    receiver = Receiver(held_until(release)).start()
+    try:
+        hooks.endpoint(receiver.url, [HIGH])
+        churn(hooks, 3)
+        worker = start_worker(hooks, backend)
+        try:
+            hooks.wait_until(lambda: receiver.in_flight == 3, timeout=30, what="three attempts in flight")
+            worker.send_signal(signal.SIGTERM)
+            time.sleep(0.3)
+            release.set()  # the receiver answers after the worker was told to stop
+            output, _ = worker.communicate(timeout=30)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    finally:
+        release.set()
+        receiver.close()
+    assert worker.returncode == 0 and "Traceback" not in output, output
+    rows = hooks.messages()
+    assert [(r.status, r.attempts, r.lease_id) for r in rows] == [("delivered", 1, None)] * 3
+    assert all(len(hooks.attempts(r.id)) == 1 for r in rows)
 
 
 @pytest.mark.slow  # worker-kill: a process killed and run again
