@@ -36,6 +36,7 @@ bearer = HTTPBearer(
 
 
 MAX_KEY_LOOKUPS = 10_000  # key ids (known or not) whose lookup a process remembers
+KNOWN_FOR = 3600.0  # seconds a key that verified stays exempt from its address's failed-authentication limit
 
 
 class KeyVerifier:
@@ -46,6 +47,16 @@ class KeyVerifier:
         # (expiry, lookup) per key id, in a plain dict (a TTL cache's bookkeeping costs more than a cache hit's
         # answer); unknown ids are cached too (as None), so the map is bounded: the oldest entry goes first
         self._lookups: dict[str, tuple[float, tuple[keys.ApiKey, str] | None]] = {}
+        # key ids that verified within KNOWN_FOR: past the failed-authentication limit, only these are looked up
+        self._verified: dict[str, float] = {}
+
+    def known(self, raw: str) -> bool:
+        """Whether ``raw`` names a key that verified here lately (no lookup: a dict read)."""
+        try:
+            key_id = keys.key_id_of(raw)
+        except Unauthorized:
+            return False
+        return self._verified.get(key_id, float("-inf")) > time.monotonic() - KNOWN_FOR
 
     async def verify(self, raw: str) -> keys.ApiKey:
         """The key's record; Unauthorized when it is malformed, unknown, wrong or revoked."""
@@ -61,7 +72,11 @@ class KeyVerifier:
             self._lookups[key_id] = (time.monotonic() + self.ttl, found)
         if found is None:
             raise Unauthorized("the API key is not valid")
-        return keys.check(raw, *found)
+        key = keys.check(raw, *found)
+        if len(self._verified) >= MAX_KEY_LOOKUPS and key_id not in self._verified:
+            del self._verified[next(iter(self._verified))]
+        self._verified[key_id] = time.monotonic()
+        return key
 
 
 @dataclass
@@ -145,14 +160,19 @@ async def authorize(services: Services, scope: Scope, needed: str | None) -> Aut
 
 
 async def identify(services: Services, scope: Scope) -> keys.ApiKey:
-    """The request's verified key. Failed authentications are counted per client address, and an address
-    past C360_API_AUTH_FAILURE_LIMIT in the window is refused (429) before its key is even looked up."""
+    """The request's verified key. Failed authentications are counted per client address; past
+    C360_API_AUTH_FAILURE_LIMIT in the window the address is answered 429 without a key lookup, except for a
+    key that verified here within the last hour: behind a load balancer (or one NAT) many clients share an
+    address, and one client's bad or revoked key must not lock the others' integrations out
+    (C360_API_FORWARDED_ALLOW_IPS gives each its own address)."""
     limited = services.settings.api_auth_failure_limit > 0
     address = f"addr:{(scope.get('client') or ('unknown',))[0]}"
-    if limited and await services.auth_failures.exhausted(address):
-        raise _too_many_failures(services)
     try:
-        return await services.keys.verify(presented_key(scope["headers"]))
+        raw = presented_key(scope["headers"])
+        # past the limit, only a key that verified lately is looked up: unknown ids cost no store lookup
+        if limited and not services.keys.known(raw) and await services.auth_failures.exhausted(address):
+            raise _too_many_failures(services)
+        return await services.keys.verify(raw)
     except Unauthorized:
         if limited and not (await services.auth_failures.hit(address)).allowed:
             raise _too_many_failures(services) from None

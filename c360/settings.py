@@ -183,7 +183,15 @@ class Settings(BaseSettings):
         60,
         ge=0,
         description="Failed authentications (no key, or a malformed, unknown or revoked one) one client address may "
-        "make per rate-limit window; past it the address is answered 429 without a key lookup. 0 turns it off.",
+        "make per rate-limit window; past it the address is answered 429 without a key lookup (but for keys that "
+        "verified within the last hour). 0 turns it off.",
+    )
+    api_forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        max_length=4096,
+        description="Addresses (comma-separated, CIDR ranges allowed, * for any) of the proxies or load balancers "
+        "whose X-Forwarded-For and X-Forwarded-Proto `c360 serve` trusts for the client's address (uvicorn's "
+        "forwarded_allow_ips): behind a load balancer, its addresses, or every client shares one.",
     )
     api_rate_limit_window: int = Field(60, ge=1, description="Length of the rate-limit window, in seconds.")
     api_cache_size: int = Field(

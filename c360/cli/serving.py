@@ -60,6 +60,8 @@ def serve(
         log_level=None,  # the levels are log_config's: uvicorn's log_level would also silence the access log
         access_log=access_log,
         server_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.api_forwarded_allow_ips,
     )
 
 

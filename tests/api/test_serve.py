@@ -80,3 +80,38 @@ def test_serve_with_access_log_logs_each_request(home: Path) -> None:
         stdout, stderr = server.communicate(timeout=30)
     assert '"GET /healthz HTTP/1.1" 200' in stdout, stdout + stderr
     assert "Started server process" not in stderr  # still only warnings from uvicorn itself
+
+
+@pytest.mark.parametrize(("trusted", "limited_apart"), [("127.0.0.1", True), ("10.9.9.9", False)])
+def test_serve_counts_failed_authentications_by_the_forwarded_address_of_a_trusted_proxy(
+    home: Path, monkeypatch: pytest.MonkeyPatch, trusted: str, limited_apart: bool
+) -> None:
+    """Behind a load balancer every client had its address: one client's failures locked out the others.
+    With the balancer's addresses in C360_API_FORWARDED_ALLOW_IPS each client is counted by its own."""
+    monkeypatch.setenv("C360_API_AUTH_FAILURE_LIMIT", "2")
+    monkeypatch.setenv("C360_API_FORWARDED_ALLOW_IPS", trusted)
+    settings = get_settings()
+    upgrade(settings)
+    _, key = create_key(Store.from_settings(settings), name="crm", scopes=["scores:read"])
+    port = free_port()
+    server = subprocess.Popen([str(C360), "serve", "--port", str(port)], env=os.environ.copy(), stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", verify=TLS, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.1)
+        bad = {"Authorization": "Bearer c360_0badc0de_" + "x" * 43, "X-Forwarded-For": "203.0.113.1"}
+        statuses = [httpx.get(f"{url}/v1/risk-tiers", headers=bad).status_code for _ in range(3)]
+        assert statuses == [401, 401, 429]
+        other = {"Authorization": f"Bearer {key}", "X-Forwarded-For": "203.0.113.2"}  # a key not seen before
+        status = httpx.get(f"{url}/v1/risk-tiers", headers=other).status_code
+        assert status == (404 if limited_apart else 429)  # 404: nothing published, but let through
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
