@@ -130,7 +130,10 @@ class CacheFront:
         inm = _if_none_match(scope)
         if inm is False:
             return None  # the app answers 422, as the contract's maxLength says
-        run = await services.runs.current()
+        try:
+            run = await services.runs.current()
+        except C360Error as exc:  # the store is down: the caller's key first, as every route checks it first
+            return await self._authorized(route.scope, functools.partial(_raise, exc), scope, receive, send)
         entry = await services.cache.get(route.key(run.key, subscriber_id)) if run else None
         if entry is None:  # a miss, or the cache is off: read and render it as the route does, then cache it
             miss = functools.partial(self._miss, route, run, subscriber_id, inm)
@@ -229,6 +232,11 @@ class CacheFront:
         response.raw_headers.extend(extra)
         await response(scope, receive, send)
         return response.status_code
+
+
+async def _raise(exc: C360Error) -> Response:
+    """A response that is ``exc``'s problem (``_authorized`` answers it once the key has been checked)."""
+    raise exc
 
 
 def _if_none_match(scope: Scope) -> str | Literal[False] | None:

@@ -119,10 +119,14 @@ def test_an_unreachable_store_is_503_without_its_password(tmp_path: Path) -> Non
         live_server(create_app(make_settings(tmp_path, backend))) as url,
         httpx.Client(verify=TLS, base_url=url) as client,
     ):
-        for path in ("/readyz", "/v1/risk-tiers"):
+        # the two lookups answered in front of the app (api.fastpath) included: they answered 500 here
+        paths = ("/readyz", "/v1/risk-tiers", "/v1/subscribers/s1", "/v1/subscribers/s1/health-score")
+        for path in paths:
             response = client.get(path, headers={"Authorization": "Bearer c360_0000abcd_" + "A" * 43})
             assert_problem(response, 503, "serving-store-unavailable")
             assert "hunter2" not in response.text and "Traceback" not in response.text
+        for path in paths[1:]:  # and without a key, the 401 every route answers first
+            assert_problem(client.get(path), 401, "unauthorized")
 
 
 @pytest.mark.parametrize("edge", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
