@@ -108,7 +108,11 @@ def validate_events(items: list[Any]) -> tuple[list[str], list[Rejected]]:
         if unstorable:
             rejected.append(Rejected(index, unstorable))
             continue
-        text = json.dumps(item, separators=(",", ":"))
+        try:  # NaN, Infinity and 1e400 parse here but are not JSON: the load would reject them after a 202
+            text = json.dumps(item, separators=(",", ":"), allow_nan=False)
+        except ValueError:
+            rejected.append(Rejected(index, "numbers must be finite: NaN, Infinity and overflowing ones are not JSON"))
+            continue
         if len(text.encode()) > MAX_EVENT_BYTES:
             rejected.append(Rejected(index, f"the event is larger than {MAX_EVENT_BYTES} bytes"))
             continue

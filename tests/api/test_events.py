@@ -48,6 +48,25 @@ def test_each_event_is_accepted_or_rejected_with_its_index_and_reason(servers: S
     assert '"client_version":"5.2"' in stored[0].payload
 
 
+def test_numbers_that_are_not_json_are_rejected_at_intake_not_dropped_after_a_202(servers: Servers) -> None:
+    # Python's parser takes NaN, Infinity and 1e400 (inf): stored back as NaN/Infinity they were not JSON, and the
+    # inbox's load rejected the events after the client had been told they were accepted
+    served = servers.start()
+    literals = ["NaN", "Infinity", "-Infinity", "1e400"]
+    events = [json.dumps({**GOOD, "event_id": f"evt-{i}"})[:-1] + f', "note": {v}}}' for i, v in enumerate(literals)]
+    body = "{" + '"events": [' + ", ".join([json.dumps({**GOOD, "event_id": "evt-ok"}), *events]) + "]}"
+    response = served.client("events").post(
+        "/v1/events/subscription", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 202, response.text
+    answer = response.json()
+    assert answer["accepted"] == 1 and [r["index"] for r in answer["rejected"]] == [1, 2, 3, 4]
+    assert all(r["reason"].startswith("numbers must be finite") for r in answer["rejected"])
+    with served.store.read() as conn:
+        stored = conn.execute(sa.select(event_inbox.c.payload)).scalars().all()
+    assert [json.loads(p)["event_id"] for p in stored] == ["evt-ok"]  # what is stored is JSON
+
+
 def test_malformed_batches_are_refused_whole(servers: Servers) -> None:
     served = servers.start()
     client = served.client("events")
