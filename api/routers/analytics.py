@@ -22,7 +22,7 @@ from api.analytics_schemas import (
     WebhookStatistics,
 )
 from api.cache import Rendered
-from api.deps import scope, services_of
+from api.deps import current_key, scope, services_of
 from api.reads import read
 from api.responses import cache_control, cached_json, conditional, errors, render
 from api.routers.params import IfNoneMatch
@@ -163,12 +163,14 @@ async def get_feature_drift(request: Request, if_none_match: IfNoneMatch = None)
 )
 async def get_webhook_statistics(request: Request, if_none_match: IfNoneMatch = None) -> Response:
     """Per webhook endpoint: messages by status, success rate and latency of the delivery attempts of the
-    last 30 days, attempts per day, and the most recent failed attempts with their responses. Live: these
-    change with every delivery, not only at a publish."""
+    last 30 days, attempts per day, and the most recent failed attempts, with the receivers' responses for a
+    key that also has scores:read (a receiver may echo the payload: scores and tiers). Live: these change with
+    every delivery, not only at a publish."""
     services = services_of(request)
+    responses = current_key(request).allows("scores:read")
 
     def produce() -> bytes:
-        data = statistics.webhook_statistics(services.store, now=utcnow(), days=WEBHOOK_DAYS)
+        data = statistics.webhook_statistics(services.store, now=utcnow(), days=WEBHOOK_DAYS, responses=responses)
         return render(WebhookStatistics, {"data": data})
 
     entry = Rendered.of(await read(services.store, produce))

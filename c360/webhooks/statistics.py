@@ -16,9 +16,10 @@ from c360.webhooks.tables import webhook_attempts, webhook_endpoints, webhook_me
 RECENT_FAILURES = 20
 
 
-def webhook_statistics(store: Store, *, now: datetime, days: int) -> list[dict[str, Any]]:
+def webhook_statistics(store: Store, *, now: datetime, days: int, responses: bool) -> list[dict[str, Any]]:
     """Per webhook endpoint: messages by status, delivery success and latency of the last ``days`` days, daily
-    attempts, and the most recent failed attempts with their responses."""
+    attempts, and the most recent failed attempts, with their responses when ``responses`` (a receiver may
+    echo the payload it was sent: scores and tiers, which the webhook routes show only to scores:read)."""
     a, m, w = webhook_attempts.c, webhook_messages.c, webhook_endpoints.c
     since = now - timedelta(days=days)
     succeeded = sa.and_(a.status_code >= 200, a.status_code < 300)
@@ -43,14 +44,18 @@ def webhook_statistics(store: Store, *, now: datetime, days: int) -> list[dict[s
         per_endpoint[row.endpoint_id].append(row)
     return [
         _endpoint_statistics(
-            e, counts.get(e.id, {}), per_endpoint.get(e.id, []), [f for f in failures if f.endpoint_id == e.id]
+            e,
+            counts.get(e.id, {}),
+            per_endpoint.get(e.id, []),
+            [f for f in failures if f.endpoint_id == e.id],
+            responses=responses,
         )
         for e in endpoints
     ]
 
 
 def _endpoint_statistics(
-    endpoint: Any, counts: dict[str, int], attempts: list[Any], failures: list[Any]
+    endpoint: Any, counts: dict[str, int], attempts: list[Any], failures: list[Any], *, responses: bool
 ) -> dict[str, Any]:
     latencies = sorted(float(r.latency_ms) for r in attempts)
     daily: dict[Any, list[int]] = defaultdict(lambda: [0, 0])
@@ -62,7 +67,8 @@ def _endpoint_statistics(
     url = urlsplit(endpoint.url)
     return {
         "endpoint_id": endpoint.id,
-        "url": f"{url.scheme}://{url.hostname}{url.path}",  # no credentials or query string
+        # no credentials or query string
+        "url": f"{url.scheme}://{url.hostname}{f':{url.port}' if url.port else ''}{url.path}",
         "enabled": endpoint.enabled,
         "disabled_reason": endpoint.disabled_reason,
         "messages": {k: counts.get(k, 0) for k in ("pending", "delivered", "failed")},
@@ -78,7 +84,7 @@ def _endpoint_statistics(
                 "event_type": f.event_type,
                 "status_code": f.status_code,
                 "error": f.error,
-                "response": (f.response or "")[:500] or None,
+                "response": ((f.response or "")[:500] or None) if responses else None,
             }
             for f in failures[:RECENT_FAILURES]
         ],

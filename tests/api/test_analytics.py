@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from aiohttp import web
 
 from c360.auth.keys import create_key
 from c360.serving.publish import publish
+from c360.webhooks import endpoints
+from c360.webhooks.delivery import Engine
 from c360.webhooks.outbox import record_events
 from tests.api.analytics_data import BOT_VIEWS, DEVICES, FEATURES, add_analytics_sources
 from tests.api.conftest import Served, Servers
 from tests.api.test_auth import assert_problem
 from tests.serving.data import MODEL_VERSION, SCORE_DATE, add_scoring_run
+from tests.webhooks.receiver import Delivery, Receiver
 
 NEXT_DAY = SCORE_DATE + timedelta(days=1)
 
@@ -79,6 +83,35 @@ def test_feature_importance_and_drift(published: Served) -> None:
 def test_webhook_statistics_need_the_analytics_scope(published: Served) -> None:
     assert published.client("analytics").get("/v1/analytics/webhooks").json() == {"data": []}
     assert_problem(published.client("reader").get("/v1/analytics/webhooks"), 403, "forbidden")
+
+
+def test_webhook_failures_show_the_receivers_response_only_to_a_key_that_reads_scores(published: Served) -> None:
+    # a receiver may echo the payload it failed on (subscriber, score, tier): analytics:read alone saw it here,
+    # while the webhook routes show messages and attempts only to scores:read
+    async def echo(delivery: Delivery) -> web.Response:
+        return web.Response(status=500, body=b"could not process " + delivery.body)
+
+    receiver = Receiver(echo).start()
+    try:
+        settings = published.settings.model_copy(
+            update={"webhook_allow_private_urls": True, "webhook_retry_schedule": ""}
+        )
+        endpoints.create(published.store, settings, url=receiver.url, event_types=["subscriber.risk_tier.changed"])
+        scores = {k: 0.99 for k in published.expected.scored}  # everyone changes tier
+        add_scoring_run(published.warehouse, "run-3", scores, score_date=NEXT_DAY + timedelta(days=1))
+        publish(settings, outbox=record_events, warehouse=published.warehouse)
+        Engine(settings).run_until_idle()
+    finally:
+        receiver.close()
+    published.keys["dashboard"] = create_key(
+        published.store, name="dashboard", scopes=["analytics:read", "scores:read"]
+    )[1]
+    (alone,) = published.client("analytics").get("/v1/analytics/webhooks").json()["data"]
+    (full,) = published.client("dashboard").get("/v1/analytics/webhooks").json()["data"]
+    assert alone["url"] == full["url"] == receiver.url  # with its port
+    assert alone["recent_failures"] and all(f["response"] is None for f in alone["recent_failures"])
+    assert all("could not process" in f["response"] for f in full["recent_failures"])
+    assert [f["message_id"] for f in alone["recent_failures"]] == [f["message_id"] for f in full["recent_failures"]]
 
 
 def test_leaderboard_is_riskiest_first_and_filtered(published: Served) -> None:
