@@ -89,9 +89,11 @@ def sync_detailed(
     """Get delivery statistics per webhook endpoint
 
      Per webhook endpoint: messages by status, success rate and latency of the delivery attempts of the
-    last 30 days, attempts per day, and the most recent failed attempts with their responses. Live:
-    these
-    change with every delivery, not only at a publish.
+    last 30 days, attempts per day, and the most recent failed attempts, with the receivers' responses
+    for a
+    key that also has scores:read (a receiver may echo the payload: scores and tiers). Live: these
+    change with
+    every delivery, not only at a publish.
 
     Scope: `analytics:read`.
 
@@ -126,9 +128,11 @@ def sync(
     """Get delivery statistics per webhook endpoint
 
      Per webhook endpoint: messages by status, success rate and latency of the delivery attempts of the
-    last 30 days, attempts per day, and the most recent failed attempts with their responses. Live:
-    these
-    change with every delivery, not only at a publish.
+    last 30 days, attempts per day, and the most recent failed attempts, with the receivers' responses
+    for a
+    key that also has scores:read (a receiver may echo the payload: scores and tiers). Live: these
+    change with
+    every delivery, not only at a publish.
 
     Scope: `analytics:read`.
 
@@ -158,9 +162,11 @@ async def asyncio_detailed(
     """Get delivery statistics per webhook endpoint
 
      Per webhook endpoint: messages by status, success rate and latency of the delivery attempts of the
-    last 30 days, attempts per day, and the most recent failed attempts with their responses. Live:
-    these
-    change with every delivery, not only at a publish.
+    last 30 days, attempts per day, and the most recent failed attempts, with the receivers' responses
+    for a
+    key that also has scores:read (a receiver may echo the payload: scores and tiers). Live: these
+    change with
+    every delivery, not only at a publish.
 
     Scope: `analytics:read`.
 
@@ -193,9 +199,11 @@ async def asyncio(
     """Get delivery statistics per webhook endpoint
 
      Per webhook endpoint: messages by status, success rate and latency of the delivery attempts of the
-    last 30 days, attempts per day, and the most recent failed attempts with their responses. Live:
-    these
-    change with every delivery, not only at a publish.
+    last 30 days, attempts per day, and the most recent failed attempts, with the receivers' responses
+    for a
+    key that also has scores:read (a receiver may echo the payload: scores and tiers). Live: these
+    change with
+    every delivery, not only at a publish.
 
     Scope: `analytics:read`.
 
