@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -14,10 +15,12 @@ from api.reads import read
 from api.responses import conditional, errors, render
 from api.routers.params import IfNoneMatch
 from api.schemas import Liveness, Readiness
+from c360.serving.errors import ServingStoreUnavailable
 from c360.serving.queries import current_run, day_end
 
 router = APIRouter(tags=["operations"])
 _LIVE = Rendered.of(render(Liveness, {"status": "ok"}))
+READY_WITHIN = 5.0  # seconds /readyz waits for the serving store before it says it is not ready
 
 
 @router.get(
@@ -47,7 +50,10 @@ async def readyz(request: Request, if_none_match: IfNoneMatch = None) -> Respons
     ago: what counts is the day the scores describe, not when they were computed, so a backfill or a
     rescoring of an old day never looks fresh."""
     services = services_of(request)
-    run = await read(services.store, lambda: current_run(services.store))  # not the cached view: readiness is about now
+    try:  # not the cached view: readiness is about now; and bounded, so a store that hangs is not ready either
+        run = await asyncio.wait_for(read(services.store, lambda: current_run(services.store)), READY_WITHIN)
+    except TimeoutError:
+        raise ServingStoreUnavailable(f"the serving store did not answer within {READY_WITHIN:g} s") from None
     age = (datetime.now(UTC) - day_end(run.score_date)).total_seconds() / 3600 if run else None
     body = {
         "status": "ready",

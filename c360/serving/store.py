@@ -332,6 +332,11 @@ def _engine(url: str, *, reads: bool = False) -> sa.Engine:
         return _engines[url, reads]
 
 
+# libpq: give up connecting after 10 s; find a dead peer of an open connection in about 25 s (TCP keepalives)
+_PG_LIVENESS = {"connect_timeout": 10, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                "keepalives_count": 3}  # fmt: skip
+
+
 def _create_engine(raw: str, *, reads: bool = False) -> sa.Engine:
     try:
         url = sa.make_url(raw)
@@ -354,6 +359,10 @@ def _create_engine(raw: str, *, reads: bool = False) -> sa.Engine:
     if backend == "sqlite" and url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         options["connect_args"] = {"timeout": 15}
+    elif backend == "postgresql":
+        # a server that stops answering (a partition drops packets, no reset) held every request and the pool's
+        # connections for good: libpq waits for ever by default. The URL's own values win.
+        options["connect_args"] = {k: v for k, v in _PG_LIVENESS.items() if k not in url.query}
     try:
         engine = sa.create_engine(url, **options)
     except NoSuchModuleError:

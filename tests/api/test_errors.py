@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -127,6 +129,25 @@ def test_an_unreachable_store_is_503_without_its_password(tmp_path: Path) -> Non
             assert "hunter2" not in response.text and "Traceback" not in response.text
         for path in paths[1:]:  # and without a key, the 401 every route answers first
             assert_problem(client.get(path), 401, "unauthorized")
+
+
+def test_a_store_that_accepts_and_never_answers_is_not_ready_within_seconds(tmp_path: Path) -> None:
+    # a partition (packets dropped, no reset): libpq waited for ever, and /readyz with it
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)  # the kernel completes the handshakes; nobody ever reads or writes
+    port = silent.getsockname()[1]
+    backend = Backend("postgresql", f"postgresql+psycopg://c360@127.0.0.1:{port}/none", None, "c360test:")
+    try:
+        with (
+            live_server(create_app(make_settings(tmp_path, backend))) as url,
+            httpx.Client(verify=TLS, base_url=url, timeout=30) as client,
+        ):
+            started = time.monotonic()
+            problem = assert_problem(client.get("/readyz"), 503, "serving-store-unavailable")
+            assert time.monotonic() - started < 15 and "did not answer within 5 s" in str(problem["detail"])
+    finally:
+        silent.close()
 
 
 @pytest.mark.parametrize("edge", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
