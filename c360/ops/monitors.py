@@ -107,12 +107,12 @@ def staging_lag(ctx: Context) -> list[Firing]:
 
 
 def _yesterday_by(ctx: Context, *, key: str, by: str, latest_sql: str, what: str) -> list[Firing]:
-    """``key`` fires once it is past ``by`` (HH:MM UTC) and ``latest_sql`` (a day) is not yet yesterday."""
+    """``key`` fires while ``latest_sql`` (a day) is behind the last day whose deadline has passed: yesterday
+    from ``by`` (HH:MM UTC) on, the day before until then. (Checking nothing before ``by`` resolved a missed
+    day at midnight, with the day still missing, and hid it until the next day's deadline.)"""
     hours, minutes = (int(p) for p in by.split(":"))
-    if ctx.naive.time() < time(hours, minutes):
-        return []
     latest = ctx.conn.scalar(latest_sql)
-    expected = ctx.naive.date() - timedelta(days=1)
+    expected = ctx.naive.date() - timedelta(days=1 if ctx.naive.time() >= time(hours, minutes) else 2)
     if latest is not None and latest >= expected:
         return []
     summary = f"{what} for {expected} not there by {by} UTC (latest: {latest or 'never'})"

@@ -144,6 +144,45 @@ def at(hour: int, minute: int) -> Callable[[Ops], None]:
     return set_clock
 
 
+def built_yesterday(table: str) -> Callable[[Ops], None]:
+    """The daily build (DIM_SUBSCRIBERS) or scoring (FCT_CUSTOMER_HEALTH_SCORES) of the day before ``ops.now``."""
+
+    def build(ops: Ops) -> None:
+        day = ops.now.date() - timedelta(days=1)
+        if table == "DIM_SUBSCRIBERS":
+            ops.sql(
+                "INSERT INTO SFE_ANALYTICS_MEDIA.DIM_SUBSCRIBERS (subscriber_id, as_of_date, status, plan, "
+                "signup_date, tenure_days, lifetime_value, payments_count, failed_payments_count, "
+                "demographic_segment, last_event_at, built_at) "
+                "VALUES ('s1', :day, 'active', 'basic', :day, 0, 0, 0, 0, 'Unknown', :day, CURRENT_TIMESTAMP)",
+                {"day": day},
+            )
+        else:
+            ops.sql("INSERT INTO SFE_ANALYTICS_MEDIA.FCT_CUSTOMER_HEALTH_SCORES (subscriber_id, score_date, "
+                    "churn_risk_score, risk_tier, model_version, run_id, scored_at) VALUES "
+                    "('s1', :day, 0.5, 'High', 'm', 'r', CURRENT_TIMESTAMP)", {"day": day})  # fmt: skip
+
+    return build
+
+
+def test_a_missed_daily_build_stays_alerted_across_midnight(ops: Ops) -> None:
+    # before its deadline the alert checked nothing: at midnight it resolved the missed day, still missing, and
+    # the miss was hidden until 04:00, when it was raised again for the next day
+    job = ops.job(monitors.facts_late)
+    ops.now = ops.now.replace(hour=4, minute=30)
+    job.tick()
+    [raised] = open_alerts(ops.hooks.store)
+    ops.now = (ops.now + timedelta(days=1)).replace(hour=0, minute=5)  # the next day, before its deadline
+    job.tick()
+    assert [a["alert_key"] for a in open_alerts(ops.hooks.store)] == [raised["alert_key"]]
+    built_yesterday("DIM_SUBSCRIBERS")(ops)  # built late: for the day the deadline was missed, now the day before
+    ops.now -= timedelta(days=1)
+    built_yesterday("DIM_SUBSCRIBERS")(ops)
+    ops.now += timedelta(days=1)
+    job.tick()
+    assert open_alerts(ops.hooks.store) == []  # and nothing is due for today until 04:00
+
+
 def disabled_endpoint(enabled: bool) -> Callable[[Ops], None]:
     def toggle(ops: Ops) -> None:
         if ops.other is None:
@@ -166,8 +205,9 @@ def fresh_run(ops: Ops) -> None:
 
 CASES: dict[str, tuple[monitors.Monitor, str, Callable[[Ops], None], Callable[[Ops], None]]] = {
     "event_to_staging": (monitors.staging_lag, "sla.staging_lag:subscription_events", stale_inbox_event, inbox_moved),
-    "facts_by_04": (monitors.facts_late, "sla.facts_built", at(4, 30), at(3, 0)),
-    "predictions_by_05": (monitors.predictions_late, "sla.predictions", at(5, 1), at(4, 59)),
+    "facts_by_04": (monitors.facts_late, "sla.facts_built", at(4, 30), built_yesterday("DIM_SUBSCRIBERS")),
+    "predictions_by_05": (monitors.predictions_late, "sla.predictions", at(5, 1),
+                          built_yesterday("FCT_CUSTOMER_HEALTH_SCORES")),
     "task_failing": (monitors.task_failed, "task.failed:sfe_analytics_media.sfe_daily_build_task",
                      task_run("FAILED", "division by zero", -5), task_run("SUCCEEDED", None, -1)),
     "quality_check_failing": (monitors.quality_failed, "quality.failed:dim_subscribers_unique",
