@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from c360 import failpoints
+from c360.errors import WarehouseBusy
 from c360.pipeline.scheduler import Schedule, utcnow
 from c360.settings import Settings
 from c360.sources.formats import CONTENT_ENGAGEMENT, SOURCES, SUBSCRIPTION_EVENTS, SUPPORT_TICKETS, Source
@@ -212,7 +213,11 @@ class LandingJob:
         if self.schedule is not None:
             self.next_due = self.schedule.next_after(now)
         mtimes: dict[str, float] = {}
-        results = load_landed(self.warehouse, self.settings, self.source, mtimes)
+        try:
+            results = load_landed(self.warehouse, self.settings, self.source, mtimes)
+        except WarehouseBusy:  # another command holds the warehouse: due again next tick, not at the next 02:30
+            self.next_due = None
+            raise
         for observe in self.observers:
             observe(self.source, results, mtimes)
         if results:

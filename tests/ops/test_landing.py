@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from c360.errors import WarehouseBusy
 from c360.ops.landing import LandingJob, folder, landing_jobs, ready_files
 from c360.settings import Settings
 from c360.sources.formats import CONTENT_ENGAGEMENT, SUBSCRIPTION_EVENTS, SUPPORT_TICKETS
@@ -182,6 +183,37 @@ def test_tickets_load_at_their_daily_time(settings: Settings, warehouse: Warehou
     clock.now = datetime(2026, 12, 2, 2, 30)
     job.tick()
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS") == 2
+    assert job.next_due == datetime(2026, 12, 3, 2, 30)
+
+
+def test_a_daily_load_that_meets_a_busy_warehouse_is_due_again_next_tick(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    # it was due again only at the next day's 02:30: a day's ticket export left waiting for 24 hours
+    clock = Clock(datetime(2026, 12, 1, 10, 0))
+    job = LandingJob(settings.model_copy(update={"warehouse_lock_timeout": 0.5}), SUPPORT_TICKETS, warehouse,
+                     clock=clock)  # fmt: skip
+    job.tick()  # the look at start-up
+    path = folder(settings, SUPPORT_TICKETS) / "tickets.parquet"
+    pq.write_table(pa.table({"ticket_id": ["t1"], "subscriber_id": ["s1"],
+                             "created_at": pa.array([datetime(2026, 12, 1, 8)])}), path)  # fmt: skip
+    os.utime(path, (time.time() - 10, time.time() - 10))
+    holder = subprocess.Popen(  # an operator's command holds the warehouse at 02:30
+        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(warehouse.duckdb_path)!r}); "
+         "print('held', flush=True); sys.stdin.readline()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdin and holder.stdout and holder.stdout.readline().strip() == "held"
+        clock.now = datetime(2026, 12, 2, 2, 30, 5)
+        with pytest.raises(WarehouseBusy):
+            job.tick()
+    finally:
+        holder.kill()
+        holder.wait()
+    clock.now = datetime(2026, 12, 2, 2, 30, 6)
+    job.tick()
+    assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS") == 1
     assert job.next_due == datetime(2026, 12, 3, 2, 30)
 
 
