@@ -103,8 +103,10 @@ class WorkerMetrics:
             counts = sconn.execute(
                 sa.select(webhook_messages.c.status, sa.func.count()).group_by(webhook_messages.c.status)
             )
-            for status, n in counts:
-                self.messages.labels(status).set(float(n))
+            by_status = dict.fromkeys(("pending", "delivered", "failed"), 0.0)  # a status with none left reads 0
+            by_status.update((str(status), float(n)) for status, n in counts)
+        for status, n in by_status.items():
+            self.messages.labels(status).set(n)
 
     def alerts_open(self, rows: Iterable[dict[str, Any]]) -> None:
         rows = list(rows)

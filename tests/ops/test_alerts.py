@@ -261,6 +261,13 @@ def test_worker_metrics_show_alerts_rows_and_ticks(ops: Ops) -> None:
     assert 'c360_rows_rejected{source="content_engagement"} 4.0' in text
     assert 'c360_worker_job_ticks_total{job="alerts",outcome="ok"} 1.0' in text
     assert 'c360_staging_lag_seconds{source="content_engagement"}' in text
+    with ops.hooks.store.write() as conn:  # the raised alert's message, delivered: none pending any more
+        pending = conn.execute(sa.text("UPDATE webhook_messages SET status = 'delivered' WHERE status = 'pending'"))
+    assert pending.rowcount >= 1
+    Timed(job, metrics).tick()
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    assert 'c360_webhook_messages{status="pending"} 0.0' in text  # not the count of the last tick that had some
+    assert f'c360_webhook_messages{{status="delivered"}} {float(pending.rowcount)}' in text
 
 
 def test_alert_payloads_are_json_with_the_key(settings: Settings) -> None:
