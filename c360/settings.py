@@ -27,6 +27,10 @@ def _default_home() -> Path:
     return REPO_ROOT / "var"
 
 
+_TIME_OF_DAY = r"^([01]\d|2[0-3]):[0-5]\d$"  # HH:MM, 00:00 to 23:59
+DAY = 86_400.0  # the longest interval of the worker's loops, in seconds (a longer wait overflowed its timer)
+
+
 class Settings(BaseSettings):
     """Runtime configuration, from ``C360_*`` environment variables."""
 
@@ -155,11 +159,12 @@ class Settings(BaseSettings):
     publish_poll_interval: float = Field(
         60.0,
         ge=1,
+        le=DAY,
         description="Seconds between the worker's looks for a scoring run newer than the served one (on Snowflake "
         "a metadata query, which needs no running warehouse).",
     )
     inbox_interval: float = Field(
-        1.0, gt=0, description="Seconds between the worker's moves of API-accepted events into the warehouse."
+        1.0, gt=0, le=DAY, description="Seconds between the worker's moves of API-accepted events into the warehouse."
     )
     inbox_move_rows: int = Field(10_000, ge=1, description="Most accepted events moved into the warehouse per load.")
     inbox_retention_days: int = Field(
@@ -252,6 +257,7 @@ class Settings(BaseSettings):
     webhook_poll_interval: float = Field(
         0.25,
         gt=0,
+        le=DAY,
         description="Seconds between the worker's looks for due webhook messages while idle: on SQLite most of "
         "the delay from a publish to the first delivery attempt; on PostgreSQL new messages wake the worker at "
         "commit, and this is the fallback.",
@@ -283,7 +289,7 @@ class Settings(BaseSettings):
         "content_engagement/ and support_tickets/, each with archive/ and refused/ beside the new files.",
     )
     landing_events_interval: float = Field(
-        5.0, gt=0, description="Seconds between the worker's looks for new subscription event files."
+        5.0, gt=0, le=DAY, description="Seconds between the worker's looks for new subscription event files."
     )
     landing_content_schedule: str = Field(
         "1 MINUTE", description="When the worker loads new content batches: 'N MINUTE' or 'USING CRON <expr> UTC'."
@@ -305,15 +311,15 @@ class Settings(BaseSettings):
         "without its footer) waits this long after its last change, in case its writer only paused; then it is "
         "loaded, and refused if it still looks truncated.",
     )
-    alert_interval: float = Field(30.0, gt=0, description="Seconds between the worker's checks of the alerts.")
+    alert_interval: float = Field(30.0, gt=0, le=DAY, description="Seconds between the worker's checks of the alerts.")
     alert_event_lag_minutes: float = Field(
         5.0, gt=0, description="Alert when an accepted subscription event is not in STG_UNIFIED_CUSTOMER after this."
     )
     alert_facts_by: str = Field(
-        "04:00", pattern=r"^\d\d:\d\d$", description="UTC time of day by which yesterday's FCT tables must be built."
+        "04:00", pattern=_TIME_OF_DAY, description="UTC time of day by which yesterday's FCT tables must be built."
     )
     alert_predictions_by: str = Field(
-        "05:00", pattern=r"^\d\d:\d\d$", description="UTC time of day by which yesterday's churn scores must exist."
+        "05:00", pattern=_TIME_OF_DAY, description="UTC time of day by which yesterday's churn scores must exist."
     )
     alert_malformed_rate: float = Field(
         0.05, ge=0, le=1, description="Alert when more than this share of a recent load's records was rejected."
@@ -326,6 +332,15 @@ class Settings(BaseSettings):
     @classmethod
     def _strip(cls, value: str | None) -> str | None:
         return value.strip() if value else None
+
+    @field_validator("home", "landing_dir", mode="before")
+    @classmethod
+    def _a_path(cls, value: object) -> object:
+        # an empty C360_HOME or C360_LANDING_DIR was Path(""), the working directory: files went wherever the
+        # command ran
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("empty: give a directory, or leave the variable unset for the default")
+        return value
 
     @property
     def resolved_warehouse_url(self) -> str:

@@ -103,3 +103,28 @@ def test_production_refuses_to_start_with_an_empty_short_or_public_secret_key(
     with pytest.raises(ValueError, match="published default"):
         Settings(env="production", secret_key="changeme".ljust(32))
     Settings(env="production", secret_key="x" * 32)  # long enough and not published: fine
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "C360_ALERT_FACTS_BY",
+            "24:00",
+            "C360_ALERT_FACTS_BY: String should match pattern",
+        ),  # ran, and failed each check
+        ("C360_ALERT_PREDICTIONS_BY", "04:60", "C360_ALERT_PREDICTIONS_BY: String should match pattern"),
+        ("C360_ALERT_INTERVAL", "1e10", "C360_ALERT_INTERVAL: Input should be less than or equal to 86400"),
+        ("C360_PUBLISH_POLL_INTERVAL", "inf", "C360_PUBLISH_POLL_INTERVAL: Input should be less than or equal"),
+        ("C360_INBOX_INTERVAL", "nan", "C360_INBOX_INTERVAL: Input should be less than or equal to 86400"),
+        ("C360_HOME", "", "C360_HOME: empty: give a directory"),  # was the working directory
+        ("C360_LANDING_DIR", " ", "C360_LANDING_DIR: empty: give a directory"),
+    ],
+)
+def test_values_that_crashed_or_silently_misled_the_worker_are_refused_by_name(
+    home: Path, variable: str, value: str, message: str
+) -> None:
+    # 24:00 made the SLA alert fail on every check; 1e10 s overflowed the worker's timer (exit 70); an empty
+    # path put the warehouse and the landing folders in whatever directory the command ran in
+    result = run_cli("worker", "--jobs", "alerts", "--once", env={variable: value})
+    assert result.returncode == 2 and result.stderr.startswith(f"error: {message}"), result.stderr
