@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from c360 import failpoints
-from c360.errors import WarehouseBusy
+from c360.errors import ConfigError, WarehouseBusy
 from c360.pipeline.scheduler import Schedule, utcnow
 from c360.settings import Settings
 from c360.sources.formats import CONTENT_ENGAGEMENT, SOURCES, SUBSCRIPTION_EVENTS, SUPPORT_TICKETS, Source
@@ -54,7 +54,11 @@ def make_folders(settings: Settings) -> None:
     """Every source's folder, with archive/ and refused/."""
     for source in SOURCES.values():
         for sub in ("", ARCHIVE, REFUSED):
-            (folder(settings, source) / sub).mkdir(parents=True, exist_ok=True)
+            path = folder(settings, source) / sub
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # a file in the way, no permission, a read-only disk
+                raise ConfigError(f"C360_LANDING_DIR: cannot create {path}: {exc.strerror}") from None
 
 
 def ready_files(

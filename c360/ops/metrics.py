@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
+from c360.errors import ConfigError
 from c360.serving.store import Store
 from c360.sources.formats import Source
 from c360.sources.ingest import LoadResult
@@ -64,7 +65,10 @@ class WorkerMetrics:
 
     def serve(self, port: int, host: str = "127.0.0.1") -> None:
         """Expose /metrics on ``port`` (a daemon thread)."""
-        start_http_server(port, addr=host, registry=self.registry)
+        try:
+            start_http_server(port, addr=host, registry=self.registry)
+        except OSError as exc:  # a port in use, or one this user may not bind
+            raise ConfigError(f"--metrics-port {port}: cannot listen on {host}:{port}: {exc.strerror}") from None
 
     def observe_tick(self, job: str, seconds: float, ok: bool) -> None:
         self.ticks.labels(job, "ok" if ok else "error").inc()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,23 @@ def test_usage_errors_are_usage_errors_not_internal_ones(home: Path, args: list[
     proc = run_cli(*args)
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_a_worker_whose_metrics_port_or_landing_folder_cannot_be_had_says_which(home: Path, tmp_path: Path) -> None:
+    # both were "internal error: OSError ..." with exit 70
+    assert run_cli("migrate").returncode == 0
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        busy = run_cli("worker", "--jobs", "alerts", "--once", "--metrics-port", str(port), process=True)
+    finally:
+        taken.close()
+    assert busy.returncode == 2, busy.stderr
+    assert f"error: --metrics-port {port}: cannot listen on 127.0.0.1:{port}: Address already in use" in busy.stderr
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    blocked = run_cli("worker", "--jobs", "landing", "--once", env={"C360_LANDING_DIR": str(a_file)})
+    assert blocked.returncode == 2 and "internal error" not in blocked.stderr
+    assert blocked.stderr.startswith(f"error: C360_LANDING_DIR: cannot create {a_file}/subscription_events: Not a")
