@@ -150,7 +150,13 @@ def _fit(text: str, length: int | None) -> str:
 _USERINFO = re.compile(r"(://[^:/@\s]*:)[^@]*@")
 
 
+# query parameters that carry a secret in our drivers' URLs: libpq's password, Snowflake's password, token,
+# private key and its passphrase (SQLAlchemy's hide_password masks only the user:password@ part)
+_SECRET_QUERY = re.compile(r"([?&](?:password|passwd|pwd|token|secret|private_key\w*)=)[^&#\s]*", re.IGNORECASE)
+
+
 def masked_url(raw: str) -> str:
-    """A URL as it may be shown in an error: the password between ``user:`` and ``@`` masked, even when the
-    URL does not parse (an error message must never carry a secret)."""
-    return _USERINFO.sub(r"\1***@", raw)
+    """A URL as it may be shown in an error: the password between ``user:`` and ``@``, and a secret given as a
+    query parameter (``?password=``), masked, even when the URL does not parse (an error message must never
+    carry a secret)."""
+    return _SECRET_QUERY.sub(r"\1***", _USERINFO.sub(r"\1***@", raw))

@@ -72,7 +72,7 @@ def read_url(raw: str) -> WarehouseURL:
     if plain:
         return WarehouseURL("duckdb", plain["database"], raw)
     url = parse_url(raw)
-    return WarehouseURL(target_of(url), url.database, url.render_as_string(hide_password=True))
+    return WarehouseURL(target_of(url), url.database, masked_url(url.render_as_string(hide_password=True)))
 
 
 def target_of(url: sa.URL) -> Target:
@@ -82,7 +82,7 @@ def target_of(url: sa.URL) -> Target:
         return backend  # type: ignore[return-value]
     raise ConfigError(
         f"C360_WAREHOUSE_URL must be duckdb:///path or snowflake://..., not {backend}:// "
-        f"({url.render_as_string(hide_password=True)})"
+        f"({masked_url(url.render_as_string(hide_password=True))})"
     )
 
 

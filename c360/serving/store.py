@@ -234,8 +234,8 @@ class Store:
 
     @property
     def display(self) -> str:
-        """The URL without its password, for messages."""
-        return self.engine.url.render_as_string(hide_password=True)
+        """The URL without its password (nor one in its query string), for messages."""
+        return masked_url(self.engine.url.render_as_string(hide_password=True))
 
     @property
     def dialect(self) -> str:

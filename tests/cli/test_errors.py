@@ -42,6 +42,17 @@ def test_a_serving_url_that_does_not_parse_never_shows_its_password(home: Path) 
     assert "s3cret" not in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_password_in_a_urls_query_string_is_never_shown(home: Path) -> None:
+    # SQLAlchemy's hide_password masks only user:password@; libpq and Snowflake also take ?password=
+    serving = {"C360_SERVING_URL": "postgresql+psycopg://u@127.0.0.1:1/x?password=hunter2"}  # nobody listens
+    migrated = run_cli("migrate", env=serving)
+    down = run_cli("keys", "list", env=serving)
+    unreachable = run_cli("status", env={"C360_WAREHOUSE_URL": "snowflake://svc@acct-x/DB?password=hunter2&token=t0k"})
+    for proc in (migrated, down, unreachable):
+        assert "hunter2" not in proc.stdout + proc.stderr and "t0k" not in proc.stdout + proc.stderr
+    assert down.returncode != 0 and "?password=***" in down.stderr
+
+
 def test_unreachable_warehouse(home: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
