@@ -44,7 +44,10 @@ def print_ops(status: OpsStatus) -> None:
         else:
             typer.echo("open alerts: none")
     served = status.served
+    if status.serving_store is not None:  # not "served run: none": nobody could look
+        typer.echo(status.serving_store)  # "serving store ... is unavailable: ...", "... is not migrated; ..."
     typer.echo(
+        "served run: unknown" if status.serving_store is not None else
         "served run: none" if served is None else
         f"served run: {served['run_id']} for {served['score_date']} (model {served['model_version']}, "
         f"scored {served['scored_at']:%Y-%m-%d %H:%M} UTC)"

@@ -25,6 +25,7 @@ class OpsStatus:
     alerts: list[dict[str, Any]] | None = None  # None: the serving store is not migrated
     served: dict[str, Any] | None = None
     model: dict[str, Any] | None = None
+    serving_store: str | None = None  # why the serving store could not be read (not migrated, unavailable)
 
 
 def tasks(conn: WarehouseConnection, now: datetime) -> list[dict[str, Any]]:
@@ -90,7 +91,7 @@ def summarize_ops(conn: WarehouseConnection, settings: Settings, now: datetime |
         "SELECT model_version, trained_at, as_of_date, metrics:roc_auc::FLOAT AS test_auc "
         "FROM SFE_ANALYTICS_MEDIA.V_CHURN_MODEL_CURRENT"
     )
-    alerts, served = None, None
+    alerts, served, problem = None, None, None
     try:
         from c360.ops.alerts import open_alerts
         from c360.serving.migrate import require_migrated
@@ -103,6 +104,8 @@ def summarize_ops(conn: WarehouseConnection, settings: Settings, now: datetime |
         run = current_run(store)
         served = None if run is None else {"run_id": run.run_id, "score_date": run.score_date,
                                            "model_version": run.model_version, "scored_at": run.scored_at}  # fmt: skip
-    except C360Error:
-        pass  # no serving store yet: status still shows the warehouse
-    return OpsStatus(tasks(conn, now), landing(settings, now), orphans, alerts, served, models[0] if models else None)
+    except C360Error as exc:  # status still shows the warehouse, and says why the serving side is missing
+        problem = exc.message
+    return OpsStatus(
+        tasks(conn, now), landing(settings, now), orphans, alerts, served, models[0] if models else None, problem
+    )

@@ -163,3 +163,12 @@ def test_a_worker_whose_metrics_port_or_landing_folder_cannot_be_had_says_which(
     blocked = run_cli("worker", "--jobs", "landing", "--once", env={"C360_LANDING_DIR": str(a_file)})
     assert blocked.returncode == 2 and "internal error" not in blocked.stderr
     assert blocked.stderr.startswith(f"error: C360_LANDING_DIR: cannot create {a_file}/subscription_events: Not a")
+
+
+def test_status_says_the_serving_store_is_unavailable_rather_than_that_nothing_is_served(home: Path) -> None:
+    assert run_cli("migrate").returncode == 0
+    down = run_cli("status", env={"C360_SERVING_URL": "postgresql+psycopg://u@127.0.0.1:1/x"})
+    assert down.returncode == 0, down.stderr  # a report: the warehouse's part is still shown
+    assert "serving store postgresql+psycopg://u@127.0.0.1:1/x is unavailable" in down.stdout
+    assert "served run: unknown" in down.stdout and "served run: none" not in down.stdout
+    assert "served run: none" in run_cli("status").stdout  # a store that answers and serves nothing yet
