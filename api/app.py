@@ -75,6 +75,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,  # served below, with an ETag
         docs_url=None,
         redoc_url=None,
+        # a path with a trailing slash is a 404 problem, not a bare 307 before authentication whose Location is
+        # built from the request's Host header
+        redirect_slashes=False,
     )
     app.state.services = build_services(settings)
     problems.install(app)

@@ -94,6 +94,10 @@ def test_duplicate_ids_in_batch_get_are_answered_once(served: Served) -> None:
 def test_unknown_routes_methods_and_subscribers(served: Served) -> None:
     client = served.client()
     assert_problem(client.get("/v2/anything"), 404, "not-found")
+    # a trailing slash: a 404 problem, not a bare 307 to a Location built from the Host header
+    slash = client.get("/v1/risk-tiers/", headers={"Host": "evil.example"}, follow_redirects=False)
+    assert_problem(slash, 404, "not-found")
+    assert "location" not in slash.headers
     wrong = client.delete("/v1/health-scores")
     assert_problem(wrong, 405, "method-not-allowed")
     assert "GET" in wrong.headers["allow"]
