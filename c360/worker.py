@@ -8,12 +8,15 @@ SIGTERM and SIGINT finish the current tick and stop.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import logging
+import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -181,3 +184,38 @@ class Worker:
         except Exception as exc:  # a job's bug must not stop the others
             # the stack and a one-line summary: a driver's full message can hold the rows it failed on
             log.error("%s failed: %s\n%s", job.name, summary(exc), redacted_traceback(exc))
+
+
+# jobs two workers on one embedded warehouse would both do: the task graph (the daily build and scoring run
+# twice) and the landing folders (both loading, then moving, the same files)
+_ONE_WORKER = ("tasks", "landing:")
+
+
+@contextmanager
+def exclusive(settings: Settings, jobs: list[Job]) -> Iterator[None]:
+    """Hold the embedded warehouse's worker lock while ``jobs`` run, if any of them is one that a second worker on
+    the same warehouse would do again: the second is refused, naming the first (a lock file beside the DuckDB
+    file, ``flock``: released by the kernel if the worker dies). Snowflake runs its own tasks: no lock."""
+    warehouse = Warehouse.from_settings(settings)
+    if warehouse.target != "duckdb" or not any(job.name.startswith(_ONE_WORKER) for job in jobs):
+        yield
+        return
+    path = warehouse.duckdb_path.with_name(warehouse.duckdb_path.name + ".worker.lock")
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise UsageError(
+                f"another c360 worker ({holder}) runs the task graph and landing folders of {warehouse.display}: "
+                "stop it first, or give this one other --jobs (webhooks, inbox, publish, alerts)"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"PID {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # and with it the lock

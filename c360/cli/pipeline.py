@@ -235,7 +235,7 @@ def worker(
     """Run background work: the task graph on its schedules (DuckDB), landing folders, publishing, events,
     webhook deliveries and alerts."""
     from c360.settings import get_settings
-    from c360.worker import Worker, build_jobs, settle_collector
+    from c360.worker import Worker, build_jobs, exclusive, settle_collector
 
     settings = get_settings()
     only = None if jobs_option is None else frozenset(j.strip() for j in jobs_option.split(",") if j.strip())
@@ -251,6 +251,7 @@ def worker(
     if not once:
         settle_collector()
     try:
-        Worker(jobs).run(once=once)
+        with exclusive(settings, jobs):
+            Worker(jobs).run(once=once)
     except KeyboardInterrupt:
         typer.echo("worker: stopped", err=True)

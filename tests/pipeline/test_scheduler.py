@@ -270,3 +270,27 @@ def test_worker_holds_the_warehouse_only_while_a_task_runs(warehouse: Warehouse,
         worker.terminate()
         worker.wait(timeout=10)
     assert worker.returncode == 0, worker.stderr.read() if worker.stderr else ""
+
+
+def test_a_second_worker_on_the_same_warehouse_is_refused_its_task_graph(warehouse: Warehouse) -> None:
+    # it ran the daily build and scoring again beside the first, and said nothing
+    first = subprocess.Popen(
+        [str(Path(sys.executable).parent / "c360"), "worker", "--jobs", "tasks"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    try:
+        lock = warehouse.duckdb_path.with_name(warehouse.duckdb_path.name + ".worker.lock")
+        deadline = time.monotonic() + 20
+        while not (lock.exists() and lock.read_text().strip()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        second = run_cli("worker", "--jobs", "tasks,landing", "--once")
+        assert second.returncode == 2, second.stderr
+        assert f"error: another c360 worker (PID {first.pid}) runs the task graph" in second.stderr
+        alerts_only = run_cli("worker", "--jobs", "alerts", "--once")
+        assert "another c360 worker" not in alerts_only.stderr  # jobs that do not repeat the first's may run
+    finally:
+        first.terminate()
+        first.wait(timeout=20)
+    assert run_cli("worker", "--jobs", "tasks", "--once").returncode == 0  # the lock went with the first
