@@ -89,11 +89,20 @@ def simulate(
     Give the generation's --scale, --days, --seed and --as-of: the same world then goes on (the
     generator is deterministic). With `c360 serve` and `c360 worker` running the whole system moves.
     """
-    from c360.errors import ConfigError
-    from c360.ops.simulate import api_poster, generated_as_of
+    import httpx
+
+    from c360.errors import C360Error, ConfigError, UsageError
+    from c360.ops.simulate import HORIZON, api_poster, generated_as_of
     from c360.ops.simulate import simulate as run
     from c360.settings import get_settings
+    from c360.sources.synth.api import MAX_DAYS, MIN_DAYS
 
+    if sources is not None and not (sources / "subscription_events.jsonl").is_file():
+        raise UsageError(f"--sources {sources}: not a folder `c360 generate` wrote (no subscription_events.jsonl)")
+    if not MIN_DAYS <= days <= MAX_DAYS - HORIZON:  # the simulation generates days + HORIZON at a time
+        raise UsageError(f"--days must be the generation's, between {MIN_DAYS} and {MAX_DAYS - HORIZON}; got {days}")
+    if not api.startswith(("http://", "https://")):
+        raise UsageError(f"--api {api!r}: give the API's base URL, http://host:port or https://host")
     day = parse_date(as_of) or (generated_as_of(sources) if sources else None)
     if day is None or not key:
         raise ConfigError("c360 simulate needs --as-of and an events:write key (--key or C360_SIMULATE_KEY)")
@@ -102,3 +111,9 @@ def simulate(
             speed=speed, report=lambda line: typer.echo(line, err=True))  # fmt: skip
     except KeyboardInterrupt:
         typer.echo("simulate: stopped", err=True)
+    except ValueError as exc:  # the generator's own checks of --scale and --days
+        raise UsageError(str(exc)) from None
+    except httpx.HTTPStatusError as exc:
+        raise C360Error(f"the API at {api} answered {exc.response.status_code}: {exc.response.text[:200]}") from None
+    except httpx.HTTPError as exc:
+        raise C360Error(f"the API at {api} cannot be reached: {exc}") from None

@@ -172,3 +172,18 @@ def test_status_says_the_serving_store_is_unavailable_rather_than_that_nothing_i
     assert "serving store postgresql+psycopg://u@127.0.0.1:1/x is unavailable" in down.stdout
     assert "served run: unknown" in down.stdout and "served run: none" not in down.stdout
     assert "served run: none" in run_cli("status").stdout  # a store that answers and serves nothing yet
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--sources", "/no/such/folder"], "--sources /no/such/folder: not a folder `c360 generate` wrote"),
+        (["--as-of", "2026-12-01", "--key", "k", "--days", "0"], "--days must be the generation's, between 35 and"),
+        (["--as-of", "2026-12-01", "--key", "k", "--scale", "-1"], "scale must be > 0 and <= 100, got -1.0"),
+        (["--as-of", "2026-12-01", "--key", "k", "--api", "notaurl"], "--api 'notaurl': give the API's base URL"),
+    ],
+)
+def test_simulate_answers_bad_arguments_as_usage_errors(home: Path, args: list[str], message: str) -> None:
+    # each was "internal error: FileNotFoundError / ValueError / UnsupportedProtocol", exit 70
+    proc = run_cli("simulate", *args)
+    assert proc.returncode == 2 and proc.stderr.startswith(f"error: {message}"), proc.stderr
