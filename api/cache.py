@@ -51,6 +51,9 @@ class Rendered:
         return cls(body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
 
 
+REDIS_BACKOFF = 5.0  # seconds Redis is left alone after a failure
+
+
 class RedisLink:
     """One asyncio Redis client per event loop (test clients run each app on a loop of their own)."""
 
@@ -59,6 +62,13 @@ class RedisLink:
         self._client: aioredis.Redis | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._warned_at = 0.0
+        self._skip_until = 0.0  # after a failure Redis is left alone until then (a circuit breaker)
+
+    @property
+    def up(self) -> bool:
+        """False for REDIS_BACKOFF seconds after a failure: a Redis that drops packets cost every request its
+        0.5 s timeouts (cache read, cache write, rate limit), twice; a refused connection costs nothing."""
+        return time.monotonic() >= self._skip_until
 
     def client(self) -> aioredis.Redis:
         """The client for the running loop."""
@@ -69,7 +79,9 @@ class RedisLink:
         return self._client
 
     def failed(self, what: str, exc: Exception) -> None:
-        """Log a Redis failure (at most once a minute): callers carry on without Redis."""
+        """Log a Redis failure (at most once a minute): callers carry on without Redis, and leave it alone for
+        REDIS_BACKOFF seconds (then one request tries it again)."""
+        self._skip_until = time.monotonic() + REDIS_BACKOFF
         if time.monotonic() - self._warned_at > 60:
             self._warned_at = time.monotonic()
             log.warning("redis %s failed, continuing without it: %s", what, exc)
@@ -100,7 +112,7 @@ class ResponseCache:
                 self._count("hit")
                 return found[1]
             del self._entries[key]  # expired
-        shared = await self._redis_get(key) if self.redis else None
+        shared = await self._redis_get(key) if self.redis and self.redis.up else None
         if shared is not None:
             self._keep(key, shared)
         self._count("hit" if shared else "miss")
@@ -111,7 +123,7 @@ class ResponseCache:
         if not self.enabled:
             return
         self._keep(key, value)
-        if self.redis:
+        if self.redis and self.redis.up:
             try:
                 await self.redis.client().set(
                     self._redis_key(key), value.etag.encode() + b"\n" + value.body, ex=int(self.ttl)

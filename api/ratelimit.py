@@ -58,7 +58,7 @@ class RateLimiter:
         """Count one request of ``key_id``."""
         now = time.time()
         window_index = int(now // self.window)
-        count = await self._shared(key_id, window_index) if self.redis else None
+        count = await self._shared(key_id, window_index) if self.redis and self.redis.up else None
         if count is None:
             count = self._count_locally(key_id, window_index)
         reset = max(1, math.ceil((window_index + 1) * self.window - now))
@@ -68,7 +68,7 @@ class RateLimiter:
         """Whether ``key_id`` has used up the current window, without counting a request."""
         window_index = int(time.time() // self.window)
         count = None
-        if self.redis:
+        if self.redis and self.redis.up:
             try:
                 found = await self.redis.client().get(f"{self.redis.prefix}rl:{key_id}:{window_index}")
                 count = int(found) if found is not None else 0

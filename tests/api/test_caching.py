@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import time
 from datetime import timedelta
 
 import httpx
@@ -117,3 +119,22 @@ def test_cache_hits_are_answered_exactly_as_the_route_answers(servers: Servers, 
     text = served.client(key=None).get("/metrics").text
     template = path.replace("sub-0004", "{subscriber_id}")
     assert f'route="{template}",status="200"}} 5.0' in text and f'route="{template}",status="429"}} 2.0' in text
+
+
+@pytest.mark.parametrize("servers", ["sqlite"], indirect=True)
+def test_a_redis_that_stops_answering_is_left_alone_for_a_while(servers: Servers) -> None:
+    # a partitioned Redis cost every request its timeouts (cache read and write, rate limit): about a second each
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(64)  # connections complete; nothing is ever read or answered
+    try:
+        served = servers.start(redis_url=f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        client = served.client()
+        assert client.get("/v1/risk-tiers").status_code == 200  # pays the timeouts once
+        started = time.monotonic()
+        statuses = [client.get(f"/v1/subscribers/sub-{i:04d}/health-score").status_code for i in range(1, 10)]
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert statuses == [200] * 9
+    assert elapsed < 4.0, elapsed  # nine requests: 9 s and more when each waited for Redis

@@ -70,8 +70,9 @@ def test_status_json(home: Path) -> None:
         "checks",
         "operations",
     }
-    assert set(summary["operations"]) == {"tasks", "landing", "orphans", "alerts", "served", "model"}
+    assert set(summary["operations"]) == {"tasks", "landing", "orphans", "alerts", "served", "model", "serving_store"}
     assert summary["operations"]["served"] is None  # nothing published yet
+    assert summary["operations"]["serving_store"] is None  # and the store answered: nothing to say of it
     assert {"table": "SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS", "rows": 0} in summary["tables"]
     plain = run_cli("status").stdout
     assert "SFE_RAW_MEDIA.RAW_SUBSCRIBER_EVENTS" in plain and "┃" not in plain
