@@ -260,9 +260,11 @@ class Site:
         return time.time(), time.perf_counter() - started
 
     def start_worker(self, source: str | None = None) -> None:
-        """`c360 worker`, running the engine of ``source`` (a source tree) when given; waits for its start."""
+        """`c360 worker --jobs webhooks`, running the engine of ``source`` (a source tree) when given; waits for its
+        start. The webhook job alone: another tree's worker with the warehouse jobs would refuse a warehouse
+        migrated by this one's scripts (and their ticks are not what is measured)."""
         env = {**self.env, "PYTHONPATH": source} if source else self.env
-        self.worker = subprocess.Popen([C360, "worker"], env=env, stderr=subprocess.DEVNULL)
+        self.worker = subprocess.Popen([C360, "worker", "--jobs", "webhooks"], env=env, stderr=subprocess.DEVNULL)
         time.sleep(3)
 
     def stop_worker(self) -> None:
