@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +17,19 @@ from c360.serving.migrate import upgrade
 from c360.serving.store import Store
 from c360.settings import get_settings
 from tests.conftest import C360, TLS, free_port, run_cli
+
+
+def wait_until_up(url: str, server: subprocess.Popen[Any]) -> None:
+    """Until ``c360 serve`` at ``url`` answers /healthz (it fails when the server exits or 30 s pass)."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", verify=TLS, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.1)
 
 
 def test_serve_refuses_an_unmigrated_store(home: Path) -> None:
@@ -34,15 +48,7 @@ def test_serve_with_two_workers_answers_and_adds_up_metrics(home: Path) -> None:
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", verify=TLS, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        wait_until_up(url, server)
         with httpx.Client(verify=TLS, base_url=url, headers={"Authorization": f"Bearer {key}"}) as client:
             statuses = {client.get("/v1/risk-tiers").status_code for _ in range(20)}
             assert statuses == {404}  # nothing published yet: a problem, not a failure
@@ -66,15 +72,7 @@ def test_serve_with_access_log_logs_each_request(home: Path) -> None:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", verify=TLS, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        wait_until_up(f"http://127.0.0.1:{port}", server)
     finally:
         server.send_signal(signal.SIGINT)
         stdout, stderr = server.communicate(timeout=30)
@@ -97,15 +95,7 @@ def test_serve_counts_failed_authentications_by_the_forwarded_address_of_a_trust
     server = subprocess.Popen([str(C360), "serve", "--port", str(port)], env=os.environ.copy(), stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", verify=TLS, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.1)
+        wait_until_up(url, server)
         bad = {"Authorization": "Bearer c360_0badc0de_" + "x" * 43, "X-Forwarded-For": "203.0.113.1"}
         statuses = [httpx.get(f"{url}/v1/risk-tiers", headers=bad).status_code for _ in range(3)]
         assert statuses == [401, 401, 429]

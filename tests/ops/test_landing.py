@@ -3,6 +3,7 @@ refused/; half-written files wait; a kill -9 at the worst moment loses and dupli
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -63,6 +65,22 @@ class Clock:
         return self.now
 
 
+@contextlib.contextmanager
+def holding(warehouse: Warehouse) -> Iterator[None]:
+    """Another process holds the warehouse file (DuckDB's lock) until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(warehouse.duckdb_path)!r}); "
+         "print('held', flush=True); sys.stdin.readline()"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdin and holder.stdout and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_ready_files_skip_temporary_hidden_and_still_changing_ones(tmp_path: Path) -> None:
     drop(tmp_path / "a.csv", "x\n")
     drop(tmp_path / "b.csv.tmp", "x\n")
@@ -93,25 +111,14 @@ def test_a_file_written_to_while_it_loads_stays_to_load_again(settings: Settings
     """Its load saw part of it, or a cut end it refused: moving it would archive, or refuse, a file whose end
     was never loaded. It stays; the next tick loads it whole, then archives it."""
     path = drop(folder(settings, SUBSCRIPTION_EVENTS) / "events.jsonl", events(range(1, 3)))
-    holder = subprocess.Popen(  # holds the warehouse, so the job's load waits once it has looked at the file
-        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(warehouse.duckdb_path)!r}); "
-         "print('held', flush=True); sys.stdin.readline()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdin and holder.stdout and holder.stdout.readline().strip() == "held"
-        job = LandingJob(settings.model_copy(update={"warehouse_lock_timeout": 30}), SUBSCRIPTION_EVENTS, warehouse)
-        ticking = threading.Thread(target=job.tick)
+    job = LandingJob(settings.model_copy(update={"warehouse_lock_timeout": 30}), SUBSCRIPTION_EVENTS, warehouse)
+    ticking = threading.Thread(target=job.tick)
+    with holding(warehouse):  # so the job's load waits once it has looked at the file
         ticking.start()
         time.sleep(1.5)  # the job has found the file ready and waits for the warehouse
         with path.open("a", encoding="utf-8") as handle:  # the source writes more meanwhile
             handle.write(events(range(3, 5)).replace("signup", "payment"))
-        holder.stdin.write("go\n")
-        holder.stdin.flush()
-        ticking.join(timeout=60)
-    finally:
-        holder.kill()
-        holder.wait()
+    ticking.join(timeout=60)
     assert path.exists() and not list((path.parent / "archive").iterdir())  # it stayed
     os.utime(path, (time.time() - 10, time.time() - 10))  # settled since
     job.next_due = None
@@ -198,19 +205,10 @@ def test_a_daily_load_that_meets_a_busy_warehouse_is_due_again_next_tick(
     pq.write_table(pa.table({"ticket_id": ["t1"], "subscriber_id": ["s1"],
                              "created_at": pa.array([datetime(2026, 12, 1, 8)])}), path)  # fmt: skip
     os.utime(path, (time.time() - 10, time.time() - 10))
-    holder = subprocess.Popen(  # an operator's command holds the warehouse at 02:30
-        [sys.executable, "-c", f"import duckdb, sys; c = duckdb.connect({str(warehouse.duckdb_path)!r}); "
-         "print('held', flush=True); sys.stdin.readline()"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdin and holder.stdout and holder.stdout.readline().strip() == "held"
+    with holding(warehouse):  # an operator's command holds the warehouse at 02:30
         clock.now = datetime(2026, 12, 2, 2, 30, 5)
         with pytest.raises(WarehouseBusy):
             job.tick()
-    finally:
-        holder.kill()
-        holder.wait()
     clock.now = datetime(2026, 12, 2, 2, 30, 6)
     job.tick()
     assert count(warehouse, "SELECT COUNT(*) FROM SFE_RAW_MEDIA.RAW_SUPPORT_INTERACTIONS") == 1
