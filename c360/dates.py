@@ -83,10 +83,13 @@ def check_day(conn: WarehouseConnection, day: date, purpose: Purpose, *, option:
     if day < earliest:
         days = MIN_HISTORY_DAYS[purpose]
         need = f", the first day with the {days} days of history a {purpose} needs" if days else ""
-        raise DateOutOfRange(
-            f"{option} {day} is before {earliest}{need} ({loaded.describe()}); "
+        choose = (
             f"choose a day from {earliest} to {loaded.last}"
-        )
+            if earliest <= loaded.last
+            else f"no loaded day has that much history yet: load {(earliest - loaded.last).days} more day(s), or "
+            "older sources, with `c360 ingest`"
+        )  # a range that ends before it starts would name no day at all
+        raise DateOutOfRange(f"{option} {day} is before {earliest}{need} ({loaded.describe()}); {choose}")
     if purpose == "backtest" and day + timedelta(days=LABEL_WINDOW_DAYS) > loaded.last:
         latest = loaded.last - timedelta(days=LABEL_WINDOW_DAYS)
         raise DateOutOfRange(

@@ -12,7 +12,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from c360.errors import QualityCheckFailed
+from c360.dates import check_day
+from c360.errors import DateOutOfRange, QualityCheckFailed
 from c360.pipeline.run import run_pipeline
 from c360.warehouse import Warehouse
 from pipeline_sql.scripts import render_model
@@ -260,3 +261,26 @@ def test_running_again_changes_nothing(built: Built, tmp_path: Path) -> None:
     result = run_pipeline(wh, as_of=AS_OF, steps=DATA_STEPS)
     assert [s.status for s in result.steps] == ["skipped", "skipped", "ran"]  # the streams are drained
     assert rows(wh, counts) == before
+
+
+def test_a_day_without_the_history_a_purpose_needs_names_what_to_load_not_an_empty_range(
+    warehouse: Warehouse,
+) -> None:
+    # with 10 days loaded, training (71 days of history) said "choose a day from <first + 71> to <last>": no day
+    first = date(2026, 11, 1)
+    with warehouse.connect() as conn:
+        for i in range(10):
+            conn.execute(
+                "INSERT INTO SFE_STG_MEDIA.STG_CONTENT_ENGAGEMENT (event_id, subscriber_id, article_id, section, "
+                "event_timestamp, event_date, time_spent_seconds, engagement_score, source_load_seq, staged_at) "
+                "VALUES (:id, 's1', 'a1', 'news', :day, :day, 60, 50, 1, CURRENT_TIMESTAMP()::TIMESTAMP_NTZ)",
+                {"id": f"v{i}", "day": first + timedelta(days=i)},
+            )
+        with pytest.raises(DateOutOfRange) as train:
+            check_day(conn, first + timedelta(days=9), "train")
+        with pytest.raises(DateOutOfRange) as score:
+            check_day(conn, first, "score")
+    assert "choose a day from" not in train.value.message
+    assert train.value.message.endswith("no loaded day has that much history yet: load 62 more day(s), or older "
+                                        "sources, with `c360 ingest`")  # fmt: skip
+    assert score.value.message.endswith("load 20 more day(s), or older sources, with `c360 ingest`")
