@@ -307,6 +307,7 @@ class Settings(BaseSettings):
     landing_incomplete_grace_seconds: float = Field(
         300.0,
         ge=0,
+        le=DAY,  # inf would leave a truncated file waiting for ever, never refused
         description="A landed file that does not end complete (a last line with no line end, a Parquet file "
         "without its footer) waits this long after its last change, in case its writer only paused; then it is "
         "loaded, and refused if it still looks truncated.",

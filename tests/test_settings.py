@@ -117,6 +117,7 @@ def test_production_refuses_to_start_with_an_empty_short_or_public_secret_key(
         ("C360_ALERT_INTERVAL", "1e10", "C360_ALERT_INTERVAL: Input should be less than or equal to 86400"),
         ("C360_PUBLISH_POLL_INTERVAL", "inf", "C360_PUBLISH_POLL_INTERVAL: Input should be less than or equal"),
         ("C360_INBOX_INTERVAL", "nan", "C360_INBOX_INTERVAL: Input should be less than or equal to 86400"),
+        ("C360_LANDING_INCOMPLETE_GRACE_SECONDS", "inf", "C360_LANDING_INCOMPLETE_GRACE_SECONDS: Input should be less"),
         ("C360_HOME", "", "C360_HOME: empty: give a directory"),  # was the working directory
         ("C360_LANDING_DIR", " ", "C360_LANDING_DIR: empty: give a directory"),
     ],

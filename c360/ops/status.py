@@ -10,7 +10,7 @@ from typing import Any
 
 from c360.errors import C360Error
 from c360.ops.landing import folder, ready_files, schedule_of
-from c360.pipeline.scheduler import Schedule, utcnow
+from c360.pipeline.scheduler import ENDED, Schedule, utcnow
 from c360.settings import Settings
 from c360.sources.formats import SOURCES
 from c360.warehouse import WarehouseConnection
@@ -39,7 +39,7 @@ def tasks(conn: WarehouseConnection, now: datetime) -> list[dict[str, Any]]:
         "ON h.task_name = t.task_name "
         # the schedule counts the runs that ended, as the scheduler does: a CANCELLED one is run again
         f"LEFT JOIN (SELECT task_name, MAX(scheduled_at) AS scheduled_at FROM {META_SCHEMA}.TASK_HISTORY "
-        "WHERE state IN ('SUCCEEDED', 'FAILED') GROUP BY task_name) AS e ON e.task_name = t.task_name "
+        f"WHERE {ENDED} GROUP BY task_name) AS e ON e.task_name = t.task_name "
         "ORDER BY t.task_name"
     )
     for row in rows:

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 # Snowflake's TASK_HISTORY() state for a run that did not finish; its error says why
 ABANDONED = "the run did not finish: the worker running it stopped (killed, crashed or restarted)"
+# the runs that count for the schedule: those that ended (a CANCELLED one is run again)
+ENDED = "state IN ('SUCCEEDED', 'FAILED')"
 
 _INTERVAL = re.compile(r"^\s*(\d+)\s+MINUTES?\s*$", re.I)
 _CRON = re.compile(r"^\s*USING\s+CRON\s+(?P<expr>(?:\S+\s+){4}\S+)\s+(?P<tz>\S+)\s*$", re.I)
@@ -111,7 +113,7 @@ class Scheduler:
             last = dict(
                 conn.run_native(
                     f"SELECT task_name, MAX(scheduled_at) FROM {META_SCHEMA}.TASK_HISTORY "
-                    "WHERE state IN ('SUCCEEDED', 'FAILED') GROUP BY task_name"
+                    f"WHERE {ENDED} GROUP BY task_name"
                 ).fetchall()
             )
         self.tasks = {
