@@ -52,7 +52,7 @@ def _time_page(name: str, subscriber: str, repeats: int) -> dict[str, Any]:
     first, cached = [], []
     for _ in range(repeats):
         st.cache_data.clear()
-        at = AppTest.from_file(str(APP / "pages" / f"{name}.py"), default_timeout=60)
+        at = AppTest.from_file(str(APP / "views" / f"{name}.py"), default_timeout=60)
         at.session_state["subscriber_id"] = subscriber
         started = time.perf_counter()
         at.run()

@@ -1,4 +1,4 @@
-"""The Customer 360 dashboard (``c360 dashboard``): one Streamlit app, one module per page under pages/.
+"""The Customer 360 dashboard (``c360 dashboard``): one Streamlit app, one module per page under views/.
 
 It is an API client: every number comes from the REST API through the generated SDK (dashboard.data),
 as of the served scoring run.
@@ -13,16 +13,16 @@ import streamlit as st
 HERE = Path(__file__).resolve().parent
 PAGES = {
     "Subscribers": [
-        st.Page(HERE / "pages/leaderboard.py", title="Churn risk leaderboard", icon=":material/warning:", default=True),
-        st.Page(HERE / "pages/profile.py", title="Subscriber profile", icon=":material/person:"),
+        st.Page(HERE / "views/leaderboard.py", title="Churn risk leaderboard", icon=":material/warning:", default=True),
+        st.Page(HERE / "views/profile.py", title="Subscriber profile", icon=":material/person:"),
     ],
     "Trends": [
-        st.Page(HERE / "pages/engagement.py", title="Engagement trends", icon=":material/trending_up:"),
-        st.Page(HERE / "pages/cohorts.py", title="Cohort analysis", icon=":material/grid_view:"),
+        st.Page(HERE / "views/engagement.py", title="Engagement trends", icon=":material/trending_up:"),
+        st.Page(HERE / "views/cohorts.py", title="Cohort analysis", icon=":material/grid_view:"),
     ],
     "Operations": [
-        st.Page(HERE / "pages/model_health.py", title="Model health", icon=":material/monitor_heart:"),
-        st.Page(HERE / "pages/webhooks.py", title="Webhooks", icon=":material/webhook:"),
+        st.Page(HERE / "views/model_health.py", title="Model health", icon=":material/monitor_heart:"),
+        st.Page(HERE / "views/webhooks.py", title="Webhooks", icon=":material/webhook:"),
     ],
 }
 

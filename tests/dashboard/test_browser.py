@@ -72,3 +72,13 @@ def test_every_page_renders_in_a_real_browser(dashboard_url: str, api: Served, t
             assert "Traceback" not in text and "Error" not in text.split("\n")[0], (name, text[:300])
             png = tab.screenshot(shots / f"{name}.png")
             assert png.startswith(b"\x89PNG") and not blank(png), name
+
+
+def test_a_link_straight_to_a_page_shows_the_dashboards_navigation(dashboard_url: str) -> None:
+    # with the pages in a folder named pages/, Streamlit's own discovery took over a fresh browser's first load of
+    # a page's URL: the sidebar listed the files (app, cohorts, engagement, ...) instead of the titled sections
+    with browser() as tab:
+        tab.load(f"{dashboard_url}/webhooks", "Webhooks")
+        tab.wait_for("Churn risk leaderboard")
+        lines = tab.text().splitlines()
+    assert "Operations" in lines and "app" not in lines and "model health" not in lines

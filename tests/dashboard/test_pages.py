@@ -21,7 +21,7 @@ TIMEOUT = 30
 
 def page(name: str) -> AppTest:
     """One page, run as the app runs it."""
-    return AppTest.from_file(str(APP / "pages" / f"{name}.py"), default_timeout=TIMEOUT)
+    return AppTest.from_file(str(APP / "views" / f"{name}.py"), default_timeout=TIMEOUT)
 
 
 def texts(at: AppTest) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import data, ui
 
-PROFILE_PAGE = "pages/profile.py"
+PROFILE_PAGE = "views/profile.py"
 
 
 def main() -> None:
